@@ -1,0 +1,40 @@
+# Two commands a newcomer needs: `make run` and `make test`. Both set everything up themselves.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+DB     ?= $(or $(FAPIAO_WATCH_DB),data/warehouse.duckdb)
+
+.PHONY: install run test lint typecheck pytest demo bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --editable . --group dev
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	@test -f "$(DB)" || $(BIN)/fapiao-watch demo --db "$(DB)"
+
+run: demo
+	$(BIN)/fapiao-watch serve --db "$(DB)"
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy
+
+pytest: install
+	$(BIN)/pytest
+
+test: lint typecheck pytest
+
+bench: install
+	$(BIN)/python bench/bench_pipeline.py
+
+clean:
+	rm -rf $(VENV) data/generated data/*.duckdb data/serving

@@ -1,0 +1,168 @@
+"""The ``fapiao-watch`` command line.
+
+Each subcommand is a thin wrapper: parse arguments, call one library function, print a summary.
+Expected failures (an unreadable file, a busy warehouse) end with one line on stderr and a
+non-zero exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from analytics import config
+
+
+class CliError(Exception):
+    """An expected failure: printed as one line, exit code 2."""
+
+
+def _add_db(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--db",
+        default=None,
+        help=f"warehouse file (default: ${config.ENV_DB} or data/warehouse.duckdb)",
+    )
+
+
+def _cmd_generate(args: argparse.Namespace) -> int:
+    from analytics.synth import generate
+
+    result = generate(
+        Path(args.out),
+        seed=args.seed,
+        merchants=args.merchants,
+        months=args.months,
+        invoices=args.invoices,
+        progress=not args.quiet,
+    )
+    print(result.summary())
+    return 0
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    from analytics.ingest import IngestError, ingest_paths
+    from analytics.warehouse import connect
+
+    con = connect(args.db)
+    try:
+        results = ingest_paths(con, [Path(p) for p in args.paths], kind=args.kind, progress=True)
+    except IngestError as exc:
+        raise CliError(str(exc)) from exc
+    finally:
+        con.close()
+    for r in results:
+        print(r.summary())
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from analytics.demo import build_demo
+
+    summary = build_demo(args.db, seed=args.seed, out_dir=Path(args.out), force=args.force)
+    print(summary)
+    return 0
+
+
+def _cmd_status(args: argparse.Namespace) -> int:
+    from analytics.warehouse import connect, table_counts
+
+    con = connect(args.db, read_only=True)
+    try:
+        for name, count in table_counts(con).items():
+            print(f"{name:<28}{count:>12,}")
+    finally:
+        con.close()
+    return 0
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    app = config.PROJECT_ROOT / "dashboard" / "streamlit_app.py"
+    env = dict(os.environ)
+    env[config.ENV_DB] = str(config.db_path(args.db))
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        "--server.port",
+        str(args.port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    return subprocess.call(cmd, env=env)  # noqa: S603 - our own interpreter and app path
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="fapiao-watch", description="发票入库监测 Fapiao Watch: invoice entry monitoring"
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("generate", help="write seeded synthetic Beijing data files")
+    p.add_argument("--out", default=str(config.GENERATED_DIR / "demo"), help="output folder")
+    p.add_argument("--seed", type=int, default=20261129)
+    p.add_argument("--merchants", type=int, default=2000)
+    p.add_argument("--months", type=int, default=12)
+    p.add_argument(
+        "--invoices",
+        type=int,
+        default=None,
+        help="target number of issued invoices (scales volume; e.g. 10000000 for benchmarks)",
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cmd_generate)
+
+    p = sub.add_parser("ingest", help="load files into the warehouse, quarantining bad rows")
+    p.add_argument("paths", nargs="+", help="files or folders (CSV, XLSX, JSON/JSONL, Parquet)")
+    p.add_argument(
+        "--kind",
+        default=None,
+        help="merchants / payments / issued_invoices / tax_records / tax_record_lines / "
+        "complaints / planted_labels (default: detected from headers)",
+    )
+    _add_db(p)
+    p.set_defaults(func=_cmd_ingest)
+
+    p = sub.add_parser("demo", help="generate the demo data and load it through ingestion")
+    p.add_argument("--seed", type=int, default=20261129)
+    p.add_argument("--out", default=str(config.GENERATED_DIR / "demo"))
+    p.add_argument("--force", action="store_true", help="rebuild even if the warehouse exists")
+    _add_db(p)
+    p.set_defaults(func=_cmd_demo)
+
+    p = sub.add_parser("status", help="row counts per table")
+    _add_db(p)
+    p.set_defaults(func=_cmd_status)
+
+    p = sub.add_parser("serve", help="start the dashboard on http://localhost:8501")
+    p.add_argument("--port", type=int, default=8501)
+    _add_db(p)
+    p.set_defaults(func=_cmd_serve)
+
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from analytics.warehouse import WarehouseBusyError
+
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except (CliError, WarehouseBusyError, FileNotFoundError) as exc:
+        print(f"fapiao-watch {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,29 @@
+-- Bookkeeping of every load. rows_read = rows_loaded + rows_unchanged + rows_rejected + rows_summary.
+create sequence if not exists import_batch_seq start 1;
+
+create table if not exists import_batches (
+    batch_id        integer primary key,
+    file_name       varchar not null,   -- base name as given
+    file_path       varchar not null,   -- absolute path at import time
+    sha256          varchar not null,   -- of the file's bytes; with `sheet`, what makes a re-import a no-op
+    sheet           varchar,            -- XLSX sheet name; null for other formats
+    kind            varchar not null,   -- merchants / payments / issued_invoices / tax_records / tax_record_lines / complaints / planted_labels
+    format          varchar not null,   -- csv / xlsx / json / jsonl / parquet
+    encoding        varchar,            -- utf-8 / utf-8-sig / gb18030 (CSV only)
+    header_map      json not null,      -- {source header: canonical column}
+    rows_read       bigint not null,
+    rows_loaded     bigint not null,
+    rows_unchanged  bigint not null,    -- identical to a row already loaded (overlapping exports)
+    rows_rejected   bigint not null,    -- quarantined in rejected_rows, with reasons
+    rows_summary    bigint not null,    -- totals rows (序号 = 合计行) and similar non-records
+    started_at      timestamp not null,
+    finished_at     timestamp not null
+);
+
+create table if not exists rejected_rows (
+    batch_id     integer not null,
+    row_number   bigint not null,   -- 1-based data row in the file or sheet (header excluded)
+    raw          json not null,     -- the row as read: {source header: text}
+    reasons      varchar[] not null,-- reason codes (data/reference/reason_codes.csv)
+    detail       varchar not null   -- the same in words, naming field and value
+);

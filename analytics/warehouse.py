@@ -1,0 +1,194 @@
+"""The DuckDB warehouse: connections, schema, SQL files, and the serving snapshot.
+
+Concurrency design (see DESIGN.md, "Concurrency"). DuckDB lets one process write a file, and any
+process holding it open, even read-only, keeps others from writing. So:
+
+* Writers (``ingest``, ``analyse``, the dashboard's alert actions and uploads) open the warehouse
+  with :func:`connect` and wait, with retry, while another process holds it.
+* The dashboard never reads the warehouse file itself. After each write, :func:`publish` copies
+  the tables the pages read into a fresh file and renames it over ``<db>.serving.duckdb``. A
+  rename is atomic, so a reader sees the old snapshot or the new one, never a half-written one;
+  a reader that still has the old file open keeps reading it (POSIX unlink semantics) until it
+  notices the new generation and reconnects.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from analytics.config import SQL_DIR, Settings, settings
+
+SCHEMA_FILES = ("schema/system.sql", "schema/raw.sql")
+
+# Tables copied into the serving snapshot when they exist. Large invoice-level raw tables are
+# left out on purpose: pages read marts, never raw invoices.
+SERVING_TABLES: list[str] = [
+    "import_batches",
+    "rejected_rows",
+    "merchants",
+    "complaints",
+    "planted_labels",
+]
+
+
+class WarehouseBusyError(RuntimeError):
+    """Another process holds the warehouse for longer than the lock timeout."""
+
+
+@cache
+def sql_text(name: str) -> str:
+    """The text of ``analytics/sql/<name>`` (``name`` like ``marts/reconciliation.sql``)."""
+    return (SQL_DIR / name).read_text(encoding="utf-8")
+
+
+def _is_lock_error(exc: BaseException) -> bool:
+    return "lock" in str(exc).lower() and "conflicting" in str(exc).lower()
+
+
+def configure(con: duckdb.DuckDBPyConnection, cfg: Settings | None = None) -> None:
+    """Apply memory and thread limits to a connection."""
+    cfg = cfg or settings()
+    con.execute(f"set memory_limit = '{cfg.memory_limit}'")
+    con.execute(f"set threads = {int(cfg.threads)}")
+    con.execute("set preserve_insertion_order = false")
+
+
+def connect(
+    db: str | os.PathLike[str] | None = None,
+    *,
+    read_only: bool = False,
+    timeout_s: float | None = None,
+    create: bool = True,
+) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse, waiting while another process holds its lock.
+
+    ``db`` defaults to $FAPIAO_WATCH_DB or data/warehouse.duckdb; ``":memory:"`` gives an
+    in-memory warehouse (tests). A writable connection gets the schema applied.
+    """
+    cfg = settings(None if db in (None, ":memory:") else db)
+    target = ":memory:" if db == ":memory:" else str(cfg.db_path)
+    if target != ":memory:":
+        path = Path(target)
+        if read_only and not path.exists():
+            raise FileNotFoundError(f"warehouse {path} does not exist: run `fapiao-watch demo`")
+        if not create and not path.exists():
+            raise FileNotFoundError(f"warehouse {path} does not exist")
+        path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + (cfg.lock_timeout_s if timeout_s is None else timeout_s)
+    delay = 0.05
+    while True:
+        try:
+            con = duckdb.connect(target, read_only=read_only)
+            break
+        except duckdb.IOException as exc:
+            if not _is_lock_error(exc) or time.monotonic() >= deadline:
+                if _is_lock_error(exc):
+                    raise WarehouseBusyError(
+                        f"warehouse {target} is held by another process; try again when it is done"
+                    ) from exc
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 1.0)
+    configure(con, cfg)
+    if not read_only:
+        ensure_schema(con)
+    return con
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the raw and bookkeeping tables if they are missing (idempotent)."""
+    for name in SCHEMA_FILES:
+        con.execute(sql_text(name))
+
+
+def query(
+    con: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, Any] | None = None
+) -> pl.DataFrame:
+    """Run a query with bound ``$name`` parameters and return a Polars frame."""
+    frame: pl.DataFrame = con.sql(sql, params=dict(params) if params else None).pl()
+    return frame
+
+
+def query_file(
+    con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any] | None = None
+) -> pl.DataFrame:
+    """Run ``analytics/sql/<name>`` with bound parameters."""
+    return query(con, sql_text(name), params)
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, table: str, schema: str = "main") -> bool:
+    row = con.execute(
+        "select count(*) from information_schema.tables "
+        "where table_schema = $s and table_name = $t",
+        {"s": schema, "t": table},
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Row count of every base table in the main schema."""
+    names = [
+        r[0]
+        for r in con.execute(
+            "select table_name from information_schema.tables "
+            "where table_schema = 'main' and table_type = 'BASE TABLE' order by table_name"
+        ).fetchall()
+    ]
+    counts: dict[str, int] = {}
+    for name in names:
+        row = con.execute(f'select count(*) from "{name}"').fetchone()
+        counts[name] = int(row[0]) if row else 0
+    return counts
+
+
+@contextlib.contextmanager
+def _publish_lock(path: Path) -> Iterator[None]:
+    """Serialise publishers (CLI and dashboard may both publish) with an advisory file lock."""
+    lock_path = path.with_name(path.name + ".lock")
+    with lock_path.open("w") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def publish(
+    con: duckdb.DuckDBPyConnection,
+    serving_path: str | os.PathLike[str] | None = None,
+    tables: Sequence[str] | None = None,
+) -> Path:
+    """Copy the dashboard's tables into a fresh file and swap it in atomically.
+
+    ``con`` is an open writable connection to the warehouse. Returns the serving path.
+    """
+    target = Path(serving_path) if serving_path else settings().serving_path
+    wanted = list(tables) if tables is not None else SERVING_TABLES
+    present = [t for t in wanted if table_exists(con, t)]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with _publish_lock(target):
+        tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}")
+        tmp.unlink(missing_ok=True)
+        con.execute(f"attach '{tmp}' as serving_new")
+        try:
+            for name in present:
+                con.execute(f'create table serving_new."{name}" as select * from main."{name}"')
+            con.execute(
+                "create table serving_new.snapshot_meta as "
+                "select now()::timestamp as published_at, $tables as tables",
+                {"tables": present},
+            )
+        finally:
+            con.execute("detach serving_new")
+        tmp.replace(target)
+    return target

@@ -1,0 +1,140 @@
+"""Working days on the Chinese calendar: statutory holidays and 调休 make-up workdays.
+
+Source of truth, per year:
+1. ``data/reference/holidays/<year>.csv`` if present (columns ``date,kind,name`` with kind
+   ``holiday`` or ``workday``), for a year the package does not know yet or to correct it;
+2. otherwise the maintained ``chinesecalendar`` package;
+3. otherwise :class:`UnknownHolidayYearError`, naming the year and how to add its table.
+
+Delays are measured on a "working clock": each working day contributes the fraction of its 24
+hours that falls inside the interval, non-working days contribute nothing. So an invoice issued
+Monday 17:05 and recorded Friday 09:12 of the same ordinary week took 3.67 working days, and one
+issued before the National Day holiday and recorded after it took only the working time between.
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import date, datetime, time, timedelta
+from functools import cache
+from pathlib import Path
+
+import chinese_calendar
+import polars as pl
+
+from analytics.config import HOLIDAYS_DIR
+
+
+class UnknownHolidayYearError(LookupError):
+    """No holiday table is known for a year."""
+
+    def __init__(self, year: int, holidays_dir: Path = HOLIDAYS_DIR) -> None:
+        super().__init__(
+            f"no holiday table for {year}: chinesecalendar does not cover it and "
+            f"{holidays_dir / f'{year}.csv'} is missing. Add that file with columns "
+            "date,kind,name (kind = holiday or workday), one row per statutory holiday and per "
+            "调休 make-up workday from the State Council notice, or upgrade chinesecalendar."
+        )
+        self.year = year
+
+
+def _override_table(year: int, holidays_dir: Path) -> tuple[frozenset[date], frozenset[date]]:
+    """(holidays, make-up workdays) from an override CSV."""
+    holidays: set[date] = set()
+    workdays: set[date] = set()
+    path = holidays_dir / f"{year}.csv"
+    with path.open(encoding="utf-8") as fh:
+        for line_no, row in enumerate(csv.DictReader(fh), start=2):
+            try:
+                day = date.fromisoformat(row["date"].strip())
+                kind = row["kind"].strip()
+            except (KeyError, ValueError, AttributeError) as exc:
+                raise ValueError(f"{path}, line {line_no}: expected date,kind,name") from exc
+            if day.year != year:
+                raise ValueError(f"{path}, line {line_no}: {day} is not in {year}")
+            if kind == "holiday":
+                holidays.add(day)
+            elif kind == "workday":
+                workdays.add(day)
+            else:
+                raise ValueError(f"{path}, line {line_no}: kind must be holiday or workday")
+    return frozenset(holidays), frozenset(workdays)
+
+
+@cache
+def _year_workdays(year: int, holidays_dir: Path = HOLIDAYS_DIR) -> frozenset[date]:
+    """All working days of a year."""
+    days = [date(year, 1, 1) + timedelta(days=i) for i in range(366)]
+    days = [d for d in days if d.year == year]
+    if (holidays_dir / f"{year}.csv").exists():
+        holidays, makeup = _override_table(year, holidays_dir)
+        return frozenset(d for d in days if d in makeup or (d.weekday() < 5 and d not in holidays))
+    try:
+        return frozenset(d for d in days if chinese_calendar.is_workday(d))
+    except NotImplementedError as exc:
+        raise UnknownHolidayYearError(year, holidays_dir) from exc
+
+
+def is_workday(d: date) -> bool:
+    """True on a working day: weekdays that are not holidays, plus 调休 make-up weekend days."""
+    day = d.date() if isinstance(d, datetime) else d
+    return day in _year_workdays(day.year)
+
+
+def add_workdays(d: date, n: int) -> date:
+    """The n-th working day after ``d`` (before it when n < 0); ``d`` itself is not counted.
+
+    ``add_workdays(date(2026, 9, 30), 2) == date(2026, 10, 9)``: 1-7 October 2026 is the National
+    Day holiday, so the first working day after 30 September is 8 October and the second is 9.
+    """
+    day = d.date() if isinstance(d, datetime) else d
+    step = 1 if n >= 0 else -1
+    remaining = abs(n)
+    while remaining:
+        day += timedelta(days=step)
+        if is_workday(day):
+            remaining -= 1
+    return day
+
+
+def _clock(t: datetime, origin: date) -> float:
+    """Working days elapsed from ``origin`` 00:00 to ``t`` on the working clock."""
+    whole = 0
+    day = origin
+    step = timedelta(days=1)
+    while day < t.date():
+        whole += is_workday(day)
+        day += step
+    if not is_workday(t.date()):
+        return float(whole)
+    seconds = (t - datetime.combine(t.date(), time())).total_seconds()
+    return whole + seconds / 86400.0
+
+
+def workdays_between(start: datetime, end: datetime) -> float:
+    """Working days between two instants on the working clock; negative if end < start."""
+    if end < start:
+        return -workdays_between(end, start)
+    origin = start.date()
+    return _clock(end, origin) - _clock(start, origin)
+
+
+def calendar_frame(start: date, end: date) -> pl.DataFrame:
+    """One row per day in [start, end]: ``day``, ``is_workday``, ``workdays_before``.
+
+    ``workdays_before`` counts working days strictly before ``day`` since ``start``: with it a
+    query computes the working clock of a timestamp t as
+    ``workdays_before(t::date) + (is_workday ? fraction of day elapsed : 0)`` and a delay as the
+    difference of two clocks, set-wise, without Python loops.
+    """
+    days = pl.date_range(start, end, interval="1d", eager=True).alias("day")
+    flags = [is_workday(d) for d in days.to_list()]
+    return (
+        pl.DataFrame({"day": days, "is_workday": flags})
+        .with_columns(
+            workdays_before=(
+                pl.col("is_workday").cast(pl.Int64).cum_sum() - pl.col("is_workday").cast(pl.Int64)
+            )
+        )
+        .sort("day")
+    )
