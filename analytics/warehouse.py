@@ -129,7 +129,7 @@ def query_file(
 def table_exists(con: duckdb.DuckDBPyConnection, table: str, schema: str = "main") -> bool:
     row = con.execute(
         "select count(*) from information_schema.tables "
-        "where table_schema = $s and table_name = $t",
+        "where table_catalog = current_database() and table_schema = $s and table_name = $t",
         {"s": schema, "t": table},
     ).fetchone()
     return bool(row and row[0])
@@ -140,8 +140,9 @@ def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     names = [
         r[0]
         for r in con.execute(
-            "select table_name from information_schema.tables "
-            "where table_schema = 'main' and table_type = 'BASE TABLE' order by table_name"
+            "select table_name from information_schema.tables where table_catalog = "
+            "current_database() and table_schema = 'main' and table_type = 'BASE TABLE' "
+            "order by table_name"
         ).fetchall()
     ]
     counts: dict[str, int] = {}
@@ -176,6 +177,7 @@ def publish(
     wanted = list(tables) if tables is not None else SERVING_TABLES
     present = [t for t in wanted if table_exists(con, t)]
     target.parent.mkdir(parents=True, exist_ok=True)
+    counts = table_counts(con)
     with _publish_lock(target):
         tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}")
         tmp.unlink(missing_ok=True)
@@ -184,9 +186,17 @@ def publish(
             for name in present:
                 con.execute(f'create table serving_new."{name}" as select * from main."{name}"')
             con.execute(
-                "create table serving_new.snapshot_meta as "
-                "select now()::timestamp as published_at, $tables as tables",
+                "create table serving_new.snapshot_meta as select "
+                "(now() at time zone 'Asia/Shanghai')::timestamp as published_at, "
+                "$tables as tables",
                 {"tables": present},
+            )
+            # Row counts of every warehouse table, so pages can show the raw tables' size
+            # without the snapshot carrying millions of raw rows.
+            con.execute(
+                "create table serving_new.warehouse_tables as "
+                "select unnest($names) as table_name, unnest($rows) as row_count",
+                {"names": list(counts), "rows": list(counts.values())},
             )
         finally:
             con.execute("detach serving_new")

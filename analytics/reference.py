@@ -1,0 +1,49 @@
+"""Reference tables under data/reference/: districts, industries, vendors, codes and labels.
+
+Loaded once per process; returned as Polars frames (sorted as in the file) or as label maps.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import polars as pl
+
+from analytics.config import REFERENCE_DIR
+
+TABLES = (
+    "districts",
+    "industries",
+    "size_bands",
+    "vendors",
+    "complaint_categories",
+    "complaint_channels",
+    "reason_codes",
+)
+
+
+@cache
+def table(name: str) -> pl.DataFrame:
+    """A reference table by name (one of ``TABLES``), every column read as text unless numeric."""
+    if name not in TABLES:
+        raise KeyError(f"unknown reference table {name!r}; known: {', '.join(TABLES)}")
+    return pl.read_csv(
+        REFERENCE_DIR / f"{name}.csv",
+        infer_schema_length=1000,
+        schema_overrides={"code": pl.String},
+    )
+
+
+@cache
+def labels(name: str, lang: str) -> dict[str, str]:
+    """code -> label in 'zh' or 'en' for a reference table with name_zh / name_en columns."""
+    frame = table(name)
+    column = "name_zh" if lang == "zh" else "name_en"
+    return dict(zip(frame["code"].to_list(), frame[column].to_list(), strict=True))
+
+
+def district_labels(lang: str) -> dict[str, str]:
+    """Districts are stored by Chinese name in the warehouse; map that to the UI language."""
+    frame = table("districts")
+    target = "name_zh" if lang == "zh" else "name_en"
+    return dict(zip(frame["name_zh"].to_list(), frame[target].to_list(), strict=True))

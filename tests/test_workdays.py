@@ -1,0 +1,111 @@
+"""Working days on the Chinese calendar, around the 2026 Spring Festival and National Day."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from analytics import workdays
+from analytics.workdays import (
+    UnknownHolidayYearError,
+    add_workdays,
+    calendar_frame,
+    is_workday,
+    workdays_between,
+)
+
+
+def test_contract_example_national_day() -> None:
+    # 1-7 October 2026 off; 8 October is the first working day after 30 September.
+    assert add_workdays(date(2026, 9, 30), 2) == date(2026, 10, 9)
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (date(2026, 2, 13), True),  # Friday before the Spring Festival
+        (date(2026, 2, 14), True),  # Saturday make-up workday (调休)
+        (date(2026, 2, 15), False),  # Spring Festival holiday starts (Sunday)
+        (date(2026, 2, 17), False),  # 正月初一, a Tuesday
+        (date(2026, 2, 23), False),  # last holiday day, a Monday
+        (date(2026, 2, 24), True),  # back to work
+        (date(2026, 2, 28), True),  # Saturday make-up workday (调休)
+        (date(2026, 3, 1), False),  # an ordinary Sunday
+        (date(2026, 10, 1), False),  # National Day
+        (date(2026, 10, 7), False),
+        (date(2026, 10, 8), True),
+        (date(2026, 10, 10), True),  # Saturday make-up workday (调休)
+        (date(2026, 10, 11), False),
+    ],
+)
+def test_is_workday_2026(day: date, expected: bool) -> None:
+    assert is_workday(day) is expected
+
+
+def test_add_workdays_over_spring_festival() -> None:
+    # Friday 13 Feb + 1 = make-up Saturday 14 Feb; + 2 = Tuesday 24 Feb after the holiday.
+    assert add_workdays(date(2026, 2, 13), 1) == date(2026, 2, 14)
+    assert add_workdays(date(2026, 2, 13), 2) == date(2026, 2, 24)
+    assert add_workdays(date(2026, 2, 24), -2) == date(2026, 2, 13)
+    assert add_workdays(date(2026, 2, 16), 0) == date(2026, 2, 16)
+
+
+def test_workdays_between_counts_only_working_time() -> None:
+    # Friday 18:00 -> make-up Saturday (1 day) -> holiday -> Tuesday 09:00: 0.25 + 1 + 0.375.
+    assert workdays_between(datetime(2026, 2, 13, 18), datetime(2026, 2, 24, 9)) == pytest.approx(
+        1.625
+    )
+    # An ordinary week: Monday 17:05 to Friday 09:12.
+    got = workdays_between(datetime(2026, 3, 30, 17, 5), datetime(2026, 4, 3, 9, 12))
+    assert got == pytest.approx((24 * 60 - 17 * 60 - 5) / 1440 + 3 + (9 * 60 + 12) / 1440)
+    # Across National Day: 30 Sep 10:00 to 9 Oct 20:00 is 14/24 + 1 + 20/24 working days.
+    got = workdays_between(datetime(2026, 9, 30, 10), datetime(2026, 10, 9, 20))
+    assert got == pytest.approx(14 / 24 + 1 + 20 / 24)
+    # Time inside a holiday does not count at all.
+    assert workdays_between(datetime(2026, 10, 2, 9), datetime(2026, 10, 6, 18)) == 0.0
+    # Symmetric sign.
+    assert workdays_between(datetime(2026, 2, 24, 9), datetime(2026, 2, 13, 18)) == pytest.approx(
+        -1.625
+    )
+
+
+def test_calendar_frame_matches_scalar_functions() -> None:
+    frame = calendar_frame(date(2026, 2, 1), date(2026, 3, 10))
+    assert frame.height == 38
+    for row in frame.iter_rows(named=True):
+        assert row["is_workday"] is is_workday(row["day"])
+    by_day = {r["day"]: r["workdays_before"] for r in frame.iter_rows(named=True)}
+    # workdays_before differences reproduce whole-day working time between midnights
+    start, end = date(2026, 2, 10), date(2026, 3, 2)
+    assert by_day[end] - by_day[start] == workdays_between(
+        datetime.combine(start, datetime.min.time()), datetime.combine(end, datetime.min.time())
+    )
+
+
+def test_unknown_year_names_the_year_and_the_fix(tmp_path: Path) -> None:
+    workdays._year_workdays.cache_clear()
+    with pytest.raises(UnknownHolidayYearError) as info:
+        workdays._year_workdays(2099, tmp_path)
+    message = str(info.value)
+    assert "2099" in message
+    assert "2099.csv" in message
+    assert "date,kind,name" in message
+
+
+def test_override_table_takes_precedence(tmp_path: Path) -> None:
+    (tmp_path / "2099.csv").write_text(
+        "date,kind,name\n2099-01-01,holiday,元旦\n2099-01-03,workday,调休\n", encoding="utf-8"
+    )
+    days = workdays._year_workdays(2099, tmp_path)
+    assert date(2099, 1, 1) not in days  # Thursday, but a holiday
+    assert date(2099, 1, 2) in days  # ordinary Friday
+    assert date(2099, 1, 3) in days  # Saturday make-up workday
+    assert date(2099, 1, 4) not in days  # ordinary Sunday
+
+
+def test_override_table_rejects_bad_rows(tmp_path: Path) -> None:
+    (tmp_path / "2098.csv").write_text("date,kind,name\n2098-01-01,party,元旦\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="line 2"):
+        workdays._year_workdays(2098, tmp_path)
