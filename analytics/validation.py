@@ -8,10 +8,11 @@ functions in tests.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Final
 
 # GB 32100-2015 统一社会信用代码 character set (no I, O, S, V, Z).
@@ -40,6 +41,37 @@ TOTAL_TOLERANCE: Final = Decimal("0.01")
 TAX_TOLERANCE: Final = Decimal("0.05")
 EARLIEST_DATE: Final = date(2000, 1, 1)
 EMPTY_MARKERS: Final = frozenset({"", "null", "none", "nan", "--", "-", "—", "n/a"})
+# Characters trimmed from every cell: exports pad with tabs (to keep Excel from mangling long
+# numbers), ideographic spaces and no-break spaces.
+WHITESPACE: Final = " \t\r\n\u3000\xa0"
+# Date and time layouts seen in invoicing exports, tried in order (strptime syntax, which DuckDB's
+# try_strptime shares). Excel serial day numbers are handled separately.
+DATETIME_FORMATS: Final = (
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M:%S.%f",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S.%f",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y/%m/%d",
+    "%Y%m%d%H%M%S",
+    "%Y%m%d",
+    "%Y年%m月%d日 %H:%M:%S",
+    "%Y年%m月%d日",
+    "%Y.%m.%d",
+)
+EXCEL_SERIAL_RE: Final = re.compile(r"^[1-9][0-9]{4}(\.[0-9]+)?$")
+# Excel serial day 25569 is 1970-01-01 (serial 1 = 1900-01-01, with Lotus's phantom 29 Feb 1900).
+EXCEL_UNIX_EPOCH_SERIAL: Final = 25569
+BOOL_TRUE: Final = frozenset({"是", "y", "yes", "true", "t", "1", "1.0"})
+BOOL_FALSE: Final = frozenset({"否", "n", "no", "false", "f", "0", "0.0"})
+# Red invoices name the blue invoice they reverse in 备注, e.g.
+# '被红冲蓝字数电发票号码：26112000000012345678 红冲原因：开票有误' (数电票) or
+# '对应正数发票代码:011001900111号码:12345678' (tax-control software). RE2- and re-compatible.
+ORIGINAL_DIGITAL_RE: Final = r"(?:蓝字|原发票|原票|对应|红冲)[^0-9]{0,20}([0-9]{20})"
+ORIGINAL_LEGACY_RE: Final = r"代码[:：]?\s*([0-9]{10,12})[^0-9]{0,8}号码[:：]?\s*([0-9]{8})"
 
 
 def org_code_check_char(body8: str) -> str | None:
@@ -121,9 +153,12 @@ def canonical_invoice_no(
     digital: str | None, code: str | None = None, number: str | None = None
 ) -> str | None:
     """The warehouse key: the 20-digit 数电票 number, else ``发票代码-发票号码``; None if absent."""
-    if digital:
+    if digital and digital.strip():
         return digital.strip()
-    if code and number:
+    if number and not (code and code.strip()) and DIGITAL_INVOICE_RE.match(number.strip()):
+        # Vendors that export 数电票 put the 20-digit number in the 发票号码 column.
+        return number.strip()
+    if code and code.strip() and number and number.strip():
         return f"{code.strip()}-{number.strip()}"
     return None
 
@@ -145,7 +180,80 @@ def invoice_no_problems(invoice_no: str, issued_on: date | None = None) -> list[
 
 def is_empty(value: object) -> bool:
     """Exports spell 'no value' as '', null, -- and friends."""
-    return value is None or (isinstance(value, str) and value.strip().lower() in EMPTY_MARKERS)
+    return value is None or (
+        isinstance(value, str) and value.strip(WHITESPACE).lower() in EMPTY_MARKERS
+    )
+
+
+def clean_text(value: str | None) -> str | None:
+    """A cell as text: trimmed, with the empty markers turned into None (SQL: ``fw_txt``)."""
+    if value is None or is_empty(value):
+        return None
+    return value.strip(WHITESPACE)
+
+
+def parse_datetime(text: str | None) -> datetime | None:
+    """A date or time in any of :data:`DATETIME_FORMATS` or as an Excel serial day number."""
+    value = clean_text(text)
+    if value is None:
+        return None
+    for fmt in DATETIME_FORMATS:
+        try:
+            return datetime.strptime(value, fmt)  # Beijing local time, stored naive
+        except ValueError:
+            continue
+    if EXCEL_SERIAL_RE.match(value):
+        seconds = math.floor((float(value) - EXCEL_UNIX_EPOCH_SERIAL) * 86400 + 0.5)
+        return datetime(1970, 1, 1) + timedelta(seconds=seconds)
+    return None
+
+
+def parse_amount(text: str | None, places: int = 2) -> Decimal | None:
+    """'1,130.00', '¥1130', '1.13E+3' -> Decimal rounded half away from zero; '***' (the tax on
+    an exempt line) -> 0; None when not a number (SQL: ``fw_amount`` / ``fw_qty``)."""
+    value = clean_text(text)
+    if value is None:
+        return None
+    if value == "***":
+        return Decimal(0).quantize(Decimal(1).scaleb(-places))
+    value = re.sub(r"[,¥￥ ]", "", value)
+    if not value.isascii():  # Decimal() would accept full-width digits; DuckDB does not
+        return None
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        return None
+    if not number.is_finite():
+        return None
+    rounded = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    digits = 18 if places == 2 else 38
+    return rounded if len(rounded.as_tuple().digits) <= digits else None
+
+
+def parse_bool(text: str | None) -> bool | None:
+    """是/否, Y/N, true/false, 1/0 (any case) -> bool; None when empty or anything else."""
+    value = clean_text(text)
+    if value is None:
+        return None
+    folded = value.lower()
+    if folded in BOOL_TRUE:
+        return True
+    if folded in BOOL_FALSE:
+        return False
+    return None
+
+
+def original_invoice_from_remark(remark: str | None) -> str | None:
+    """The blue invoice a red one reverses, as named in its 备注; None when it names none."""
+    if not remark:
+        return None
+    digital = re.search(ORIGINAL_DIGITAL_RE, remark)
+    if digital:
+        return digital.group(1)
+    legacy = re.search(ORIGINAL_LEGACY_RE, remark)
+    if legacy:
+        return f"{legacy.group(1)}-{legacy.group(2)}"
+    return None
 
 
 def parse_tax_rate(text: str) -> tuple[Decimal, str] | None:

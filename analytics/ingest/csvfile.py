@@ -1,0 +1,147 @@
+"""CSV (and TSV / UTF-16 text): encodings, headers, and streaming rows into DuckDB.
+
+UTF-8 (with or without BOM) is read in place; GBK/GB18030 and UTF-16 are checked by decoding the
+whole file and transcoded to a temporary UTF-8 file in chunks, since DuckDB's reader speaks UTF-8.
+Rows are read with ``read_csv`` (every column as text); lines DuckDB cannot split into the
+header's columns go to ``_ing_bad`` whole, with DuckDB's reason, instead of stopping the load.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import os
+import tempfile
+from pathlib import Path
+
+import duckdb
+
+from analytics.ingest.headers import unique_headers
+from analytics.ingest.model import IngestError, scalar
+from analytics.ingest.source import CHUNK, Source, cell_columns, first_line_of
+
+
+def scan_bytes(path: Path) -> tuple[str, str | None]:
+    """One pass over the file: its sha256 and, for text, whether it decodes as UTF-8."""
+    digest = hashlib.sha256()
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    utf8_ok, binary = True, False
+    with path.open("rb") as fh:
+        while chunk := fh.read(CHUNK):
+            digest.update(chunk)
+            if utf8_ok:
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    utf8_ok = False
+            binary = binary or b"\x00" in chunk
+    if utf8_ok:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            utf8_ok = False
+    text_encoding = "utf-8" if utf8_ok and not binary else None
+    return digest.hexdigest(), "binary" if binary else text_encoding
+
+
+def text_encoding(path: Path, head: bytes, utf8: str | None) -> str:
+    """utf-8, utf-8-sig, utf-16 or gb18030 (GBK's superset), checked by decoding the whole file."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if utf8 == "binary":
+        raise IngestError(f"{path.name}: binary content (NUL bytes), not a text file")
+    if utf8 == "utf-8":
+        return "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
+    decoder = codecs.getincrementaldecoder("gb18030")()
+    offset = 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(CHUNK):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                raise IngestError(
+                    f"{path.name}: cannot decode as UTF-8 or GBK/GB18030 "
+                    f"(bad byte at offset {offset + exc.start})"
+                ) from exc
+            offset += len(chunk)
+    return "gb18030"
+
+
+def _first_line(path: Path, encoding: str) -> str:
+    with path.open(encoding=encoding, newline="") as fh:
+        return fh.readline()
+
+
+def csv_source(path: Path, sha: str, encoding: str) -> Source:
+    line = _first_line(path, encoding).lstrip("\ufeff")
+    if not line.strip():
+        raise IngestError(f"{path.name}: empty file (no header line)")
+    delimiter = max([",", "\t", ";", "|"], key=line.count)
+    headers = next(csv.reader(io.StringIO(line), delimiter=delimiter))
+    return Source(path, "csv", sha, unique_headers(headers), encoding, delimiter=delimiter)
+
+
+def _transcode(path: Path, encoding: str) -> Path:
+    """A UTF-8 copy of a GBK/UTF-16 file, written in chunks (the caller deletes it)."""
+    fd, name = tempfile.mkstemp(prefix="fapiao-ingest-", suffix=".csv")
+    decoder = codecs.getincrementaldecoder(encoding)()
+    with path.open("rb") as src, os.fdopen(fd, "wb") as dst:
+        while chunk := src.read(CHUNK):
+            dst.write(decoder.decode(chunk).encode("utf-8"))
+        dst.write(decoder.decode(b"", final=True).encode("utf-8"))
+    return Path(name)
+
+
+def _renumber_around_bad_lines(con: duckdb.DuckDBPyConnection, n_bad: int) -> None:
+    """Give good rows the data-row numbers that the rejected lines do not take.
+
+    DuckDB numbers the rows it could parse; a rejected line is known by its physical line. On
+    the assumption of one line per row (true of every export with a broken line we have seen),
+    good rows fill the remaining row numbers in order.
+    """
+    n_good = int(scalar(con, "select count(*) from _ing_src"))
+    span = n_good + n_bad + int(scalar(con, "select coalesce(max(__row), 0) from _ing_bad"))
+    con.execute(
+        "create or replace temp table _ing_slot as "
+        "select row_number() over (order by n) as k, n from "
+        "(select range + 1 as n from range($span)) anti join _ing_bad on n = _ing_bad.__row",
+        {"span": span},
+    )
+    con.execute("update _ing_src set __row = s.n from _ing_slot s where _ing_src.__row = s.k")
+    con.execute("drop table _ing_slot")
+
+
+def load_csv(con: duckdb.DuckDBPyConnection, source: Source) -> None:
+    cols = cell_columns(len(source.headers))
+    spec = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in cols) + "}"
+    target = source.path
+    if source.encoding not in ("utf-8", "utf-8-sig"):
+        target = _transcode(source.path, source.encoding or "gb18030")
+    try:
+        con.execute("drop table if exists _ing_rej_err")
+        con.execute("drop table if exists _ing_rej_scan")
+        con.execute(
+            "create or replace temp table _ing_src as select ordinality::bigint as __row, "
+            f"{', '.join(cols)} from read_csv($p, header = false, skip = 1, columns = {spec}, "
+            "auto_detect = false, delim = $d, quote = '\"', escape = '\"', nullstr = $never, "
+            "store_rejects = true, rejects_table = '_ing_rej_err', "
+            "rejects_scan = '_ing_rej_scan') with ordinality",
+            # Empty cells stay '' (nullstr never matches): rejected rows keep the raw text.
+            {"p": str(target), "d": source.delimiter, "never": "\x01"},
+        )
+        con.execute(
+            "create or replace temp table _ing_bad as "
+            "select line - 1 as __row, json_object('csv_line', any_value(csv_line)) as raw, "
+            "'line ' || line || ': ' || string_agg(error_message, '; ') as detail "
+            "from _ing_rej_err group by line"
+        )
+    except duckdb.Error as exc:
+        raise IngestError(f"{source.name}: not readable as CSV: {first_line_of(exc)}") from exc
+    finally:
+        if target != source.path:
+            target.unlink(missing_ok=True)
+    bad = int(scalar(con, "select count(*) from _ing_bad"))
+    if bad:
+        _renumber_around_bad_lines(con, bad)

@@ -1,0 +1,223 @@
+"""Loading ``_ing_final`` into the warehouse: dedupe, conflicts, insert, bookkeeping.
+
+Each valid row meets one fate, decided set-wise:
+
+* ``load``: its key is new;
+* ``unchanged``: identical (every stored column) to a row already loaded, or to an earlier row of
+  the same file with the same key (overlapping exports repeat rows; the first occurrence is the
+  one compared with the warehouse and loaded);
+* rejected ``duplicate_in_file``: a later row of the same file with the first one's key but
+  different content (the first is kept, so the file order decides, as it would by hand);
+* rejected ``conflicts_with_loaded``: the key is loaded with different content; never
+  overwritten, the differing fields are named in ``detail``.
+
+Rows failing a rule are rejected with all their reasons. Everything happens in one transaction
+per file or sheet, and ``rows_read = loaded + unchanged + rejected + summary`` is asserted before
+the commit.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import duckdb
+
+from analytics.ingest.model import scalar
+from analytics.ingest.spec import KindSpec
+
+# tax_records.recorded_at is the import time when the file has no entry-time column: it differs
+# between two exports of the same record by construction, so it only counts when both came
+# from a file column.
+_VOLATILE = {"recorded_at", "recorded_at_source"}
+
+
+@dataclass
+class Outcome:
+    batch_id: int
+    loaded: int
+    unchanged: int
+    rejected: int
+    reasons: Counter[str]
+
+
+def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    rows = con.execute(
+        "select column_name from information_schema.columns "
+        "where table_schema = 'main' and table_name = $t order by ordinal_position",
+        {"t": table},
+    ).fetchall()
+    return [str(r[0]) for r in rows if r[0] not in ("batch_id", "source_row")]
+
+
+def _diff_list(spec: KindSpec, cols: Sequence[str], new: str, old: str) -> str:
+    """SQL: the differing columns of two aliases, as 'label: old -> new' texts."""
+    parts = []
+    for col in cols:
+        if col in _VOLATILE:
+            continue
+        field = spec.field(col)
+        label = f"{field.label} {col}" if field and field.label != col else col
+        safe_label = label.replace("'", "''")
+        parts.append(
+            f"case when {new}.{col} is distinct from {old}.{col} then '{safe_label}: ' || "
+            f"coalesce({old}.{col}::varchar, 'empty') || ' -> ' || "
+            f"coalesce({new}.{col}::varchar, 'empty') end"
+        )
+    if spec.kind == "tax_records":
+        parts.append(
+            f"case when {new}.recorded_at_source = 'file' and {old}.recorded_at_source = 'file' "
+            f"and {new}.recorded_at is distinct from {old}.recorded_at "
+            f"then '入库时间 recorded_at: ' || {old}.recorded_at::varchar || ' -> ' "
+            f"|| {new}.recorded_at::varchar end"
+        )
+    if not parts:
+        return "[]::varchar[]"
+    return f"list_filter([{', '.join(parts)}], lambda d: d is not null)"
+
+
+def classify_sql(spec: KindSpec, cols: Sequence[str]) -> str:
+    """``_ing_class(__row, fate, detail)`` for every row of ``_ing_final``.
+
+    Ranking runs on the key columns only and content is compared only where keys meet: the
+    wide rows are touched for the few duplicates and matches, not for every row.
+    """
+    key = ", ".join(spec.key)
+    same_key = " and ".join(f"d.{k} = f.{k}" for k in spec.key)
+    on_loaded = " and ".join(f"f.{k} = l.{k}" for k in spec.key)
+    return f"""
+create or replace temp table _ing_class as
+with ranked as (
+    select __row, {key}, row_number() over (partition by {key} order by __row) as __rn
+    from _ing_final where len(problems) = 0
+),
+firsts as (select * from ranked where __rn = 1),
+dup_pairs as (
+    select d.__row, f.__row as first_row
+    from ranked d join firsts f on {same_key} where d.__rn > 1
+),
+dups as (
+    select p.__row, p.first_row, {_diff_list(spec, cols, "v", "f")} as diffs
+    from dup_pairs p
+    join _ing_final v on v.__row = p.__row
+    join _ing_final f on f.__row = p.first_row
+),
+hits as (
+    select f.__row, l.batch_id as l_batch, l.source_row as l_row,
+        {_diff_list(spec, cols, "a", "l")} as diffs
+    from firsts f
+    join main.{spec.table} l on {on_loaded}
+    join _ing_final a on a.__row = f.__row
+),
+final as (
+    select f.__row,
+        case when h.__row is null then 'load' when len(h.diffs) = 0 then 'unchanged'
+             else 'conflicts_with_loaded' end as fate,
+        'already loaded (batch ' || h.l_batch || ', row ' || h.l_row || ') with different '
+            || array_to_string(h.diffs, '; ') as detail
+    from firsts f left join hits h on h.__row = f.__row
+    union all
+    select __row,
+        case when len(diffs) = 0 then 'unchanged' else 'duplicate_in_file' end as fate,
+        'same key as row ' || first_row || ' of this file with different '
+            || array_to_string(diffs, '; ') as detail
+    from dups
+    union all
+    select __row, 'rejected' as fate, null as detail
+    from _ing_final where len(problems) > 0
+)
+select * from final
+"""
+
+
+def _count(con: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, Any]) -> int:
+    return int(scalar(con, sql, params) or 0)
+
+
+def insert_batch(
+    con: duckdb.DuckDBPyConnection,
+    spec: KindSpec,
+    headers: Sequence[str],
+    batch_id: int,
+) -> Outcome:
+    """Classify and insert; the caller holds the transaction."""
+    cols = table_columns(con, spec.table)
+    con.execute(classify_sql(spec, cols))
+    col_list = ", ".join(cols)
+    con.execute(
+        f"insert into main.{spec.table} ({col_list}, batch_id, source_row) "
+        f"select {col_list}, $b, f.__row from _ing_final f "
+        "semi join (select __row from _ing_class where fate = 'load') c using (__row)",
+        {"b": batch_id},
+    )
+    cells = ", ".join(f"s.c{i}" for i in range(1, len(headers) + 1))
+    con.execute(
+        f"""
+insert into rejected_rows (batch_id, row_number, raw, reasons, detail)
+with why as (
+    select __row,
+        list_sort(list_distinct(list_transform(problems, lambda p: p.code))) as reasons,
+        array_to_string(list_transform(problems, lambda p: p.detail), '; ') as detail
+    from _ing_final where len(problems) > 0
+    union all
+    select __row, [fate], detail from _ing_class
+    where fate in ('duplicate_in_file', 'conflicts_with_loaded')
+)
+select $b, w.__row, to_json(map($headers, [{cells}])), w.reasons, w.detail
+from why w join _ing_src s using (__row)
+union all
+select $b, __row, raw, ['malformed_row'], detail from _ing_bad
+""",
+        {"b": batch_id, "headers": list(headers)},
+    )
+    loaded = _count(
+        con, f"select count(*) from main.{spec.table} where batch_id = $b", {"b": batch_id}
+    )
+    rejected = _count(
+        con, "select count(*) from rejected_rows where batch_id = $b", {"b": batch_id}
+    )
+    unchanged = _count(con, "select count(*) from _ing_class where fate = 'unchanged'", {})
+    reasons = Counter(
+        {
+            str(code): int(n)
+            for code, n in con.execute(
+                "select code, count(*) from (select unnest(reasons) as code from rejected_rows "
+                "where batch_id = $b) group by code",
+                {"b": batch_id},
+            ).fetchall()
+        }
+    )
+    return Outcome(batch_id, loaded, unchanged, rejected, reasons)
+
+
+def record_batch(
+    con: duckdb.DuckDBPyConnection,
+    values: Mapping[str, Any],
+) -> None:
+    con.execute(
+        "insert into import_batches (batch_id, file_name, file_path, sha256, sheet, kind, format, "
+        "encoding, header_map, rows_read, rows_loaded, rows_unchanged, rows_rejected, "
+        "rows_summary, started_at, finished_at) values ($batch_id, $file_name, $file_path, "
+        "$sha256, $sheet, $kind, $format, $encoding, $header_map, $rows_read, $rows_loaded, "
+        "$rows_unchanged, $rows_rejected, $rows_summary, $started_at, $finished_at)",
+        dict(values),
+    )
+
+
+def previous_batch(
+    con: duckdb.DuckDBPyConnection, sha256: str, sheet: str | None
+) -> tuple[int, datetime] | None:
+    """The batch that already imported this file (and sheet), if any."""
+    rows = con.execute(
+        "select batch_id, started_at from import_batches "
+        "where sha256 = $s and sheet is not distinct from $sheet order by batch_id limit 1",
+        {"s": sha256, "sheet": sheet},
+    ).fetchall()
+    return (int(rows[0][0]), rows[0][1]) if rows else None
+
+
+def next_batch_id(con: duckdb.DuckDBPyConnection) -> int:
+    return int(scalar(con, "select nextval('import_batch_seq')"))

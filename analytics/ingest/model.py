@@ -1,0 +1,84 @@
+"""The ingestion result and error types."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+
+class IngestError(Exception):
+    """A file that cannot be read at all; the message names the file and the reason in one line."""
+
+
+@dataclass
+class BatchResult:
+    """What one file (or one XLSX sheet) did to the warehouse.
+
+    ``rows_read = rows_loaded + rows_unchanged + rows_rejected + rows_summary`` always holds (the
+    loader asserts it before committing). Rows with every cell empty are not data rows and are
+    not counted.
+    """
+
+    batch_id: int | None
+    file: Path
+    sheet: str | None
+    kind: str
+    format: str
+    encoding: str | None
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_unchanged: int = 0
+    rows_rejected: int = 0
+    rows_summary: int = 0
+    reasons: Counter[str] = field(default_factory=Counter)
+    seconds: float = 0.0
+    already_imported: bool = False
+    previous_batch_id: int | None = None
+    previous_imported_at: datetime | None = None
+    ignored_columns: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        sheet = f" [{self.sheet}]" if self.sheet else ""
+        return f"{self.file.name}{sheet} {self.kind}"
+
+    def summary(self) -> str:
+        """One line for the CLI."""
+        if self.already_imported:
+            when = (
+                self.previous_imported_at.strftime("%Y-%m-%d %H:%M:%S")
+                if self.previous_imported_at
+                else "an earlier run"
+            )
+            return (
+                f"{self.label}: already imported as batch {self.previous_batch_id} on {when}; "
+                "nothing changed"
+            )
+        rate = self.rows_read / self.seconds if self.seconds > 0 else 0.0
+        line = (
+            f"{self.label}: read {self.rows_read:,} = loaded {self.rows_loaded:,} "
+            f"+ unchanged {self.rows_unchanged:,} + rejected {self.rows_rejected:,} "
+            f"+ summary rows {self.rows_summary:,} ({self.seconds:.1f} s, {rate:,.0f} rows/s)"
+        )
+        if self.reasons:
+            ranked = sorted(self.reasons.items(), key=lambda kv: (-kv[1], kv[0]))
+            top = ", ".join(f"{code} {n:,}" for code, n in ranked)
+            line += f"; rejected: {top}"
+        if self.ignored_columns:
+            line += f"; ignored columns: {', '.join(self.ignored_columns)}"
+        return line
+
+
+def scalar(
+    con: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, Any] | None = None
+) -> Any:
+    """The first value of a query. Reads the result to the end: a DuckDB 2 result that is only
+    partly fetched (even by ``fetchone`` of a one-row result) keeps the connection busy."""
+    rows = con.execute(sql, dict(params) if params else None).fetchall()
+    return rows[0][0] if rows else None

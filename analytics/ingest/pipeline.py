@@ -1,0 +1,280 @@
+"""``ingest_paths`` / ``ingest_file``: plan the files, then load each table in its own transaction.
+
+Planning reads only headers (and hashes the bytes), so a folder with one unreadable file fails
+before anything is loaded. Merchants load first, so later files meet a complete registry.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+import duckdb
+from tqdm import tqdm
+
+from analytics.ingest import load, parse
+from analytics.ingest.excel import SheetCache
+from analytics.ingest.headers import HeaderMatch, detect_kind
+from analytics.ingest.model import BatchResult, IngestError, scalar
+from analytics.ingest.readers import (
+    FORMAT_BY_SUFFIX,
+    NotTabularError,
+    Source,
+    load_source,
+    open_sources,
+)
+from analytics.ingest.spec import KINDS, LOAD_ORDER
+
+log = logging.getLogger(__name__)
+
+BEIJING = timezone(timedelta(hours=8))  # China has kept UTC+8 without daylight saving since 1991
+# Files a generated or exported folder carries beside its data.
+SKIP_PREFIXES = ("manifest", "readme", "bad_rows", "license", "changelog")
+TEMP_TABLES = (
+    "_ing_src",
+    "_ing_bad",
+    "_ing_final",
+    "_ing_class",
+    "_ing_ids",
+    "_ing_rates",
+    "_ing_names",
+    "_ing_rej_err",
+    "_ing_rej_scan",
+)
+
+
+def beijing_now() -> datetime:
+    """Beijing wall-clock time, naive, as the warehouse stores timestamps."""
+    return datetime.now(BEIJING).replace(tzinfo=None, microsecond=0)
+
+
+@dataclass
+class Planned:
+    source: Source
+    match: HeaderMatch
+
+    @property
+    def label(self) -> str:
+        return (
+            f"{self.source.name} [{self.source.sheet}]" if self.source.sheet else self.source.name
+        )
+
+
+def discover(paths: Sequence[Path]) -> list[tuple[Path, bool]]:
+    """Files to read, with whether each came from a folder walk (folders skip non-data files)."""
+    found: list[tuple[Path, bool]] = []
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                rel = child.relative_to(path)
+                name = child.name.lower()
+                hidden = any(part.startswith((".", "~$")) for part in rel.parts)  # ~$: Excel locks
+                if hidden or name.startswith(SKIP_PREFIXES):
+                    continue
+                if child.suffix.lower() in FORMAT_BY_SUFFIX and child.suffix.lower() != ".txt":
+                    found.append((child, True))
+        elif path.exists():
+            found.append((path, False))
+        else:
+            raise IngestError(f"{path}: no such file or folder")
+    return found
+
+
+def _forget(source: Source, cache: SheetCache) -> None:
+    if source.frame is not None:
+        cache.release(source.frame)
+        source.frame = None
+
+
+def _plan_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    from_folder: bool,
+    kind: str | None,
+    cache: SheetCache,
+) -> list[Planned]:
+    try:
+        sources = open_sources(con, path, cache)
+    except NotTabularError as exc:
+        if from_folder:
+            log.warning("skipped %s", exc)
+            return []
+        raise
+    planned: list[Planned] = []
+    errors: list[IngestError] = []
+    for source in sources:
+        label = f"{source.name} [{source.sheet}]" if source.sheet else source.name
+        try:
+            if source.sheet and kind is not None:
+                # A forced kind applies to the sheets that are not clearly another kind.
+                try:
+                    if detect_kind(source.headers, label).kind != kind:
+                        continue
+                except IngestError:
+                    pass
+            planned.append(Planned(source, detect_kind(source.headers, label, kind)))
+        except IngestError as exc:
+            errors.append(exc)
+    chosen = {id(p.source) for p in planned}
+    for source in sources:
+        if id(source) not in chosen:
+            _forget(source, cache)
+    if errors and not planned:
+        raise errors[0]
+    for skipped in errors:
+        log.warning("skipped sheet: %s", skipped)
+    if not planned:
+        raise IngestError(f"{path.name}: no sheet holds {kind} data")
+    return planned
+
+
+def plan(
+    con: duckdb.DuckDBPyConnection,
+    paths: Sequence[Path],
+    kind: str | None = None,
+    cache: SheetCache | None = None,
+) -> list[Planned]:
+    """Every table to load, merchants first, in a stable order; raises before loading anything."""
+    keep = cache or SheetCache(0)
+    planned = [
+        p for path, folder in discover(paths) for p in _plan_file(con, path, folder, kind, keep)
+    ]
+    order = {k: i for i, k in enumerate(LOAD_ORDER)}
+    return sorted(planned, key=lambda p: order[p.match.kind])
+
+
+def _drop_temps(con: duckdb.DuckDBPyConnection) -> None:
+    for name in TEMP_TABLES:
+        con.execute(f"drop table if exists temp.main.{name}")
+
+
+def ingest_planned(
+    con: duckdb.DuckDBPyConnection,
+    item: Planned,
+    *,
+    today: date,
+    stage: Callable[[str], None] | None = None,
+    cache: SheetCache | None = None,
+) -> BatchResult:
+    """Load one planned table in one transaction (or report that it was already imported)."""
+    source, spec = item.source, KINDS[item.match.kind]
+    result = BatchResult(None, source.path, source.sheet, spec.kind, source.format, source.encoding)
+    previous = load.previous_batch(con, source.sha256, source.sheet)
+    if previous is not None:
+        if cache:
+            _forget(source, cache)
+        result.already_imported = True
+        result.previous_batch_id, result.previous_imported_at = previous
+        return result
+    t0 = time.perf_counter()
+    started = beijing_now()
+    try:
+        if stage:
+            stage("reading")
+        load_source(con, source, cache)
+        match = detect_kind(source.headers, item.label, spec.kind)  # a sheet may have grown
+        params = parse.constants(today, started)
+        parse.build_final(con, spec, match, params, stage)
+        read, summary = parse.counts(con, match, params)
+        read += int(scalar(con, "select count(*) from _ing_bad"))
+        if stage:
+            stage("loading")
+        con.begin()
+        try:
+            batch_id = load.next_batch_id(con)
+            out = load.insert_batch(con, spec, source.headers, batch_id)
+            accounted = out.loaded + out.unchanged + out.rejected + summary
+            if read != accounted:
+                raise IngestError(
+                    f"{item.label}: {read} rows read but {accounted} accounted for "
+                    f"(loaded {out.loaded}, unchanged {out.unchanged}, rejected {out.rejected}, "
+                    f"summary {summary}); nothing was loaded"
+                )
+            load.record_batch(
+                con,
+                {
+                    "batch_id": batch_id,
+                    "file_name": source.name,
+                    "file_path": str(source.path.resolve()),
+                    "sha256": source.sha256,
+                    "sheet": source.sheet,
+                    "kind": spec.kind,
+                    "format": source.format,
+                    "encoding": source.encoding,
+                    "header_map": json.dumps(match.header_map(), ensure_ascii=False),
+                    "rows_read": read,
+                    "rows_loaded": out.loaded,
+                    "rows_unchanged": out.unchanged,
+                    "rows_rejected": out.rejected,
+                    "rows_summary": summary,
+                    "started_at": started,
+                    "finished_at": beijing_now(),
+                },
+            )
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+    finally:
+        _drop_temps(con)
+    result.batch_id = batch_id
+    result.rows_read, result.rows_summary = read, summary
+    result.rows_loaded, result.rows_unchanged, result.rows_rejected = (
+        out.loaded,
+        out.unchanged,
+        out.rejected,
+    )
+    result.reasons = out.reasons
+    result.ignored_columns = tuple(match.unmapped)
+    result.seconds = time.perf_counter() - t0
+    return result
+
+
+def ingest_paths(
+    con: duckdb.DuckDBPyConnection,
+    paths: Sequence[Path],
+    *,
+    kind: str | None = None,
+    progress: bool = True,
+    today: date | None = None,
+) -> list[BatchResult]:
+    """Load files and folders (recursively); one :class:`BatchResult` per table loaded.
+
+    ``today`` (default: today in Beijing) bounds the "date in the future" rule.
+    """
+    day = today or beijing_now().date()
+    cache = SheetCache()
+    planned = plan(con, [Path(p) for p in paths], kind, cache)
+    results: list[BatchResult] = []
+    with tqdm(
+        total=len(planned), desc="ingest", unit="table", file=sys.stderr, disable=not progress
+    ) as bar:
+        for item in planned:
+            done = sum(r.rows_read for r in results)
+
+            def stage(what: str, label: str = item.label, done: int = done) -> None:
+                bar.set_postfix_str(f"{label}: {what}; {done:,} rows so far")
+
+            results.append(ingest_planned(con, item, today=day, stage=stage, cache=cache))
+            bar.update(1)
+    return results
+
+
+def ingest_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    *,
+    kind: str | None = None,
+    progress: bool = False,
+    today: date | None = None,
+) -> list[BatchResult]:
+    """Load one file: one result, or one per loaded XLSX sheet."""
+    if Path(path).is_dir():
+        raise IngestError(f"{path}: a folder; use ingest_paths")
+    return ingest_paths(con, [Path(path)], kind=kind, progress=progress, today=today)

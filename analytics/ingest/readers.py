@@ -1,0 +1,190 @@
+"""Reading files into DuckDB: format detection, headers, and streaming all-text rows.
+
+Every reader produces the same thing: a temporary table ``_ing_src(__row, c1, ..., cN)`` with
+every cell as text, ``__row`` the 1-based data row in the file or sheet, and a table
+``_ing_bad(__row, raw, detail)`` of rows that could not even be split into cells (a CSV line with
+too many columns, an unterminated quote). Typing and validation happen later, set-wise, in SQL.
+
+CSV goes through :mod:`analytics.ingest.csvfile` (encodings, ``read_csv``), JSON and Parquet
+through ``read_json`` / ``read_parquet`` here, XLSX through :mod:`analytics.ingest.excel`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import duckdb
+
+from analytics.ingest.csvfile import csv_source, load_csv, scan_bytes, text_encoding
+from analytics.ingest.headers import unique_headers
+from analytics.ingest.model import IngestError
+from analytics.ingest.source import (
+    NotTabularError,
+    Source,
+    cell_columns,
+    first_line_of,
+    quote_ident,
+)
+
+if TYPE_CHECKING:
+    from analytics.ingest.excel import SheetCache
+
+__all__ = ["FORMAT_BY_SUFFIX", "NotTabularError", "Source", "load_source", "open_sources"]
+
+CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
+FORMAT_BY_SUFFIX = {
+    **dict.fromkeys(CSV_SUFFIXES, "csv"),
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+}
+ZIP_MAGIC = b"PK\x03\x04"
+PARQUET_MAGIC = b"PAR1"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"
+
+
+def file_format(path: Path, head: bytes) -> str:
+    """The format from the suffix, confirmed by the first bytes."""
+    fmt = FORMAT_BY_SUFFIX.get(path.suffix.lower())
+    if path.suffix.lower() == ".xls" or head.startswith(OLE_MAGIC):
+        raise IngestError(f"{path.name}: legacy .xls workbook; save it as .xlsx and load that")
+    if fmt is None:
+        if head.startswith(ZIP_MAGIC):
+            return "xlsx"
+        if head.startswith(PARQUET_MAGIC):
+            return "parquet"
+        raise IngestError(
+            f"{path.name}: unknown format {path.suffix or '(no suffix)'}; "
+            "expected .csv, .xlsx, .json, .jsonl or .parquet"
+        )
+    if fmt == "xlsx" and not head.startswith(ZIP_MAGIC):
+        raise IngestError(f"{path.name}: not an XLSX workbook (zip header missing)")
+    if fmt == "parquet" and not head.startswith(PARQUET_MAGIC):
+        raise IngestError(f"{path.name}: not a Parquet file (PAR1 header missing)")
+    if fmt != "xlsx" and head.startswith(ZIP_MAGIC):
+        raise IngestError(f"{path.name}: a zip archive or workbook, not {fmt.upper()} text")
+    return fmt
+
+
+def _looks_like_json_lines(path: Path) -> bool:
+    """Two or more lines that each hold a JSON object (a manifest is one object)."""
+    with path.open("rb") as fh:
+        lines = [line for line in (fh.readline() for _ in range(3)) if line.strip()]
+    try:
+        return len(lines) >= 2 and all(isinstance(json.loads(x), dict) for x in lines[:2])
+    except ValueError:
+        return False
+
+
+def json_source(con: duckdb.DuckDBPyConnection, path: Path, sha: str, fmt: str) -> Source:
+    with path.open("rb") as fh:
+        start = fh.read(4096).lstrip(codecs.BOM_UTF8).lstrip()
+    if not start:
+        raise IngestError(f"{path.name}: empty file")
+    if fmt == "json" and start[:1] == b"{":
+        if not _looks_like_json_lines(path):
+            raise NotTabularError(f"{path.name}: a single JSON object, not an array of records")
+        fmt = "jsonl"  # one object per line, under a .json name
+    json_format = "array" if fmt == "json" else "newline_delimited"
+    try:
+        rows = con.execute(
+            "describe select * from read_json($p, format = $f, records = true, sample_size = -1)",
+            {"p": str(path), "f": json_format},
+        ).fetchall()
+    except duckdb.Error as exc:
+        raise IngestError(
+            f"{path.name}: not readable as {fmt.upper()}: {first_line_of(exc)}"
+        ) from exc
+    keys = [str(r[0]) for r in rows]
+    return Source(path, fmt, sha, unique_headers(keys), "utf-8", raw_headers=keys)
+
+
+def parquet_source(con: duckdb.DuckDBPyConnection, path: Path, sha: str) -> Source:
+    try:
+        rows = con.execute("describe select * from read_parquet($p)", {"p": str(path)}).fetchall()
+    except duckdb.Error as exc:
+        raise IngestError(
+            f"{path.name}: not a readable Parquet file: {first_line_of(exc)}"
+        ) from exc
+    names = [str(r[0]) for r in rows]
+    return Source(path, "parquet", sha, unique_headers(names), raw_headers=names)
+
+
+def open_sources(
+    con: duckdb.DuckDBPyConnection, path: Path, cache: SheetCache | None = None
+) -> list[Source]:
+    """The tables in a file (one, or one per XLSX sheet), with headers; nothing loaded yet."""
+    if not path.is_file():
+        raise IngestError(f"{path}: no such file")
+    if path.stat().st_size == 0:
+        raise IngestError(f"{path.name}: empty file")
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    fmt = file_format(path, head)
+    sha, utf8 = scan_bytes(path)
+    if fmt == "csv":
+        return [csv_source(path, sha, text_encoding(path, head, utf8))]
+    if fmt in ("json", "jsonl"):
+        if utf8 != "utf-8":
+            raise IngestError(f"{path.name}: JSON must be UTF-8 text")
+        return [json_source(con, path, sha, fmt)]
+    if fmt == "parquet":
+        return [parquet_source(con, path, sha)]
+    from analytics.ingest.excel import workbook_sources
+
+    return workbook_sources(path, sha, cache)
+
+
+def _empty_bad(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("create or replace temp table _ing_bad (__row bigint, raw json, detail varchar)")
+
+
+def load_json_or_parquet(con: duckdb.DuckDBPyConnection, source: Source) -> None:
+    cols = cell_columns(len(source.headers))
+    picks = ", ".join(
+        f"{quote_ident(raw)}::varchar as {c}"
+        for raw, c in zip(source.raw_headers, cols, strict=True)
+    )
+    if source.format == "parquet":
+        reader = "read_parquet($p)"
+    else:
+        spec = (
+            "{"
+            + ", ".join("'" + raw.replace("'", "''") + "': 'VARCHAR'" for raw in source.raw_headers)
+            + "}"
+        )
+        fmt = "array" if source.format == "json" else "newline_delimited"
+        reader = f"read_json($p, format = '{fmt}', records = true, columns = {spec})"
+    try:
+        con.execute(
+            "create or replace temp table _ing_src as select ordinality::bigint as __row, "
+            f"{picks} from {reader} with ordinality",
+            {"p": str(source.path)},
+        )
+    except duckdb.Error as exc:
+        raise IngestError(
+            f"{source.name}: not readable as {source.format}: {first_line_of(exc)}"
+        ) from exc
+    _empty_bad(con)
+
+
+def load_source(
+    con: duckdb.DuckDBPyConnection, source: Source, cache: SheetCache | None = None
+) -> None:
+    """Fill ``_ing_src`` and ``_ing_bad`` for one source."""
+    if source.format == "csv":
+        load_csv(con, source)
+    elif source.format == "xlsx":
+        from analytics.ingest.excel import load_sheet
+
+        load_sheet(con, source, cache)
+        _empty_bad(con)
+    else:
+        load_json_or_parquet(con, source)

@@ -1,0 +1,47 @@
+"""What a reader hands on: one table of a file (the whole file, or one XLSX sheet)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from analytics.ingest.model import IngestError
+
+CHUNK = 8 << 20  # bytes per read when hashing, checking or transcoding a file
+
+
+class NotTabularError(IngestError):
+    """A JSON document that is one object, not records (a manifest): folders skip these."""
+
+
+@dataclass
+class Source:
+    """One table inside a file: the whole file, or one XLSX sheet."""
+
+    path: Path
+    format: str
+    sha256: str
+    headers: list[str]
+    encoding: str | None = None
+    sheet: str | None = None
+    delimiter: str = ","
+    header_index: int = 0  # XLSX: the row holding the headers
+    raw_headers: list[str] = field(default_factory=list)
+    frame: Any = None  # XLSX: the sheet as read while planning (a polars DataFrame), if kept
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+
+def quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def cell_columns(n: int) -> list[str]:
+    return [f"c{i}" for i in range(1, n + 1)]
+
+
+def first_line_of(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

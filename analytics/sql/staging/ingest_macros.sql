@@ -1,0 +1,96 @@
+-- Cell parsers shared by the ingestion staging models (temporary macros, one connection).
+-- Each mirrors a scalar function in analytics/validation.py, and tests/test_validation.py checks
+-- that the two agree. Rule constants (empty markers, date layouts, yes/no words) are passed in as
+-- arguments, bound from validation.py, so that module stays their single source.
+
+-- validation.clean_text: trimmed text, with '', 'null', '--' ... turned into null. Written for
+-- speed (this runs on every cell): trim only when an end character is whitespace, and compare
+-- with the markers only when the text is as short as the longest marker ($empty_len bytes).
+create or replace temp macro fw_trim(s, ws) as
+    case when contains(ws, s[1]) or contains(ws, s[-1]) then trim(s, ws) else s end;
+
+create or replace temp macro fw_txt(s, ws, empty, empty_len) as
+    case
+        when strlen(fw_trim(s, ws)) <= empty_len and list_contains(empty, lower(fw_trim(s, ws)))
+            then null
+        else fw_trim(s, ws)
+    end;
+
+-- validation.parse_datetime: the first layout that fits, else an Excel serial day number.
+create or replace temp macro fw_ts(s, formats) as
+    coalesce(
+        try_strptime(s, formats),
+        case
+            when regexp_full_match(s, '[1-9][0-9]{4}(\.[0-9]+)?')
+                then make_timestamp(
+                    (round((s::double - 25569) * 86400) * 1000000)::bigint
+                )
+        end
+    );
+
+-- validation.parse_amount: thousands separators and currency signs dropped; '***' (the tax on
+-- an exempt line) is zero; rounded half away from zero.
+create or replace temp macro fw_amount(s) as
+    case
+        when s = '***' then 0::decimal(18, 2)
+        else try_cast(regexp_replace(s, '[,¥￥ ]', '', 'g') as decimal(18, 2))
+    end;
+
+create or replace temp macro fw_qty(s) as
+    case
+        when s = '***' then 0::decimal(38, 10)
+        else try_cast(regexp_replace(s, '[,¥￥ ]', '', 'g') as decimal(38, 10))
+    end;
+
+-- validation.parse_bool
+create or replace temp macro fw_bool(s, yes, no) as
+    case
+        when list_contains(yes, lower(s)) then true
+        when list_contains(no, lower(s)) then false
+    end;
+
+-- validation.canonical_invoice_no, after an explicit invoice_no column.
+create or replace temp macro fw_invoice_key(invoice_no, digital, code, number) as
+    coalesce(
+        invoice_no,
+        digital,
+        case when code is null and regexp_full_match(number, '[0-9]{20}') then number end,
+        case when code is not null and number is not null then code || '-' || number end
+    );
+
+-- validation.invoice_no_problems, as {code, detail} structs.
+create or replace temp macro fw_invoice_no_problems(no, issued_at, beijing) as
+    list_filter(
+        [
+            case
+                when no is not null
+                    and not regexp_full_match(no, '[0-9]{20}|([0-9]{10}|[0-9]{12})-[0-9]{8}')
+                    then {'code': 'invalid_invoice_no',
+                          'detail': '发票号码 ' || no || ' is neither 20 digits nor 发票代码-发票号码'}
+            end,
+            case
+                when regexp_full_match(no, '[0-9]{20}')
+                    and substr(no, 1, 2) <> strftime(issued_at, '%y')
+                    then {'code': 'invoice_year_mismatch',
+                          'detail': '发票号码 ' || no || ' starts ' || substr(no, 1, 2)
+                              || ' but 开票日期 is in ' || strftime(issued_at, '%Y')}
+            end,
+            case
+                when regexp_full_match(no, '[0-9]{20}') and substr(no, 3, 2) <> beijing
+                    then {'code': 'invoice_not_beijing',
+                          'detail': '发票号码 ' || no || ' has province code ' || substr(no, 3, 2)
+                              || ', not ' || beijing || ' (Beijing)'}
+            end
+        ],
+        lambda p: p is not null
+    );
+
+-- validation.original_invoice_from_remark: the blue invoice a red one names in its 备注.
+create or replace temp macro fw_original_from_remark(remark, digital_re, legacy_re) as
+    coalesce(
+        nullif(regexp_extract(remark, digital_re, 1), ''),
+        case
+            when regexp_matches(remark, legacy_re)
+                then regexp_extract(remark, legacy_re, 1) || '-' || regexp_extract(remark, legacy_re, 2)
+        end
+    );

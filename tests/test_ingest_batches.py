@@ -1,0 +1,241 @@
+"""Batches: idempotent re-import, overlapping exports, conflicts, duplicates, transactions, kind
+detection, unreadable files and the CLI."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+from ingest_fixtures import (
+    ETAX_HEADERS,
+    ISSUED_HEADERS,
+    SELLER,
+    TODAY,
+    digital_no,
+    etax_row,
+    issued_row,
+    write_csv,
+    write_xlsx,
+)
+
+from analytics.cli import main
+from analytics.ingest import IngestError, ingest_file, ingest_paths, load
+from analytics.warehouse import connect
+
+
+@pytest.fixture
+def con() -> Iterator[duckdb.DuckDBPyConnection]:
+    connection = connect(":memory:")
+    yield connection
+    connection.close()
+
+
+def _counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int, int]:
+    row = con.execute(
+        "select (select count(*) from tax_records), (select count(*) from rejected_rows), "
+        "(select count(*) from import_batches)"
+    ).fetchall()[0]
+    return (int(row[0]), int(row[1]), int(row[2]))
+
+
+def _export(path: Path, serials: range, **over: str) -> Path:
+    rows = [etax_row(i, digital_no(i), **over) for i in serials]
+    return write_xlsx(path, {"发票基础信息": [ETAX_HEADERS, *rows]})
+
+
+def test_reimport_changes_nothing_and_says_so(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    path = _export(tmp_path / "day1.xlsx", range(1, 4))
+    (first,) = ingest_file(con, path, today=TODAY)
+    before = _counts(con)
+    (again,) = ingest_file(con, path, today=TODAY)
+    assert _counts(con) == before == (3, 0, 1)
+    assert again.already_imported
+    assert again.batch_id is None
+    assert again.previous_batch_id == first.batch_id
+    assert f"already imported as batch {first.batch_id} on " in again.summary()
+    assert again.summary().endswith("nothing changed")
+
+
+def test_overlapping_export_rows_are_unchanged(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    ingest_file(con, _export(tmp_path / "a.xlsx", range(1, 4)), today=TODAY)
+    (r,) = ingest_file(con, _export(tmp_path / "b.xlsx", range(2, 6)), today=TODAY)
+    assert (r.rows_read, r.rows_loaded, r.rows_unchanged, r.rows_rejected) == (4, 2, 2, 0)
+    assert _counts(con)[0] == 5
+    batches = con.execute(
+        "select rows_read, rows_loaded, rows_unchanged from import_batches order by batch_id"
+    ).fetchall()
+    assert batches == [(3, 3, 0), (4, 2, 2)]
+
+
+def test_conflict_is_reported_not_overwritten(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    ingest_file(con, _export(tmp_path / "a.xlsx", range(1, 3)), today=TODAY)
+    changed = _export(tmp_path / "b.xlsx", range(2, 3), 发票状态="已红冲-全额")
+    (r,) = ingest_file(con, changed, today=TODAY)
+    assert (r.rows_loaded, r.rows_rejected) == (0, 1)
+    assert r.reasons == {"conflicts_with_loaded": 1}
+    (detail,) = con.execute("select detail from rejected_rows").fetchall()[0]
+    assert "发票状态 status: 正常 -> 已红冲-全额" in detail
+    assert "batch 1, row 2" in detail
+    status = con.execute(
+        "select status from tax_records where invoice_no = $n", {"n": digital_no(2)}
+    ).fetchall()
+    assert status == [("正常",)]
+
+
+def test_duplicates_within_a_file(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    rows = [
+        issued_row(digital_no(1)),
+        issued_row(digital_no(1)),  # identical: unchanged
+        issued_row(digital_no(1), payment_id="OTHER"),  # same key, different content
+        issued_row(digital_no(2)),
+    ]
+    (r,) = ingest_file(con, write_csv(tmp_path / "dup.csv", ISSUED_HEADERS, rows), today=TODAY)
+    assert (r.rows_read, r.rows_loaded, r.rows_unchanged, r.rows_rejected) == (4, 2, 1, 1)
+    (n, reasons, detail) = con.execute(
+        "select row_number, reasons, detail from rejected_rows"
+    ).fetchall()[0]
+    assert (n, reasons) == (3, ["duplicate_in_file"])
+    assert "row 1 of this file" in detail
+    assert "OTHER" in detail
+    kept = con.execute("select payment_id from issued_invoices where source_row = 1").fetchall()
+    assert kept == [(f"P{digital_no(1)[-6:]}",)]
+
+
+def test_failure_midway_leaves_the_warehouse_as_it_was(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = _export(tmp_path / "a.xlsx", range(1, 4))
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(load, "record_batch", boom)
+    with pytest.raises(RuntimeError, match="disk full"):
+        ingest_file(con, path, today=TODAY)
+    assert _counts(con) == (0, 0, 0)
+    monkeypatch.undo()
+    (r,) = ingest_file(con, path, today=TODAY)
+    assert (r.rows_loaded, _counts(con)) == (3, (3, 0, 1))
+
+
+def test_folder_skips_non_data_and_loads_merchants_first(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    folder = tmp_path / "export"
+    (folder / "sub").mkdir(parents=True)
+    write_csv(folder / "a_invoices.csv", ISSUED_HEADERS, [issued_row(digital_no(1))])
+    write_csv(folder / "sub" / "z_merchants.csv", ["merchant_id", "name"], [[SELLER, "好味"]])
+    (folder / "manifest.json").write_text(json.dumps({"seed": 1}), encoding="utf-8")
+    (folder / "bad_rows.json").write_text(json.dumps([{"row": 1}]), encoding="utf-8")
+    (folder / "README.md").write_text("# data", encoding="utf-8")
+    (folder / "~$a_invoices.xlsx").write_bytes(b"owner file of an open workbook")
+    results = ingest_paths(con, [folder], progress=False, today=TODAY)
+    assert [(r.kind, r.batch_id) for r in results] == [("merchants", 1), ("issued_invoices", 2)]
+
+
+def test_kind_detection_and_forcing(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    headers = ["数电发票号码", "销方识别号", "开票日期", "金额", "税额", "价税合计", "发票状态"]
+    row = [digital_no(1), SELLER, "2026-03-30", "1000", "130", "1130", "正常"]
+    path = write_csv(tmp_path / "x.csv", headers, [row])
+    (r,) = ingest_file(con, path, today=TODAY)
+    assert r.kind == "tax_records"
+    merchant_side = write_csv(tmp_path / "y.csv", headers[:-1], [[digital_no(2), *row[1:-1]]])
+    (r,) = ingest_file(con, merchant_side, today=TODAY)
+    assert r.kind == "issued_invoices"  # no column only the tax system has
+    both = write_csv(tmp_path / "z.csv", [*headers, "订单号"], [[digital_no(3), *row[1:], "P1"]])
+    with pytest.raises(IngestError, match=r"z\.csv: .*issued_invoices and tax_records.*--kind"):
+        ingest_file(con, both, today=TODAY)
+    (forced,) = ingest_file(con, both, kind="tax_records", today=TODAY)
+    assert (forced.kind, forced.rows_loaded, forced.ignored_columns) == (
+        "tax_records",
+        1,
+        ("订单号",),
+    )
+    with pytest.raises(
+        IngestError, match=r"z\.csv: not a payments file: no column for merchant_id; paid_at"
+    ):
+        ingest_file(con, both, kind="payments", today=TODAY)
+
+
+def test_unknown_headers_are_listed(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "odd.csv", ["foo", "商户名称", "bar"], [["1", "x", "2"]])
+    with pytest.raises(IngestError) as info:
+        ingest_file(con, path, today=TODAY)
+    message = str(info.value)
+    assert message.startswith("odd.csv: cannot tell what kind of file this is")
+    assert "columns not mapped: foo, bar" in message
+    assert "kinds tried: merchants (missing merchant_id)" in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("payments.xlsx", b"payment_id,amount\n1,2\n", "payments.xlsx: not an XLSX workbook"),
+        ("empty.csv", b"", "empty.csv: empty file"),
+        ("latin.csv", b"a,b\n\xff\xfe\xfd\x80,1\n", "cannot decode as UTF-8 or GBK/GB18030"),
+        ("blob.parquet", b"PAR1 not really", "blob.parquet: not a readable Parquet file"),
+        ("data.bin", b"\x00\x01", "data.bin: unknown format .bin"),
+        ("broken.xlsx", b"PK\x03\x04garbage", "broken.xlsx: not a readable XLSX workbook"),
+        ("manifest.json", b'{"seed": 1}', "manifest.json: a single JSON object"),
+    ],
+)
+def test_unreadable_files_raise_one_line(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path, name: str, content: bytes, reason: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(IngestError) as info:
+        ingest_file(con, path, today=TODAY)
+    assert reason in str(info.value)
+    assert "\n" not in str(info.value)
+    assert _counts(con) == (0, 0, 0)
+
+
+def test_cli_ingest(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = str(tmp_path / "w.duckdb")
+    good = _export(tmp_path / "ok.xlsx", range(1, 3))
+    assert main(["ingest", str(good), "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert "ok.xlsx [发票基础信息] tax_records: read 2 = loaded 2" in out
+    assert (tmp_path / "w.serving.duckdb").exists()  # the dashboard's snapshot was refreshed
+    bad = tmp_path / "payments.xlsx"
+    bad.write_text("not a workbook", encoding="utf-8")
+    assert main(["ingest", str(good), str(bad), "--db", db]) != 0
+    err = capsys.readouterr().err
+    assert "payments.xlsx: not an XLSX workbook (zip header missing)" in err
+    assert "Traceback" not in err
+    assert len([line for line in err.splitlines() if "fapiao-watch" in line]) == 1
+    con = connect(db)
+    try:
+        assert _counts(con) == (2, 0, 1)  # the bad file stopped the run before loading anything
+    finally:
+        con.close()
+
+
+def test_every_reason_code_used_is_documented() -> None:
+    import csv
+    import re
+
+    from analytics.config import REFERENCE_DIR, SQL_DIR
+
+    with (REFERENCE_DIR / "reason_codes.csv").open(encoding="utf-8") as fh:
+        documented = {row["code"] for row in csv.DictReader(fh)}
+    ingest_dir = Path(__file__).resolve().parent.parent / "analytics" / "ingest"
+    texts = [p.read_text(encoding="utf-8") for p in (SQL_DIR / "staging").glob("*.sql")]
+    texts += [p.read_text(encoding="utf-8") for p in ingest_dir.glob("*.py")]
+    used = {c for t in texts for c in re.findall(r"'code': '([a-z_0-9]+)'", t)}
+    used |= {c for t in texts for c in re.findall(r'_problem\([^,]+, "([a-z_0-9]+)"', t)}
+    used |= {"invalid_uscc", "invalid_buyer_tax_id", "malformed_row"}
+    used |= {"duplicate_in_file", "conflicts_with_loaded"}
+    assert len(used) > 15
+    assert used <= documented
