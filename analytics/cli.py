@@ -46,17 +46,29 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
     from analytics.ingest import IngestError, ingest_paths
-    from analytics.warehouse import connect
+    from analytics.warehouse import connect, publish
 
     con = connect(args.db)
     try:
         results = ingest_paths(con, [Path(p) for p in args.paths], kind=args.kind, progress=True)
+        if any(r.batch_id is not None for r in results):
+            # The dashboard reads the serving snapshot: show it the new batches and rejected rows.
+            publish(con, config.settings(args.db).serving_path)
     except IngestError as exc:
         raise CliError(str(exc)) from exc
     finally:
         con.close()
     for r in results:
         print(r.summary())
+    new = [r for r in results if not r.already_imported]
+    if len(results) > 1:
+        print(
+            f"total: {len(new):,} of {len(results):,} tables loaded; "
+            f"read {sum(r.rows_read for r in new):,} = loaded {sum(r.rows_loaded for r in new):,} "
+            f"+ unchanged {sum(r.rows_unchanged for r in new):,} "
+            f"+ rejected {sum(r.rows_rejected for r in new):,} "
+            f"+ summary rows {sum(r.rows_summary for r in new):,}"
+        )
     return 0
 
 
@@ -65,6 +77,36 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 
     summary = build_demo(args.db, seed=args.seed, out_dir=Path(args.out), force=args.force)
     print(summary)
+    return 0
+
+
+def _cmd_analyse(args: argparse.Namespace) -> int:
+    from datetime import datetime
+
+    from analytics.pipeline import analyse
+    from analytics.warehouse import connect
+    from analytics.workdays import UnknownHolidayYearError
+
+    if args.deadline is not None and args.deadline < 0:
+        raise CliError(f"--deadline must be 0 or more working days, got {args.deadline}")
+    try:
+        as_of = datetime.fromisoformat(args.as_of) if args.as_of else None
+    except ValueError as exc:
+        raise CliError(f"--as-of {args.as_of!r} is not a date/time like 2026-04-03T09:12") from exc
+    con = connect(args.db)
+    try:
+        result = analyse(
+            con,
+            deadline_workdays=args.deadline,
+            full=args.full,
+            as_of=as_of,
+            progress=not args.quiet,
+        )
+    except UnknownHolidayYearError as exc:
+        raise CliError(str(exc)) from exc
+    finally:
+        con.close()
+    print(result.summary())
     return 0
 
 
@@ -109,7 +151,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("generate", help="write seeded synthetic Beijing data files")
     p.add_argument("--out", default=str(config.GENERATED_DIR / "demo"), help="output folder")
     p.add_argument("--seed", type=int, default=20261129)
-    p.add_argument("--merchants", type=int, default=2000)
+    p.add_argument(
+        "--merchants",
+        type=int,
+        default=None,
+        help="merchant count (default 2000; with --invoices, grows with the volume)",
+    )
     p.add_argument("--months", type=int, default=12)
     p.add_argument(
         "--invoices",
@@ -137,6 +184,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="rebuild even if the warehouse exists")
     _add_db(p)
     p.set_defaults(func=_cmd_demo)
+
+    p = sub.add_parser("analyse", help="reconcile, compute metrics and checks (incremental)")
+    p.add_argument("--full", action="store_true", help="recompute every period")
+    p.add_argument(
+        "--deadline",
+        type=int,
+        default=None,
+        help=f"working days allowed for entry (default: ${config.ENV_DEADLINE} or 2)",
+    )
+    p.add_argument(
+        "--as-of", default=None, help="judge as of this time (default: the latest 入库 time)"
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_db(p)
+    p.set_defaults(func=_cmd_analyse)
 
     p = sub.add_parser("status", help="row counts per table")
     _add_db(p)

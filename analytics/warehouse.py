@@ -38,6 +38,16 @@ SERVING_TABLES: list[str] = [
     "merchants",
     "complaints",
     "planted_labels",
+    # analytics.pipeline.analyse: marts the pages read (recon_facts, invoice-level, stays out)
+    "merchant_period_metrics",
+    "rollup_metrics",
+    "merchant_daily",
+    "recon_exceptions",
+    "recon_summary",
+    "check_violations",
+    "analysis_runs",
+    "complaint_links",
+    "classifier_reports",
 ]
 
 
@@ -131,8 +141,8 @@ def table_exists(con: duckdb.DuckDBPyConnection, table: str, schema: str = "main
         "select count(*) from information_schema.tables "
         "where table_catalog = current_database() and table_schema = $s and table_name = $t",
         {"s": schema, "t": table},
-    ).fetchone()
-    return bool(row and row[0])
+    ).fetchall()  # fetchone() would leave the result open (DuckDB 2), blocking create_function
+    return bool(row and row[0][0])
 
 
 def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
@@ -147,8 +157,8 @@ def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     ]
     counts: dict[str, int] = {}
     for name in names:
-        row = con.execute(f'select count(*) from "{name}"').fetchone()
-        counts[name] = int(row[0]) if row else 0
+        row = con.execute(f'select count(*) from "{name}"').fetchall()
+        counts[name] = int(row[0][0]) if row else 0
     return counts
 
 

@@ -1,0 +1,278 @@
+"""``analyse``: reconciliation, metrics, rollups, checks (and later stages), incrementally.
+
+The run is an ordered list of :class:`~analytics.context.Stage` objects executed inside one
+transaction, so a reader never sees half an analysis and a failure leaves the previous results
+untouched. Which months to recompute:
+
+* **full** (``full=True``, the first run, a changed deadline or pipeline version, an as-of time
+  that moved back, or a stage table that does not exist yet): every month with data;
+* **incremental**: the months touched by import batches not analysed yet
+  (``sql/pipeline/affected_months.sql``: the rows' own months and those linked to them by
+  invoice number, original invoice, payment or merchant), plus, when the as-of time moved
+  forward, the months that held ``pending_entry`` invoices or waiting invoice requests
+  (``moved_as_of_months.sql``); every quarter containing one of them is recomputed whole;
+* **noop**: nothing changed.
+
+Results equal those of a full run (a test holds it), and a second run changes nothing.
+Analysed batches are remembered in ``analysis_batches``, each run in ``analysis_runs``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+from tqdm import tqdm
+
+from analytics import checks, complaints, marts, reconcile, sqlrun
+from analytics.config import settings
+from analytics.context import Context, Stage
+from analytics.periods import quarters_of
+from analytics.warehouse import publish as publish_snapshot
+from analytics.warehouse import table_exists
+
+# Bump when a stage's logic changes so that existing warehouses are recomputed in full.
+ANALYSIS_VERSION = 1
+
+# Append later stages (anomaly, complaints, credit, alerts) here; each reads what the ones
+# before it wrote.
+STAGES: list[Stage] = [
+    Stage("reconcile", reconcile.run_stage, ("recon_facts",)),
+    # before the merchant metrics: they count complaints by linked merchant and final category
+    Stage("complaints", complaints.complaints_stage, ("complaint_links", "classifier_reports")),
+    Stage("merchant_metrics", marts.merchant_metrics_stage, (marts.MERCHANT_TABLE,)),
+    Stage("rollups", marts.rollup_stage, (marts.ROLLUP_TABLE,)),
+    Stage("daily", marts.daily_stage, ("merchant_daily",)),
+    Stage("exceptions", marts.exceptions_stage, ("recon_exceptions", "recon_summary")),
+    Stage("checks", checks.checks_stage, (checks.TABLE,)),
+]
+
+
+def _counts(con: duckdb.DuckDBPyConnection, stages: list[Stage]) -> dict[str, int]:
+    """Rows in every table the stages write."""
+    tables = dict.fromkeys(t for s in stages for t in s.tables)
+    return {t: sqlrun.count_rows(con, t) for t in tables if table_exists(con, t)}
+
+
+@dataclass
+class AnalyseResult:
+    mode: str  # full / incremental / noop
+    reason: str
+    as_of: datetime
+    deadline_workdays: int
+    months: tuple[str, ...]
+    new_batches: tuple[int, ...]
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+    written: dict[str, int] = field(default_factory=dict)
+    row_counts: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    serving_path: Path | None = None
+
+    @property
+    def quarters(self) -> tuple[str, ...]:
+        return quarters_of(self.months)
+
+    def summary(self) -> str:
+        lines = [
+            f"analyse: {self.mode} ({self.reason}); as of {self.as_of:%Y-%m-%d %H:%M}, "
+            f"on time = within {self.deadline_workdays} working days; {self.seconds:.1f} s",
+            f"new import batches: {len(self.new_batches)}",
+        ]
+        if self.months:
+            lines.append(f"recomputed months: {', '.join(self.months)}")
+            lines.append(f"recomputed quarters: {', '.join(self.quarters)}")
+        for name, secs in self.stage_seconds.items():
+            lines.append(f"  stage {name:<18}{secs:>8.2f} s")
+        if self.written:
+            lines.append("rows written (recomputed periods):")
+            lines.extend(f"  {t:<28}{n:>12,}" for t, n in self.written.items())
+        lines.append("rows in result tables:")
+        lines.extend(f"  {t:<28}{n:>12,}" for t, n in self.row_counts.items())
+        lines.extend(f"note: {n}" for n in self.notes)
+        if self.serving_path:
+            lines.append(f"published {self.serving_path}")
+        return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    mode: str
+    reason: str
+    months: tuple[str, ...]
+    new_batches: tuple[int, ...]
+
+
+def _months_of(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, object]) -> set[str]:
+    return {str(r[0]) for r in sqlrun.fetch_file(con, name, params)}
+
+
+def _plan(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    full: bool,
+    deadline: int,
+    as_of: datetime,
+    stages: list[Stage],
+) -> _Plan:
+    new = tuple(
+        int(r[0])
+        for r in con.execute(
+            "select batch_id from import_batches anti join analysis_batches using (batch_id) "
+            "order by batch_id"
+        ).fetchall()
+    )
+    runs = con.execute(
+        "select version, deadline_workdays, as_of from analysis_runs order by run_id desc limit 1"
+    ).fetchall()
+    last = runs[0] if runs else None
+    missing = [t for s in stages for t in s.tables if not table_exists(con, t)]
+    reason = ""
+    if full:
+        reason = "full run requested"
+    elif last is None:
+        reason = "first analysis"
+    elif last[0] != ANALYSIS_VERSION:
+        reason = f"analysis version {last[0]} -> {ANALYSIS_VERSION}"
+    elif last[1] != deadline:
+        reason = f"deadline changed from {last[1]} to {deadline} working days"
+    elif last[2] is not None and as_of < last[2]:
+        reason = f"as-of time moved back from {last[2]:%Y-%m-%d %H:%M}"
+    elif missing:
+        reason = f"table(s) not built yet: {', '.join(missing)}"
+    if reason:
+        months = _months_of(con, "pipeline/all_months.sql", {})
+        return _Plan("full", reason, tuple(sorted(months)), new)
+    affected: set[str] = set()
+    if new:
+        affected |= _months_of(con, "pipeline/affected_months.sql", {"batches": list(new)})
+    old_as_of = last[2] if last else None
+    if old_as_of is not None and as_of > old_as_of:
+        affected |= _months_of(
+            con,
+            "pipeline/moved_as_of_months.sql",
+            {"old_as_of": old_as_of, "as_of": as_of, "grace_days": Context.payment_grace_days},
+        )
+    if not affected:
+        return _Plan("noop", "nothing new to analyse", (), new)
+    why = f"{len(new)} new batch(es)" if new else "as-of time moved"
+    return _Plan("incremental", why, tuple(sorted(affected)), new)
+
+
+def _record(
+    con: duckdb.DuckDBPyConnection,
+    plan: _Plan,
+    ctx: Context,
+    *,
+    started: datetime,
+    secs: dict[str, float],
+    stages: list[Stage],
+) -> None:
+    counts = _counts(con, stages)
+    run_id = int(sqlrun.scalar(con, "select nextval('analysis_run_seq')"))
+    con.execute(
+        "insert into analysis_runs values ($run_id, $started, now()::timestamp, $mode, $reason, "
+        "$version, $as_of, $deadline, $batches, $months, $quarters, $secs, $counts)",
+        {
+            "run_id": run_id,
+            "started": started,
+            "mode": plan.mode,
+            "reason": plan.reason,
+            "version": ANALYSIS_VERSION,
+            "as_of": ctx.as_of,
+            "deadline": ctx.deadline_workdays,
+            "batches": list(plan.new_batches),
+            "months": list(plan.months),
+            "quarters": list(ctx.quarters),
+            "secs": json.dumps(secs),
+            "counts": json.dumps(counts),
+        },
+    ).fetchall()
+    if plan.new_batches:
+        con.execute(
+            "insert into analysis_batches select unnest($batches), $run_id",
+            {"batches": list(plan.new_batches), "run_id": run_id},
+        ).fetchall()
+
+
+def _database_path(con: duckdb.DuckDBPyConnection) -> Path | None:
+    path = sqlrun.scalar(
+        con, "select path from duckdb_databases() where database_name = current_database()"
+    )
+    return Path(path) if path and path != ":memory:" else None
+
+
+def analyse(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    deadline_workdays: int | None = None,
+    full: bool = False,
+    progress: bool = True,
+    as_of: datetime | None = None,
+    stages: list[Stage] | None = None,
+    publish: bool = True,
+) -> AnalyseResult:
+    """Compute and persist every analysis table; see the module docstring for the scope.
+
+    ``publish`` refreshes the dashboard's serving snapshot afterwards (file warehouses only).
+    """
+    t0 = time.perf_counter()
+    started = datetime.now().replace(microsecond=0)
+    deadline = settings().deadline_workdays if deadline_workdays is None else deadline_workdays
+    run_stages = STAGES if stages is None else stages
+    # DuckDB's own progress bar writes to stdout; the stage bar (stderr) is ours
+    con.execute("set enable_progress_bar = false").fetchall()
+    con.begin()
+    try:
+        reconcile.ensure_objects(con)
+        when = as_of or reconcile.default_as_of(con)
+        p0 = time.perf_counter()
+        plan = _plan(con, full=full, deadline=deadline, as_of=when, stages=run_stages)
+        secs: dict[str, float] = {"(plan)": round(time.perf_counter() - p0, 3)}
+        if plan.mode == "full":
+            reconcile.reset_result_tables(con)
+        ctx = Context(
+            as_of=when,
+            deadline_workdays=deadline,
+            full=plan.mode == "full",
+            months=plan.months,
+            new_batches=plan.new_batches,
+        )
+        if plan.mode != "noop":
+            bar = tqdm(
+                run_stages, desc="analyse", unit="stage", file=sys.stderr, disable=not progress
+            )
+            for stage in bar:
+                bar.set_postfix_str(stage.name)
+                s0 = time.perf_counter()
+                stage.run(con, ctx)
+                secs[stage.name] = round(time.perf_counter() - s0, 3)
+        _record(con, plan, ctx, started=started, secs=secs, stages=run_stages)
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    result = AnalyseResult(
+        mode=plan.mode,
+        reason=plan.reason,
+        as_of=ctx.as_of,
+        deadline_workdays=deadline,
+        months=plan.months,
+        new_batches=plan.new_batches,
+        stage_seconds=secs,
+        written=dict(ctx.written),
+        row_counts=_counts(con, run_stages),
+        notes=list(ctx.notes),
+    )
+    db_file = _database_path(con)
+    if publish and db_file is not None:
+        p0 = time.perf_counter()
+        result.serving_path = publish_snapshot(con, settings(db_file).serving_path)
+        result.stage_seconds["(publish)"] = round(time.perf_counter() - p0, 3)
+    result.seconds = time.perf_counter() - t0
+    return result

@@ -1,0 +1,77 @@
+-- Duplicate issued invoices among those issued in $months (the later one is the duplicate).
+-- 1. a second live invoice for the same payment_id: duplicate of the first for that payment;
+-- 2. no payment link: same merchant, buyer and 价税合计 within 10 minutes of the previous one.
+-- "Live" = blue, not voided, not reversed by a red invoice: a reversed invoice re-issued
+-- correctly is not a duplicate, and neither is a duplicate the merchant has already reversed.
+-- Candidates are narrowed by cheap counts before any window runs (most keys occur once).
+with reversed as (
+    select original_invoice_no as invoice_no from stg_issued
+    where is_red and original_invoice_no is not null
+    union
+    select original_invoice_no from stg_tax where is_red and original_invoice_no is not null
+    union
+    select invoice_no from stg_tax where is_reversed
+),
+
+candidates as (
+    select invoice_no, merchant_id, payment_id, buyer_key, total_amount, issued_at, period
+    from stg_issued
+    where not is_red and not is_void
+),
+
+-- payments with a live invoice issued in $months, and every live invoice of those payments
+target_payments as (
+    select distinct payment_id from candidates
+    where payment_id is not null
+        and issued_at >= $lo and issued_at < $hi and list_contains($months, period)
+),
+
+paid_live as (
+    select c.* from candidates c
+    semi join target_payments t on c.payment_id = t.payment_id
+    anti join reversed r on c.invoice_no = r.invoice_no
+),
+
+shared_payments as (
+    select payment_id from paid_live group by payment_id having count(*) > 1
+),
+
+by_payment as (
+    select invoice_no, period,
+        first_value(invoice_no) over w as first_no,
+        row_number() over w as rank_in_payment
+    from paid_live semi join shared_payments s on paid_live.payment_id = s.payment_id
+    window w as (partition by paid_live.payment_id order by issued_at, invoice_no)
+),
+
+-- rows up to 10 minutes before a target month can be the "previous" invoice of a target row
+near as (
+    select c.* from candidates c
+    anti join reversed r on c.invoice_no = r.invoice_no
+    where c.payment_id is null and c.buyer_key is not null
+        and c.issued_at >= $lo - interval 10 minute and c.issued_at < $hi
+        and (list_contains($months, c.period)
+            or list_contains($months, strftime(c.issued_at + interval 10 minute, '%Y-%m')))
+),
+
+repeated as (
+    select merchant_id, buyer_key, total_amount from near group by all having count(*) > 1
+),
+
+by_buyer as (
+    select invoice_no, issued_at, period,
+        lag(invoice_no) over w as prev_no, lag(issued_at) over w as prev_at
+    from near semi join repeated r using (merchant_id, buyer_key, total_amount)
+    window w as (partition by merchant_id, buyer_key, total_amount order by issued_at, invoice_no)
+),
+
+final as (
+    select invoice_no, first_no as duplicate_of, 'payment_id' as duplicate_basis
+    from by_payment where rank_in_payment > 1 and list_contains($months, period)
+    union all
+    select invoice_no, prev_no, 'buyer_total'
+    from by_buyer
+    where prev_at >= issued_at - interval 10 minute and list_contains($months, period)
+)
+
+select * from final

@@ -1,0 +1,73 @@
+-- One row per merchant-side invoice issued in $months: its tax-system twin (visible as of
+-- $as_of), its delay on the working clock, its flags and its one status.
+-- Working clock of t = working days before t's date + the elapsed share of t's day if that day
+-- is a working day (work_calendar); delay = clock(recorded) - clock(issued), set-wise.
+-- Rules and precedence: analytics/reconcile.py.
+with issued as (
+    select invoice_no, merchant_id, issued_at, issued_on, period, total_amount, is_red, is_void
+    from stg_issued
+    where issued_at >= $lo and issued_at < $hi and list_contains($months, period)
+),
+
+tax as (
+    select invoice_no, merchant_id as seller, issued_at as tax_issued, recorded_at,
+        total_amount as total_recorded, status as tax_status
+    from stg_tax
+    where recorded_at is null or recorded_at <= $as_of
+),
+
+clocked as (
+    select
+        i.*,
+        t.invoice_no is not null as is_recorded,
+        t.recorded_at, t.total_recorded, t.tax_status,
+        nullif(t.seller, i.merchant_id) as tax_seller_id,
+        nullif(t.tax_issued, i.issued_at) as tax_issued_at,
+        ci.deadline_day + interval 1 day as deadline_at,
+        (cr.workdays_before - ci.workdays_before)::double
+            + (case when cr.is_workday then extract(epoch from t.recorded_at::time) else 0 end
+               - case when ci.is_workday then extract(epoch from i.issued_at::time) else 0 end)
+            / 86400.0 as delay_workdays
+    from issued i
+    left join tax t on t.invoice_no = i.invoice_no
+    left join work_calendar ci on ci.day = i.issued_on
+    left join work_calendar cr on cr.day = t.recorded_at::date
+),
+
+flagged as (
+    select
+        c.*,
+        d.duplicate_of, d.duplicate_basis,
+        d.invoice_no is not null as is_duplicate,
+        -- a record without a time (rare: the loader stamps first_seen) cannot be shown late
+        is_recorded and coalesce(delay_workdays <= $deadline, true) as is_on_time,
+        is_recorded and coalesce(delay_workdays > $deadline, false) as is_late,
+        not is_recorded and coalesce(deadline_at <= $as_of, false) as is_missing,
+        not is_recorded and not is_missing as is_pending,
+        is_recorded and not is_void and abs(total_amount - total_recorded) > 0.01 as is_mismatch
+    from clocked c
+    left join work_duplicates d on d.invoice_no = c.invoice_no
+),
+
+final as (
+    select
+        'issued' as subject, invoice_no as subject_id, merchant_id, period,
+        case
+            when is_duplicate then 'duplicate'
+            when is_missing then 'missing_in_system'
+            when is_pending then 'pending_entry'
+            when is_mismatch then 'amount_mismatch'
+            when is_late then 'entered_late'
+            else 'entered_on_time'
+        end as status,
+        issued_at, recorded_at, deadline_at, null::timestamp as paid_at, delay_workdays,
+        $deadline::integer as deadline_workdays,
+        total_amount as total_issued, total_recorded, null::decimal(18, 2) as amount_paid,
+        is_red, is_void, tax_status,
+        is_recorded, is_on_time, is_late, is_missing, is_pending, is_mismatch, is_duplicate,
+        duplicate_of, duplicate_basis, tax_seller_id, tax_issued_at,
+        null::integer as invoices_linked, null::integer as red_linked
+    from flagged
+)
+
+select * from final

@@ -1,0 +1,58 @@
+-- Invoice-requesting payments made in $months: invoiced / under_invoiced / not_invoiced.
+-- Linked invoices: live (not voided) invoices carrying the payment_id, plus red invoices without
+-- one that reverse such an invoice. Red totals are negative, so the sum nets them out.
+with pay as (
+    select payment_id, merchant_id, paid_at, period, amount_paid from stg_paid
+    where invoice_requested
+        and paid_at >= $lo and paid_at < $hi and list_contains($months, period)
+),
+
+direct as (
+    select i.invoice_no, i.payment_id, i.is_red, i.total_amount
+    from stg_issued i semi join pay p on i.payment_id = p.payment_id
+    where not i.is_void
+),
+
+reds as (
+    select r.invoice_no, d.payment_id, true as is_red, r.total_amount
+    from stg_issued r join direct d on r.original_invoice_no = d.invoice_no
+    where r.is_red and not r.is_void and r.payment_id is null
+),
+
+linked as (
+    select payment_id,
+        count(*) filter (where not is_red) as invoices_linked,
+        count(*) filter (where is_red) as red_linked,
+        sum(total_amount) as invoiced_net
+    from (select * from direct union all select * from reds)
+    group by payment_id
+),
+
+judged as (
+    select p.*, coalesce(l.invoices_linked, 0) as invoices_linked,
+        coalesce(l.red_linked, 0) as red_linked, coalesce(l.invoiced_net, 0) as invoiced_net,
+        case
+            when l.payment_id is null then 'not_invoiced'
+            when p.amount_paid - l.invoiced_net > 0.01 then 'under_invoiced'
+            else 'invoiced'
+        end as status
+    from pay p left join linked l on l.payment_id = p.payment_id
+),
+
+final as (
+    select
+        'payment' as subject, payment_id as subject_id, merchant_id, period, status,
+        null::timestamp as issued_at, null::timestamp as recorded_at,
+        null::timestamp as deadline_at, paid_at, null::double as delay_workdays,
+        null::integer as deadline_workdays,
+        invoiced_net as total_issued, null::decimal(18, 2) as total_recorded, amount_paid,
+        false as is_red, false as is_void, null::varchar as tax_status,
+        null::boolean as is_recorded, null::boolean as is_on_time, null::boolean as is_late,
+        null::boolean as is_missing, null::boolean as is_pending, null::boolean as is_mismatch,
+        false as is_duplicate, null::varchar as duplicate_of, null::varchar as duplicate_basis,
+        null::varchar as tax_seller_id, null::timestamp as tax_issued_at,
+        invoices_linked::integer as invoices_linked, red_linked::integer as red_linked
+    from judged
+)
+
+select * from final

@@ -1,0 +1,54 @@
+-- Months whose results can change when the batches in $batches are added. Besides the months of
+-- the new rows themselves, a new row can change subjects elsewhere through shared keys: the
+-- twin of an invoice (invoice_no), the original of a red invoice (original_invoice_no), the
+-- invoices of a payment (payment_id), a 10-minute duplicate just across a month boundary, and
+-- any subject of a newly registered merchant.
+with new_issued as (
+    select * from issued_invoices where list_contains($batches, batch_id)
+),
+
+new_tax as (
+    select * from tax_records where list_contains($batches, batch_id)
+),
+
+new_payments as (
+    select * from payments where list_contains($batches, batch_id)
+),
+
+new_merchants as (
+    select merchant_id from merchants where list_contains($batches, batch_id)
+),
+
+invoice_keys as (
+    select invoice_no from new_issued union select original_invoice_no from new_issued
+    union select invoice_no from new_tax union select original_invoice_no from new_tax
+),
+
+payment_keys as (
+    select payment_id from new_issued union select payment_id from new_payments
+    union select i.payment_id from issued_invoices i semi join invoice_keys k using (invoice_no)
+),
+
+touched as (
+    select issued_at as t from new_issued
+    union all select issued_at + interval 10 minute from new_issued
+    union all select issued_at from new_tax
+    union all select recorded_at from new_tax
+    union all select paid_at from new_payments
+    union all select received_at from complaints where list_contains($batches, batch_id)
+    union all select issued_at from issued_invoices semi join invoice_keys using (invoice_no)
+    union all select issued_at from issued_invoices semi join payment_keys using (payment_id)
+    union all select issued_at from tax_records semi join invoice_keys using (invoice_no)
+    union all select paid_at from payments semi join payment_keys using (payment_id)
+    union all select issued_at from issued_invoices semi join new_merchants using (merchant_id)
+    union all select issued_at from tax_records t semi join new_merchants m
+        on m.merchant_id = t.seller_tax_id
+    union all select paid_at from payments semi join new_merchants using (merchant_id)
+    union all select received_at from complaints semi join new_merchants using (merchant_id)
+),
+
+final as (
+    select distinct strftime(t, '%Y-%m') as month from touched where t is not null
+)
+
+select * from final

@@ -1,0 +1,20 @@
+-- Months to recompute when the as-of time moved forward from $old_as_of to $as_of: those that
+-- held pending_entry invoices, those whose tax records became visible, and those whose unpaid
+-- invoice requests may have crossed the $grace_days limit of the payment_not_invoiced check.
+with touched as (
+    select distinct period as month from recon_facts where status = 'pending_entry'
+    union
+    select distinct strftime(issued_at, '%Y-%m') from tax_records
+    where recorded_at > $old_as_of and recorded_at <= $as_of
+    union
+    select distinct period from recon_facts
+    where subject = 'payment' and status = 'not_invoiced'
+        and paid_at >= $old_as_of - to_days($grace_days::integer)
+        and paid_at < $as_of - to_days($grace_days::integer)
+),
+
+final as (
+    select month from touched where month is not null
+)
+
+select * from final

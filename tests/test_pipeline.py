@@ -1,0 +1,232 @@
+"""analyse: incremental by period, equal to a full run, idempotent, extensible, from the CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+from factories import TestWarehouse
+
+from analytics import cli, pipeline, warehouse
+from analytics.context import Context, Stage
+
+# Result tables and a total order for comparing them whole.
+TABLES = {
+    "recon_facts": "all",
+    "merchant_period_metrics": "all",
+    "rollup_metrics": "all",
+    "merchant_daily": "all",
+    "recon_exceptions": "all",
+    "recon_summary": "all",
+    "check_violations": "all",
+}
+
+
+def snapshot(wh: TestWarehouse) -> dict[str, list[tuple[Any, ...]]]:
+    return {t: wh.table(t, order) for t, order in TABLES.items()}
+
+
+def seed(wh: TestWarehouse) -> tuple[str, str]:
+    """Two merchants, January to April 2026; the as-of time is 28 April 10:00."""
+    a = wh.merchant(district="朝阳区")
+    b = wh.merchant(district="海淀区", individual=True)
+    for month in ("01", "02", "03", "04"):
+        for merchant in (a, b):
+            pay = wh.payment(merchant, f"2026-{month}-06 09:00", 100)
+            wh.invoice(
+                merchant,
+                f"2026-{month}-06 10:00",
+                100,
+                payment_id=pay,
+                recorded=f"2026-{month}-07 10:00",
+            )
+            wh.invoice(merchant, f"2026-{month}-09 10:00", 50, recorded=f"2026-{month}-16 10:00")
+            wh.invoice(merchant, f"2026-{month}-12 10:00", 30)
+            wh.complaint(merchant, f"2026-{month}-15 10:00", "not_timely")
+    wh.invoice(a, "2026-04-27 15:00", 20)  # pending at the as-of time
+    wh.invoice(b, "2026-04-28 09:00", 20, recorded="2026-04-28 10:00")
+    return a, b
+
+
+def test_first_run_is_full_and_a_second_is_a_noop(tmp_path: Path) -> None:
+    wh = TestWarehouse()
+    seed(wh)
+    first = wh.analyse()
+    assert (first.mode, first.months) == ("full", ("2026-01", "2026-02", "2026-03", "2026-04"))
+    before = snapshot(wh)
+    second = wh.analyse()
+    assert (second.mode, second.months) == ("noop", ())
+    assert snapshot(wh) == before
+    again = wh.analyse(full=True)
+    assert again.mode == "full"
+    assert snapshot(wh) == before
+    assert "recomputed quarters: 2026-Q1, 2026-Q2" in first.summary()
+    assert "nothing new to analyse" in second.summary()
+
+
+def test_new_batch_recomputes_only_its_month_and_equals_a_full_run() -> None:
+    wh = TestWarehouse()
+    a, _ = seed(wh)
+    wh.analyse()
+    before = {p: wh.metrics(a, p) for p in ("2026-01", "2026-02", "2026-04", "2026-Q2")}
+    facts_before = wh.rows("select * from recon_facts where period <> '2026-03' order by all")
+    wh.new_load()
+    wh.invoice(a, "2026-03-20 10:00", 70, recorded="2026-03-20 11:00")
+    wh.invoice(a, "2026-03-23 10:00", 70)
+    wh.complaint(a, "2026-03-24 10:00", "not_found")
+    result = wh.analyse()
+    assert (result.mode, result.months, result.quarters) == (
+        "incremental",
+        ("2026-03",),
+        ("2026-Q1",),
+    )
+    assert len(result.new_batches) == 3  # issued invoices, tax records, complaints
+    assert result.written["recon_facts"] == 2 * 3 + 2 + 2  # March subjects only
+    march = wh.metrics(a, "2026-03")
+    assert (march["invoices_issued"], march["missing_count"], march["complaints"]) == (5, 2, 2)
+    # other periods are untouched, except the volume change of the periods right after
+    assert (
+        wh.rows("select * from recon_facts where period <> '2026-03' order by all") == facts_before
+    )
+    next_periods = {"2026-04": (3, 5, 4), "2026-Q2": (9, 11, 4)}  # prev before, prev now, issued
+    for period, old in before.items():
+        now = wh.metrics(a, period)
+        expected = old
+        if period in next_periods:
+            was, prev, issued = next_periods[period]
+            assert (old["prev_invoices_issued"], now["prev_invoices_issued"]) == (was, prev)
+            assert now["volume_change"] == pytest.approx((issued - prev) / prev)
+            expected = old | {"prev_invoices_issued": prev, "volume_change": now["volume_change"]}
+        assert now == expected, period
+    after = snapshot(wh)
+    assert wh.analyse(full=True).mode == "full"
+    assert snapshot(wh) == after
+
+
+def test_red_invoice_in_april_updates_the_march_payment() -> None:
+    wh = TestWarehouse()
+    a, _ = seed(wh)
+    pay = wh.payment(a, "2026-03-25 09:00", 200)
+    blue = wh.invoice(a, "2026-03-25 10:00", 200, payment_id=pay, recorded="2026-03-25 11:00")
+    wh.analyse()
+    assert wh.status(pay, "payment") == "invoiced"
+    wh.new_load()
+    wh.invoice(a, "2026-04-01 10:00", -200, red_of=blue, recorded="2026-04-01 10:30")
+    result = wh.analyse()
+    assert result.mode == "incremental"
+    assert set(result.months) == {"2026-03", "2026-04"}
+    assert wh.status(pay, "payment") == "under_invoiced"
+    after = snapshot(wh)
+    wh.analyse(full=True)
+    assert snapshot(wh) == after
+
+
+def test_as_of_moving_forward_turns_pending_into_missing() -> None:
+    wh = TestWarehouse()
+    _, b = seed(wh)
+    wh.analyse()
+    pending = wh.rows("select subject_id from recon_facts where status = 'pending_entry'")
+    assert len(pending) == 1
+    wh.new_load()
+    wh.invoice(b, "2026-05-11 10:00", 20, recorded="2026-05-11 11:00")  # as-of -> 11 May
+    result = wh.analyse()
+    assert result.mode == "incremental"
+    assert set(result.months) == {"2026-04", "2026-05"}  # April held the pending invoice
+    assert wh.status(pending[0]["subject_id"]) == "missing_in_system"
+    after = snapshot(wh)
+    wh.analyse(full=True)
+    assert snapshot(wh) == after
+
+
+def test_an_empty_warehouse_analyses_to_empty_tables() -> None:
+    wh = TestWarehouse()
+    result = wh.analyse()
+    assert (result.mode, result.months) == ("full", ())
+    counts = dict(result.row_counts)
+    # the classifier records, in one row, that it had nothing to learn from
+    assert counts.pop("classifier_reports") == 1
+    assert wh.con.sql("select status from classifier_reports").fetchall() == [("skipped",)]
+    assert set(counts.values()) == {0}
+    assert "no data: nothing to reconcile" in result.notes
+
+
+def test_changed_deadline_means_a_full_run() -> None:
+    wh = TestWarehouse()
+    seed(wh)
+    late = "select count(*) as n from recon_facts where status = 'entered_late'"
+    wh.analyse()
+    assert wh.rows(late)[0]["n"] == 8  # the 9th -> 16th invoices: 5 working days > 2
+    result = wh.analyse(deadline_workdays=5)
+    assert (result.mode, result.reason) == ("full", "deadline changed from 2 to 5 working days")
+    # only February stays late: Saturday 14 Feb was a working day (调休), so 9 -> 16 Feb is 5.6
+    assert wh.rows(late)[0]["n"] == 2
+
+
+def test_later_stages_extend_the_pipeline() -> None:
+    wh = TestWarehouse()
+    seed(wh)
+    wh.analyse()
+    seen: list[tuple[str, ...]] = []
+
+    def count_stage(con: duckdb.DuckDBPyConnection, ctx: Context) -> None:
+        seen.append(ctx.months)
+        con.execute(
+            "create or replace table extra_counts as "
+            "select period, count(*) as n from recon_facts group by period"
+        ).fetchall()
+
+    stages = [*pipeline.STAGES, Stage("extra", count_stage, ("extra_counts",))]
+    result = wh.analyse(stages=stages)
+    assert result.mode == "full"  # its table did not exist yet
+    assert "table(s) not built yet: extra_counts" in result.reason
+    assert seen == [("2026-01", "2026-02", "2026-03", "2026-04")]
+    assert "extra" in result.stage_seconds
+
+
+def test_a_failing_stage_leaves_the_previous_results() -> None:
+    wh = TestWarehouse()
+    a, _ = seed(wh)
+    wh.analyse()
+    before = snapshot(wh)
+    wh.new_load()
+    wh.invoice(a, "2026-03-20 10:00", 70)
+
+    def boom(con: duckdb.DuckDBPyConnection, ctx: Context) -> None:
+        raise RuntimeError("stage failed")
+
+    with pytest.raises(RuntimeError, match="stage failed"):
+        wh.analyse(stages=[*pipeline.STAGES, Stage("boom", boom)])
+    assert snapshot(wh) == before
+    assert wh.analyse().mode == "incremental"  # the batch is still new
+
+
+def test_cli_analyse_publishes_the_serving_snapshot(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "w.duckdb"
+    con = warehouse.connect(db)
+    seed(TestWarehouse(con))
+    con.close()
+    assert cli.main(["analyse", "--db", str(db), "--quiet"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("analyse: full (first analysis)")
+    assert "merchant_period_metrics" in out
+    serving = tmp_path / "w.serving.duckdb"
+    with duckdb.connect(str(serving), read_only=True) as snap:
+        tables = {
+            r[0]
+            for r in snap.execute("select table_name from information_schema.tables").fetchall()
+        }
+    assert {
+        "merchant_period_metrics",
+        "rollup_metrics",
+        "recon_exceptions",
+        "check_violations",
+    } <= tables
+    assert "recon_facts" not in tables
+    assert cli.main(["analyse", "--db", str(db), "--quiet", "--deadline", "3"]) == 0
+    assert "deadline changed from 2 to 3" in capsys.readouterr().out
+    assert cli.main(["analyse", "--db", str(db), "--quiet", "--as-of", "yesterday"]) == 2
+    assert "--as-of" in capsys.readouterr().err
