@@ -64,7 +64,7 @@ def build_demo(
             f"({rows / max(ingest_s, 1e-9):,.0f} rows/s)"
         )
         notify("analyse", 0.6)
-        analysed = analyse(con, progress=show_bars)
+        analysed = analyse(con, progress=show_bars, publish=False)
         lines.append(analysed.summary())
         counts = table_counts(con)
         con.execute("checkpoint")
