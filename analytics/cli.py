@@ -32,14 +32,21 @@ def _add_db(p: argparse.ArgumentParser) -> None:
 def _cmd_generate(args: argparse.Namespace) -> int:
     from analytics.synth import generate
 
-    result = generate(
-        Path(args.out),
-        seed=args.seed,
-        merchants=args.merchants,
-        months=args.months,
-        invoices=args.invoices,
-        progress=not args.quiet,
-    )
+    for name in ("merchants", "months", "invoices"):
+        value = getattr(args, name)
+        if value is not None and value < 1:
+            raise CliError(f"--{name} must be at least 1, got {value}")
+    try:
+        result = generate(
+            Path(args.out),
+            seed=args.seed,
+            merchants=args.merchants,
+            months=args.months,
+            invoices=args.invoices,
+            progress=not args.quiet,
+        )
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
     print(result.summary())
     return 0
 
