@@ -1,0 +1,314 @@
+"""Stage ``anomaly``: features, isolation-forest scores, explanations and a merchant ranking.
+
+Tables (all keyed by merchant_id and period ``YYYY-MM`` but the last three):
+
+* ``anomaly_features``: per merchant-month, every feature of analytics.features as observed
+  (``<f>``), its peer median (``<f>_peer``) and its signed peer z-score (``<f>_z``), with the
+  peer group and the merchant's attributes;
+* ``anomaly_scores``: ``anomaly_score`` (higher = more anomalous), ``is_anomaly``,
+  ``rank_in_period``, and for flagged months and each merchant's worst month ``top_features``
+  (JSON) with ``explanation_en`` / ``explanation_zh``; attributes for filtering;
+* ``merchant_anomaly``: one row per merchant (sql/marts/anomaly_merchant.sql);
+* ``anomaly_model`` (one row: seed, hyperparameters, features, threshold) and
+  ``anomaly_training`` (the model inputs of the training sample): together they *are* the
+  model, stored as data rather than a pickle, so any later run rebuilds the identical forest
+  (same rows, same seed) in a fraction of a second, on any scikit-learn version that keeps
+  the algorithm.
+
+Full runs recompute every month and refit the model on a seeded sample of all months
+(:data:`TRAIN_ROWS`). Incremental runs recompute the features of the affected months (and of
+the :data:`~analytics.features.VOLUME_WINDOW` months after them, whose volume baseline reads
+them), rescore only those months with the stored model, and explain only what lacks words.
+Trade-off: between full runs new months are judged by the model of the last full run. That
+keeps one day's re-analysis cheap and every stored score comparable with the others (a refit
+would move the scores of months nobody recomputed); the features and peer statistics of the
+recomputed months equal a full run's, and ``analyse --full`` refits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import duckdb
+import numpy as np
+import polars as pl
+from sklearn.ensemble import IsolationForest
+
+from analytics import anomaly, explain, features, periods, sqlrun
+from analytics.context import Context
+from analytics.warehouse import table_exists
+
+FEATURE_TABLE = "anomaly_features"
+SCORE_TABLE = "anomaly_scores"
+MERCHANT_TABLE = "merchant_anomaly"
+MODEL_TABLE = "anomaly_model"
+TRAINING_TABLE = "anomaly_training"
+TABLES = (FEATURE_TABLE, SCORE_TABLE, MERCHANT_TABLE, MODEL_TABLE, TRAINING_TABLE)
+MODEL_SEED = 0
+TRAIN_ROWS = 20_000
+OUTAGE_MIN_MERCHANTS = 10
+OUTAGE_LATE_SHARE = 0.25
+_MONTH_SCOPE = "list_contains($months, period)"
+_NO_MONTH = "2000-01"
+_ATTRIBUTES = ("district", "industry", "size_band", "software_vendor", "is_individual")
+
+
+@dataclass(frozen=True)
+class Model:
+    forest: IsolationForest
+    threshold: float
+    seed: int
+    names: tuple[str, ...]
+
+
+def data_months(con: duckdb.DuckDBPyConnection) -> list[str]:
+    if not table_exists(con, "merchant_period_metrics"):
+        return []
+    rows = con.execute(
+        "select distinct period from merchant_period_metrics where period_type = 'month' "
+        "order by period"
+    ).fetchall()
+    return [str(r[0]) for r in rows]
+
+
+def scope_months(affected: tuple[str, ...], existing: list[str]) -> list[str]:
+    """The affected months and the ones whose volume baseline reads them, that have data."""
+    wanted = set(affected)
+    for m in affected:
+        start = periods.parse_month(m)
+        wanted |= {
+            periods.month_of(periods.add_months(start, i))
+            for i in range(1, features.VOLUME_WINDOW + 1)
+        }
+    return sorted(wanted & set(existing))
+
+
+def load_inputs(con: duckdb.DuckDBPyConnection, months: list[str]) -> pl.DataFrame:
+    """Feature inputs for ``months`` plus the history months their volume baseline reads.
+
+    Reads merchant_period_metrics, merchant_daily and recon_facts, and ``work_calendar`` (the
+    reconcile stage builds it on this connection).
+    """
+    first = periods.parse_month(months[0])
+    history = periods.month_range(
+        periods.month_of(periods.add_months(first, -features.VOLUME_WINDOW)), months[-1]
+    )
+    params = {
+        "months": months,
+        "history_months": list(history),
+        "outage_min_merchants": OUTAGE_MIN_MERCHANTS,
+        "outage_late_share": OUTAGE_LATE_SHARE,
+    }
+    for table, name in (
+        ("work_feature_timing", "marts/features_timing.sql"),
+        ("work_feature_extras", "marts/features_invoice_extras.sql"),
+    ):
+        sqlrun.materialise_temp(con, table, sqlrun.body(name), params)
+    sql = sqlrun.body("marts/features_inputs.sql")
+    frame: pl.DataFrame = con.sql(sql, params=sqlrun.bind(sql, params)).pl()
+    return frame
+
+
+def feature_frame(inputs: pl.DataFrame, months: list[str]) -> pl.DataFrame:
+    """Normalised features and model inputs for ``months`` (whole months of ``inputs``)."""
+    scoped = features.with_volume_baseline(inputs).filter(
+        pl.col("period").is_in(pl.Series(months, dtype=pl.String).implode())
+    )
+    return anomaly.with_model_inputs(features.build_features(scoped)).sort("period", "merchant_id")
+
+
+def _stored_columns() -> list[str]:
+    cols = ["merchant_id", "period", *_ATTRIBUTES, "peer_group", "invoices_issued"]
+    return cols + [c for n in features.names() for c in (n, f"{n}_peer", f"{n}_z")]
+
+
+def _write(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    frame: pl.DataFrame,
+    months: list[str],
+    *,
+    rebuild: bool,
+) -> None:
+    con.register("fw_anomaly_frame", frame)
+    try:
+        sqlrun.replace_rows(
+            con,
+            table,
+            "select * from fw_anomaly_frame",
+            {"months": months},
+            scope=_MONTH_SCOPE,
+            rebuild=rebuild,
+        )
+    finally:
+        con.unregister("fw_anomaly_frame")
+
+
+def _replace_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
+    con.register("fw_anomaly_frame", frame)
+    try:
+        con.execute(
+            f"create or replace table {sqlrun.ident(table)} as select * from fw_anomaly_frame"
+        ).fetchall()
+    finally:
+        con.unregister("fw_anomaly_frame")
+
+
+def fit_model(
+    con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, *, seed: int = MODEL_SEED
+) -> Model:
+    """Fit on a seeded sample of ``frame`` (every month) and store the model as data."""
+    names = anomaly.MODEL_FEATURES
+    cols = anomaly.input_columns(names)
+    ordered = frame.sort("period", "merchant_id")
+    rng = np.random.default_rng(seed)
+    n = min(ordered.height, TRAIN_ROWS)
+    picked = np.sort(rng.choice(ordered.height, size=n, replace=False))
+    train = ordered.select("merchant_id", "period", *cols)[picked]
+    train = train.with_row_index("row_no")
+    matrix = train.select(cols).to_numpy().astype(np.float64)
+    forest = anomaly.fit(matrix, seed=seed)
+    threshold = anomaly.threshold_of(anomaly.scores(forest, matrix))
+    meta = pl.DataFrame(
+        {
+            "fitted_at": [datetime.now().replace(microsecond=0)],
+            "seed": [seed],
+            "features": [list(names)],
+            "dead_zone": [anomaly.DEAD_ZONE],
+            "z_cap": [anomaly.Z_CAP],
+            "n_estimators": [anomaly.N_ESTIMATORS],
+            "max_samples": [int(forest.max_samples_)],
+            "contamination": [anomaly.CONTAMINATION],
+            "threshold": [threshold],
+            "train_rows": [n],
+            "months": [sorted(set(train["period"].to_list()))],
+        }
+    )
+    _replace_table(con, TRAINING_TABLE, train)
+    _replace_table(con, MODEL_TABLE, meta)
+    return Model(forest, threshold, seed, names)
+
+
+def load_model(con: duckdb.DuckDBPyConnection, *, seed: int | None = None) -> Model | None:
+    """The stored model, refitted from its training sample (``seed`` overrides the stored one:
+    the same sample with another seed, for sensitivity checks). None when there is none or
+    it was fitted on other features or transforms than the code's."""
+    if not (table_exists(con, MODEL_TABLE) and table_exists(con, TRAINING_TABLE)):
+        return None
+    meta = con.sql(f"select * from {MODEL_TABLE}").pl()
+    if meta.height != 1:
+        return None
+    row = meta.row(0, named=True)
+    names = tuple(row["features"])
+    if names != anomaly.MODEL_FEATURES or (row["dead_zone"], row["z_cap"]) != (
+        anomaly.DEAD_ZONE,
+        anomaly.Z_CAP,
+    ):
+        return None
+    cols = anomaly.input_columns(names)
+    train = con.sql(f"select * from {TRAINING_TABLE} order by row_no").pl()
+    if train.height == 0:
+        return None
+    matrix = train.select(cols).to_numpy().astype(np.float64)
+    use_seed = int(row["seed"]) if seed is None else seed
+    forest = anomaly.fit(matrix, seed=use_seed)
+    threshold = (
+        float(row["threshold"])
+        if seed is None
+        else anomaly.threshold_of(anomaly.scores(forest, matrix))
+    )
+    return Model(forest, threshold, use_seed, names)
+
+
+def stored_features(
+    con: duckdb.DuckDBPyConnection, keys: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """Rows of ``anomaly_features`` (all, or those of ``keys``: merchant_id, period) with
+    their model inputs."""
+    if keys is None:
+        frame = con.sql(f"select * from {FEATURE_TABLE}").pl()
+    else:
+        con.register("fw_anomaly_keys", keys.select("merchant_id", "period"))
+        try:
+            frame = con.sql(
+                f"select f.* from {FEATURE_TABLE} f "
+                "semi join fw_anomaly_keys k using (merchant_id, period)"
+            ).pl()
+        finally:
+            con.unregister("fw_anomaly_keys")
+    return anomaly.with_model_inputs(frame).sort("period", "merchant_id")
+
+
+def score_rows(frame: pl.DataFrame, model: Model) -> pl.DataFrame:
+    """Scores, flags and rank within period for ``frame`` (whole months)."""
+    scored = anomaly.score_frame(
+        frame, anomaly.input_columns(model.names), forest=model.forest, threshold=model.threshold
+    )
+    return scored.sort("period", "anomaly_score", "merchant_id", descending=[False, True, False])
+
+
+def _score_table_frame(scored: pl.DataFrame) -> pl.DataFrame:
+    return scored.select(
+        "merchant_id",
+        "period",
+        *_ATTRIBUTES,
+        "anomaly_score",
+        "is_anomaly",
+        pl.int_range(1, pl.len() + 1).over("period").alias("rank_in_period"),
+        pl.lit(None, pl.String).alias("top_features"),
+        pl.lit(None, pl.String).alias("explanation_en"),
+        pl.lit(None, pl.String).alias("explanation_zh"),
+    )
+
+
+def _explain_pending(con: duckdb.DuckDBPyConnection, model: Model) -> int:
+    todo = con.sql(sqlrun.body("marts/anomaly_to_explain.sql")).pl()
+    if todo.height == 0:
+        return 0
+    rows = explain.explain_frame(stored_features(con, todo), model.forest, names=model.names)
+    words = rows.select("merchant_id", "period", "top_features", "explanation_en", "explanation_zh")
+    con.register("fw_anomaly_words", words)
+    try:
+        con.execute(
+            f"update {SCORE_TABLE} s set top_features = w.top_features, "
+            "explanation_en = w.explanation_en, explanation_zh = w.explanation_zh "
+            "from fw_anomaly_words w where s.merchant_id = w.merchant_id and s.period = w.period"
+        ).fetchall()
+    finally:
+        con.unregister("fw_anomaly_words")
+    return words.height
+
+
+def anomaly_stage(con: duckdb.DuckDBPyConnection, ctx: Context) -> None:
+    existing = data_months(con)
+    rebuild = any(ctx.rebuild(con, t) for t in TABLES)
+    model = None if rebuild else load_model(con)
+    # a model fitted on other features or transforms than the code's: start over, or the
+    # months rescored now and the months kept would not be comparable
+    rebuild = rebuild or model is None
+    months = existing if rebuild else scope_months(ctx.months, existing)
+    if not months and not rebuild:
+        return
+    # a month with no data still gives the tables their columns
+    frame = feature_frame(load_inputs(con, months or [_NO_MONTH]), months or [_NO_MONTH])
+    _write(con, FEATURE_TABLE, frame.select(_stored_columns()), months, rebuild=rebuild)
+    if model is None and frame.height:
+        model = fit_model(con, frame)
+    if model is None:
+        ctx.notes.append("anomaly: no merchant-months to score")
+        empty = frame.with_columns(anomaly_score=pl.lit(0.0), is_anomaly=pl.lit(False))
+        _write(con, SCORE_TABLE, _score_table_frame(empty), months, rebuild=True)
+    else:
+        scored = score_rows(frame, model)
+        _write(con, SCORE_TABLE, _score_table_frame(scored), months, rebuild=rebuild)
+        ctx.notes.append(f"anomaly: explained {_explain_pending(con, model)} merchant-month(s)")
+    sqlrun.execute(
+        con,
+        f"create or replace table {MERCHANT_TABLE} as "
+        f"select * from ({sqlrun.body('marts/anomaly_merchant.sql')})",
+        {},
+    )
+    ctx.written[FEATURE_TABLE] = frame.height
+    ctx.written[SCORE_TABLE] = frame.height
+    ctx.written[MERCHANT_TABLE] = sqlrun.count_rows(con, MERCHANT_TABLE)

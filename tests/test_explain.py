@@ -1,0 +1,115 @@
+"""Explanations: attribution methods and the words (zh and en)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import polars as pl
+import pytest
+from sklearn.ensemble import IsolationForest
+
+from analytics import anomaly, explain, features
+
+
+def describe(name: str, value: float, peer: float, z: float) -> tuple[str, str]:
+    return explain.describe(features.feature(name), value, peer, z)
+
+
+def test_words_for_a_low_entry_rate() -> None:
+    en, zh = describe("entry_rate", 0.61, 0.98, 12.0)
+    assert en == "entry rate 61.0% vs peer median 98.0%, far below peers"
+    assert zh == "入库率 61.0%，同类商户中位数 98.0%，远低于同类"
+
+
+def test_words_follow_direction_and_size() -> None:
+    en, zh = describe("red_rate", 0.2, 0.015, 4.0)  # higher is worse: bad = above
+    assert en == "red-letter rate 20.0% vs peer median 1.5%, well above peers"
+    assert zh == "红冲率 20.0%，同类商户中位数 1.5%，明显高于同类"
+    en, zh = describe("volume_ratio", 0.25, 1.0, -2.0)  # two-sided: the sign says which way
+    assert en == "volume relative to own recent median 0.25× vs peer median 1.00×, below peers"
+    assert zh.endswith("低于同类")
+    en, _ = describe("complaints_per_1k", 35.0, 0.0, 7.0)
+    assert en == "complaints per 1,000 invoices 35.0 vs peer median 0.0, far above peers"
+
+
+def synthetic(n: int = 400, d: int = 6, hot: int = 3, seed: int = 1) -> np.ndarray:
+    """Model inputs as the forest sees them: mostly 0 (inside the dead zone), some noise, and
+    a last row far out on feature ``hot`` only."""
+    rng = np.random.default_rng(seed)
+    m = np.clip(rng.normal(0.0, 1.0, size=(n, d)), 0.0, None)
+    m[-1] = 0.0
+    m[-1, hot] = 9.0
+    return m
+
+
+@pytest.fixture(scope="module")
+def forest() -> IsolationForest:
+    return anomaly.fit(synthetic(), seed=3)
+
+
+@pytest.mark.parametrize("method", ["occlusion", "diffi", "depth", "zscore"])
+def test_each_method_ranks_the_injected_feature_first(
+    method: explain.Method, forest: IsolationForest
+) -> None:
+    m = synthetic()
+    contributions = explain.attribute(method, forest, m[-1:])
+    assert explain.top_indices(contributions)[0][0] == 3
+
+
+def test_features_at_or_better_than_peers_are_never_reasons(forest: IsolationForest) -> None:
+    m = synthetic()
+    row = m[-1:].copy()
+    contributions = explain.attribute("diffi", forest, row)
+    assert (contributions[0, [0, 1, 2, 4, 5]] == 0).all()  # depth methods credit any split
+    assert explain.top_indices(contributions) == [[3]]
+    assert explain.top_indices(np.zeros((1, 6))) == [[]]
+
+
+def test_occlusion_is_the_score_drop_when_the_feature_returns_to_the_median(
+    forest: IsolationForest,
+) -> None:
+    m = synthetic()
+    row = m[-1:]
+    back = row.copy()
+    back[0, 3] = 0.0
+    drop = anomaly.scores(forest, row) - anomaly.scores(forest, back)
+    assert explain.occlusion_attribution(forest, row)[0, 3] == pytest.approx(drop[0])
+    assert drop[0] > 0
+
+
+def test_explain_rows_writes_json_and_both_languages() -> None:
+    names = ("entry_rate", "red_rate", "volume_ratio")
+    rows = pl.DataFrame(
+        {
+            "entry_rate": [0.61],
+            "entry_rate_peer": [0.98],
+            "entry_rate_z": [12.0],
+            "red_rate": [0.03],
+            "red_rate_peer": [0.015],
+            "red_rate_z": [1.5],
+            "volume_ratio": [1.0],
+            "volume_ratio_peer": [1.0],
+            "volume_ratio_z": [0.0],
+        }
+    )
+    out = explain.explain_rows(rows, np.array([[0.2, 0.05, 0.0]]), names)
+    items = json.loads(out["top_features"].item())
+    assert [i["feature"] for i in items] == ["entry_rate", "red_rate"]  # volume: no reason
+    assert items[0] == {
+        "feature": "entry_rate",
+        "value": 0.61,
+        "peer_median": 0.98,
+        "z": 12.0,
+        "direction": "lower",
+        "contribution": 0.2,
+    }
+    assert out["explanation_en"].item() == (
+        "entry rate 61.0% vs peer median 98.0%, far below peers; "
+        "red-letter rate 3.0% vs peer median 1.5%, above peers"
+    )
+    assert (
+        out["explanation_zh"]
+        .item()
+        .startswith("入库率 61.0%，同类商户中位数 98.0%，远低于同类；红冲率")
+    )
