@@ -1,0 +1,172 @@
+"""Simulated compliance score and grade (合规评分与信用等级，模拟) per merchant and period.
+
+A SIMULATION: the scheme (``data/reference/credit_scheme.toml``, read by
+:mod:`analytics.credit_scheme`) copies the shape of the published 纳税信用 scheme, start from
+100 and deduct per finding, grades A >= 90, B 70-89, C 40-69, D < 40, M for merchants too new
+or too quiet to rate; the official invoice deductions are not public. Every row says so
+(``is_simulation``), and so must every page and export that shows it.
+
+Periods (``credit_scores.period_type`` / ``period``):
+
+* ``quarter`` / ``2026-Q1``: from the quarter rows of ``merchant_period_metrics``;
+* ``trailing_12m`` / ``2026-10-T12M``: the twelve months ending with the last complete month
+  before the as-of time (here October 2026), counts summed over the month rows and delay
+  percentiles recomputed from the invoices. One window is kept, the current one.
+
+Each row carries its breakdown, a JSON list with one object per rule (``rule, metric, value,
+threshold, points, cap, text_zh, text_en``) whose points add up to ``100 - score``, and ranks
+among the rated merchants of the period (``rank``) and of its district (``rank_in_district``),
+ordered by score (desc), then fewer rules deducting, then merchant_id, so ties are stable.
+M merchants keep a score and breakdown but no rank.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import duckdb
+import polars as pl
+
+from analytics import metrics, periods, sqlrun
+from analytics.context import Context
+from analytics.credit_scheme import CreditScheme, load_scheme
+from analytics.credit_scoring import score_frame
+from analytics.warehouse import table_exists
+
+TABLE = "credit_scores"
+# Entry-delay percentiles of the current window per merchant, kept so an incremental run
+# re-sorts only the invoices of merchants with new data (stage tables: its loss means a full run).
+WINDOW_DELAYS = "credit_window_delays"
+WINDOW_SUFFIX = "-T12M"
+
+
+def trailing_window(as_of: datetime | date) -> tuple[str, tuple[str, ...]]:
+    """(period key, its twelve months) of the window ending with the last complete month."""
+    end = periods.add_months(date(as_of.year, as_of.month, 1), -1)
+    months = periods.month_range(
+        periods.month_of(periods.add_months(end, -11)), end.isoformat()[:7]
+    )
+    return f"{periods.month_of(end)}{WINDOW_SUFFIX}", months
+
+
+def _inputs(
+    con: duckdb.DuckDBPyConnection, name: str, params: dict[str, object], *, derived: bool
+) -> pl.DataFrame:
+    sql = sqlrun.body(name)
+    if derived:  # window rows are sums: re-derive the registry's rates from them
+        sql = f"select *, {metrics.derived_select(depends_on_previous=False)} from ({sql})"
+    frame: pl.DataFrame = con.sql(sql, params=sqlrun.bind(sql, params, where=name)).pl()
+    return frame
+
+
+def _scheme_changed(con: duckdb.DuckDBPyConnection, scheme: CreditScheme) -> bool:
+    ids = con.execute(f"select distinct scheme_id from {TABLE}").fetchall()
+    return any(r[0] != scheme.scheme_id for r in ids)
+
+
+def refresh_window_delays(
+    con: duckdb.DuckDBPyConnection,
+    ctx: Context,
+    key: str,
+    months: tuple[str, ...],
+    *,
+    rebuild: bool,
+) -> None:
+    """Bring ``credit_window_delays`` up to date for the window ``key``.
+
+    Recomputed for every merchant on a full run or when the window moved on (a new month
+    completed); otherwise only for the merchants with metrics in the recomputed months of the
+    window, whose invoices are the only ones that changed.
+    """
+    stored: set[str] = set()
+    if table_exists(con, WINDOW_DELAYS):
+        stored = {
+            str(r[0])
+            for r in con.execute(f"select distinct period from {WINDOW_DELAYS}").fetchall()
+        }
+    everything = rebuild or stored != {key}
+    touched = [m for m in ctx.months if m in months]
+    if not everything and not touched:
+        return
+    sqlrun.materialise_temp(
+        con,
+        "work_credit_merchants",
+        "select distinct merchant_id from merchant_period_metrics "
+        "where period_type = 'month' and list_contains($touched, period)",
+        {"touched": [] if everything else touched},
+    )
+    params = {"months": list(months), "period": key, "all_merchants": everything}
+    select = sqlrun.body("marts/credit_window_delays.sql")
+    if everything:
+        sqlrun.execute(con, f"create or replace table {WINDOW_DELAYS} as {select}", params)
+        return
+    sqlrun.execute(
+        con,
+        f"delete from {WINDOW_DELAYS} "
+        "where merchant_id in (select merchant_id from work_credit_merchants)",
+        {},
+    )
+    sqlrun.execute(con, f"insert into {WINDOW_DELAYS} by name {select}", params)
+
+
+def credit_stage(
+    con: duckdb.DuckDBPyConnection, ctx: Context, scheme: CreditScheme | None = None
+) -> None:
+    """Stage ``credit``: the affected quarters and the current trailing-12-month window."""
+    scheme = scheme or load_scheme()
+    rebuild = ctx.rebuild(con, TABLE) or _scheme_changed(con, scheme)
+    if rebuild:
+        quarters = [
+            str(r[0])
+            for r in con.execute(
+                "select distinct period from merchant_period_metrics where period_type = 'quarter'"
+            ).fetchall()
+        ]
+    else:
+        quarters = list(ctx.quarters)
+    key, months = trailing_window(ctx.as_of)
+    refresh_window_delays(con, ctx, key, months, rebuild=rebuild)
+    quarter_rows = _inputs(
+        con, "marts/credit_quarter_inputs.sql", {"periods": quarters}, derived=False
+    )
+    counts, amounts = metrics.summed_columns()
+    window_rows = _inputs(
+        con,
+        "marts/credit_window_inputs.sql",
+        {
+            "months": list(months),
+            "period": key,
+            "period_start": periods.parse_month(months[0]),
+            "period_end": periods.add_months(periods.parse_month(months[-1]), 1)
+            - timedelta(days=1),
+            "count_columns": counts,
+            "amount_columns": amounts,
+        },
+        derived=True,
+    )
+    scored = pl.concat(
+        [
+            score_frame(quarter_rows.lazy(), scheme, "quarter").collect(),
+            score_frame(window_rows.lazy(), scheme, "trailing_12m").collect(),
+        ],
+        how="vertical_relaxed",
+    )
+    con.register("fw_credit_scored", scored)
+    try:
+        sqlrun.materialise_temp(con, "work_credit_scored", "select * from fw_credit_scored", {})
+    finally:
+        con.unregister("fw_credit_scored")
+    params = {"periods": [*quarters, key], "scheme_id": scheme.scheme_id}
+    sqlrun.replace_rows(
+        con,
+        TABLE,
+        sqlrun.body("marts/credit_scores.sql"),
+        params,
+        scope="list_contains($periods, period) or period_type = 'trailing_12m'",
+        rebuild=rebuild,
+    )
+    ctx.written[TABLE] = scored.height
+    ctx.notes.append(
+        f"credit (simulation): {len(quarters)} quarter(s) and window {key} "
+        f"({months[0]}..{months[-1]}) scored"
+    )

@@ -1,0 +1,247 @@
+"""Self-check report sheets (自查报告): the summary in Chinese and one sheet per exception kind.
+
+Pure: :func:`build_sheets` turns what :mod:`analytics.reports` read from the warehouse
+(:class:`ReportData`) into Chinese-headed frames, one per sheet; encoding them as XLSX or CSV
+is :mod:`analytics.exports`' job.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import polars as pl
+
+from analytics import metrics, periods, reference
+
+SUMMARY_SHEET = "汇总"
+_MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+_QUARTER_RE = re.compile(r"^\d{4}-Q[1-4]$")
+
+INVOICE_COLUMNS = (
+    ("subject_id", "发票号码"),
+    ("issued_at", "开票时间"),
+    ("recorded_at", "入库时间"),
+    ("deadline_day", "入库期限（当日终）"),
+    ("delay_workdays", "入库时长（工作日）"),
+    ("total_issued", "开票价税合计"),
+    ("total_recorded", "税务系统价税合计"),
+    ("difference", "差额"),
+    ("buyer_name", "购买方"),
+    ("red_zh", "红字发票"),
+    ("duplicate_of", "重复于"),
+    ("reason_zh", "原因"),
+)
+PAYMENT_COLUMNS = (
+    ("subject_id", "付款编号"),
+    ("paid_at", "付款时间"),
+    ("amount_paid", "付款金额"),
+    ("total_issued", "已开票净额"),
+    ("difference", "差额"),
+    ("status_zh", "情形"),
+    ("reason_zh", "原因"),
+)
+
+
+@dataclass(frozen=True)
+class DetailSheet:
+    name: str
+    statuses: tuple[str, ...]
+    columns: tuple[tuple[str, str], ...]
+
+
+SHEETS = (
+    DetailSheet("未入库发票", ("missing_in_system",), INVOICE_COLUMNS),
+    DetailSheet("逾期入库发票", ("entered_late",), INVOICE_COLUMNS),
+    DetailSheet("金额不符发票", ("amount_mismatch",), INVOICE_COLUMNS),
+    DetailSheet("重复开票", ("duplicate",), INVOICE_COLUMNS),
+    DetailSheet("未开票及少开票", ("not_invoiced", "under_invoiced"), PAYMENT_COLUMNS),
+    DetailSheet("商户记录缺失", ("missing_in_merchant_log",), INVOICE_COLUMNS),
+)
+SUMMARY_METRICS = (
+    "invoices_issued",
+    "invoices_due",
+    "invoices_recorded",
+    "entry_rate",
+    "on_time_rate",
+    "missing_count",
+    "late_count",
+    "mismatch_count",
+    "duplicate_count",
+    "not_invoiced_count",
+    "under_invoiced_count",
+    "merchant_log_missing_count",
+    "delay_p95",
+)
+
+
+class ReportError(ValueError):
+    """A report that cannot be built (unknown merchant, no data, bad period); says why."""
+
+
+@dataclass(frozen=True)
+class Period:
+    key: str  # 2026-03 / 2026-Q1
+    kind: str  # month / quarter
+    months: tuple[str, ...]
+
+    @property
+    def quarter(self) -> str:
+        return periods.quarter_of_month(self.months[0])
+
+
+def parse_period(period: str) -> Period:
+    """A month '2026-03' or a quarter '2026-Q1'; a clear error for anything else."""
+    text = period.strip().upper()
+    if _MONTH_RE.match(text):
+        return Period(text, "month", (text,))
+    if _QUARTER_RE.match(text):
+        return Period(text, "quarter", periods.months_of_quarter(text))
+    raise ReportError(
+        f"period {period!r} is neither a month like 2026-03 nor a quarter like 2026-Q1"
+    )
+
+
+@dataclass(frozen=True)
+class ReportData:
+    metrics: pl.DataFrame
+    exceptions: pl.DataFrame
+    credit: pl.DataFrame
+    as_of: datetime | None
+    deadline: int | None
+
+
+# What the merchant should do about each kind of finding: (count metric, words after the count).
+ACTIONS = (
+    (
+        "missing_count",
+        "张发票超过入库期限仍未入库：请在开票软件中检查上传状态，"
+        "补传后到电子税务局核对（见“未入库发票”表）",
+    ),
+    (
+        "late_count",
+        "张发票逾期入库：请检查开票软件的自动上传设置，"
+        "确保开票后 {days}内入库（见“逾期入库发票”表）",
+    ),
+    (
+        "mismatch_count",
+        "张发票的价税合计与税务系统记录不符：请逐张核对，"
+        "确有差错的按规定红冲后重新开具（见“金额不符发票”表）",
+    ),
+    (
+        "duplicate_count",
+        "张发票疑似重复开具：请核实是否同一笔交易重复开票，确属重复的请红冲（见“重复开票”表）",
+    ),
+    ("not_invoiced_count", "笔收款客户已申请开票但未开具：请尽快补开（见“未开票及少开票”表）"),
+    (
+        "under_invoiced_count",
+        "笔收款的开票金额少于收款金额：请核实后补开差额（见“未开票及少开票”表）",
+    ),
+    (
+        "merchant_log_missing_count",
+        "张税务系统中的发票在商户开票记录中找不到："
+        "请核对开票软件导出的记录是否完整（见“商户记录缺失”表）",
+    ),
+)
+
+
+def _actions(row: dict[str, Any], deadline: int | None) -> list[str]:
+    """What the merchant should do, in Chinese, one line per kind of finding."""
+    days = f"{deadline} 个工作日" if deadline is not None else "规定期限"
+    lines = [
+        f"有 {int(row.get(name) or 0)} {text.format(days=days)}。"
+        for name, text in ACTIONS
+        if int(row.get(name) or 0) > 0
+    ]
+    return lines or ["本期未发现需要处理的问题，请继续保持及时开票、及时入库。"]
+
+
+def _grade_text(credit: dict[str, Any] | None, period: Period) -> list[tuple[str, str]]:
+    quarter = period.quarter
+    where = "" if period.kind == "quarter" else f"（所在季度 {quarter}）"
+    if credit is None:
+        return [("模拟合规评分", f"—（{quarter} 暂无评分）")]
+    grade = str(credit["grade"])
+    if grade == "M":
+        grade = f"M（不予评级：{credit['m_reason_zh']}）"
+    rows = [
+        ("模拟合规评分", f"{credit['score']:.2f}{where}"),
+        ("模拟信用等级", f"{grade}{where}"),
+    ]
+    if credit.get("summary_zh"):
+        rows.append(("扣分原因", str(credit["summary_zh"])))
+    rows.append(("评分说明", "评分为模拟结果：官方纳税信用评价中的发票扣分标准未公开，仅供参考。"))
+    return rows
+
+
+def _summary(
+    row: dict[str, Any],
+    credit: dict[str, Any] | None,
+    data: ReportData,
+    period: Period,
+) -> pl.DataFrame:
+    industry = reference.labels("industries", "zh").get(
+        row.get("industry") or "", row.get("industry")
+    )
+    vendor = reference.labels("vendors", "zh").get(
+        row.get("software_vendor") or "", row.get("software_vendor")
+    )
+    items: list[tuple[str, Any]] = [
+        ("报告", f"发票入库自查报告（{period}）"),
+        ("商户名称", row.get("merchant_name")),
+        ("统一社会信用代码", row["merchant_id"]),
+        ("所属区", row.get("district")),
+        ("行业", industry),
+        ("开票软件", vendor),
+        ("期间", " 至 ".join(dict.fromkeys((period.months[0], period.months[-1])))),
+        ("数据截至", f"{data.as_of:%Y-%m-%d %H:%M}" if data.as_of else None),
+        ("入库期限", f"开票后 {data.deadline} 个工作日内" if data.deadline is not None else None),
+    ]
+    for name in SUMMARY_METRICS:
+        value = row.get(name)
+        items.append((metrics.metric(name).label_zh, metrics.format_value(name, value)))
+    items.extend(_grade_text(credit, period))
+    items.extend(
+        (f"建议 {i}", text) for i, text in enumerate(_actions(row, data.deadline), start=1)
+    )
+    items.append(
+        (
+            "说明",
+            "明细表按对账状态归类，每张发票或每笔收款只出现在一张表中；汇总中的计数按情形统计，"
+            "例如重复开具且未入库的发票同时计入重复开票数和未入库数。",
+        )
+    )
+    return pl.DataFrame(
+        {"项目": [k for k, _ in items], "内容": [None if v is None else str(v) for _, v in items]},
+        schema={"项目": pl.String, "内容": pl.String},
+    )
+
+
+def _detail(exceptions: pl.DataFrame, sheet: DetailSheet) -> pl.DataFrame:
+    rows = exceptions.filter(pl.col("status").is_in(sheet.statuses)).with_columns(
+        red_zh=pl.when(pl.col("is_red")).then(pl.lit("是")).otherwise(pl.lit("否")),
+        status_zh=pl.col("status").replace_strict(
+            {"not_invoiced": "未开票", "under_invoiced": "少开票"}, default=pl.col("status")
+        ),
+    )
+    return rows.select(pl.col(src).alias(zh) for src, zh in sheet.columns)
+
+
+def build_sheets(data: ReportData, merchant_id: str, period: Period) -> dict[str, pl.DataFrame]:
+    found = data.metrics.filter(pl.col("merchant_id") == merchant_id)
+    if found.height == 0:
+        raise ReportError(f"no data for merchant {merchant_id} in {period.key}")
+    credit = data.credit.filter(pl.col("merchant_id") == merchant_id) if data.credit.width else None
+    exceptions = data.exceptions.filter(pl.col("merchant_id") == merchant_id)
+    sheets = {
+        SUMMARY_SHEET: _summary(
+            found.row(0, named=True),
+            credit.row(0, named=True) if credit is not None and credit.height else None,
+            data,
+            period,
+        )
+    }
+    sheets.update({s.name: _detail(exceptions, s) for s in SHEETS})
+    return sheets

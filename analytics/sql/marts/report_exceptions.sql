@@ -1,0 +1,15 @@
+-- Self-check report details: the reconciliation exceptions (recon_exceptions: one row per
+-- invoice or payment needing attention, with its reason in Chinese) of the merchants in the
+-- months $months, in the order a person reads them.
+with rows as (
+    select * from recon_exceptions
+    where list_contains($merchant_ids, merchant_id) and list_contains($months, period)
+),
+
+final as (
+    select *, (deadline_at - interval 1 day)::date as deadline_day
+    from rows
+    order by merchant_id, coalesce(issued_at, paid_at), subject_id
+)
+
+select * from final

@@ -1,0 +1,242 @@
+"""Self-check reports: sheets, Chinese headers, rows equal the exceptions, escaping, zips, CLI."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import fastexcel
+import polars as pl
+import pytest
+from factories import TestWarehouse
+
+from analytics import cli, reports, warehouse
+
+EVIL_NAME = '=HYPERLINK("http://evil.example","点我")商贸有限公司'
+AS_OF = datetime(2026, 4, 10, 12, 0)
+SHEETS = [
+    "汇总",
+    "未入库发票",
+    "逾期入库发票",
+    "金额不符发票",
+    "重复开票",
+    "未开票及少开票",
+    "商户记录缺失",
+]
+STATUS_SHEET = {
+    "missing_in_system": "未入库发票",
+    "entered_late": "逾期入库发票",
+    "amount_mismatch": "金额不符发票",
+    "duplicate": "重复开票",
+    "not_invoiced": "未开票及少开票",
+    "under_invoiced": "未开票及少开票",
+    "missing_in_merchant_log": "商户记录缺失",
+}
+
+
+def build(wh: TestWarehouse) -> dict[str, str]:
+    """X (朝阳区, a formula for a name): one invoice of each kind in March 2026; Y (朝阳区) and
+    Z (海淀区): one clean invoice each."""
+    x = wh.merchant(name=EVIL_NAME, district="朝阳区")
+    y = wh.merchant(name="正常商户有限公司", district="朝阳区")
+    z = wh.merchant(name="海淀商户", district="海淀区")
+    wh.invoice(x, "2026-03-02 10:00", 113, recorded="2026-03-02 11:00")  # on time
+    wh.invoice(x, "2026-03-03 10:00", 226, recorded="2026-03-10 11:00")  # late
+    wh.invoice(x, "2026-03-04 10:00", 50, buyer_name="@attacker")  # missing
+    wh.invoice(x, "2026-03-05 10:00", 300, recorded="2026-03-05 11:00", recorded_total=290)
+    pay = wh.payment(x, "2026-03-06 09:00", 100)
+    wh.invoice(x, "2026-03-06 10:00", 100, payment_id=pay, recorded="2026-03-06 11:00")
+    wh.invoice(x, "2026-03-06 10:05", 100, payment_id=pay, recorded="2026-03-06 11:00")  # dup
+    wh.payment(x, "2026-03-07 09:00", 80)  # requested, never invoiced
+    wh.tax_record(x, "2026-03-08 10:00", 40, recorded="2026-03-08 11:00")  # not in the log
+    wh.invoice(y, "2026-03-02 10:00", 113, recorded="2026-03-02 11:00")
+    wh.invoice(z, "2026-03-02 10:00", 113, recorded="2026-03-02 11:00")
+    wh.analyse(as_of=AS_OF)
+    return {"x": x, "y": y, "z": z}
+
+
+@pytest.fixture(scope="module")
+def world() -> tuple[TestWarehouse, dict[str, str]]:
+    wh = TestWarehouse()
+    return wh, build(wh)
+
+
+def read_xlsx(payload: bytes) -> dict[str, pl.DataFrame]:
+    book = fastexcel.read_excel(payload)
+    return {name: book.load_sheet_by_name(name).to_polars() for name in book.sheet_names}
+
+
+def summary(sheets: dict[str, pl.DataFrame]) -> dict[str, Any]:
+    frame = sheets["汇总"]
+    return dict(zip(frame["项目"].to_list(), frame["内容"].to_list(), strict=True))
+
+
+def exceptions(wh: TestWarehouse, merchant: str) -> dict[str, set[str]]:
+    rows = wh.rows(
+        "select status, subject_id from recon_exceptions where merchant_id = $m "
+        "and period in ('2026-01', '2026-02', '2026-03')",
+        {"m": merchant},
+    )
+    out: dict[str, set[str]] = {}
+    for r in rows:
+        out.setdefault(STATUS_SHEET[r["status"]], set()).add(r["subject_id"])
+    return out
+
+
+def test_xlsx_has_the_summary_and_one_sheet_per_kind_with_chinese_headers(
+    world: tuple[TestWarehouse, dict[str, str]],
+) -> None:
+    wh, m = world
+    sheets = read_xlsx(reports.self_check_report(wh.con, m["x"], "2026-Q1", "xlsx"))
+    assert list(sheets) == SHEETS
+    assert sheets["未入库发票"].columns[:5] == [
+        "发票号码",
+        "开票时间",
+        "入库时间",
+        "入库期限（当日终）",
+        "入库时长（工作日）",
+    ]
+    assert "原因" in sheets["逾期入库发票"].columns
+    assert sheets["未开票及少开票"].columns[0] == "付款编号"
+    late = sheets["逾期入库发票"].row(0, named=True)
+    assert late["入库时长（工作日）"] > 2
+    assert late["开票价税合计"] == 226.0
+    assert "超过 2 个工作日" in late["原因"]
+    mismatch = sheets["金额不符发票"].row(0, named=True)
+    assert mismatch["差额"] == pytest.approx(10.0)
+
+
+def test_detail_rows_equal_the_reconciliation_exceptions(
+    world: tuple[TestWarehouse, dict[str, str]],
+) -> None:
+    wh, m = world
+    sheets = read_xlsx(reports.self_check_report(wh.con, m["x"], "2026-Q1", "xlsx"))
+    expected = exceptions(wh, m["x"])
+    assert set(expected) == set(SHEETS[1:]), "the world plants every kind"
+    for name in SHEETS[1:]:
+        key = "付款编号" if name == "未开票及少开票" else "发票号码"
+        assert set(sheets[name][key].to_list()) == expected[name], name
+    month = read_xlsx(reports.self_check_report(wh.con, m["x"], "2026-03", "xlsx"))
+    assert {n: month[n].height for n in SHEETS[1:]} == {n: sheets[n].height for n in SHEETS[1:]}
+
+
+def test_summary_figures_actions_grade_and_escaping(
+    world: tuple[TestWarehouse, dict[str, str]],
+) -> None:
+    wh, m = world
+    info = summary(read_xlsx(reports.self_check_report(wh.con, m["x"], "2026-03", "xlsx")))
+    assert info["商户名称"] == "'" + EVIL_NAME
+    assert info["统一社会信用代码"] == m["x"]
+    assert info["所属区"] == "朝阳区"
+    assert info["期间"] == "2026-03"
+    assert info["开票数"] == "6"
+    assert info["未入库数"] == "1"
+    assert info["重复开票数"] == "1"
+    assert "（所在季度 2026-Q1）" in info["模拟信用等级"]
+    assert "模拟" in info["评分说明"]
+    advice = [v for k, v in info.items() if k.startswith("建议")]
+    assert any("未入库" in a for a in advice)
+    assert any("重复" in a for a in advice)
+    clean = summary(read_xlsx(reports.self_check_report(wh.con, m["y"], "2026-Q1", "xlsx")))
+    assert clean["建议 1"].startswith("本期未发现")
+    missing = read_xlsx(reports.self_check_report(wh.con, m["x"], "2026-Q1", "xlsx"))["未入库发票"]
+    assert missing["购买方"].to_list() == ["'@attacker"]
+
+
+def test_csv_is_a_zip_of_bom_csvs_that_read_back(
+    world: tuple[TestWarehouse, dict[str, str]],
+) -> None:
+    wh, m = world
+    payload = reports.self_check_report(wh.con, m["x"], "2026-Q1", "csv")
+    with zipfile.ZipFile(io.BytesIO(payload)) as zf:
+        assert zf.namelist() == [f"{s}.csv" for s in SHEETS]
+        files = {n: zf.read(n) for n in zf.namelist()}
+    assert all(b.startswith(b"\xef\xbb\xbf") for b in files.values())
+    late = pl.read_csv(files["逾期入库发票.csv"])
+    assert late.columns[0] == "发票号码"
+    assert late.height == 1
+    info = pl.read_csv(files["汇总.csv"])
+    assert info.filter(pl.col("项目") == "商户名称")["内容"].item() == "'" + EVIL_NAME
+    assert set(late["发票号码"].cast(pl.String)) == exceptions(wh, m["x"])["逾期入库发票"]
+
+
+def test_district_zip_holds_one_file_per_merchant(
+    world: tuple[TestWarehouse, dict[str, str]],
+) -> None:
+    wh, m = world
+    payload = reports.district_reports(wh.con, "朝阳区", "2026-Q1", "xlsx")
+    with zipfile.ZipFile(io.BytesIO(payload)) as zf:
+        names = zf.namelist()
+        books = {n: read_xlsx(zf.read(n)) for n in names}
+    assert len(names) == 2
+    assert sorted(n.split("_")[0] for n in names) == sorted([m["x"], m["y"]])
+    assert all(n.endswith("_2026-Q1.xlsx") for n in names)
+    assert all("/" not in n and '"' not in n for n in names)
+    assert all(list(b) == SHEETS for b in books.values())
+    csvs = reports.district_reports(wh.con, "海淀区", "2026-03", "csv")
+    with zipfile.ZipFile(io.BytesIO(csvs)) as zf:
+        (inner,) = zf.namelist()
+        assert inner.startswith(m["z"])
+        assert inner.endswith(".zip")
+        with zipfile.ZipFile(io.BytesIO(zf.read(inner))) as one:
+            assert one.namelist()[0] == "汇总.csv"
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda con, m: reports.self_check_report(con, "91110000MA00000000", "2026-Q1", "xlsx"),
+            "not in the warehouse",
+        ),
+        (
+            lambda con, m: reports.self_check_report(con, m["x"], "2025-Q1", "xlsx"),
+            "no data for merchant",
+        ),
+        (
+            lambda con, m: reports.self_check_report(con, m["x"], "2026-Q5", "xlsx"),
+            "neither a month",
+        ),
+        (lambda con, m: reports.self_check_report(con, m["x"], "2026-Q1", "pdf"), "format 'pdf'"),
+        (
+            lambda con, m: reports.district_reports(con, "火星区", "2026-Q1", "xlsx"),
+            "unknown district",
+        ),
+        (
+            lambda con, m: reports.district_reports(con, "延庆区", "2026-Q1", "xlsx"),
+            "no merchant of 延庆区",
+        ),
+    ],
+)
+def test_clear_errors(world: tuple[TestWarehouse, dict[str, str]], call: Any, message: str) -> None:
+    wh, m = world
+    with pytest.raises(reports.ReportError, match=message):
+        call(wh.con, m)
+
+
+def test_cli_writes_reports_and_fails_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "w.duckdb"
+    wh = TestWarehouse(warehouse.connect(db))
+    m = build(wh)
+    wh.con.close()
+    out = tmp_path / "x.xlsx"
+    args = ["report", "self-check", "--db", str(db), "--quiet"]
+    assert cli.main([*args, "--merchant", m["x"], "--period", "2026-Q1", "--out", str(out)]) == 0
+    assert "wrote" in capsys.readouterr().out
+    assert list(read_xlsx(out.read_bytes())) == SHEETS
+    batch = tmp_path / "reports.zip"
+    code = cli.main([*args, "--district", "朝阳区", "--period", "2026-Q1", "--out", str(batch)])
+    assert code == 0
+    assert len(zipfile.ZipFile(batch).namelist()) == 2
+    capsys.readouterr()
+    assert cli.main([*args, "--merchant", "NOPE", "--period", "2026-Q1"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "fapiao-watch report: merchant 'NOPE' is not in the warehouse" in err
+    assert cli.main([*args, "--merchant", m["x"], "--period", "Q1"]) == 2
+    assert "neither a month" in capsys.readouterr().err
