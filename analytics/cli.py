@@ -149,6 +149,61 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     return subprocess.call(cmd, env=env)  # noqa: S603 - our own interpreter and app path
 
 
+def _cmd_evaluate(args: argparse.Namespace) -> int:
+    import json
+
+    from analytics.evaluate import evaluate, persist
+    from analytics.warehouse import connect, publish
+
+    con = connect(args.db, create=False)
+    try:
+        try:
+            result = evaluate(con, seed=args.seed)
+        except LookupError as exc:
+            raise CliError(str(exc)) from exc
+        if result is None:
+            print(
+                "no planted labels in this warehouse: evaluation needs the synthetic "
+                "generator's planted truth (fapiao-watch demo); nothing evaluated"
+            )
+            return 0
+        persist(con, result)
+        publish(con, config.settings(args.db).serving_path)
+    finally:
+        con.close()
+    print(
+        json.dumps(result.to_dict(), ensure_ascii=False, indent=2) if args.json else result.table()
+    )
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from analytics.reports import ReportError, write_self_check
+
+    try:
+        path = write_self_check(
+            db=args.db,
+            period=args.period,
+            fmt=args.format,
+            merchant=args.merchant,
+            district=args.district,
+            out=args.out,
+            progress=not args.quiet,
+        )
+    except ReportError as exc:
+        raise CliError(str(exc)) from exc
+    print(f"wrote {path} ({path.stat().st_size:,} bytes)")
+    return 0
+
+
+def _add_evaluate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("evaluate", help="score the anomaly model against planted truth")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.add_argument("--seed", type=int, default=None, help="refit the stored sample with this seed")
+    _add_db(p)
+    p.set_defaults(func=_cmd_evaluate)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="fapiao-watch", description="发票入库监测 Fapiao Watch: invoice entry monitoring"
@@ -210,6 +265,21 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("status", help="row counts per table")
     _add_db(p)
     p.set_defaults(func=_cmd_status)
+
+    p = sub.add_parser("report", help="self-check reports (自查报告) for merchants")
+    kinds = p.add_subparsers(dest="report", required=True)
+    p = kinds.add_parser("self-check", help="a merchant's report, or a zip for a district")
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--merchant", help="the merchant's USCC (统一社会信用代码)")
+    who.add_argument("--district", help="every merchant of a district, e.g. 朝阳区, in one zip")
+    p.add_argument("--period", required=True, help="a month like 2026-03 or a quarter 2026-Q1")
+    p.add_argument("--format", choices=("xlsx", "csv"), default="xlsx", help="csv: a zip of CSVs")
+    p.add_argument("--out", default=None, help="output file (default: self-check-<who>-<period>)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_db(p)
+    p.set_defaults(func=_cmd_report)
+
+    _add_evaluate(sub)
 
     p = sub.add_parser("serve", help="start the dashboard on http://localhost:8501")
     p.add_argument("--port", type=int, default=8501)

@@ -29,9 +29,12 @@ from pathlib import Path
 import duckdb
 from tqdm import tqdm
 
-from analytics import checks, complaints, marts, reconcile, sqlrun
+from analytics import alerts, checks, complaints, credit, marts, reconcile, sqlrun
+from analytics.anomaly_stage import TABLES as ANOMALY_TABLES
+from analytics.anomaly_stage import anomaly_stage
 from analytics.config import settings
 from analytics.context import Context, Stage
+from analytics.evaluate import evaluation_stage
 from analytics.periods import quarters_of
 from analytics.warehouse import publish as publish_snapshot
 from analytics.warehouse import table_exists
@@ -50,6 +53,12 @@ STAGES: list[Stage] = [
     Stage("daily", marts.daily_stage, ("merchant_daily",)),
     Stage("exceptions", marts.exceptions_stage, ("recon_exceptions", "recon_summary")),
     Stage("checks", checks.checks_stage, (checks.TABLE,)),
+    # before credit and alerts: the alerts read its flags
+    Stage("anomaly", anomaly_stage, ANOMALY_TABLES),
+    Stage("anomaly_evaluation", evaluation_stage),  # synthetic warehouses only
+    Stage("credit", credit.credit_stage, (credit.TABLE, credit.WINDOW_DELAYS)),
+    # last: alerts are state (never reset by a full run); they read everything above
+    Stage("alerts", alerts.alerts_stage, (alerts.TABLE, alerts.EVENTS)),
 ]
 
 

@@ -48,6 +48,16 @@ SERVING_TABLES: list[str] = [
     "analysis_runs",
     "complaint_links",
     "classifier_reports",
+    "credit_scores",
+    "alerts",
+    "alert_events",
+    # analytics.anomaly_stage / analytics.evaluate; anomaly_features (wide: every feature's
+    # value, peer median and z per merchant-month) and anomaly_training stay out: pages read
+    # the scores and their explanations, which carry the values they name
+    "anomaly_scores",
+    "merchant_anomaly",
+    "anomaly_model",
+    "model_evaluation",
 ]
 
 
