@@ -1,14 +1,17 @@
-"""The one seam between the pages and the data.
+"""The one seam between the pages and the data: the only module with Streamlit caches.
 
-Only this module holds Streamlit caches. Pages read the *serving snapshot* (see
-``analytics.warehouse``): a read-only DuckDB file that writers replace atomically, so a page never
-blocks ``ingest``/``analyse`` and never sees a half-written result. The snapshot's generation
-(inode, mtime) is part of every cache key: when a writer publishes, the next rerun opens the new
-file and old cached results stop matching.
+Pages read the *serving snapshot* (see ``analytics.warehouse``): a read-only DuckDB file that
+writers replace atomically, so a page never blocks ``ingest``/``analyse`` and never sees a
+half-written result. The snapshot's generation (inode, mtime) is the first argument of every
+cached function: when a writer publishes, the next rerun opens the new file and old cached
+results stop matching.
 
-Cached functions take plain values and return small, sorted Polars frames. Each query runs on
-its own cursor because a DuckDB connection is not thread-safe and Streamlit serves sessions on
-threads.
+Pattern (one pair per query): a private ``@st.cache_data`` function taking the generation and
+plain hashable values (strings, tuples, numbers, the frozen ``Filters``) that runs one
+``analytics.views`` / ``analytics.profile`` function on a fresh cursor, and a public wrapper
+without the generation. Each query gets its own cursor because a DuckDB connection is not
+thread-safe and Streamlit serves sessions on threads. Results are small, sorted Polars frames.
+To add a query: write it in ``analytics`` (taking a connection), then add a pair here.
 """
 
 from __future__ import annotations
@@ -21,9 +24,13 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from analytics import config, imports
+from analytics import complaint_trends, config, imports, profile, views
+from analytics.complaint_trends import Grain
+from analytics.ingest.preview import FilePreview, preview_file
+from analytics.views import Filters
 
 Generation = tuple[int, int]
+_ENTRIES = 256  # per function; frames are small, and a filter change is a new entry
 
 
 def serving_path() -> Path:
@@ -49,15 +56,23 @@ def _close(con: duckdb.DuckDBPyConnection) -> None:
 
 @st.cache_resource(max_entries=2, on_release=_close, show_spinner=False)
 def _connection(path: str, gen: Generation) -> duckdb.DuckDBPyConnection:
-    # `gen` is only part of the cache key: a new snapshot gets a new connection.
+    """A connection to the snapshot of generation ``gen`` (only part of the cache key).
+
+    Not ``duckdb.connect(path)``: DuckDB hands out one database instance per path while any
+    connection to it is open, so a new connection would keep reading the replaced file. An
+    in-memory instance that attaches the file opens whatever file is at ``path`` now.
+    """
     del gen
-    return duckdb.connect(path, read_only=True)
+    con = duckdb.connect(":memory:")
+    con.execute("attach $path as snapshot (read_only)", {"path": path}).fetchall()
+    return con
 
 
-def _read(gen: Generation, fn: Callable[..., pl.DataFrame], *args: Any) -> pl.DataFrame:
+def _read(gen: Generation, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     cursor = _connection(str(serving_path()), gen).cursor()
     try:
-        return fn(cursor, *args)
+        cursor.execute("use snapshot").fetchall()
+        return fn(cursor, *args, **kwargs)
     finally:
         cursor.close()
 
@@ -69,12 +84,27 @@ def _gen() -> Generation:
     return gen
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def _snapshot_tables(gen: Generation) -> tuple[str, ...]:
+    sql = "select table_name from duckdb_tables() where database_name = current_database()"
+    frame = _read(gen, lambda c: c.sql(sql).pl())
+    return tuple(sorted(frame["table_name"].to_list()))
+
+
+def has_table(name: str) -> bool:
+    gen = generation()
+    return gen is not None and name in _snapshot_tables(gen)
+
+
 def ready() -> bool:
-    """True when a published snapshot exists."""
-    return generation() is not None
+    """True when a published snapshot with analysis results exists."""
+    return has_table("merchant_period_metrics")
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+# --- snapshot and bookkeeping -------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
 def _snapshot_meta(gen: Generation) -> pl.DataFrame:
     return _read(gen, lambda c: c.sql("select * from snapshot_meta").pl())
 
@@ -83,7 +113,7 @@ def snapshot_meta() -> pl.DataFrame:
     return _snapshot_meta(_gen())
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_data(show_spinner=False, max_entries=8)
 def _warehouse_tables(gen: Generation) -> pl.DataFrame:
     return _read(gen, imports.warehouse_tables)
 
@@ -92,7 +122,7 @@ def warehouse_tables() -> pl.DataFrame:
     return _warehouse_tables(_gen())
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_data(show_spinner=False, max_entries=8)
 def _import_history(gen: Generation) -> pl.DataFrame:
     return _read(gen, imports.import_history)
 
@@ -101,7 +131,7 @@ def import_history() -> pl.DataFrame:
     return _import_history(_gen())
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_data(show_spinner=False, max_entries=8)
 def _rejected_by_reason(gen: Generation) -> pl.DataFrame:
     return _read(gen, imports.rejected_by_reason)
 
@@ -110,13 +140,254 @@ def rejected_by_reason() -> pl.DataFrame:
     return _rejected_by_reason(_gen())
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_data(show_spinner=False, max_entries=8)
 def _rejected_sample(gen: Generation, limit: int) -> pl.DataFrame:
     return _read(gen, imports.rejected_sample, limit)
 
 
 def rejected_sample(limit: int = 200) -> pl.DataFrame:
     return _rejected_sample(_gen(), limit)
+
+
+# --- filters ------------------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _months(gen: Generation) -> list[str]:
+    return _read(gen, views.available_months)
+
+
+def months() -> list[str]:
+    """Months with invoices, oldest first (the period filter's options)."""
+    return _months(_gen())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _filter_options(gen: Generation) -> pl.DataFrame:
+    return _read(gen, views.filter_options)
+
+
+def filter_options() -> pl.DataFrame:
+    return _filter_options(_gen())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _deadline(gen: Generation) -> int:
+    return _read(gen, views.deadline_workdays)
+
+
+def deadline() -> int:
+    """The working-day deadline of the analysis the snapshot holds."""
+    return _deadline(_gen())
+
+
+# --- metrics of the selection -------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+def _group_metrics(gen: Generation, f: Filters, by: tuple[str, ...]) -> pl.DataFrame:
+    return _read(gen, views.group_metrics, f, by)
+
+
+def group_metrics(f: Filters, by: tuple[str, ...] = ()) -> pl.DataFrame:
+    """Every registry metric per group of ``by`` over the filtered range."""
+    return _group_metrics(_gen(), f, by)
+
+
+@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+def _period_series(gen: Generation, f: Filters) -> pl.DataFrame:
+    return _read(gen, views.period_series, f, deadline=_deadline(gen))
+
+
+def period_series(f: Filters) -> pl.DataFrame:
+    """Monthly metrics in the range with volume change and delay p95."""
+    return _period_series(_gen(), f)
+
+
+@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+def _delay_quantile(gen: Generation, f: Filters, by: tuple[str, ...], q: float) -> pl.DataFrame:
+    return _read(gen, views.delay_quantile, f, by, q, deadline=_deadline(gen))
+
+
+def delay_quantile(f: Filters, by: tuple[str, ...] = (), q: float = 0.95) -> pl.DataFrame:
+    return _delay_quantile(_gen(), f, by, q)
+
+
+@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+def _delay_distribution(gen: Generation, f: Filters, by: tuple[str, ...]) -> pl.DataFrame:
+    return _read(gen, views.delay_distribution, f, by, deadline=_deadline(gen))
+
+
+def delay_distribution(f: Filters, by: tuple[str, ...] = ()) -> pl.DataFrame:
+    return _delay_distribution(_gen(), f, by)
+
+
+@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+def _merchants_below(
+    gen: Generation, f: Filters, metric: str, threshold: float, min_due: int
+) -> pl.DataFrame:
+    return _read(gen, views.merchants_below, f, metric, threshold, min_due=min_due)
+
+
+def merchants_below(f: Filters, metric: str, threshold: float, min_due: int) -> pl.DataFrame:
+    return _merchants_below(_gen(), f, metric, threshold, min_due)
+
+
+@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+def _open_alerts(gen: Generation, f: Filters) -> pl.DataFrame:
+    return _read(gen, views.open_alerts, f)
+
+
+def open_alerts(f: Filters) -> pl.DataFrame:
+    """``open_alerts, new_in_period`` in scope; empty when the snapshot has no alerts yet."""
+    return _open_alerts(_gen(), f)
+
+
+# --- complaints ---------------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+def _complaint_links(gen: Generation, f: Filters) -> pl.DataFrame:
+    return _read(gen, views.complaint_links, f)
+
+
+def complaint_links(f: Filters) -> pl.DataFrame:
+    """Linked complaints in scope (the input of the complaint trend transforms)."""
+    return _complaint_links(_gen(), f)
+
+
+@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+def _complaint_trend(gen: Generation, f: Filters, grain: Grain, by: str | None) -> pl.DataFrame:
+    return _read(gen, views.complaint_trend, f, grain, by)
+
+
+def complaint_trend(f: Filters, grain: Grain, by: str | None) -> pl.DataFrame:
+    return _complaint_trend(_gen(), f, grain, by)
+
+
+@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+def _complaint_summary(gen: Generation, f: Filters, what: str, by: str | None) -> pl.DataFrame:
+    links = _complaint_links(gen, f).lazy()
+    if what == "resolution":
+        return complaint_trends.resolution_times(links, by=by).collect()
+    if what == "crosstab":
+        return complaint_trends.category_status_crosstab(links).collect()
+    if what == "not_found":
+        return complaint_trends.not_found_invoice_share(links, by=by).collect()
+    if what == "top":
+        invoices = _group_metrics(gen, f, ("merchant_id", "merchant_name")).select(
+            "merchant_id", "merchant_name", invoices="invoices_issued"
+        )
+        top = complaint_trends.top_merchants(links, invoices.lazy(), n=20).collect()
+        return top.join(invoices.drop("invoices"), on="merchant_id", how="left").sort(
+            ["complaints", "merchant_id"], descending=[True, False]
+        )
+    raise ValueError(f"unknown complaint summary {what!r}")
+
+
+def resolution_times(f: Filters, by: str | None = "category") -> pl.DataFrame:
+    return _complaint_summary(_gen(), f, "resolution", by)
+
+
+def category_status(f: Filters) -> pl.DataFrame:
+    return _complaint_summary(_gen(), f, "crosstab", None)
+
+
+def not_found_share(f: Filters, by: str | None = None) -> pl.DataFrame:
+    return _complaint_summary(_gen(), f, "not_found", by)
+
+
+def top_complained(f: Filters) -> pl.DataFrame:
+    """The 20 merchants with most complaints, with invoices issued and complaints per 1,000."""
+    return _complaint_summary(_gen(), f, "top", None)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _classifier_report(gen: Generation) -> pl.DataFrame:
+    return _read(gen, views.classifier_report)
+
+
+def classifier_report() -> pl.DataFrame:
+    return _classifier_report(_gen())
+
+
+# --- one merchant -------------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _merchant_options(gen: Generation) -> pl.DataFrame:
+    return _read(gen, profile.merchant_options)
+
+
+def merchant_options() -> pl.DataFrame:
+    return _merchant_options(_gen())
+
+
+@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+def _merchant_facts(gen: Generation, merchant_id: str) -> pl.DataFrame:
+    return _read(gen, profile.merchant_facts, merchant_id)
+
+
+def merchant_facts(merchant_id: str) -> pl.DataFrame:
+    """The merchant's registry row (empty for an unknown USCC)."""
+    return _merchant_facts(_gen(), merchant_id)
+
+
+# A merchant's own rows ignore the attribute filters: only the months are part of the key.
+
+
+@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+def _merchant_activity(
+    gen: Generation, merchant_id: str, months: tuple[str, str], grain: str
+) -> pl.DataFrame:
+    return _read(gen, profile.merchant_activity, merchant_id, *months, grain)
+
+
+def merchant_activity(merchant_id: str, f: Filters, grain: str = "day") -> pl.DataFrame:
+    return _merchant_activity(_gen(), merchant_id, (f.period_from, f.period_to), grain)
+
+
+@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+def _merchant_rows(
+    gen: Generation, what: str, merchant_id: str, months: tuple[str, str]
+) -> pl.DataFrame:
+    fn = {
+        "periods": profile.merchant_periods,
+        "exceptions": profile.merchant_exceptions,
+        "complaints": profile.merchant_complaints,
+    }[what]
+    return _read(gen, fn, merchant_id, *months)
+
+
+def merchant_periods(merchant_id: str, f: Filters) -> pl.DataFrame:
+    """The merchant's monthly metric rows in the range."""
+    return _merchant_rows(_gen(), "periods", merchant_id, (f.period_from, f.period_to))
+
+
+def merchant_exceptions(merchant_id: str, f: Filters) -> pl.DataFrame:
+    """The merchant's reconciliation exceptions in the range, newest first."""
+    return _merchant_rows(_gen(), "exceptions", merchant_id, (f.period_from, f.period_to))
+
+
+def merchant_complaints(merchant_id: str, f: Filters) -> pl.DataFrame:
+    """Complaints linked to the merchant in the range, newest first."""
+    return _merchant_rows(_gen(), "complaints", merchant_id, (f.period_from, f.period_to))
+
+
+# --- uploads ------------------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _preview(gen: Generation, path: str, kind: str | None) -> FilePreview:
+    return _read(gen, lambda c: preview_file(Path(path), kind=kind, known=c))
+
+
+def preview(path: str, kind: str | None = None) -> FilePreview:
+    """What an uploaded file would load as; ``path`` names its content (see stage_upload)."""
+    return _preview(_gen(), path, kind)
+
+
+# --- writers ------------------------------------------------------------------------------
 
 
 def build_demo(on_progress: Callable[[str, float], None]) -> str:

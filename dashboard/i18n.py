@@ -1,56 +1,27 @@
-"""One catalogue for every UI label, Chinese first, English by a switch.
+"""UI language: Chinese first, English by a switch kept in the URL (``?lang=en``).
 
-Labels of domain objects that already live as data (metrics, reason codes, districts, complaint
-categories) come from their registries; this catalogue holds the rest. Every key has both
-languages by construction (a (zh, en) pair) and a test checks none is empty.
+Labels live in ``dashboard/labels/<page>.py`` and are merged here into ``LABELS`` (see
+``dashboard.labels``: a duplicate key fails at import). Labels of domain objects that already
+live as data come from their registries: metrics (``analytics.metrics``), reference tables
+(districts, industries, size bands, vendors, complaint categories and channels, reason codes)
+through :func:`ref_labels`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import polars as pl
 import streamlit as st
+
+from analytics import metrics, reference
+from dashboard import urlstate
+from dashboard.labels import merged
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
 
-LABELS: dict[str, tuple[str, str]] = {
-    "app.title": ("发票入库监测", "Fapiao Watch"),
-    "app.subtitle": (
-        "北京市商户发票入库率、延迟与异常监测",
-        "Invoice entry rates, delays and anomalies of Beijing merchants",
-    ),
-    "lang.label": ("语言 / Language", "语言 / Language"),
-    "nav.section.data": ("数据", "Data"),
-    "nav.warehouse": ("数据概况", "Warehouse"),
-    "first_run.title": ("尚无数据", "No data yet"),
-    "first_run.body": (
-        "仓库 {path} 还不存在或尚未发布。可以一键生成北京模拟数据（约 2,000 家商户、12 个月），"
-        "经真实导入流程入库并完成分析。",
-        "The warehouse {path} does not exist or has not been published yet. Build the seeded "
-        "Beijing demo data (about 2,000 merchants, 12 months) through the real import path.",
-    ),
-    "first_run.button": ("生成演示数据", "Build demo data"),
-    "first_run.running": ("正在生成演示数据…", "Building demo data…"),
-    "first_run.stage.generate": ("生成模拟文件", "Generating files"),
-    "first_run.stage.ingest": ("导入并校验", "Importing and validating"),
-    "first_run.stage.analyse": ("对账与分析", "Reconciling and analysing"),
-    "first_run.stage.publish": ("发布快照", "Publishing snapshot"),
-    "first_run.stage.done": ("完成", "Done"),
-    "first_run.done": ("演示数据已就绪。", "Demo data is ready."),
-    "warehouse.title": ("数据概况", "Warehouse summary"),
-    "warehouse.published": ("快照发布时间：{when}", "Snapshot published at {when}"),
-    "warehouse.tables": ("数据表与行数", "Tables and row counts"),
-    "warehouse.table": ("数据表", "Table"),
-    "warehouse.rows": ("行数", "Rows"),
-    "warehouse.batches": ("导入批次", "Import batches"),
-    "warehouse.rejected_by_reason": ("隔离行（按原因）", "Rejected rows by reason"),
-    "warehouse.reason": ("原因", "Reason"),
-    "warehouse.count": ("数量", "Count"),
-    "warehouse.rejected_sample": ("隔离行示例", "Sample of rejected rows"),
-    "warehouse.kpi.rows_read": ("读取行数", "Rows read"),
-    "warehouse.kpi.rows_loaded": ("入库行数", "Rows loaded"),
-    "warehouse.kpi.rows_rejected": ("隔离行数", "Rows rejected"),
-    "warehouse.kpi.files": ("导入文件", "Files imported"),
-}
+LABELS, LABEL_OWNERS = merged()
 
 
 def lang() -> str:
@@ -66,19 +37,69 @@ def t(key: str, **fmt: object) -> str:
     return text.format(**fmt) if fmt else text
 
 
+def has(key: str) -> bool:
+    return key in LABELS
+
+
 def pick(zh: str, en: str) -> str:
     """Choose between two labels that come from a data registry."""
     return zh if lang() == "zh" else en
 
 
+def metric_label(name: str) -> str:
+    """A metric's label from the registry."""
+    m = metrics.metric(name)
+    return pick(m.label_zh, m.label_en)
+
+
+def ref_labels(table: str) -> dict[str, str]:
+    """value -> label for a reference table in the current language.
+
+    The warehouse stores some attributes by code (industries) and some by Chinese name
+    (districts, the e-Tax vendor), so both the code and the Chinese name map to the label.
+    """
+    frame = reference.table(table)
+    column = "name_zh" if lang() == "zh" else "name_en"
+    out = dict(zip(frame["name_zh"].to_list(), frame[column].to_list(), strict=True))
+    out.update(reference.labels(table, lang()))
+    return out
+
+
+def code_label(prefix: str) -> Callable[[str | None], str]:
+    """A formatter for domain codes with catalogue labels (``status.entered_late``)."""
+
+    def label(code: str | None) -> str:
+        if code is None:
+            return "—"
+        key = f"{prefix}.{code}"
+        return t(key) if key in LABELS else str(code)
+
+    return label
+
+
+def label_codes(frame: pl.DataFrame, column: str, mapping: dict[str, str]) -> pl.DataFrame:
+    """``column`` with its codes replaced by labels (unknown codes kept as they are)."""
+    return frame.with_columns(pl.col(column).cast(pl.String).replace(mapping))
+
+
+def catalogue_labels(prefix: str, codes: list[str]) -> dict[str, str]:
+    """code -> catalogue label for ``prefix.code`` keys (codes without a label kept)."""
+    fmt = code_label(prefix)
+    return {c: fmt(c) for c in codes}
+
+
 def language_switch() -> None:
-    """Sidebar switch; kept in the URL (?lang=en) so a shared link keeps the language."""
-    st.sidebar.segmented_control(
-        LABELS["lang.label"][0],
-        options=list(LANGS),
-        default=DEFAULT_LANG,
-        format_func=lambda v: "中文" if v == "zh" else "English",
-        key="lang",
-        required=True,
-        bind="query-params",
+    """Sidebar switch, kept in the URL as ``?lang=en`` (see ``dashboard.urlstate``)."""
+    urlstate.widget(
+        "lang",
+        DEFAULT_LANG,
+        lambda start: st.sidebar.segmented_control(
+            LABELS["lang.label"][0],
+            options=list(LANGS),
+            default=start,
+            format_func=lambda v: "中文" if v == "zh" else "English",
+            key="lang",
+            required=True,
+        ),
+        options=LANGS,
     )

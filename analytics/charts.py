@@ -1,0 +1,360 @@
+"""Chart builders: pure functions ``(pl.DataFrame, ...) -> plotly Figure``.
+
+No Streamlit and no I/O: pages call them with frames already labelled in the UI language (the
+caller maps codes to labels) and pass every title as an argument, so the same figure serves the
+dashboard, the notebook and reports.
+
+Built with ``plotly.graph_objects`` from Polars columns rather than Plotly Express: Express
+spends ~25 ms setting up each figure and a page redraws three or four on every filter change,
+against a 150 ms budget for the whole rerun; a graph-objects figure costs well under 1 ms.
+
+Colours carry meaning across pages: on time green, late amber, missing red, pending grey.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import plotly.graph_objects as go
+import polars as pl
+
+ON_TIME = "#2e7d32"
+LATE = "#f9a825"
+MISSING = "#c62828"
+PENDING = "#9e9e9e"
+ISSUED = "#90a4ae"
+RECORDED = "#1565c0"
+STATUS_COLOURS: Mapping[str, str] = {  # reconciliation status -> colour
+    "entered_on_time": ON_TIME,
+    "entered_late": LATE,
+    "amount_mismatch": "#ef6c00",
+    "missing_in_system": MISSING,
+    "duplicate": "#6d4c41",
+    "missing_in_merchant_log": "#7b1fa2",
+    "pending_entry": PENDING,
+    "unmatched": "#424242",
+}
+GOOD_TO_BAD = "RdYlGn"  # colour scale where high values are good
+BAD_TO_GOOD = "RdYlGn_r"
+FONT = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
+
+
+def _style(fig: go.Figure, *, height: int = 360, legend: bool = True) -> go.Figure:
+    fig.update_layout(
+        height=height,
+        margin={"l": 8, "r": 8, "t": 36, "b": 8},
+        font={"family": FONT},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0, "title": None},
+        showlegend=legend,
+    )
+    return fig
+
+
+def _groups(frame: pl.DataFrame, color: str | None) -> list[tuple[str | None, pl.DataFrame]]:
+    """(name, rows) per value of ``color`` in first-seen order; one unnamed group without it."""
+    if color is None:
+        return [(None, frame)]
+    names = frame[color].unique(maintain_order=True).to_list()
+    return [
+        ("—" if n is None else str(n), frame.filter(pl.col(color).eq_missing(n))) for n in names
+    ]
+
+
+def _pct_ticks(values: pl.Series) -> str:
+    """Percent ticks with a decimal when every value is small (else 1% and 1% repeat)."""
+    top = max((abs(float(v)) for v in values.to_list() if v is not None), default=0.0)
+    return ".1%" if top < 0.1 else ".0%"
+
+
+def rate_trend(
+    frame: pl.DataFrame,
+    *,
+    x: str,
+    lines: Mapping[str, str],
+    x_title: str = "",
+    y_title: str = "",
+    floor: float | None = None,
+) -> go.Figure:
+    """Rates (0–1) over time, one line per column of ``lines`` (column -> legend label)."""
+    fig = go.Figure()
+    for column, name in lines.items():
+        fig.add_scatter(
+            x=frame[x].to_list(),
+            y=frame[column].to_list(),
+            name=name,
+            mode="lines+markers",
+            hovertemplate="%{x}: %{y:.2%}<extra>" + name + "</extra>",
+        )
+    fig.update_yaxes(tickformat=".0%", title=y_title, range=[floor, 1.0] if floor else None)
+    fig.update_xaxes(title=x_title, type="category")
+    return _style(fig)
+
+
+def delay_trend(
+    frame: pl.DataFrame,
+    *,
+    x: str,
+    y: str,
+    deadline: float,
+    y_title: str,
+    deadline_label: str,
+    x_title: str = "",
+) -> go.Figure:
+    """A delay percentile over time against a dashed line at the working-day deadline."""
+    fig = go.Figure(
+        go.Scatter(
+            x=frame[x].to_list(),
+            y=frame[y].to_list(),
+            mode="lines+markers",
+            line_color=RECORDED,
+            hovertemplate="%{x}: %{y:.2f}<extra></extra>",
+        )
+    )
+    values = [float(v) for v in frame[y].to_list() if v is not None]
+    ceiling = max([*values, float(deadline)]) * 1.25
+    fig.add_hline(
+        y=deadline,
+        line_dash="dash",
+        line_color=MISSING,
+        annotation_text=deadline_label,
+        annotation_position="top left",
+    )
+    fig.update_yaxes(title=y_title, range=[0, ceiling])
+    fig.update_xaxes(title=x_title, type="category")
+    return _style(fig, legend=False)
+
+
+def tile_map(
+    frame: pl.DataFrame,
+    *,
+    value: str,
+    text: str,
+    row: str = "tile_row",
+    col: str = "tile_col",
+    higher_is_better: bool = True,
+    colorbar_title: str = "",
+    percent: bool = True,
+) -> go.Figure:
+    """Districts as tiles on a rough grid of Beijing (from ``tile_row``/``tile_col``), coloured by
+    ``value``; ``text`` is what each tile shows (name and formatted value). No map tiles."""
+    rows = max(int(r) for r in frame[row].to_list()) + 1
+    cols = max(int(c) for c in frame[col].to_list()) + 1
+    z: list[list[float | None]] = [[None] * cols for _ in range(rows)]
+    words: list[list[str]] = [[""] * cols for _ in range(rows)]
+    for rec in frame.iter_rows(named=True):
+        z[rec[row]][rec[col]] = rec[value]
+        words[rec[row]][rec[col]] = rec[text]
+    heat = go.Heatmap(
+        z=z,
+        text=words,
+        texttemplate="%{text}",
+        hovertemplate="%{text}<extra></extra>",
+        colorscale=GOOD_TO_BAD if higher_is_better else BAD_TO_GOOD,
+        xgap=4,
+        ygap=4,
+        colorbar={"title": colorbar_title, "tickformat": ".1%" if percent else None},
+    )
+    fig = go.Figure(heat)
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, autorange="reversed")
+    return _style(fig, height=380, legend=False)
+
+
+def heatmap(
+    frame: pl.DataFrame,
+    *,
+    x: str,
+    y: str,
+    z: str,
+    x_title: str = "",
+    y_title: str = "",
+    z_title: str = "",
+    higher_is_better: bool = True,
+    percent: bool = True,
+) -> go.Figure:
+    """A cross-tab heat map (e.g. district × industry of a rate); empty cells stay blank."""
+    wide = frame.select(y, x, z).pivot(on=x, index=y, values=z).sort(y)
+    columns = sorted(c for c in wide.columns if c != y)
+    fmt = ".1%" if percent else ".1f"
+    fig = go.Figure(
+        go.Heatmap(
+            z=wide.select(columns).to_numpy(),
+            x=columns,
+            y=wide[y].to_list(),
+            colorscale=GOOD_TO_BAD if higher_is_better else BAD_TO_GOOD,
+            texttemplate="%{z:" + fmt + "}",
+            hovertemplate="%{y} · %{x}: %{z:" + fmt + "}<extra></extra>",
+            colorbar={"title": z_title, "tickformat": ".0%" if percent else None},
+        )
+    )
+    fig.update_xaxes(title=x_title, type="category")
+    fig.update_yaxes(title=y_title, type="category", autorange="reversed")
+    return _style(fig, height=max(360, 28 * wide.height + 80), legend=False)
+
+
+def delay_histogram(
+    frame: pl.DataFrame,
+    *,
+    x: str,
+    y: str,
+    kind: str,
+    colors: Mapping[str, str],
+    x_title: str = "",
+    y_title: str = "",
+) -> go.Figure:
+    """Invoices per delay bucket; ``kind`` names each bar's class (on time / late / missing)
+    and ``colors`` maps those classes to colours. Bars stay in the frame's order."""
+    fig = go.Figure()
+    for name, rows in _groups(frame, kind):
+        fig.add_bar(
+            x=rows[x].to_list(),
+            y=rows[y].to_list(),
+            name=name,
+            marker_color=colors.get(name or ""),
+            text=rows[y].to_list(),
+        )
+    fig.update_xaxes(
+        title=x_title, type="category", categoryorder="array", categoryarray=frame[x].to_list()
+    )
+    fig.update_yaxes(title=y_title, type="log")
+    return _style(fig)
+
+
+def stacked_shares(
+    frame: pl.DataFrame,
+    *,
+    y: str,
+    x: str,
+    color: str,
+    order: Sequence[str],
+    colors: Sequence[str] | Mapping[str, str] | None = None,
+    x_title: str = "",
+    y_title: str = "",
+) -> go.Figure:
+    """Horizontal 100% bars: for each ``y`` (e.g. vendor), the shares (0–1) of each ``color``
+    class (e.g. delay bucket) in the given ``order``; ``colors`` is a sequence in that order or
+    a class -> colour map."""
+    fig = go.Figure()
+    for i, name in enumerate(order):
+        rows = frame.filter(pl.col(color) == name)
+        if isinstance(colors, Mapping):
+            colour = colors.get(name)
+        else:
+            colour = colors[i % len(colors)] if colors else None
+        fig.add_bar(
+            y=rows[y].to_list(),
+            x=rows[x].to_list(),
+            name=name,
+            orientation="h",
+            marker_color=colour,
+            hovertemplate="%{y}: %{x:.2%}<extra>" + name + "</extra>",
+        )
+    fig.update_xaxes(tickformat=_pct_ticks(frame[x]), title=x_title)
+    fig.update_yaxes(title=y_title, type="category")
+    _style(fig, height=max(300, 48 * frame[y].n_unique() + 120))
+    fig.update_layout(barmode="stack", legend_traceorder="normal")
+    return fig
+
+
+def bars(
+    frame: pl.DataFrame,
+    *,
+    x: str,
+    y: str,
+    color: str | None = None,
+    x_title: str = "",
+    y_title: str = "",
+    percent: bool = False,
+    horizontal: bool = False,
+    barmode: str = "group",
+) -> go.Figure:
+    """Plain bars (grouped or stacked), one series per ``color`` value; ``percent`` formats a
+    0–1 axis as %."""
+    fig = go.Figure()
+    for name, rows in _groups(frame, color):
+        labels, values = rows[x].to_list(), rows[y].to_list()
+        fig.add_bar(
+            x=values if horizontal else labels,
+            y=labels if horizontal else values,
+            name=name,
+            orientation="h" if horizontal else "v",
+        )
+    fig.update_layout(barmode=barmode)
+    value_axis = fig.update_xaxes if horizontal else fig.update_yaxes
+    label_axis = fig.update_yaxes if horizontal else fig.update_xaxes
+    value_axis(title=y_title, tickformat=_pct_ticks(frame[y]) if percent else None)
+    label_axis(title=x_title, type="category")
+    return _style(fig, legend=color is not None)
+
+
+def lines(
+    frame: pl.DataFrame,
+    *,
+    x: str,
+    y: str,
+    color: str | None = None,
+    x_title: str = "",
+    y_title: str = "",
+    area: bool = False,
+) -> go.Figure:
+    """Counts over time, one line (or stacked area) per ``color`` value."""
+    fig = go.Figure()
+    for name, rows in _groups(frame, color):
+        fig.add_scatter(
+            x=rows[x].to_list(),
+            y=rows[y].to_list(),
+            name=name,
+            mode="lines",
+            stackgroup="all" if area else None,
+        )
+    fig.update_xaxes(title=x_title)
+    fig.update_yaxes(title=y_title, rangemode="tozero")
+    return _style(fig, legend=color is not None)
+
+
+def merchant_activity(
+    frame: pl.DataFrame,
+    *,
+    x: str,
+    labels: Mapping[str, str],
+    x_title: str = "",
+    y_title: str = "",
+) -> go.Figure:
+    """Issued vs recorded for one merchant: bars of invoices by outcome (on time, late, pending)
+    stacked to the number issued, missing invoices as red markers above their day.
+
+    ``frame`` has ``x`` and columns ``recorded_on_time, late, missing, pending``; ``labels``
+    maps those four names to legend text.
+    """
+    fig = go.Figure()
+    for column, colour in (("recorded_on_time", ON_TIME), ("late", LATE), ("pending", PENDING)):
+        fig.add_bar(
+            x=frame[x].to_list(),
+            y=frame[column].to_list(),
+            name=labels[column],
+            marker_color=colour,
+        )
+    fig.add_bar(
+        x=frame[x].to_list(),
+        y=frame["missing"].to_list(),
+        name=labels["missing"],
+        marker_color=MISSING,
+    )
+    flagged = frame.filter(pl.col("missing") > 0)
+    if flagged.height:
+        total = flagged.select(
+            pl.sum_horizontal("recorded_on_time", "late", "pending", "missing")
+        ).to_series()
+        fig.add_scatter(
+            x=flagged[x].to_list(),
+            y=total.to_list(),
+            mode="markers",
+            marker={"symbol": "x", "color": MISSING, "size": 10},
+            name=labels["missing"] + " ✕",
+            showlegend=False,
+            hoverinfo="skip",
+        )
+    fig.update_layout(barmode="stack")
+    fig.update_xaxes(title=x_title)
+    fig.update_yaxes(title=y_title)
+    return _style(fig)

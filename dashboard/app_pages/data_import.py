@@ -1,0 +1,21 @@
+"""数据导入 Data import: preview and load files; import history, quarantine and table sizes."""
+
+import streamlit as st
+
+from dashboard import cached, import_panels
+from dashboard.i18n import t
+
+st.title(t("data_import.title"))
+published = cached.snapshot_meta()["published_at"][0]
+st.caption(t("data_import.published", when=f"{published:%Y-%m-%d %H:%M}"))
+upload, history, rejected, tables = st.tabs(
+    [t(f"data_import.tab.{k}") for k in ("upload", "history", "rejected", "tables")]
+)
+with upload:
+    import_panels.upload_panel()
+with history:
+    import_panels.history_panel()
+with rejected:
+    import_panels.rejected_panel()
+with tables:
+    import_panels.tables_panel()

@@ -1,0 +1,88 @@
+"""商户画像 Merchant profile: one merchant, chosen by ``?merchant=<USCC>`` or the search box.
+
+The sections below the header come from ``dashboard/profile_sections/`` (see its docstring):
+add a section there, not here.
+"""
+
+import polars as pl
+import streamlit as st
+
+from analytics import formatting
+from dashboard import cached, components, filters, profile_sections, urlstate
+from dashboard.components import MERCHANT_PARAM
+from dashboard.i18n import lang, metric_label, ref_labels, t
+
+MAX_OPTIONS = 300
+
+st.title(t("merchant_profile.title"))
+f = filters.current()
+options = cached.merchant_options()
+ids = options["merchant_id"].to_list()
+label = {
+    m: f"{name} · {m}" for m, name in zip(options["merchant_id"], options["name"], strict=True)
+}
+query = st.text_input(t("merchant_profile.search"), key="mp_query").strip()
+matches = options
+if query:
+    needle = query.upper()
+    matches = options.filter(
+        pl.col("name").str.contains(query, literal=True)
+        | pl.col("merchant_id").str.contains(needle, literal=True)
+    )
+chosen = urlstate.initial(MERCHANT_PARAM, None, ids)
+shown = list(
+    dict.fromkeys([*([chosen] if chosen else []), *matches["merchant_id"].head(MAX_OPTIONS)])
+)
+merchant_id = st.selectbox(
+    t("merchant_profile.pick", n=matches.height),
+    shown,
+    format_func=lambda m: label.get(m, m),
+    index=shown.index(chosen) if chosen else None,
+    placeholder=t("merchant_profile.placeholder"),
+    key=MERCHANT_PARAM,
+)
+urlstate.write(MERCHANT_PARAM, merchant_id, None)
+if merchant_id is None:
+    st.info(t("merchant_profile.choose"))
+    st.stop()
+
+facts = cached.merchant_facts(merchant_id)
+if facts.is_empty():
+    st.warning(t("merchant_profile.unknown", merchant_id=merchant_id))
+    st.stop()
+m = facts.row(0, named=True)
+entity = t("entity.individual" if m["is_individual"] else "entity.enterprise")
+st.header(m["name"])
+st.caption(
+    " · ".join(
+        [
+            m["merchant_id"],
+            ref_labels("districts").get(m["district"], m["district"]),
+            ref_labels("industries").get(m["industry"], m["industry"]),
+            ref_labels("size_bands").get(m["size_band"], m["size_band"]),
+            ref_labels("vendors").get(m["software_vendor"], m["software_vendor"]),
+            entity,
+            t("merchant_profile.registered", day=m["registered_on"]),
+        ]
+    )
+)
+st.caption(t("merchant_profile.scope", period=f"{f.period_from} – {f.period_to}"))
+
+totals = cached.group_metrics(f.merchant(merchant_id))
+p95 = cached.delay_quantile(f.merchant(merchant_id))
+if totals.is_empty():
+    st.info(t("merchant_profile.no_invoices"))
+else:
+    row = totals.row(0, named=True)
+    names = ("invoices_issued", "entry_rate", "on_time_rate", "late_count", "missing_count")
+    cards = [(metric_label(n), formatting.kpi(n, row[n], None, lang())) for n in names]
+    delay = p95["delay_quantile"][0] if p95.height else None
+    exact = bool(p95["exact"][0]) if p95.height else True
+    text = f"{delay:.1f}" if exact and delay is not None else f"≤{cached.deadline()}"
+    unit = t("merchant_profile.p95_unit")
+    cards.append((metric_label("delay_p95") + unit, formatting.Kpi("delay_p95", text, None, "off")))
+    components.kpi_row(cards, help_text=components.metric_help)
+
+for section in profile_sections.sections():
+    st.subheader(t(section.title_key))
+    section.render(merchant_id, f)

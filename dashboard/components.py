@@ -1,0 +1,170 @@
+"""Shared UI pieces: KPI rows, tables with CSV/XLSX downloads, and merchant links.
+
+A table is described by :class:`Col` entries (column, label, kind); the kind decides the number
+format on screen and the unit in the header (amounts in 万元 or yuan), and the same labelled,
+unformatted numbers go into the downloads (formula-safe, via ``analytics.exports``). Merchant
+tables open the profile when a row is selected: the selection switches page with
+``?merchant=<USCC>`` plus the current URL (filters, language), see :func:`open_profile`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import polars as pl
+import streamlit as st
+
+from analytics import exports, metrics
+from analytics.formatting import Kpi
+from dashboard import urlstate
+from dashboard.i18n import metric_label, t
+
+PROFILE_PAGE = "app_pages/merchant_profile.py"
+MERCHANT_PARAM = "merchant"  # the profile's selectbox key, hence its URL parameter
+Kind = Literal[
+    "text", "pct", "count", "days", "wan", "yuan", "per_1k", "score", "date", "datetime", "bool"
+]
+
+
+@dataclass(frozen=True)
+class Col:
+    """One table column: the frame's column, its header, how to show it."""
+
+    name: str
+    label: str
+    kind: Kind = "text"
+
+
+def metric_col(name: str) -> Col:
+    """A registry metric as a column: its label and a kind from its format."""
+    fmt = metrics.metric(name).format
+    kind: Kind = {"pct": "pct", "count": "count", "days": "days", "yuan": "wan"}.get(fmt, "per_1k")  # type: ignore[assignment]
+    return Col(name, metric_label(name), kind)
+
+
+def _header(col: Col) -> str:
+    if col.kind == "wan":
+        return col.label + t("table.unit.wan")
+    if col.kind == "yuan":
+        return col.label + t("table.unit.yuan")
+    return col.label
+
+
+def _config(kind: Kind, label: str) -> Any:
+    cc = st.column_config
+    return {
+        "pct": cc.NumberColumn(label, format="percent"),
+        "count": cc.NumberColumn(label, format="%,d"),
+        "days": cc.NumberColumn(label, format="%.1f"),
+        "wan": cc.NumberColumn(label, format="%,.2f"),
+        "yuan": cc.NumberColumn(label, format="%,.2f"),
+        "per_1k": cc.NumberColumn(label, format="%.1f"),
+        "score": cc.NumberColumn(label, format="%.3f"),
+        "date": cc.DateColumn(label, format="YYYY-MM-DD"),
+        "datetime": cc.DatetimeColumn(label, format="YYYY-MM-DD HH:mm"),
+        "bool": cc.CheckboxColumn(label),
+    }.get(kind, cc.TextColumn(label))
+
+
+def labelled(frame: pl.DataFrame, cols: Sequence[Col]) -> pl.DataFrame:
+    """The columns in order under their headers; amounts in 万元 for kind 'wan'."""
+    exprs = []
+    for col in cols:
+        expr = pl.col(col.name)
+        if col.kind == "wan":
+            expr = expr.cast(pl.Float64) / 10_000
+        elif col.kind == "yuan":
+            expr = expr.cast(pl.Float64)
+        exprs.append(expr.alias(_header(col)))
+    return frame.select(exprs)
+
+
+def download_buttons(frame: pl.DataFrame, stem: str, key: str) -> None:
+    """CSV and XLSX of ``frame``, built only when clicked (no cost on a rerun)."""
+    row = st.container(horizontal=True)
+    row.download_button(
+        t("table.download_csv"),
+        data=lambda: exports.to_csv_bytes(frame),
+        file_name=f"{stem}.csv",
+        mime="text/csv",
+        key=f"{key}_csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    row.download_button(
+        t("table.download_xlsx"),
+        data=lambda: exports.to_xlsx_bytes({stem[:31]: frame}),
+        file_name=f"{stem}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"{key}_xlsx",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+
+
+def table(
+    frame: pl.DataFrame,
+    cols: Sequence[Col],
+    *,
+    key: str,
+    stem: str,
+    height: int | Literal["auto"] = "auto",
+    select: bool = False,
+) -> int | None:
+    """A table under UI headers with downloads; returns the selected row index with ``select``."""
+    shown = labelled(frame, cols)
+    config = {_header(c): _config(c.kind, _header(c)) for c in cols}
+    event = st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        height=height,
+        column_config=config,
+        key=key,
+        on_select="rerun" if select else "ignore",
+        selection_mode="single-row",
+        placeholder="—",
+    )
+    download_buttons(shown, stem, key)
+    if select and event is not None:
+        rows = event.selection.rows  # type: ignore[union-attr]
+        return int(rows[0]) if rows else None
+    return None
+
+
+def merchant_table(
+    frame: pl.DataFrame, cols: Sequence[Col], *, key: str, stem: str, height: int | None = None
+) -> None:
+    """A table of merchants (``frame`` has ``merchant_id``); selecting a row opens the profile."""
+    st.caption(t("common.open_profile"))
+    row = table(frame, cols, key=key, stem=stem, height=height or "auto", select=True)
+    if row is not None and row < frame.height:
+        open_profile(str(frame["merchant_id"][row]))
+
+
+def open_profile(merchant_id: str) -> None:
+    """Switch to the merchant profile; the filters and the language go along in the URL."""
+    params = {k: v for k, v in urlstate.current_params().items() if k != MERCHANT_PARAM}
+    st.switch_page(PROFILE_PAGE, query_params={**params, MERCHANT_PARAM: merchant_id})
+
+
+def kpi_row(
+    kpis: Sequence[tuple[str, Kpi]], *, help_text: Callable[[str], str] | None = None
+) -> None:
+    """One row of KPI cards: (label, Kpi) pairs, each with its change and direction colour."""
+    for column, (label, kpi) in zip(st.columns(len(kpis)), kpis, strict=True):
+        column.metric(
+            label,
+            kpi.value,
+            delta=kpi.delta,
+            delta_color=kpi.color,
+            border=True,
+            help=help_text(kpi.name) if help_text else None,
+        )
+
+
+def metric_help(name: str) -> str:
+    """The registry's description of a metric, for a KPI's help tooltip."""
+    return metrics.metric(name).description

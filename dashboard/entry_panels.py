@@ -1,0 +1,168 @@
+"""The panels of the Entry monitoring page: heat map, delay distributions, vendors, taxpayer
+type, merchants below a threshold. Each panel takes the filters and draws itself."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from analytics import charts, formatting, views
+from analytics.views import Filters
+from dashboard import cached, components, urlstate
+from dashboard.components import Col, metric_col
+from dashboard.i18n import label_codes, metric_label, ref_labels, t
+
+MIN_DUE = 20
+# on time, the late buckets from least to most late, missing
+BUCKET_COLOURS = ["#2e7d32", "#fff176", "#fdd835", "#f9a825", "#ef6c00", "#bf360c", "#c62828"]
+PROBLEMS = ("late_rate", "missing_rate", "mismatch_rate", "not_invoiced_rate")
+
+
+def heatmap_panel(cells: pl.DataFrame, metric: str) -> None:
+    st.subheader(t("entry_monitoring.heatmap"))
+    cells = label_codes(cells, "district", ref_labels("districts"))
+    cells = label_codes(cells, "industry", ref_labels("industries"))
+    heat = charts.heatmap(cells, x="industry", y="district", z=metric, z_title=metric_label(metric))
+    st.plotly_chart(heat, width="stretch")
+    st.caption(t("entry_monitoring.heatmap.caption"))
+
+
+def _buckets(frame: pl.DataFrame, n: int) -> pl.DataFrame:
+    """Bucket numbers as their range ('2–3') and class (on time / late / missing)."""
+    names = {**views.bucket_ranges(n), views.MISSING_BUCKET: t("bucket.missing")}
+    kinds = {0: t("bucket.on_time", n=n), views.MISSING_BUCKET: t("bucket.missing")}
+    return frame.with_columns(
+        label=pl.col("bucket").replace_strict(names, return_dtype=pl.String),
+        kind=pl.col("bucket").replace_strict(kinds, default=t("bucket.late")),
+    )
+
+
+def delays_panel(f: Filters, n: int) -> None:
+    """Overall delay histogram and the late shares per vendor, side by side."""
+    per_vendor = _buckets(cached.delay_distribution(f, ("software_vendor",)), n)
+    overall = (  # the vendors' sum: no second query
+        per_vendor.group_by("bucket", "label", "kind")
+        .agg(pl.col("invoices").sum())
+        .sort(pl.when(pl.col("bucket") == views.MISSING_BUCKET).then(99).otherwise("bucket"))
+    )
+    left, right = st.columns(2)
+    with left:
+        st.markdown(f"**{t('entry_monitoring.delays')}**")
+        colours = {
+            t("bucket.on_time", n=n): charts.ON_TIME,
+            t("bucket.late"): charts.LATE,
+            t("bucket.missing"): charts.MISSING,
+        }
+        fig = charts.delay_histogram(
+            overall,
+            x="label",
+            y="invoices",
+            kind="kind",
+            colors=colours,
+            x_title=t("entry_monitoring.bucket"),
+            y_title=t("common.invoices"),
+        )
+        st.plotly_chart(fig, width="stretch")
+        st.caption(t("entry_monitoring.delays.caption"))
+    with right:
+        st.markdown(f"**{t('entry_monitoring.vendors')}**")
+        late = label_codes(per_vendor, "software_vendor", ref_labels("vendors")).filter(
+            pl.col("bucket") != 0
+        )
+        fig = charts.stacked_shares(
+            late,
+            y="software_vendor",
+            x="share",
+            color="label",
+            order=overall.filter(pl.col("bucket") != 0)["label"].to_list(),
+            colors=BUCKET_COLOURS[1:],
+            x_title=t("entry_monitoring.vendors.share"),
+        )
+        st.plotly_chart(fig, width="stretch")
+        st.caption(t("entry_monitoring.vendors.caption"))
+
+
+def vendor_table(f: Filters, n: int) -> None:
+    p95 = cached.delay_quantile(f, ("software_vendor",)).select(
+        "software_vendor",
+        p95=pl.when("exact")
+        .then(pl.col("delay_quantile").round(1).cast(pl.String))
+        .otherwise(pl.lit(f"≤{n}")),
+    )
+    rows = cached.group_metrics(f, ("software_vendor",)).join(p95, on="software_vendor", how="left")
+    rows = label_codes(rows, "software_vendor", ref_labels("vendors"))
+    cols = [
+        Col("software_vendor", t("entry_monitoring.vendor")),
+        *(metric_col(m) for m in ("merchants", "invoices_due", "on_time_rate", "late_rate")),
+        metric_col("missing_rate"),
+        Col("p95", t("entry_monitoring.p95")),
+    ]
+    components.table(rows, cols, key="em_vendors", stem="vendors")
+    st.caption(t("entry_monitoring.p95.caption", n=n))
+
+
+def entity_panel(f: Filters) -> None:
+    """Individual businesses (个体工商户) against enterprises."""
+    st.subheader(t("entry_monitoring.entity"))
+    names = {True: t("entity.individual"), False: t("entity.enterprise")}
+    entity = cached.group_metrics(f, ("is_individual",)).with_columns(
+        entity=pl.col("is_individual").replace_strict(names, return_dtype=pl.String)
+    )
+    long = entity.unpivot(index="entity", on=list(PROBLEMS), variable_name="metric")
+    long = long.with_columns(
+        metric=pl.col("metric").replace_strict({m: metric_label(m) for m in PROBLEMS})
+    )
+    left, right = st.columns([2, 3])
+    with left:
+        fig = charts.bars(long, x="metric", y="value", color="entity", percent=True)
+        st.plotly_chart(fig, width="stretch")
+    with right:
+        shown = ("merchants", "invoices_due", "entry_rate", "on_time_rate", *PROBLEMS)
+        cols = [Col("entity", t("entry_monitoring.entity_type")), *map(metric_col, shown)]
+        components.table(entity, cols, key="em_entity", stem="entity_types")
+
+
+def below_panel(f: Filters, metric: str) -> None:
+    """Merchants below a threshold of ``metric`` (slider kept in the URL), worst first."""
+    st.subheader(t("entry_monitoring.below"))
+    threshold = urlstate.widget(
+        "em_threshold",
+        0.95,
+        lambda start: st.slider(
+            t("entry_monitoring.threshold"),
+            0.5,
+            1.0,
+            value=start,
+            step=0.01,
+            format="%.2f",
+            key="em_threshold",
+        ),
+    )
+    below = cached.merchants_below(f, metric, float(threshold), MIN_DUE)
+    st.caption(
+        t(
+            "entry_monitoring.below.caption",
+            min_due=MIN_DUE,
+            metric=metric_label(metric),
+            threshold=formatting.pct(threshold, 0),
+            n=below.height,
+        )
+    )
+    if below.is_empty():
+        st.info(t("entry_monitoring.none_below"))
+        return
+    for column, table in (
+        ("district", "districts"),
+        ("industry", "industries"),
+        ("software_vendor", "vendors"),
+    ):
+        below = label_codes(below, column, ref_labels(table))
+    cols = [
+        Col("merchant_name", t("common.merchant")),
+        Col("merchant_id", t("common.merchant_id")),
+        Col("district", t("filters.district")),
+        Col("industry", t("filters.industry")),
+        Col("software_vendor", t("filters.vendor")),
+        *map(metric_col, ("invoices_due", metric, "late_count", "missing_count")),
+    ]
+    components.merchant_table(below, cols, key="em_below", stem="merchants_below")

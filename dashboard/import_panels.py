@@ -1,0 +1,236 @@
+"""The panels of the Data import page: upload with preview and load, history, quarantine, tables.
+
+Kept out of the page file so that the page reads as four tabs; each panel is widgets, one or two
+``dashboard.cached`` calls and tables.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import polars as pl
+import streamlit as st
+
+from analytics import formatting, uploads
+from analytics.ingest.model import IngestError
+from analytics.ingest.preview import FilePreview
+from analytics.ingest.spec import KINDS
+from analytics.uploads import UploadResult
+from analytics.warehouse import WarehouseBusyError
+from dashboard import cached, components
+from dashboard.components import Col
+from dashboard.i18n import catalogue_labels, label_codes, ref_labels, t
+
+MAX_UPLOAD_MB = 200
+SUFFIXES = ["csv", "tsv", "txt", "xlsx", "xlsm", "json", "jsonl", "ndjson", "parquet", "pq"]
+COUNTS = ("rows_read", "rows_loaded", "rows_unchanged", "rows_rejected", "rows_summary")
+RESULT_KEY = "di_result"
+
+
+def kind_labels() -> dict[str, str]:
+    return catalogue_labels("kind", list(KINDS))
+
+
+def _already(when: datetime | None, batch: int | None) -> str:
+    return t("data_import.already", when=f"{when:%Y-%m-%d %H:%M}" if when else "—", batch=batch)
+
+
+def _check(p: FilePreview) -> list[dict[str, object]]:
+    if p.error:
+        return [
+            {
+                "file": p.name,
+                "sheet": None,
+                "format": None,
+                "encoding": None,
+                "kind": "—",
+                "check": p.error,
+            }
+        ]
+    rows: list[dict[str, object]] = []
+    for tbl in p.tables:
+        if tbl.error:
+            check = tbl.error
+        elif tbl.previous_batch_id is not None:
+            check = _already(tbl.previous_imported_at, tbl.previous_batch_id)
+        else:
+            check = t("data_import.ok")
+        rows.append(
+            {
+                "file": p.name,
+                "sheet": tbl.sheet,
+                "format": tbl.format,
+                "encoding": tbl.encoding,
+                "kind": kind_labels().get(tbl.kind or "", "—"),
+                "check": check,
+            }
+        )
+    return rows
+
+
+def _preview(previews: list[FilePreview]) -> None:
+    st.subheader(t("data_import.preview"))
+    frame = pl.DataFrame([row for p in previews for row in _check(p)])
+    keys = {
+        "file": "file",
+        "sheet": "sheet",
+        "format": "format",
+        "encoding": "encoding",
+        "kind": "detected",
+        "check": "check",
+    }
+    cols = [Col(k, t(f"data_import.{v}")) for k, v in keys.items()]
+    components.table(frame, cols, key="di_preview", stem="preview")
+    for p in previews:
+        for tbl in p.tables:
+            name = f"{p.name} [{tbl.sheet}]" if tbl.sheet else p.name
+            with st.expander(t("data_import.mapping", name=name)):
+                mapping = pl.DataFrame(
+                    {
+                        t("data_import.source_header"): [h for h, _ in tbl.header_map],
+                        t("data_import.canonical"): [
+                            c or t("data_import.unmapped") for _, c in tbl.header_map
+                        ],
+                    }
+                )
+                st.dataframe(mapping, hide_index=True, width="stretch")
+
+
+def _load(paths: list[Path], kind: str | None) -> None:
+    bar = st.progress(0.0)
+    try:
+        result = uploads.load_uploads(
+            paths,
+            db=cached.warehouse_path(),
+            kind=kind,
+            on_progress=lambda stage, x: bar.progress(x, text=t(f"data_import.stage.{stage}")),
+        )
+    except WarehouseBusyError:
+        st.error(t("data_import.busy"))
+    except IngestError as exc:
+        st.error(t("data_import.failed", error=exc))
+    else:
+        st.session_state[RESULT_KEY] = result
+        st.rerun()  # every panel (and the preview's "already imported") reads the new snapshot
+
+
+def _summary(result: UploadResult) -> None:
+    st.subheader(t("data_import.summary"))
+    frame = pl.DataFrame(
+        [
+            {
+                "file": b.file.name,
+                "sheet": b.sheet,
+                "kind": kind_labels().get(b.kind, b.kind),
+                **{c: getattr(b, c) for c in COUNTS},
+                "check": _already(b.previous_imported_at, b.previous_batch_id)
+                if b.already_imported
+                else t("data_import.loaded"),
+            }
+            for b in result.batches
+        ]
+    )
+    cols = [
+        Col("file", t("data_import.file")),
+        Col("sheet", t("data_import.sheet")),
+        Col("kind", t("data_import.detected")),
+        *(Col(c, t(f"data_import.{c}"), "count") for c in COUNTS),
+        Col("check", t("data_import.check")),
+    ]
+    components.table(frame, cols, key="di_summary", stem="load_summary")
+    st.caption(t("data_import.summary.caption"))
+    if result.analysis is not None:
+        months = ", ".join(result.analysis.months) or "—"
+        mode = t(f"data_import.mode.{result.analysis.mode}")
+        st.success(t("data_import.analysis", mode=mode, months=months))
+
+
+def upload_panel() -> None:
+    """Upload, see what each file holds, load it (ingest + incremental analyse + publish)."""
+    st.caption(t("data_import.limit", mb=MAX_UPLOAD_MB))
+    files = st.file_uploader(
+        t("data_import.uploader"),
+        type=SUFFIXES,
+        accept_multiple_files=True,
+        max_upload_size=MAX_UPLOAD_MB,
+        key="di_files",
+    )
+    kinds = kind_labels()
+    kind = st.selectbox(
+        t("data_import.kind"),
+        [None, *KINDS],
+        format_func=lambda k: t("data_import.kind.auto") if k is None else kinds[k],
+        key="di_kind",
+    )
+    folder = uploads.upload_dir(cached.warehouse_path())
+    staged = [uploads.stage_upload(f.name, f.getvalue(), folder) for f in files or []]
+    previews = [cached.preview(str(path), kind) for path in staged]
+    if previews:
+        _preview(previews)
+        loadable = [path for path, p in zip(staged, previews, strict=True) if p.loadable]
+        if st.button(t("data_import.load"), type="primary", disabled=not loadable):
+            _load(loadable, kind)
+    result = st.session_state.get(RESULT_KEY)
+    if isinstance(result, UploadResult):
+        _summary(result)
+
+
+def history_panel() -> None:
+    history = cached.import_history()
+    cards = [
+        (t("data_import.kpi.files"), history.height),
+        (t("data_import.kpi.rows_read"), history["rows_read"].sum()),
+        (t("data_import.kpi.rows_loaded"), history["rows_loaded"].sum()),
+        (t("data_import.kpi.rows_rejected"), history["rows_rejected"].sum()),
+    ]
+    components.kpi_row(
+        [(label, formatting.Kpi("n", formatting.count(v), None, "off")) for label, v in cards]
+    )
+    history = label_codes(history, "kind", kind_labels())
+    cols = [
+        Col("batch_id", t("data_import.batch")),
+        Col("file_name", t("data_import.file")),
+        Col("sheet", t("data_import.sheet")),
+        Col("kind", t("data_import.detected")),
+        Col("format", t("data_import.format")),
+        Col("encoding", t("data_import.encoding")),
+        *(Col(c, t(f"data_import.{c}"), "count") for c in COUNTS),
+        Col("started_at", t("data_import.started"), "datetime"),
+        Col("seconds", t("data_import.seconds"), "days"),
+    ]
+    components.table(history, cols, key="di_history", stem="import_history")
+
+
+def rejected_panel() -> None:
+    reasons = ref_labels("reason_codes")
+    st.markdown(f"**{t('data_import.by_reason')}**")
+    by_reason = label_codes(cached.rejected_by_reason(), "reason", reasons)
+    by_reason = label_codes(by_reason, "kind", kind_labels())
+    cols = [
+        Col("kind", t("data_import.detected")),
+        Col("reason", t("data_import.reason")),
+        Col("rows", t("data_import.rows"), "count"),
+    ]
+    components.table(by_reason, cols, key="di_reasons", stem="rejected_by_reason")
+    st.markdown(f"**{t('data_import.sample')}**")
+    sample = cached.rejected_sample().with_columns(
+        pl.col("reasons").str.split(", ").list.eval(pl.element().replace(reasons)).list.join(" / ")
+    )
+    cols = [
+        Col("batch_id", t("data_import.batch")),
+        Col("file_name", t("data_import.file")),
+        Col("row_number", t("data_import.row_number"), "count"),
+        Col("reasons", t("data_import.reason")),
+        Col("detail", t("data_import.detail")),
+        Col("raw", t("data_import.raw")),
+    ]
+    components.table(sample, cols, key="di_sample", stem="rejected_rows", height=400)
+
+
+def tables_panel() -> None:
+    cols = [
+        Col("table_name", t("data_import.table")),
+        Col("row_count", t("data_import.rows"), "count"),
+    ]
+    components.table(cached.warehouse_tables(), cols, key="di_tables", stem="warehouse_tables")

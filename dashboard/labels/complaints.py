@@ -1,0 +1,63 @@
+"""Labels of the Complaint trends page (投诉趋势)."""
+
+LABELS: dict[str, tuple[str, str]] = {
+    "complaints.title": ("投诉趋势", "Complaint trends"),
+    "complaints.grain": ("时间粒度", "Time grain"),
+    "complaints.grain.week": ("按周", "Weekly"),
+    "complaints.grain.month": ("按月", "Monthly"),
+    "complaints.by": ("分组", "Split by"),
+    "complaints.by.category": ("类别", "Category"),
+    "complaints.by.channel": ("渠道", "Channel"),
+    "complaints.by.district": ("行政区", "District"),
+    "complaints.by.industry": ("行业", "Industry"),
+    "complaints.total": ("投诉总数", "Complaints"),
+    "complaints.median": ("办结用时中位数", "Median days to resolve"),
+    "complaints.p90": ("办结用时 P90", "p90 days to resolve"),
+    "complaints.headline": ("查不到发票属实", "'Not found' confirmed"),
+    "complaints.headline.help": (
+        "指明了发票号的「查不到发票」投诉中，该发票确实未入库或逾期入库的比例。",
+        "Among 'invoice not found' complaints naming an invoice, the share whose invoice was "
+        "really missing from the tax system or recorded late.",
+    ),
+    "complaints.headline.text": (
+        "在指明发票号的 {named} 件「查不到发票」投诉中，{hits} 件（{share}）的发票确实未入库或逾期"
+        "入库；{on_time} 件（{on_time_share}）发票其实已按时入库，多为查询过早或渠道不对。",
+        "Of {named} 'invoice not found' complaints that name an invoice, {hits} ({share}) concern "
+        "an invoice that really was missing or late; {on_time} ({on_time_share}) were recorded on "
+        "time, so the customer probably looked too early or in the wrong place.",
+    ),
+    "complaints.macro_f1": ("分类器宏 F1", "Classifier macro-F1"),
+    "complaints.macro_f1.help": (
+        "投诉文本分类器在留出测试集上的宏平均 F1；未标注的投诉由它归类。",
+        "Macro-averaged F1 of the complaint-text classifier on held-out complaints; it assigns "
+        "a category to unlabelled complaints.",
+    ),
+    "complaints.volume": ("投诉量", "Complaint volume"),
+    "complaints.resolution": ("办结用时", "Time to resolve"),
+    "complaints.days": ("天", "Days"),
+    "complaints.stat.median": ("中位数", "Median"),
+    "complaints.stat.p90": ("P90", "p90"),
+    "complaints.crosstab": ("投诉类别与发票对账状态", "Complaint categories and invoice status"),
+    "complaints.crosstab.caption": (
+        "仅含指明了发票号的投诉；每行为该类别内各对账状态的占比。",
+        "Complaints that name an invoice only; each row splits a category by the invoice's "
+        "reconciliation status.",
+    ),
+    "complaints.top": ("投诉最多的商户", "Merchants with most complaints"),
+    "complaints.complaints": ("投诉数", "Complaints"),
+    "complaints.invoices": ("开票数", "Invoices issued"),
+    "complaints.per_1000": ("千张发票投诉数", "Per 1,000 invoices"),
+    "complaints.classifier": ("投诉分类器", "Complaint classifier"),
+    "complaints.class": ("类别", "Category"),
+    "complaints.f1": ("F1（留出集）", "F1 (held out)"),
+    "complaints.classifier.caption": (
+        "模型 {model}：留出集评估（训练 {n_train} 条，测试 {n_test} 条）；"
+        "{n_unlabelled} 条未标注投诉由模型归类。",
+        "Model {model}: evaluated on held-out complaints ({n_train} train / {n_test} test); "
+        "{n_unlabelled} unlabelled complaints were classified by it.",
+    ),
+    "complaints.no_classifier": (
+        "分类器尚未训练。",
+        "The classifier has not been trained yet.",
+    ),
+}

@@ -1,0 +1,83 @@
+"""Labels of the Data import page (数据导入), which also shows the warehouse summary."""
+
+LABELS: dict[str, tuple[str, str]] = {
+    "data_import.title": ("数据导入", "Data import"),
+    "data_import.published": ("当前快照发布于 {when}", "Current snapshot published at {when}"),
+    "data_import.tab.upload": ("上传文件", "Upload files"),
+    "data_import.tab.history": ("导入历史", "Import history"),
+    "data_import.tab.rejected": ("隔离行", "Rejected rows"),
+    "data_import.tab.tables": ("数据表", "Tables"),
+    "data_import.uploader": ("选择文件（可多选）", "Choose files (several at once)"),
+    "data_import.limit": (
+        "支持 CSV / TSV（UTF-8、GBK/GB18030、UTF-16）、Excel（.xlsx）、JSON、JSON Lines、Parquet；"
+        "单个文件不超过 {mb} MB。种类按表头自动识别（中文、拼音或英文表头）。",
+        "CSV / TSV (UTF-8, GBK/GB18030, UTF-16), Excel (.xlsx), JSON, JSON Lines and Parquet; "
+        "at most {mb} MB per file. The kind is detected from the headers (Chinese, pinyin or "
+        "English).",
+    ),
+    "data_import.kind": ("数据种类", "Kind"),
+    "data_import.kind.auto": ("自动识别", "Detect automatically"),
+    "data_import.preview": ("导入前预览", "Before loading"),
+    "data_import.file": ("文件", "File"),
+    "data_import.sheet": ("工作表", "Sheet"),
+    "data_import.format": ("格式", "Format"),
+    "data_import.encoding": ("编码", "Encoding"),
+    "data_import.detected": ("识别为", "Detected as"),
+    "data_import.check": ("检查", "Check"),
+    "data_import.ok": ("可导入", "Ready"),
+    "data_import.loaded": ("已导入", "Loaded"),
+    "data_import.already": (
+        "已于 {when} 导入（批次 {batch}），将跳过",
+        "Already imported on {when} (batch {batch}); will be skipped",
+    ),
+    "data_import.mapping": ("表头映射：{name}", "Header mapping: {name}"),
+    "data_import.source_header": ("文件表头", "Header in file"),
+    "data_import.canonical": ("标准字段", "Canonical column"),
+    "data_import.unmapped": ("（未映射，不导入）", "(not mapped, ignored)"),
+    "data_import.load": ("导入并分析", "Load and analyse"),
+    "data_import.stage.ingest": ("导入并校验…", "Importing and validating…"),
+    "data_import.stage.analyse": (
+        "对账与分析（增量）…",
+        "Reconciling and analysing (incremental)…",
+    ),
+    "data_import.stage.done": ("完成", "Done"),
+    "data_import.busy": (
+        "仓库正被其他进程（如命令行 ingest / analyse）占用，请稍后再试。",
+        "The warehouse is in use by another process (e.g. a command-line ingest or analyse); "
+        "try again in a moment.",
+    ),
+    "data_import.failed": ("导入失败，未写入任何数据：{error}", "Nothing was loaded: {error}"),
+    "data_import.summary": ("导入结果", "Load summary"),
+    "data_import.summary.caption": (
+        "每个文件：读取行数 = 入库 + 未变化 + 隔离 + 汇总行，一行不丢。",
+        "Per file: rows read = loaded + unchanged + rejected + summary rows; nothing is lost.",
+    ),
+    "data_import.analysis": (
+        "分析：{mode}，重算月份 {months}；新快照已发布，各页面已更新。",
+        "Analysis: {mode}, months recomputed {months}; a new snapshot is published and every "
+        "page shows it.",
+    ),
+    "data_import.mode.full": ("全量重算", "full recomputation"),
+    "data_import.mode.incremental": ("增量", "incremental"),
+    "data_import.mode.noop": ("无需重算", "nothing to recompute"),
+    "data_import.rows_read": ("读取", "Read"),
+    "data_import.rows_loaded": ("入库", "Loaded"),
+    "data_import.rows_unchanged": ("未变化", "Unchanged"),
+    "data_import.rows_rejected": ("隔离", "Rejected"),
+    "data_import.rows_summary": ("汇总行", "Summary rows"),
+    "data_import.seconds": ("用时（秒）", "Seconds"),
+    "data_import.batch": ("批次", "Batch"),
+    "data_import.started": ("开始时间", "Started"),
+    "data_import.kpi.files": ("导入文件", "Files imported"),
+    "data_import.kpi.rows_read": ("读取行数", "Rows read"),
+    "data_import.kpi.rows_loaded": ("入库行数", "Rows loaded"),
+    "data_import.kpi.rows_rejected": ("隔离行数", "Rows rejected"),
+    "data_import.by_reason": ("隔离行（按原因）", "Rejected rows by reason"),
+    "data_import.reason": ("原因", "Reason"),
+    "data_import.rows": ("行数", "Rows"),
+    "data_import.sample": ("最近的隔离行", "Latest rejected rows"),
+    "data_import.row_number": ("行号", "Row"),
+    "data_import.detail": ("说明", "Detail"),
+    "data_import.raw": ("原始内容", "Raw values"),
+    "data_import.table": ("数据表", "Table"),
+}

@@ -1,0 +1,42 @@
+"""Labels of the Overview page (总览)."""
+
+LABELS: dict[str, tuple[str, str]] = {
+    "overview.title": ("总览", "Overview"),
+    "overview.kpis": ("关键指标", "Key figures"),
+    "overview.open_alerts": ("未处理预警", "Open alerts"),
+    "overview.open_alerts.help": (
+        "状态为「新建」或「已确认」的预警；增量为本月新出现的预警。",
+        "Alerts that are new or acknowledged; the change is those first seen this month.",
+    ),
+    "overview.open_alerts.none": (
+        "预警尚未生成（仓库中还没有预警表）。",
+        "No alerts yet: the warehouse has no alerts table.",
+    ),
+    "overview.trends": ("月度趋势", "Monthly trends"),
+    "overview.rates": (
+        "入库率与 {n} 个工作日内入库占比",
+        "Entry rate and share recorded within {n} working days",
+    ),
+    "overview.rates.caption": (
+        "两条线之间的差距即逾期入库：发票最终入库了，但晚于 {n} 个工作日的时限。",
+        "The gap between the lines is late entry: invoices that arrived, but after the "
+        "{n}-working-day limit.",
+    ),
+    "overview.on_time_line": ("{n} 个工作日内入库占比", "Recorded within {n} working days"),
+    "overview.delay": ("入库时长 P95 与时限", "Entry delay p95 against the limit"),
+    "overview.deadline": ("时限：{n} 个工作日", "Limit: {n} working days"),
+    "overview.delay.bounded": (
+        "部分月份的 P95 落在时限之内，此时只能确定其不超过 {n} 个工作日（按 {n} 显示）。",
+        "In some months p95 falls within the limit; there it is known only to be at most "
+        "{n} working days (drawn at {n}).",
+    ),
+    "overview.districts": ("16 区对比", "The 16 districts side by side"),
+    "overview.district_metric": ("指标", "Metric"),
+    "overview.districts.caption": (
+        "示意布局（按各区大致方位排列），灰色表示当前筛选下无数据。",
+        "A schematic layout (tiles placed roughly where each district lies); blank tiles have "
+        "no data under the current filters.",
+    ),
+    "overview.district_table": ("各区指标", "Figures by district"),
+    "overview.district": ("行政区", "District"),
+}

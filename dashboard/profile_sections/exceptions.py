@@ -1,0 +1,40 @@
+"""Reconciliation exceptions of the merchant, with reasons in the UI language."""
+
+import polars as pl
+import streamlit as st
+
+from analytics.views import Filters
+from dashboard import cached, components
+from dashboard.components import Col
+from dashboard.i18n import catalogue_labels, label_codes, lang, t
+
+ORDER = 40
+TITLE_KEY = "merchant_profile.exceptions"
+
+
+def render(merchant_id: str, f: Filters) -> None:
+    rows = cached.merchant_exceptions(merchant_id, f)
+    if rows.is_empty():
+        st.success(t("merchant_profile.no_exceptions"))
+        return
+    counts = rows.group_by("status").len().sort(["len", "status"], descending=[True, False])
+    names = catalogue_labels("status", counts["status"].to_list())
+    st.caption(" · ".join(f"{names[s]} {n:,}" for s, n in counts.iter_rows()))
+    rows = label_codes(rows, "status", names)
+    rows = label_codes(
+        rows, "subject", catalogue_labels("subject", ["issued", "tax_record", "payment"])
+    )
+    rows = rows.with_columns(reason=pl.col("reason_zh" if lang() == "zh" else "reason_en"))
+    cols = [
+        Col("status", t("merchant_profile.status")),
+        Col("reason", t("merchant_profile.reason")),
+        Col("subject", t("merchant_profile.subject")),
+        Col("subject_id", t("merchant_profile.subject_id")),
+        Col("period", t("common.period")),
+        Col("issued_at", t("merchant_profile.issued_at"), "datetime"),
+        Col("recorded_at", t("merchant_profile.recorded_at"), "datetime"),
+        Col("delay_workdays", t("merchant_profile.delay"), "days"),
+        Col("total_issued", t("merchant_profile.total_issued"), "yuan"),
+        Col("amount_paid", t("merchant_profile.amount_paid"), "yuan"),
+    ]
+    components.table(rows, cols, key="mp_exceptions", stem=f"{merchant_id}_exceptions", height=360)

@@ -1,0 +1,62 @@
+"""Shared fixtures: a small generated warehouse, built once per test session.
+
+``small_warehouse`` runs the real path end to end (``analytics.synth.generate`` ~150 merchants
+× 4 months -> ``ingest_paths`` -> ``pipeline.analyse``, which publishes the serving snapshot)
+and points ``FAPIAO_WATCH_DB`` at it while the session lasts, so the dashboard (AppTest), the
+CLI and the views all read it. ``snapshot`` is a read-only connection to its serving snapshot,
+the file the pages read. Tests must not write to it; copy ``small_warehouse.parent`` first.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from analytics import config
+
+MERCHANTS = 150
+MONTHS = 4
+SEED = 20261129
+
+
+@pytest.fixture(scope="session")
+def small_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The warehouse file of a small generated data set, analysed and published."""
+    from analytics.ingest import ingest_paths
+    from analytics.pipeline import analyse
+    from analytics.synth import generate
+    from analytics.warehouse import connect
+
+    root = tmp_path_factory.mktemp("small_warehouse")
+    files = root / "files"
+    generate(files, seed=SEED, merchants=MERCHANTS, months=MONTHS, progress=False)
+    db = root / "warehouse.duckdb"
+    con = connect(db)
+    try:
+        ingest_paths(con, [files], progress=False)
+        analyse(con, progress=False)  # publishes <db>.serving.duckdb
+    finally:
+        con.close()
+    previous = os.environ.get(config.ENV_DB)
+    os.environ[config.ENV_DB] = str(db)
+    try:
+        yield db
+    finally:
+        if previous is None:
+            os.environ.pop(config.ENV_DB, None)
+        else:
+            os.environ[config.ENV_DB] = previous
+
+
+@pytest.fixture(scope="session")
+def snapshot(small_warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the small warehouse's serving snapshot."""
+    con = duckdb.connect(str(config.settings(small_warehouse).serving_path), read_only=True)
+    try:
+        yield con
+    finally:
+        con.close()

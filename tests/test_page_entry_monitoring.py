@@ -1,0 +1,36 @@
+"""Entry monitoring page (入库监测) under AppTest on the small generated warehouse."""
+
+from __future__ import annotations
+
+import duckdb
+from apptest import errors, open_page, texts
+
+from analytics import formatting, views
+from analytics.views import Filters
+from dashboard.i18n import LABELS
+
+
+def _below_caption(con: duckdb.DuckDBPyConnection, metric: str, threshold: float) -> str:
+    months = views.available_months(con)
+    below = views.merchants_below(con, Filters(months[0], months[-1]), metric, threshold)
+    label = {"on_time_rate": "按时入库率", "entry_rate": "入库率"}[metric]
+    return LABELS["entry_monitoring.below.caption"][0].format(
+        min_due=20, metric=label, threshold=formatting.pct(threshold, 0), n=below.height
+    )
+
+
+def test_merchants_below_the_threshold_match_the_view(
+    snapshot: duckdb.DuckDBPyConnection,
+) -> None:
+    at = open_page("entry_monitoring")
+    assert errors(at) == []
+    assert at.title[0].value == LABELS["entry_monitoring.title"][0]
+    assert _below_caption(snapshot.cursor(), "on_time_rate", 0.95) in texts(at)
+    assert len(at.get("plotly_chart")) == 4  # heat map, delays, vendors, individual vs enterprise
+
+
+def test_threshold_and_metric_come_from_the_url(snapshot: duckdb.DuckDBPyConnection) -> None:
+    at = open_page("entry_monitoring", em_metric="entry_rate", em_threshold="0.99")
+    assert errors(at) == []
+    assert _below_caption(snapshot.cursor(), "entry_rate", 0.99) in texts(at)
+    assert at.slider(key="em_threshold").value == 0.99

@@ -1,0 +1,46 @@
+"""Merchant profile page (商户画像) under AppTest on the small generated warehouse."""
+
+from __future__ import annotations
+
+import duckdb
+from apptest import errors, metrics, open_page
+
+from analytics import formatting, views
+from analytics.views import Filters
+from dashboard import profile_sections
+from dashboard.i18n import LABELS
+
+
+def _busiest(con: duckdb.DuckDBPyConnection) -> tuple[str, str, Filters]:
+    months = views.available_months(con)
+    f = Filters(months[0], months[-1])
+    top = views.group_metrics(con, f, ["merchant_id", "merchant_name"]).sort(
+        ["invoices_issued", "merchant_id"], descending=[True, False]
+    )
+    return top["merchant_id"][0], top["merchant_name"][0], f
+
+
+def test_the_merchant_in_the_url_is_shown(snapshot: duckdb.DuckDBPyConnection) -> None:
+    con = snapshot.cursor()
+    merchant_id, name, f = _busiest(con)
+    at = open_page("merchant_profile", merchant=merchant_id)
+    assert errors(at) == []
+    assert at.header[0].value == name
+    totals = views.group_metrics(con, f.merchant(merchant_id), [])
+    shown = metrics(at)
+    assert shown["开票数"] == formatting.count(totals["invoices_issued"][0])
+    assert shown["按时入库率"] == formatting.pct(totals["on_time_rate"][0])
+    titles = [s.value for s in at.main.get("subheader")]
+    assert titles == [LABELS[s.title_key][0] for s in profile_sections.sections()]
+
+
+def test_without_a_merchant_the_page_asks_for_one(small_warehouse: object) -> None:
+    at = open_page("merchant_profile")
+    assert errors(at) == []
+    assert [i.value for i in at.info] == [LABELS["merchant_profile.choose"][0]]
+
+
+def test_an_unknown_merchant_in_the_url_is_ignored(small_warehouse: object) -> None:
+    at = open_page("merchant_profile", merchant="not-a-uscc", lang="en")
+    assert errors(at) == []
+    assert [i.value for i in at.info] == [LABELS["merchant_profile.choose"][1]]

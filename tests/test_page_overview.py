@@ -1,0 +1,62 @@
+"""Overview page (总览) under AppTest on the small generated warehouse."""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+from apptest import errors, metrics, open_page
+
+from analytics import formatting, views
+from analytics.views import Filters
+from dashboard.i18n import LABELS
+
+
+def _full_range(con: duckdb.DuckDBPyConnection) -> Filters:
+    months = views.available_months(con)
+    return Filters(months[0], months[-1])
+
+
+def _last_month(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, object]:
+    series = views.period_series(con.cursor(), f)
+    return series.filter(pl.col("period") == f.period_to).row(0, named=True)
+
+
+def test_overview_kpis_equal_the_views(snapshot: duckdb.DuckDBPyConnection) -> None:
+    at = open_page()
+    assert errors(at) == []
+    assert at.title[0].value == LABELS["overview.title"][0]
+    last = _last_month(snapshot, _full_range(snapshot.cursor()))
+    shown = metrics(at)
+    assert shown["入库率"] == formatting.pct(last["entry_rate"])  # type: ignore[arg-type]
+    assert shown["未入库数"] == formatting.count(last["missing_count"])  # type: ignore[arg-type]
+    assert shown["投诉数"] == formatting.count(last["complaints"])  # type: ignore[arg-type]
+    alerts = views.open_alerts(snapshot.cursor(), _full_range(snapshot.cursor()))
+    expected = formatting.count(alerts["open_alerts"][0]) if alerts.height else formatting.MISSING
+    assert shown[LABELS["overview.open_alerts"][0]] == expected
+    assert len(at.get("plotly_chart")) == 3  # rates, delay p95, district tiles
+
+
+def test_a_district_link_in_english(snapshot: duckdb.DuckDBPyConnection) -> None:
+    con = snapshot.cursor()
+    busiest = views.group_metrics(con, _full_range(con), ["district"]).sort(
+        "invoices_issued", descending=True
+    )["district"][0]
+    at = open_page(district=busiest, lang="en")
+    assert errors(at) == []
+    assert at.title[0].value == "Overview"
+    f = _full_range(con)
+    last = _last_month(snapshot, Filters(f.period_from, f.period_to, districts=(busiest,)))
+    assert metrics(at)["On-time rate"] == formatting.pct(last["on_time_rate"])  # type: ignore[arg-type]
+    everything = _last_month(snapshot, f)
+    assert last["invoices_issued"] < everything["invoices_issued"]  # type: ignore[operator]
+
+
+def test_filters_that_select_nothing_say_so(snapshot: duckdb.DuckDBPyConnection) -> None:
+    merchants = snapshot.sql("select distinct district, industry from merchants").pl()
+    present = set(merchants.iter_rows())
+    districts = sorted(set(merchants["district"]))
+    industries = sorted(set(merchants["industry"]))
+    empty = next((d, i) for d in districts for i in industries if (d, i) not in present)
+    at = open_page(district=empty[0], industry=empty[1])
+    assert errors(at) == []
+    assert [i.value for i in at.info] == [LABELS["common.no_match"][0]]

@@ -1,0 +1,53 @@
+"""analytics.uploads: staging uploaded bytes, loading them, and a busy warehouse."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from analytics import uploads
+from analytics.warehouse import WarehouseBusyError
+
+
+def test_stage_upload_keeps_the_suffix_and_drops_directories(tmp_path: Path) -> None:
+    path = uploads.stage_upload("../../etc/开票 明细:2026.csv", b"a,b\n", tmp_path)
+    assert path.parent.parent == tmp_path
+    assert path.name == "开票 明细_2026.csv"
+    assert path.read_bytes() == b"a,b\n"
+    again = uploads.stage_upload("x.csv", b"other", tmp_path)
+    assert again.parent != path.parent  # different content, different folder
+
+
+def test_a_busy_warehouse_is_reported_not_waited_for_forever(
+    small_warehouse: Path, tmp_path: Path
+) -> None:
+    copy = tmp_path / "wh"
+    shutil.copytree(small_warehouse.parent, copy, ignore=shutil.ignore_patterns("files"))
+    db = copy / small_warehouse.name
+    holder = subprocess.Popen(  # another process holding the warehouse, as `analyse` would
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb,time; c=duckdb.connect({str(db)!r}); "
+            "print('ready', flush=True); time.sleep(30)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "ready"
+        started = time.monotonic()
+        with pytest.raises(WarehouseBusyError, match="held by another process"):
+            uploads.load_uploads(
+                [small_warehouse.parent / "files" / "merchants.csv"], db=db, timeout_s=0.5
+            )
+        assert time.monotonic() - started < 20
+    finally:
+        holder.kill()
+        holder.wait()
