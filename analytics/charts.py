@@ -358,3 +358,198 @@ def merchant_activity(
     fig.update_xaxes(title=x_title)
     fig.update_yaxes(title=y_title)
     return _style(fig)
+
+
+# --- scores: simulated grades and anomaly scores -----------------------------------------------
+
+GRADE_COLOURS: Mapping[str, str] = {  # simulated compliance grade -> colour
+    "A": ON_TIME,
+    "B": "#9ccc65",
+    "C": LATE,
+    "D": MISSING,
+    "M": PENDING,
+}
+THRESHOLD = "#6a1b9a"  # the user's threshold; the model's own is dashed red
+
+
+def grade_distribution(
+    frame: pl.DataFrame,
+    *,
+    grade: str,
+    value: str,
+    names: Mapping[str, str],
+    group: str | None = None,
+    percent: bool = False,
+    x_title: str = "",
+    y_title: str = "",
+) -> go.Figure:
+    """Merchants per simulated grade: one bar per grade, or with ``group`` (e.g. district)
+    horizontal bars stacked by grade. ``names`` maps each grade code, in order, to its legend
+    text; colours follow :data:`GRADE_COLOURS`. ``percent`` formats a 0–1 ``value`` as %."""
+    fmt = ".1%" if percent else ",d"
+    fig = go.Figure()
+    if group is None:
+        rows = frame.filter(pl.col(grade).is_in(list(names)))
+        fig.add_bar(
+            x=[names[g] for g in rows[grade].to_list()],
+            y=rows[value].to_list(),
+            marker_color=[GRADE_COLOURS.get(g, PENDING) for g in rows[grade].to_list()],
+            text=rows[value].to_list(),
+            texttemplate="%{text:" + fmt + "}",
+            hovertemplate="%{x}: %{y:" + fmt + "}<extra></extra>",
+        )
+        fig.update_xaxes(title=x_title, type="category")
+        fig.update_yaxes(title=y_title, tickformat=".0%" if percent else None)
+        return _style(fig, height=320, legend=False)
+    for code, name in names.items():
+        rows = frame.filter(pl.col(grade) == code)
+        fig.add_bar(
+            y=rows[group].to_list(),
+            x=rows[value].to_list(),
+            name=name,
+            orientation="h",
+            marker_color=GRADE_COLOURS.get(code, PENDING),
+            hovertemplate="%{y}: %{x:" + fmt + "}<extra>" + name + "</extra>",
+        )
+    fig.update_xaxes(title=x_title, tickformat=".0%" if percent else None)
+    fig.update_yaxes(title=y_title, type="category", autorange="reversed")
+    _style(fig, height=max(320, 26 * frame[group].n_unique() + 120))
+    fig.update_layout(barmode="stack", legend_traceorder="normal")
+    return fig
+
+
+def score_histogram(
+    frame: pl.DataFrame,
+    *,
+    x: str,
+    y: str,
+    width: float,
+    threshold: float,
+    model_threshold: float | None = None,
+    names: tuple[str, str] = ("", ""),
+    threshold_label: str = "",
+    model_label: str = "",
+    x_title: str = "",
+    y_title: str = "",
+) -> go.Figure:
+    """Merchant-months per anomaly-score bin (``x`` = the bin's lower edge, ``width`` wide) on a
+    log axis, bins at or above ``threshold`` in red; a solid line at ``threshold`` and a
+    dashed one at the model's own flag threshold. ``names``: legend of (below, at or above)."""
+    fig = go.Figure()
+    above = pl.col(x) + width / 2 >= threshold
+    for rows, name, colour in (
+        (frame.filter(~above), names[0], ISSUED),
+        (frame.filter(above), names[1], MISSING),
+    ):
+        fig.add_bar(
+            x=(rows[x] + width / 2).to_list(),
+            y=rows[y].to_list(),
+            width=width * 0.95,
+            name=name,
+            marker_color=colour,
+            hovertemplate="%{x:.3f}: %{y:,d}<extra></extra>",
+        )
+    fig.add_vline(
+        x=threshold,
+        line_color=THRESHOLD,
+        annotation_text=threshold_label,
+        annotation_position="top right",
+    )
+    if model_threshold is not None:
+        fig.add_vline(
+            x=model_threshold,
+            line_dash="dash",
+            line_color=MISSING,
+            annotation_text=model_label,
+            annotation_position="bottom right",
+        )
+    fig.update_xaxes(title=x_title)
+    fig.update_yaxes(title=y_title, type="log", dtick=1)  # labels at powers of ten only
+    _style(fig)
+    fig.update_layout(barmode="overlay", bargap=0)
+    return fig
+
+
+def score_waterfall(
+    frame: pl.DataFrame,
+    *,
+    label: str,
+    points: str,
+    start: float = 100.0,
+    start_label: str = "",
+    total_label: str = "",
+    y_title: str = "",
+) -> go.Figure:
+    """From ``start`` points down by each row's ``points`` (a deduction, positive) to the score,
+    as a waterfall; ``label`` names each step."""
+    deducted = [float(p) for p in frame[points].to_list()]
+    score = start - sum(deducted)
+    fig = go.Figure(
+        go.Waterfall(
+            x=[start_label, *frame[label].to_list(), total_label],
+            y=[start, *(-p for p in deducted), score],
+            measure=["absolute", *(["relative"] * len(deducted)), "total"],
+            text=[
+                f"{start:g}",
+                *(f"−{p:g}" for p in deducted),
+                f"{score:.2f}".rstrip("0").rstrip("."),
+            ],
+            textposition="outside",
+            decreasing={"marker": {"color": MISSING}},
+            totals={"marker": {"color": RECORDED}},
+            increasing={"marker": {"color": ON_TIME}},
+            connector={"line": {"color": PENDING, "dash": "dot"}},
+            hovertemplate="%{x}: %{text}<extra></extra>",
+        )
+    )
+    fig.update_xaxes(type="category")
+    fig.update_yaxes(title=y_title, range=[0, start * 1.12])
+    return _style(fig, height=340, legend=False)
+
+
+def score_timeline(
+    frame: pl.DataFrame,
+    *,
+    x: str,
+    y: str,
+    flag: str,
+    threshold: float,
+    threshold_label: str = "",
+    flag_label: str = "",
+    x_title: str = "",
+    y_title: str = "",
+) -> go.Figure:
+    """One merchant's monthly anomaly score against the dashed flag threshold; flagged months
+    (``flag`` true) marked in red."""
+    fig = go.Figure(
+        go.Scatter(
+            x=frame[x].to_list(),
+            y=frame[y].to_list(),
+            mode="lines+markers",
+            line_color=RECORDED,
+            showlegend=False,
+            hovertemplate="%{x}: %{y:.3f}<extra></extra>",
+        )
+    )
+    flagged = frame.filter(pl.col(flag))
+    if flagged.height:
+        fig.add_scatter(
+            x=flagged[x].to_list(),
+            y=flagged[y].to_list(),
+            mode="markers",
+            marker={"color": MISSING, "size": 12, "symbol": "diamond"},
+            name=flag_label,
+            hovertemplate="%{x}: %{y:.3f}<extra>" + flag_label + "</extra>",
+        )
+    fig.add_hline(
+        y=threshold,
+        line_dash="dash",
+        line_color=MISSING,
+        annotation_text=threshold_label,
+        annotation_position="top left",
+    )
+    values = [float(v) for v in frame[y].to_list() if v is not None]
+    top = max([*values, threshold]) * 1.15
+    fig.update_yaxes(title=y_title, range=[min([*values, threshold]) * 0.9, top])
+    fig.update_xaxes(title=x_title, type="category")
+    return _style(fig, height=300)

@@ -189,7 +189,7 @@ def _summary(
         row.get("software_vendor") or "", row.get("software_vendor")
     )
     items: list[tuple[str, Any]] = [
-        ("报告", f"发票入库自查报告（{period}）"),
+        ("报告", f"发票入库自查报告（{period.key}）"),
         ("商户名称", row.get("merchant_name")),
         ("统一社会信用代码", row["merchant_id"]),
         ("所属区", row.get("district")),

@@ -19,7 +19,7 @@ import io
 import re
 import sys
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -146,9 +146,17 @@ def file_name(merchant_id: str, merchant_name: str | None, period: str, fmt: str
 
 
 def district_reports(
-    con: duckdb.DuckDBPyConnection, district: str, period: str, fmt: str, *, progress: bool = False
+    con: duckdb.DuckDBPyConnection,
+    district: str,
+    period: str,
+    fmt: str,
+    *,
+    progress: bool = False,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> bytes:
-    """A zip with one report file per merchant of ``district`` that has data in ``period``."""
+    """A zip with one report file per merchant of ``district`` that has data in ``period``.
+
+    ``on_progress(done, total)`` is called after each merchant's file (the dashboard's bar)."""
     if fmt not in FORMATS:
         raise ReportError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
     p = parse_period(period)
@@ -174,9 +182,14 @@ def district_reports(
     bar = tqdm(
         ids, desc=f"reports {district}", unit="merchant", file=sys.stderr, disable=not progress
     )
-    return _zip(
-        (file_name(m, names.get(m), p.key, fmt), encode(build_sheets(data, m, p), fmt)) for m in bar
-    )
+
+    def files() -> Iterator[tuple[str, bytes]]:
+        for done, m in enumerate(bar, start=1):
+            yield file_name(m, names.get(m), p.key, fmt), encode(build_sheets(data, m, p), fmt)
+            if on_progress is not None:
+                on_progress(done, len(ids))
+
+    return _zip(files())
 
 
 def write_self_check(

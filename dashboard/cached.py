@@ -24,7 +24,17 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from analytics import complaint_trends, config, imports, profile, views
+from analytics import (
+    alert_desk,
+    complaint_trends,
+    config,
+    imports,
+    profile,
+    reports,
+    scores_views,
+    self_check_views,
+    views,
+)
 from analytics.complaint_trends import Grain
 from analytics.ingest.preview import FilePreview, preview_file
 from analytics.views import Filters
@@ -397,3 +407,202 @@ def build_demo(on_progress: Callable[[str, float], None]) -> str:
     summary = _build(warehouse_path(), on_progress=on_progress, show_bars=False)
     st.cache_data.clear()
     return summary
+
+
+# --- scores: the simulated ranking and the anomaly scores ---------------------------------
+# (Merchant ranking and Anomalies pages, profile sections 30 and 35.) The ranking ignores the
+# months of the filters (its period is a quarter or the trailing window), so they leave the key.
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _credit_periods(gen: Generation) -> pl.DataFrame:
+    return _read(gen, scores_views.credit_periods)
+
+
+def credit_periods() -> pl.DataFrame:
+    """Periods with simulated scores: ``period_type, period, merchants, rated``."""
+    return _credit_periods(_gen())
+
+
+@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+def _ranking(gen: Generation, f: Filters, period: str) -> pl.DataFrame:
+    return _read(gen, scores_views.ranking, f, period)
+
+
+def ranking(f: Filters, period: str) -> pl.DataFrame:
+    """The simulated ranking of ``period`` for the merchants ``f`` selects, with anomaly scores."""
+    return _ranking(_gen(), f.with_periods("", ""), period)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _model_info(gen: Generation) -> scores_views.ModelInfo | None:
+    return _read(gen, scores_views.model_info)
+
+
+def model_info() -> scores_views.ModelInfo | None:
+    """The anomaly model's flag threshold and settings (None before the anomaly stage ran)."""
+    return _model_info(_gen())
+
+
+@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+def _anomaly_view(gen: Generation, what: str, f: Filters, threshold: float) -> pl.DataFrame:
+    if what == "histogram":
+        return _read(gen, scores_views.score_histogram, f)
+    fn = {
+        "summary": scores_views.score_summary,
+        "top": scores_views.top_merchants,
+        "months": scores_views.months_above,
+    }[what]
+    return _read(gen, fn, f, threshold)
+
+
+def score_histogram(f: Filters) -> pl.DataFrame:
+    """Merchant-months in scope per anomaly-score bin."""
+    return _anomaly_view(_gen(), "histogram", f, 0.0)
+
+
+def score_summary(f: Filters, threshold: float) -> pl.DataFrame:
+    """Merchant-months and merchants in scope, above ``threshold``, and flagged (one row)."""
+    return _anomaly_view(_gen(), "summary", f, threshold)
+
+
+def top_anomalous(f: Filters, threshold: float) -> pl.DataFrame:
+    """Merchants with a month above ``threshold``, highest score first, with explanations."""
+    return _anomaly_view(_gen(), "top", f, threshold)
+
+
+def months_above(f: Filters, threshold: float) -> pl.DataFrame:
+    """Merchant-months above ``threshold``, highest first, with explanations."""
+    return _anomaly_view(_gen(), "months", f, threshold)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _evaluation(gen: Generation) -> scores_views.Evaluation | None:
+    return _read(gen, scores_views.evaluation)
+
+
+def evaluation() -> scores_views.Evaluation | None:
+    """The model measured against planted truth; None on a warehouse without planted truth."""
+    return _evaluation(_gen())
+
+
+@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+def _merchant_credit(gen: Generation, merchant_id: str) -> pl.DataFrame:
+    return _read(gen, scores_views.merchant_credit, merchant_id)
+
+
+def merchant_credit(merchant_id: str) -> pl.DataFrame:
+    """The merchant's simulated scores of every period, with breakdowns."""
+    return _merchant_credit(_gen(), merchant_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+def _merchant_anomaly_months(
+    gen: Generation, merchant_id: str, months: tuple[str, str]
+) -> pl.DataFrame:
+    return _read(gen, scores_views.merchant_anomaly_months, merchant_id, *months)
+
+
+def merchant_anomaly_months(merchant_id: str, f: Filters) -> pl.DataFrame:
+    """The merchant's monthly anomaly scores in the range of ``f``."""
+    return _merchant_anomaly_months(_gen(), merchant_id, (f.period_from, f.period_to))
+
+
+# --- alerts (the Alerts page) -------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False)
+def alert_rule_names(lang: str) -> dict[str, str]:
+    """Alert rule id -> its name in ``lang`` (from data/reference/alert_rules.toml)."""
+    return {k: r.name_zh if lang == "zh" else r.name_en for k, r in alert_desk.rules().items()}
+
+
+@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+def _alert_queue(
+    gen: Generation,
+    f: Filters,
+    statuses: tuple[str, ...],
+    rules: tuple[str, ...],
+    severities: tuple[str, ...],
+) -> pl.DataFrame:
+    return _read(gen, alert_desk.queue, f, statuses, rules, severities)
+
+
+def alert_queue(
+    f: Filters,
+    statuses: tuple[str, ...] = (),
+    rules: tuple[str, ...] = (),
+    severities: tuple[str, ...] = (),
+) -> pl.DataFrame:
+    """Alerts of the merchants ``f`` selects (not narrowed by months), by status, rule, severity."""
+    return _alert_queue(_gen(), f.with_periods("", ""), statuses, rules, severities)
+
+
+@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+def _alert_events(gen: Generation, alert_id: int) -> pl.DataFrame:
+    return _read(gen, alert_desk.events, alert_id)
+
+
+def alert_events(alert_id: int) -> pl.DataFrame:
+    """The alert's history, oldest first."""
+    return _alert_events(_gen(), alert_id)
+
+
+def act_on_alert(
+    alert_id: int, action: alert_desk.Action, *, by: str, note: str | None
+) -> dict[str, Any]:
+    """Write an acknowledgement or resolution to the warehouse and publish (a writer: the new
+    snapshot's generation makes every cached result above stale by itself)."""
+    return alert_desk.act(alert_id, action, by=by, note=note, db=warehouse_path())
+
+
+# --- self-check reports (the Self-check page) ---------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _report_periods(gen: Generation) -> pl.DataFrame:
+    return _read(gen, self_check_views.report_periods)
+
+
+def report_periods() -> pl.DataFrame:
+    """Months (newest first), then quarters, that a report can cover."""
+    return _report_periods(_gen())
+
+
+@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+def _report_preview(
+    gen: Generation, what: str, period: str, merchant_id: str | None, district: str | None
+) -> pl.DataFrame:
+    fn = self_check_views.summary if what == "summary" else self_check_views.sheet_rows
+    return _read(gen, fn, period, merchant_id=merchant_id, district=district)
+
+
+def report_summary(
+    period: str, *, merchant_id: str | None = None, district: str | None = None
+) -> pl.DataFrame:
+    """The report's summary figures for a merchant or a district (one row; empty: no data)."""
+    return _report_preview(_gen(), "summary", period, merchant_id, district)
+
+
+def report_sheet_rows(
+    period: str, *, merchant_id: str | None = None, district: str | None = None
+) -> pl.DataFrame:
+    """Rows each detail sheet of the report will hold."""
+    return _report_preview(_gen(), "sheets", period, merchant_id, district)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def _self_check_report(gen: Generation, merchant_id: str, period: str, fmt: str) -> bytes:
+    return _read(gen, reports.self_check_report, merchant_id, period, fmt)
+
+
+def self_check_report(merchant_id: str, period: str, fmt: str) -> bytes:
+    """One merchant's report as XLSX or CSV-zip bytes."""
+    return _self_check_report(_gen(), merchant_id, period, fmt)
+
+
+def district_reports(
+    district: str, period: str, fmt: str, on_progress: Callable[[int, int], None]
+) -> bytes:
+    """A district's reports as one zip; not cached (large, and built on request with a bar)."""
+    return _read(_gen(), reports.district_reports, district, period, fmt, on_progress=on_progress)

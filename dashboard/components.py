@@ -24,7 +24,18 @@ from dashboard.i18n import metric_label, t
 PROFILE_PAGE = "app_pages/merchant_profile.py"
 MERCHANT_PARAM = "merchant"  # the profile's selectbox key, hence its URL parameter
 Kind = Literal[
-    "text", "pct", "count", "days", "wan", "yuan", "per_1k", "score", "date", "datetime", "bool"
+    "text",
+    "pct",
+    "count",
+    "days",
+    "wan",
+    "yuan",
+    "per_1k",
+    "score",
+    "points",
+    "date",
+    "datetime",
+    "bool",
 ]
 
 
@@ -62,6 +73,7 @@ def _config(kind: Kind, label: str) -> Any:
         "yuan": cc.NumberColumn(label, format="%,.2f"),
         "per_1k": cc.NumberColumn(label, format="%.1f"),
         "score": cc.NumberColumn(label, format="%.3f"),
+        "points": cc.NumberColumn(label, format="%.2f"),  # simulated compliance score
         "date": cc.DateColumn(label, format="YYYY-MM-DD"),
         "datetime": cc.DatetimeColumn(label, format="YYYY-MM-DD HH:mm"),
         "bool": cc.CheckboxColumn(label),

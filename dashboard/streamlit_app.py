@@ -55,8 +55,32 @@ PAGES = {
             icon=":material/receipt_long:",
             url_path="entry",
         ),
+        st.Page(
+            "app_pages/alerts.py",
+            title=t("nav.alerts"),
+            icon=":material/notifications_active:",
+            url_path="alerts",
+        ),
+        st.Page(
+            "app_pages/self_check.py",
+            title=t("nav.self_check"),
+            icon=":material/fact_check:",
+            url_path="self-check",
+        ),
     ],
     t("nav.section.analysis"): [
+        st.Page(
+            "app_pages/ranking.py",
+            title=t("nav.ranking"),
+            icon=":material/leaderboard:",
+            url_path="ranking",
+        ),
+        st.Page(
+            "app_pages/anomalies.py",
+            title=t("nav.anomalies"),
+            icon=":material/troubleshoot:",
+            url_path="anomalies",
+        ),
         st.Page(
             "app_pages/merchant_profile.py",
             title=t("nav.merchant_profile"),
@@ -81,7 +105,7 @@ PAGES = {
         ),
     ],
 }
-NO_FILTERS = {"import"}
+NO_FILTERS = {"import", "self-check"}
 
 page = st.navigation(PAGES)
 filters.draw(enabled=page.url_path not in NO_FILTERS)

@@ -7,11 +7,10 @@ file and the page does not change. Orders in use, with room between them:
 
 * 10 ``activity``: issued vs recorded over time, late and missing marked
 * 20 ``monthly``: the merchant's monthly metrics
+* 30 ``score_breakdown``: the simulated compliance score, grade and each rule's deduction
+* 35 ``anomaly_explanation``: the anomaly score and its explanation in words
 * 40 ``exceptions``: reconciliation exceptions with reasons
 * 50 ``complaints``: complaints linked to the merchant
-
-Reserved for the next sections: 30 the compliance-score breakdown (simulation), 35 the anomaly
-score and its explanation in words.
 """
 
 from __future__ import annotations

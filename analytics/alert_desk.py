@@ -1,0 +1,103 @@
+"""The alert desk: the queue as the dashboard reads it, and people's actions written back.
+
+Reading (:func:`queue`, :func:`events`) works on the serving snapshot like the other views.
+Writing (:func:`act`) follows :mod:`analytics.uploads`: the dashboard holds no writable
+connection of its own, so an action opens the warehouse for the length of one transition
+(waiting a short while if ``ingest``/``analyse`` hold it, then raising
+:class:`~analytics.warehouse.WarehouseBusyError`), moves the alert on with
+:func:`analytics.alerts.acknowledge` / :func:`~analytics.alerts.resolve` (which check the
+transition and log an ``alert_events`` row with who and when), and publishes a new serving
+snapshot, which the pages pick up on their next rerun.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Final, Literal
+
+import duckdb
+import polars as pl
+
+from analytics import alerts
+from analytics.alert_rules import AlertRule, load_rules
+from analytics.views import Filters, run
+from analytics.warehouse import table_exists
+
+Action = Literal["acknowledge", "resolve"]
+ACTIONS: Final = ("acknowledge", "resolve")
+SEVERITY_ORDER: Final = {"high": 0, "medium": 1, "low": 2}
+STATUS_ORDER: Final = {s: i for i, s in enumerate(alerts.STATUSES)}
+
+
+def rules() -> dict[str, AlertRule]:
+    """The alert rules of ``data/reference/alert_rules.toml`` by id (names in both languages)."""
+    return {r.id: r for r in load_rules().rules}
+
+
+def queue(
+    con: duckdb.DuckDBPyConnection,
+    f: Filters,
+    statuses: tuple[str, ...] = (),
+    rule_ids: tuple[str, ...] = (),
+    severities: tuple[str, ...] = (),
+) -> pl.DataFrame:
+    """Alerts of the merchants ``f`` selects (its attributes, not its months), narrowed by
+    status, rule and severity (empty = all): open before resolved, the most severe and the
+    most recently seen first. Empty while the snapshot has no alerts table."""
+    if not table_exists(con, alerts.TABLE):
+        return pl.DataFrame()
+    params = f.params() | {
+        "statuses": list(statuses),
+        "rules": list(rule_ids),
+        "severities": list(severities),
+    }
+    frame = run(con, "alert_queue", params)
+    return frame.sort(
+        [
+            pl.col("status").replace_strict(STATUS_ORDER, default=9),
+            pl.col("severity").replace_strict(SEVERITY_ORDER, default=9),
+            "last_seen_period",
+            "alert_id",
+        ],
+        descending=[False, False, True, True],
+    )
+
+
+def events(con: duckdb.DuckDBPyConnection, alert_id: int) -> pl.DataFrame:
+    """The alert's history (``alert_events``), oldest first; empty without the table."""
+    if not table_exists(con, alerts.EVENTS):
+        return pl.DataFrame()
+    return alerts.history(con, alert_id)
+
+
+def act(
+    alert_id: int,
+    action: Action,
+    *,
+    by: str,
+    note: str | None = None,
+    db: str | os.PathLike[str] | None = None,
+    timeout_s: float = 5.0,
+) -> dict[str, Any]:
+    """Acknowledge or resolve one alert in the warehouse and publish the serving snapshot.
+
+    ``by`` (who) is required, and so is ``note`` for a resolution. Raises
+    :class:`~analytics.alerts.AlertError` for an action that cannot be done (unknown alert,
+    wrong status, missing who or note: nothing is written then) and ``WarehouseBusyError``
+    when the warehouse stays locked for ``timeout_s`` seconds. Returns the alert as written.
+    """
+    from analytics.config import settings
+    from analytics.warehouse import connect, publish
+
+    if action not in ACTIONS:
+        raise alerts.AlertError(f"unknown action {action!r}; use one of {', '.join(ACTIONS)}")
+    con = connect(db, timeout_s=timeout_s, create=False)
+    try:
+        if action == "acknowledge":
+            row = alerts.acknowledge(con, alert_id, by=by, note=note)
+        else:
+            row = alerts.resolve(con, alert_id, by=by, note=note or "")
+        publish(con, settings(db).serving_path)
+    finally:
+        con.close()
+    return row

@@ -1,0 +1,253 @@
+"""The panels of the Alerts page: KPIs, the queue, and one alert's details, history and actions.
+
+Actions run in button callbacks (before the rerun draws the page), so a success or an error is
+shown once after it and the note box can be emptied; they write through
+``cached.act_on_alert`` (a short-lived writable connection, then a new snapshot).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+import streamlit as st
+
+from analytics import formatting, metrics
+from analytics.alert_desk import Action
+from analytics.alerts import AlertError, AlertNotFoundError, AlertTransitionError
+from analytics.warehouse import WarehouseBusyError
+from dashboard import cached, components, urlstate
+from dashboard.components import Col
+from dashboard.i18n import label_codes, lang, metric_label, ref_labels, t
+
+SEVERITIES = ("high", "medium", "low")
+WHO = "alerts_who"  # remembered for the session, outside the widget (which pages drop)
+FLASH = "alerts_flash"
+
+
+def kpis(everything: pl.DataFrame) -> None:
+    counts = dict(everything.group_by("status").len().iter_rows())
+    high = everything.filter(
+        pl.col("status").is_in(["new", "acknowledged"]) & (pl.col("severity") == "high")
+    ).height
+    cards = [
+        ("alerts.kpi.new", counts.get("new", 0)),
+        ("alerts.kpi.acknowledged", counts.get("acknowledged", 0)),
+        ("alerts.kpi.resolved", counts.get("resolved", 0)),
+        ("alerts.kpi.high_open", high),
+    ]
+    components.kpi_row(
+        [(t(k), formatting.Kpi(k, formatting.count(n), None, "off")) for k, n in cards]
+    )
+
+
+def _value(metric: str, value: float | None) -> str:
+    if metric in metrics.names():
+        return formatting.metric_value(metric, value, lang())
+    if metric == "is_anomaly":
+        return t("alerts.flag.yes") if value else t("alerts.flag.no")
+    return formatting.MISSING if value is None else f"{value:g}"
+
+
+def _metric(metric: str) -> str:
+    if metric in metrics.names():
+        return metric_label(metric)
+    return t("alerts.metric.is_anomaly") if metric == "is_anomaly" else metric
+
+
+def _display(rows: pl.DataFrame) -> pl.DataFrame:
+    """The queue in words: labels, values in their metric's format, message in the UI language."""
+    rules = cached.alert_rule_names(lang())
+    text = [
+        {
+            "value_text": _value(r["metric"], r["value"]),
+            "previous_text": _value(r["metric"], r["previous_value"]),
+            "threshold_text": formatting.MISSING
+            if r["threshold"] is None
+            else _value(r["metric"], r["threshold"]),
+            "metric_label": _metric(r["metric"]),
+        }
+        for r in rows.select("metric", "value", "previous_value", "threshold").iter_rows(named=True)
+    ]
+    out = pl.concat(
+        [rows, pl.DataFrame(text, schema=dict.fromkeys(text[0], pl.String))], how="horizontal"
+    )
+    out = out.with_columns(
+        message=pl.col("message_zh" if lang() == "zh" else "message_en"),
+        rule_name=pl.col("rule").replace_strict(rules, default=pl.col("rule")),
+        status_label=pl.col("status").replace_strict(
+            {s: t(f"alert_status.{s}") for s in ("new", "acknowledged", "resolved")},
+            default=pl.col("status"),
+        ),
+        severity_label=pl.col("severity").replace_strict(
+            {s: t(f"severity.{s}") for s in SEVERITIES}, default=pl.col("severity")
+        ),
+    )
+    return label_codes(out, "district", ref_labels("districts"))
+
+
+def queue(rows: pl.DataFrame) -> None:
+    st.subheader(t("alerts.queue"))
+    if rows.is_empty():
+        st.info(t("alerts.empty"))
+        return
+    st.caption(t("alerts.queue.caption", n=formatting.count(rows.height)))
+    cols = [
+        Col("alert_id", t("alerts.col.id")),
+        Col("severity_label", t("alerts.col.severity")),
+        Col("status_label", t("alerts.col.status")),
+        Col("rule_name", t("alerts.col.rule")),
+        Col("merchant_name", t("common.merchant")),
+        Col("message", t("alerts.col.message")),
+        Col("metric_label", t("alerts.col.metric")),
+        Col("value_text", t("alerts.col.value")),
+        Col("previous_text", t("alerts.col.previous")),
+        Col("threshold_text", t("alerts.col.threshold")),
+        Col("period", t("alerts.col.first_seen")),
+        Col("last_seen_period", t("alerts.col.last_seen")),
+        Col("district", t("filters.district")),
+        Col("merchant_id", t("common.merchant_id")),
+        Col("updated_at", t("alerts.col.updated"), "datetime"),
+    ]
+    components.merchant_table(_display(rows), cols, key="al_queue", stem="alerts", height=380)
+
+
+def _act(alert_id: int, action: Action) -> None:
+    """Button callback: check who and the note, write, and leave a message for the rerun."""
+    state = st.session_state
+    who = str(state.get("al_who") or "").strip()
+    note = str(state.get("al_note") or "").strip()
+    if not who:
+        state[FLASH] = ("error", t("alerts.who_required"))
+        return
+    if action == "resolve" and not note:
+        state[FLASH] = ("error", t("alerts.note_required"))
+        return
+    try:
+        cached.act_on_alert(alert_id, action, by=who, note=note or None)
+    except WarehouseBusyError:
+        state[FLASH] = ("error", t("alerts.busy"))
+        return
+    except AlertTransitionError:
+        state[FLASH] = ("error", t("alerts.changed"))
+        return
+    except AlertNotFoundError:
+        state[FLASH] = ("error", t("alerts.not_found"))
+        return
+    except AlertError:  # who or note refused by the lifecycle rules (checked above)
+        state[FLASH] = ("error", t("alerts.note_required"))
+        return
+    state[WHO] = who
+    state["al_note"] = ""
+    state[FLASH] = ("success", t(f"alerts.done.{action}", id=alert_id, by=who))
+
+
+def _details(a: dict[str, Any]) -> None:
+    st.markdown(f"**#{a['alert_id']} · {a['rule_name']} · {a['severity_label']}**")
+    st.write(a["message"])
+    st.caption(
+        t(
+            "alerts.detail.metric",
+            metric=a["metric_label"],
+            period=a["last_seen_period"],
+            value=a["value_text"],
+            previous=a["previous_text"],
+            threshold=a["threshold_text"],
+        )
+    )
+    state = [t("alerts.detail.state", status=a["status_label"])]
+    for step in ("acknowledged", "resolved"):
+        if a[f"{step}_by"]:
+            at = a[f"{step}_at"]
+            when = f"{at:%Y-%m-%d %H:%M}" if at else formatting.MISSING
+            state.append(t(f"alerts.detail.{step}", by=a[f"{step}_by"], at=when))
+    st.caption(" · ".join(state))
+    if st.button(t("alerts.open_profile"), icon=":material/storefront:", key="al_profile"):
+        components.open_profile(str(a["merchant_id"]))
+
+
+def _history(alert_id: int) -> None:
+    st.markdown(f"**{t('alerts.history')}**")
+    events = cached.alert_events(alert_id).with_columns(
+        event_by=pl.when(pl.col("event_by") == "system")
+        .then(pl.lit(t("alerts.system")))
+        .otherwise(pl.col("event_by")),
+        action=pl.col("action").replace_strict(
+            {
+                a: t(f"alert_action.{a}")
+                for a in ("created", "seen_again", "acknowledged", "resolved")
+            },
+            default=pl.col("action"),
+        ),
+    )
+    cols = [
+        Col("event_at", t("alerts.event.at"), "datetime"),
+        Col("event_by", t("alerts.event.by")),
+        Col("action", t("alerts.event.action")),
+        Col("note", t("alerts.event.note")),
+    ]
+    components.table(events, cols, key="al_history", stem=f"alert_{alert_id}_history")
+
+
+def act_panel(rows: pl.DataFrame) -> None:
+    """Choose an alert (kept in the URL), see it and its history, acknowledge or resolve it."""
+    st.subheader(t("alerts.act"))
+    flash = st.session_state.pop(FLASH, None)
+    if flash is not None:
+        kind, text = flash
+        (st.success if kind == "success" else st.error)(text)
+    if rows.is_empty():
+        return
+    shown = _display(rows)
+    ids = shown["alert_id"].to_list()
+    names = {
+        r["alert_id"]: f"#{r['alert_id']} · {r['rule_name']} · {r['merchant_name']} · "
+        f"{r['status_label']}"
+        for r in shown.iter_rows(named=True)
+    }
+    chosen = urlstate.widget(
+        "al_alert",
+        None,
+        lambda start: st.selectbox(
+            t("alerts.pick"),
+            ids,
+            index=ids.index(start) if start in ids else None,
+            format_func=lambda i: names.get(i, str(i)),
+            placeholder=t("alerts.pick.placeholder"),
+            key="al_alert",
+        ),
+        options=ids,
+    )
+    if chosen is None:
+        st.caption(t("alerts.pick.hint"))
+        return
+    a = shown.filter(pl.col("alert_id") == chosen).row(0, named=True)
+    _details(a)
+    _history(int(chosen))
+    if a["status"] == "resolved":
+        st.info(t("alerts.resolved_already"))
+        return
+    who = st.text_input(
+        t("alerts.who"),
+        value=st.session_state.get(WHO, ""),
+        help=t("alerts.who.help"),
+        key="al_who",
+    )
+    st.text_area(t("alerts.note"), help=t("alerts.note.help"), key="al_note", height=80)
+    row = st.container(horizontal=True)
+    row.button(
+        t("alerts.acknowledge"),
+        key="al_ack",
+        on_click=_act,
+        args=(int(chosen), "acknowledge"),
+        disabled=a["status"] != "new",
+    )
+    row.button(
+        t("alerts.resolve"),
+        key="al_resolve",
+        type="primary",
+        on_click=_act,
+        args=(int(chosen), "resolve"),
+    )
+    if who.strip():
+        st.session_state[WHO] = who.strip()

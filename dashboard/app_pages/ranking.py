@@ -1,0 +1,82 @@
+"""商户排名 Merchant ranking: simulated compliance score and grade beside the anomaly score.
+
+Sortable (the table's column headers) and searchable; the grade distribution overall or by
+district; the ranking downloads as CSV/XLSX; a row opens the merchant's profile. Grades are a
+simulation and the page says so first.
+"""
+
+import polars as pl
+import streamlit as st
+
+from analytics import formatting, scores_views
+from dashboard import cached, components, filters, score_panels, urlstate
+from dashboard.i18n import lang, t
+
+st.title(t("ranking.title"))
+score_panels.simulation_banner()
+f = filters.current()
+st.caption(filters.describe(f))
+options = cached.credit_periods()
+default = scores_views.default_credit_period(options, f.period_to)
+if default is None:
+    st.info(t("scores.no_scores"))
+    st.stop()
+choices = options["period"].to_list()
+left, middle, right = st.columns([2, 3, 2])
+period = urlstate.widget(
+    "rk_period",
+    default,
+    lambda start: left.selectbox(
+        t("ranking.period"),
+        choices,
+        index=choices.index(start),
+        format_func=score_panels.period_label,
+        key="rk_period",
+    ),
+    options=choices,
+)
+query = urlstate.widget(
+    "rk_query",
+    "",
+    lambda start: middle.text_input(t("ranking.search"), value=start, key="rk_query"),
+)
+only: list[str] = urlstate.widget(
+    "rk_grade",
+    [],
+    lambda start: right.multiselect(
+        t("ranking.grades"),
+        scores_views.GRADES,
+        default=start,
+        format_func=score_panels.grade_label,
+        placeholder=t("filters.all"),
+        key="rk_grade",
+    ),
+    options=scores_views.GRADES,
+)
+st.caption(t("ranking.scope"))
+ranked = cached.ranking(f, period)
+if ranked.is_empty():
+    st.info(t("common.no_match"))
+    st.stop()
+
+score_panels.ranking_kpis(ranked)
+score_panels.grade_panel(ranked)
+
+st.subheader(t("ranking.table"))
+shown = score_panels.search(ranked, query)
+if only:
+    shown = shown.filter(pl.col("grade").is_in(only))
+st.caption(
+    t("ranking.shown", shown=formatting.count(shown.height), total=formatting.count(ranked.height))
+)
+if shown.is_empty():
+    st.info(t("ranking.none_found"))
+    st.stop()
+stem = f"ranking_{period}_{'模拟评级' if lang() == 'zh' else 'simulated'}"
+components.merchant_table(
+    score_panels.ranking_rows(shown),
+    score_panels.ranking_cols(),
+    key="rk_table",
+    stem=stem,
+    height=520,
+)

@@ -1,0 +1,81 @@
+"""自查报告 Self-check: a merchant's or a district's report for a month or quarter, previewed,
+then downloaded as XLSX or a zip of CSVs (bytes from ``analytics.reports``)."""
+
+import streamlit as st
+
+from analytics import reference
+from dashboard import cached, self_check_panels, urlstate
+from dashboard.i18n import ref_labels, t
+
+MODES = ("merchant", "district")
+FORMATS = ("xlsx", "csv")
+
+st.title(t("self_check.title"))
+st.caption(t("self_check.intro"))
+periods = cached.report_periods()
+if periods.is_empty():
+    st.info(t("scores.no_scores"))
+    st.stop()
+choices = periods["period"].to_list()
+kinds = dict(zip(periods["period"], periods["period_type"], strict=True))
+left, middle, right = st.columns([2, 2, 2])
+mode = urlstate.widget(
+    "sc_mode",
+    "merchant",
+    lambda start: left.segmented_control(
+        t("self_check.mode"),
+        MODES,
+        default=start,
+        required=True,
+        format_func=lambda m: t(f"self_check.mode.{m}"),
+        key="sc_mode",
+    ),
+    options=MODES,
+)
+period = urlstate.widget(
+    "sc_period",
+    choices[0],
+    lambda start: middle.selectbox(
+        t("self_check.period"),
+        choices,
+        index=choices.index(start),
+        format_func=lambda p: t(f"self_check.period.{kinds[p]}", period=p),
+        key="sc_period",
+    ),
+    options=choices,
+)
+fmt = urlstate.widget(
+    "sc_format",
+    "xlsx",
+    lambda start: right.segmented_control(
+        t("self_check.format"),
+        FORMATS,
+        default=start,
+        required=True,
+        format_func=lambda x: t(f"self_check.format.{x}"),
+        key="sc_format",
+    ),
+    options=FORMATS,
+)
+if mode == "merchant":
+    merchant_id = self_check_panels.pick_merchant()
+    if merchant_id is None:
+        st.info(t("self_check.choose"))
+        st.stop()
+    self_check_panels.merchant_report(merchant_id, period, fmt)
+else:
+    districts = reference.table("districts")["name_zh"].to_list()
+    names = ref_labels("districts")
+    district = urlstate.widget(
+        "sc_district",
+        districts[0],
+        lambda start: st.selectbox(
+            t("self_check.district"),
+            districts,
+            index=districts.index(start),
+            format_func=lambda d: names.get(d, d),
+            key="sc_district",
+        ),
+        options=districts,
+    )
+    self_check_panels.district_report(district, period, fmt)

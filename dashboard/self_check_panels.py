@@ -1,0 +1,154 @@
+"""The panels of the Self-check page: choose a merchant, preview a report, download it; the same
+for a whole district, whose zip is built on request with a progress bar."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+import streamlit as st
+
+from analytics import formatting, periods, reports
+from dashboard import cached, components, score_panels, urlstate
+from dashboard.components import Col
+from dashboard.i18n import lang, metric_label, ref_labels, t
+
+MAX_OPTIONS = 300
+KPIS = ("invoices_issued", "entry_rate", "on_time_rate", "missing_count", "late_count")
+MIME = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+ZIP_KEY = "sc_zip"
+
+
+def pick_merchant() -> str | None:
+    """Search by name or USCC, then choose; the choice is kept in the URL (``sc_merchant``)."""
+    options = cached.merchant_options()
+    label = dict(
+        zip(
+            options["merchant_id"],
+            [f"{n} · {m}" for m, n in zip(options["merchant_id"], options["name"], strict=True)],
+            strict=True,
+        )
+    )
+    query = st.text_input(t("self_check.search"), key="sc_query").strip()
+    matches = score_panels.search(options.rename({"name": "merchant_name"}), query)
+    chosen = urlstate.initial("sc_merchant", None, options["merchant_id"].to_list())
+    shown = list(
+        dict.fromkeys([*([chosen] if chosen else []), *matches["merchant_id"].head(MAX_OPTIONS)])
+    )
+    merchant_id: str | None = st.selectbox(
+        t("self_check.pick", n=matches.height),
+        shown,
+        index=shown.index(chosen) if chosen else None,
+        format_func=lambda m: label.get(m, m),
+        placeholder=t("self_check.placeholder"),
+        key="sc_merchant",
+    )
+    urlstate.write("sc_merchant", merchant_id, None)
+    return merchant_id
+
+
+def _figures(row: dict[str, Any]) -> None:
+    """The summary sheet's headline figures (what the report says)."""
+    items = [(metric_label(n), formatting.metric_value(n, row[n], lang()), None) for n in KPIS]
+    score_panels.cards(items)
+
+
+def _sheets(sheets: pl.DataFrame) -> None:
+    st.markdown(f"**{t('self_check.sheets')}**")
+    rows = sheets.with_columns(
+        contents=pl.col("statuses")
+        .list.eval(
+            pl.element().replace_strict(
+                {s: t(f"status.{s}") for s in sheets["statuses"].explode().unique().to_list()}
+            )
+        )
+        .list.join(" / ")
+    )
+    cols = [
+        Col("sheet", t("self_check.sheet")),
+        Col("contents", t("self_check.contents")),
+        Col("rows", t("self_check.rows"), "count"),
+    ]
+    components.table(rows, cols, key="sc_sheets", stem="self_check_sheets")
+
+
+def _grade(merchant_id: str, period: str) -> str:
+    quarter = period if "Q" in period else periods.quarter_of_month(period)
+    credit = cached.merchant_credit(merchant_id)
+    row = credit.filter(pl.col("period") == quarter) if credit.width else credit
+    if row.is_empty():
+        return t("self_check.grade.none")
+    r = row.row(0, named=True)
+    return f"{score_panels.grade_label(r['grade'])} · {r['score']:.1f}"
+
+
+def merchant_report(merchant_id: str, period: str, fmt: str) -> None:
+    st.subheader(t("self_check.preview"))
+    summary = cached.report_summary(period, merchant_id=merchant_id)
+    if summary.is_empty():
+        st.warning(t("self_check.no_data", who=merchant_id, period=period))
+        return
+    quarter = period if "Q" in period else periods.quarter_of_month(period)
+    _figures(summary.row(0, named=True))
+    st.markdown(t("self_check.grade", quarter=quarter, grade=_grade(merchant_id, period)))
+    st.caption(":material/science: " + t("scores.simulation"))
+    _sheets(cached.report_sheet_rows(period, merchant_id=merchant_id))
+    name = cached.merchant_facts(merchant_id)["name"].to_list()
+    try:
+        data = cached.self_check_report(merchant_id, period, fmt)
+    except reports.ReportError as exc:
+        st.error(t("self_check.failed", error=exc))
+        return
+    st.download_button(
+        t("self_check.download"),
+        data=data,
+        file_name=reports.file_name(merchant_id, name[0] if name else None, period, fmt),
+        mime=MIME.get(fmt, "application/zip"),
+        type="primary",
+        icon=":material/download:",
+        key="sc_download",
+        on_click="ignore",
+    )
+
+
+def district_report(district: str, period: str, fmt: str) -> None:
+    st.subheader(t("self_check.preview"))
+    summary = cached.report_summary(period, district=district)
+    who = ref_labels("districts").get(district, district)
+    if summary.is_empty():
+        st.warning(t("self_check.no_data", who=who, period=period))
+        return
+    row = summary.row(0, named=True)
+    n = int(row["merchants"])
+    _figures(row)  # the merchant count is on the build button
+    _sheets(cached.report_sheet_rows(period, district=district))
+    st.caption(t("self_check.district_note"))
+    wanted = (district, period, fmt, cached.generation())
+    built = st.session_state.get(ZIP_KEY)
+    if st.button(t("self_check.build", n=formatting.count(n)), key="sc_build"):
+        bar = st.progress(0.0, text=t("self_check.building", done=0, total=n))
+
+        def step(done: int, total: int) -> None:
+            bar.progress(done / total, text=t("self_check.building", done=done, total=total))
+
+        try:
+            data = cached.district_reports(district, period, fmt, step)
+        except reports.ReportError as exc:
+            st.error(t("self_check.failed", error=exc))
+            return
+        built = {"key": wanted, "data": data, "n": n}
+        st.session_state[ZIP_KEY] = built
+        bar.empty()
+    if built is None or built["key"] != wanted:
+        return
+    st.success(t("self_check.built", n=formatting.count(built["n"])))
+    st.download_button(
+        t("self_check.download_zip"),
+        data=built["data"],
+        file_name=f"self-check_{district}_{period}_{fmt}.zip",
+        mime="application/zip",
+        type="primary",
+        icon=":material/download:",
+        key="sc_download_zip",
+        on_click="ignore",
+    )

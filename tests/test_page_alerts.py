@@ -1,0 +1,130 @@
+"""Alerts page (预警中心) under AppTest: the queue, and actions written back to a copy."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+from apptest import errors, metrics, open_page
+
+from analytics import alert_desk, config, formatting
+from analytics.views import Filters
+from analytics.warehouse import WarehouseBusyError
+from dashboard import cached
+from dashboard.i18n import LABELS
+
+
+def test_the_queue_and_counts_match_the_alerts(snapshot: duckdb.DuckDBPyConnection) -> None:
+    con = snapshot.cursor()
+    everything = alert_desk.queue(con, Filters("", ""))
+    new = everything.filter(everything["status"] == "new")
+    at = open_page("alerts")
+    assert errors(at) == []
+    assert metrics(at)[LABELS["alerts.kpi.new"][0]] == formatting.count(new.height)
+    queue = at.dataframe[0].value
+    assert queue[LABELS["alerts.col.id"][0]].tolist() == everything["alert_id"].to_list()
+    assert queue[LABELS["alerts.col.message"][0]].tolist()[0] == everything["message_zh"][0]
+
+
+def test_rule_and_severity_filters_in_english(snapshot: duckdb.DuckDBPyConnection) -> None:
+    con = snapshot.cursor()
+    rule = alert_desk.queue(con, Filters("", ""))["rule"].mode().sort()[0]
+    expected = alert_desk.queue(con, Filters("", ""), ("new", "acknowledged"), (rule,))
+    at = open_page("alerts", al_rule=rule, lang="en")
+    assert errors(at) == []
+    queue = at.dataframe[0].value
+    assert queue[LABELS["alerts.col.id"][1]].tolist() == expected["alert_id"].to_list()
+    assert queue[LABELS["alerts.col.message"][1]].tolist() == expected["message_en"].to_list()
+    assert set(queue[LABELS["alerts.col.rule"][1]]) == {alert_desk.rules()[rule].name_en}
+
+
+@pytest.fixture
+def copy(small_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    target = tmp_path / "wh"
+    shutil.copytree(small_warehouse.parent, target, ignore=shutil.ignore_patterns("files"))
+    db = target / small_warehouse.name
+    monkeypatch.setenv(config.ENV_DB, str(db))
+    return db
+
+
+def _read(path: Path, sql: str, alert_id: int | None = None) -> list[tuple[object, ...]]:
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute(sql, None if alert_id is None else {"id": alert_id}).fetchall()
+    finally:
+        con.close()
+
+
+def _state(path: Path, alert_id: int) -> tuple[object, ...]:
+    return _read(
+        path,
+        "select status, acknowledged_by, resolved_by, note from alerts where alert_id = $id",
+        alert_id,
+    )[0]
+
+
+def _events(path: Path, alert_id: int) -> list[tuple[object, ...]]:
+    sql = "select action, event_by, note from alert_events where alert_id = $id order by event_id"
+    return _read(path, sql, alert_id)
+
+
+def _first_new(db: Path) -> int:
+    return int(str(_read(db, "select min(alert_id) from alerts where status = 'new'")[0][0]))
+
+
+def test_acknowledge_then_resolve_through_the_page(copy: Path) -> None:
+    alert_id = _first_new(copy)
+    serving = config.settings(copy).serving_path
+    at = open_page("alerts", al_alert=str(alert_id))
+    assert errors(at) == []
+    assert at.selectbox(key="al_alert").value == alert_id
+    at.text_input(key="al_who").input("王科员")
+    at.text_area(key="al_note").input("已电话联系商户")
+    at.button(key="al_ack").click()
+    at.run()
+    assert errors(at) == []
+    done = LABELS["alerts.done.acknowledge"][0].format(id=alert_id, by="王科员")
+    assert [s.value for s in at.success] == [done]
+    assert _state(copy, alert_id) == ("acknowledged", "王科员", None, "已电话联系商户")
+    assert _events(serving, alert_id)[-1] == ("acknowledged", "王科员", "已电话联系商户")
+    assert metrics(at)[LABELS["alerts.kpi.acknowledged"][0]] == "1"  # the new snapshot
+
+    # resolving needs a note: an error on the page, nothing written
+    assert at.text_input(key="al_who").value == "王科员"  # remembered
+    assert at.text_area(key="al_note").value == ""  # emptied after the action
+    at.button(key="al_resolve").click()
+    at.run()
+    assert errors(at) == []
+    assert [e.value for e in at.error] == [LABELS["alerts.note_required"][0]]
+    assert _state(copy, alert_id)[0] == "acknowledged"
+
+    at.text_area(key="al_note").input("商户已补传全部发票")
+    at.button(key="al_resolve").click()
+    at.run()
+    assert errors(at) == []
+    assert _state(copy, alert_id) == ("resolved", "王科员", "王科员", "商户已补传全部发票")
+    assert [a for a, _, _ in _events(serving, alert_id)] == ["created", "acknowledged", "resolved"]
+    assert metrics(at)[LABELS["alerts.kpi.resolved"][0]] == "1"
+
+
+def test_who_is_required_and_a_busy_warehouse_is_said_plainly(
+    copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    alert_id = _first_new(copy)
+    at = open_page("alerts", al_alert=str(alert_id), lang="en")
+    at.button(key="al_ack").click()
+    at.run()
+    assert [e.value for e in at.error] == [LABELS["alerts.who_required"][1]]
+
+    def busy(*_: object, **__: object) -> None:
+        raise WarehouseBusyError("held by another process")
+
+    monkeypatch.setattr(cached, "act_on_alert", busy)
+    at.text_input(key="al_who").input("Wang")
+    at.button(key="al_ack").click()
+    at.run()
+    assert errors(at) == []
+    assert [e.value for e in at.error] == [LABELS["alerts.busy"][1]]
+    assert _state(copy, alert_id)[0] == "new"

@@ -1,0 +1,73 @@
+"""Merchant ranking page (商户排名) under AppTest on the small generated warehouse."""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+from apptest import errors, metrics, open_page, texts
+
+from analytics import formatting, scores_views, views
+from analytics.views import Filters
+from dashboard.i18n import LABELS
+
+
+def _everything(con: duckdb.DuckDBPyConnection) -> Filters:
+    months = views.available_months(con)
+    return Filters(months[0], months[-1])
+
+
+def test_the_ranking_shows_the_simulated_grades_of_the_default_period(
+    snapshot: duckdb.DuckDBPyConnection,
+) -> None:
+    con = snapshot.cursor()
+    f = _everything(con)
+    period = scores_views.default_credit_period(scores_views.credit_periods(con), f.period_to)
+    assert period is not None
+    ranked = scores_views.ranking(con, f, period)
+    at = open_page("ranking")
+    assert errors(at) == []
+    shown = metrics(at)
+    assert shown[LABELS["ranking.kpi.merchants"][0]] == formatting.count(ranked.height)
+    rated = ranked.filter(pl.col("grade") != "M")
+    assert shown[LABELS["ranking.kpi.rated"][0]] == formatting.count(rated.height)
+    assert [w.value for w in at.warning] == [LABELS["scores.simulation"][0]]  # says "模拟"
+    assert "模拟" in at.title[0].value
+    assert at.selectbox(key="rk_period").value == period
+    table = at.dataframe[0].value
+    assert table[LABELS["scores.grade"][0]].tolist()[:3] == [
+        LABELS[f"grade.{g}"][0] for g in ranked["grade"].head(3)
+    ]
+    assert len(at.get("plotly_chart")) == 1
+
+
+def test_search_window_and_language_come_from_the_url(snapshot: duckdb.DuckDBPyConnection) -> None:
+    con = snapshot.cursor()
+    window = scores_views.credit_periods(con).filter(pl.col("period_type") == "trailing_12m")
+    period = window["period"][0]
+    ranked = scores_views.ranking(con, _everything(con), period)
+    needle = ranked["merchant_id"][0][:8]
+    hits = ranked.filter(pl.col("merchant_id").str.contains(needle, literal=True))
+    at = open_page(
+        "ranking", rk_period=period, rk_query=needle.lower(), rk_by_district="true", lang="en"
+    )
+    assert errors(at) == []
+    caption = LABELS["ranking.shown"][1].format(
+        shown=formatting.count(hits.height), total=formatting.count(ranked.height)
+    )
+    assert caption in texts(at)
+    assert at.dataframe[0].value.shape[0] == hits.height
+    assert at.toggle(key="rk_by_district").value is True
+    assert metrics(at)[LABELS["ranking.kpi.merchants"][1]] == formatting.count(ranked.height)
+
+
+def test_a_district_filter_narrows_the_ranking(snapshot: duckdb.DuckDBPyConnection) -> None:
+    con = snapshot.cursor()
+    f = _everything(con)
+    period = scores_views.default_credit_period(scores_views.credit_periods(con), f.period_to)
+    assert period is not None
+    district = scores_views.ranking(con, f, period)["district"].mode().sort()[0]
+    narrowed = scores_views.ranking(con, Filters("", "", districts=(district,)), period)
+    at = open_page("ranking", district=district, rk_grade=["A", "B"])
+    assert errors(at) == []
+    assert metrics(at)[LABELS["ranking.kpi.merchants"][0]] == formatting.count(narrowed.height)
+    assert at.dataframe[0].value.shape[0] == narrowed["grade"].is_in(["A", "B"]).sum()

@@ -1,0 +1,48 @@
+"""Merchant profile sections 30 (score breakdown) and 35 (anomaly explanation) under AppTest."""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+from apptest import errors, open_page, texts
+
+from analytics import scores_views, views
+from dashboard import profile_sections
+from dashboard.i18n import LABELS
+
+
+def _sections() -> dict[int, str]:
+    return {s.order: s.name for s in profile_sections.sections()}
+
+
+def test_the_sections_take_their_reserved_places() -> None:
+    assert _sections()[30] == "score_breakdown"
+    assert _sections()[35] == "anomaly_explanation"
+
+
+def test_score_breakdown_and_anomaly_words_of_the_most_anomalous_merchant(
+    snapshot: duckdb.DuckDBPyConnection,
+) -> None:
+    con = snapshot.cursor()
+    months = views.available_months(con)
+    merchant = con.sql("select merchant_id from merchant_anomaly order by merchant_rank limit 1")
+    merchant_id = str(merchant.fetchall()[0][0])
+    credit = scores_views.merchant_credit(con, merchant_id)
+    period = scores_views.default_credit_period(credit, months[-1])
+    row = credit.filter(pl.col("period") == period).row(0, named=True)
+    at = open_page("merchant_profile", merchant=merchant_id, lang="en")
+    assert errors(at) == []
+    cards = {m.label: m.value for m in at.metric}
+    assert cards[LABELS["scores.score"][1]] == f"{row['score']:.2f}"
+    assert at.segmented_control(key="mp_score_period").value == period
+    assert any("Simulated grades" in x for x in texts(at))  # the simulation note
+    deducting = scores_views.breakdown(row).filter(pl.col("points") > 0)["text_en"].to_list()
+    assert all(any(words in x for x in texts(at)) for words in deducting)
+
+    scored = scores_views.merchant_anomaly_months(con, merchant_id, months[0], months[-1])
+    worst = scored.sort(["anomaly_score", "period"], descending=True).row(0, named=True)
+    assert LABELS["scores.anomaly.worst"][1].format(period=worst["period"]) in [
+        m.value.strip("*") for m in at.markdown
+    ]
+    assert worst["explanation_en"] in texts(at)
+    assert len(at.get("plotly_chart")) == 3  # activity, waterfall, monthly anomaly score

@@ -1,0 +1,76 @@
+"""analytics.self_check_views: report periods and the preview agree with the report itself."""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+import pytest
+
+from analytics import reports, self_check_views
+
+
+@pytest.fixture
+def con(snapshot: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    return snapshot.cursor()
+
+
+def _busy_merchant(con: duckdb.DuckDBPyConnection, month: str) -> str:
+    rows = con.sql(
+        "select merchant_id from merchant_period_metrics where period = $p "
+        "order by missing_count + late_count + not_invoiced_count desc, merchant_id limit 1",
+        params={"p": month},
+    ).fetchall()
+    return str(rows[0][0])
+
+
+def test_periods_are_months_then_quarters_with_invoices(con: duckdb.DuckDBPyConnection) -> None:
+    got = self_check_views.report_periods(con)
+    months = got.filter(pl.col("period_type") == "month")["period"].to_list()
+    assert months == sorted(months, reverse=True)
+    assert got["period_type"].to_list() == ["month"] * len(months) + ["quarter"] * (
+        got.height - len(months)
+    )
+    issued = con.sql(
+        "select period, sum(invoices_issued) as n from merchant_period_metrics "
+        "where period_type = 'month' group by period"
+    ).pl()
+    assert sorted(months) == sorted(issued.filter(pl.col("n") > 0)["period"])
+
+
+def test_preview_matches_the_report_sheets(con: duckdb.DuckDBPyConnection) -> None:
+    month = self_check_views.report_periods(con)["period"][1]
+    merchant = _busy_merchant(con, month)
+    summary = self_check_views.summary(con, month, merchant_id=merchant).row(0, named=True)
+    sheets = reports.report_sheets(con, merchant, month)
+    items = dict(sheets[reports.SUMMARY_SHEET].iter_rows())
+    assert items["开票数"] == f"{summary['invoices_issued']:,}"
+    rows = self_check_views.sheet_rows(con, month, merchant_id=merchant)
+    assert rows["sheet"].to_list() == [s.name for s in reports.SHEETS]
+    assert dict(zip(rows["sheet"], rows["rows"], strict=True)) == {
+        s.name: sheets[s.name].height for s in reports.SHEETS
+    }
+
+
+def test_district_preview_counts_the_merchants_of_the_zip(con: duckdb.DuckDBPyConnection) -> None:
+    quarter = self_check_views.report_periods(con).filter(pl.col("period_type") == "quarter")[
+        "period"
+    ][0]
+    district = con.sql(
+        "select district from merchants group by 1 order by count(*) desc"
+    ).fetchall()[0][0]
+    summary = self_check_views.summary(con, quarter, district=district)
+    done: list[tuple[int, int]] = []
+    payload = reports.district_reports(
+        con, district, quarter, "csv", on_progress=lambda d, n: done.append((d, n))
+    )
+    assert len(payload) > 0
+    n = int(summary["merchants"][0])
+    assert done[-1] == (n, n)
+    assert [d for d, _ in done] == list(range(1, n + 1))
+
+
+def test_one_merchant_or_one_district(con: duckdb.DuckDBPyConnection) -> None:
+    with pytest.raises(ValueError, match="either"):
+        self_check_views.summary(con, "2026-10")
+    with pytest.raises(ValueError, match="either"):
+        self_check_views.sheet_rows(con, "2026-10", merchant_id="x", district="朝阳区")
