@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DB     ?= $(or $(FAPIAO_WATCH_DB),data/warehouse.duckdb)
 
-.PHONY: install run test lint typecheck pytest demo bench clean
+.PHONY: install run test lint typecheck pytest demo bench bench-dashboard screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,14 @@ test: lint typecheck pytest
 
 bench: install
 	$(BIN)/python bench/bench_pipeline.py
+
+# Dashboard speed per page (first render, rerun after a filter change) on the demo warehouse.
+bench-dashboard: demo
+	$(BIN)/python bench/bench_dashboard.py --db "$(DB)"
+
+# The README's screenshots (docs/screenshots/), taken by the browser test on the demo warehouse.
+screenshots: demo
+	FAPIAO_WATCH_DB="$(DB)" FAPIAO_WATCH_UPDATE_SCREENSHOTS=1 $(BIN)/pytest tests/test_browser.py
 
 clean:
 	rm -rf $(VENV) data/generated data/*.duckdb data/serving

@@ -1,0 +1,315 @@
+"""The dashboard in a real browser: Playwright for Python driving Debian's Chromium.
+
+The module starts ``streamlit run dashboard/streamlit_app.py`` on a free port against the test
+warehouse (the ``small_warehouse`` fixture), then, each test in a fresh browser session:
+
+* opens every page of the sidebar navigation in Chinese (the pages are read from the browser's
+  navigation and checked against the router's ``st.Page`` entries, so a page added later is
+  covered without editing this file): no Streamlit exception box, a title, a full-page
+  screenshot;
+* switches one page to English (the language stays in the URL across a page change);
+* picks a district in the sidebar: the URL carries it, the KPI numbers change, the district
+  table's CSV download holds that district only with the number analytics computes, and the
+  URL opened in a new session reproduces the view;
+* selects the first row of a merchant table: the profile opens with ``?merchant=<USCC>`` of
+  that row (taken from the table's own CSV download).
+
+Chromium must be at ``/usr/bin/chromium`` (``.ci/run`` installs it with apt-get); without it
+the tests fail with a message saying so; they are never skipped. Screenshots go to
+``tests/artifacts/screenshots/`` (git-ignored). To refresh the README's screenshots of the
+demo warehouse (Overview, Entry monitoring, Merchant profile -> ``docs/screenshots/``)::
+
+    make screenshots
+    # which runs, on the demo warehouse ($FAPIAO_WATCH_DB or data/warehouse.duckdb):
+    FAPIAO_WATCH_UPDATE_SCREENSHOTS=1 .venv/bin/pytest tests/test_browser.py
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import duckdb
+import pytest
+from browser_support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    ROOT,
+    StreamlitServer,
+    exceptions,
+    full_page_screenshot,
+    nav_links,
+    page_entries,
+    read_csv,
+    settle,
+)
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from analytics import config, metrics, views
+from analytics.validation import is_valid_uscc
+from dashboard.i18n import LABELS
+
+pytestmark = pytest.mark.browser
+
+UPDATE_ENV = "FAPIAO_WATCH_UPDATE_SCREENSHOTS"
+UPDATE = os.environ.get(UPDATE_ENV) == "1"
+# Read at import, before the session fixture points FAPIAO_WATCH_DB at the small warehouse.
+DEMO_DB = config.db_path()
+ARTIFACTS = ROOT / "tests" / "artifacts"
+SHOTS = ARTIFACTS / "screenshots"
+DOCS_SHOTS = ROOT / "docs" / "screenshots"
+VIEWPORT = {"width": 1440, "height": 900}
+TIMEOUT_MS = 90_000
+ZH, EN = 0, 1
+MISSING_BROWSER = (
+    f"Chromium not found at {CHROMIUM}: the browser test needs Debian's chromium package "
+    "(`apt-get install chromium fonts-noto-cjk`, as .ci/run does)"
+)
+
+
+def label(key: str, lang: int = ZH) -> str:
+    return LABELS[key][lang]
+
+
+def nav_labels(lang: int) -> set[str]:
+    return {v[lang] for k, v in LABELS.items() if k.startswith("nav.") and ".section." not in k}
+
+
+def query(url: str) -> dict[str, list[str]]:
+    return parse_qs(urlsplit(url).query)
+
+
+def to_docs(shot: Path, name: str) -> None:
+    """With FAPIAO_WATCH_UPDATE_SCREENSHOTS=1, the README's copy of a screenshot."""
+    if UPDATE:
+        DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(shot, DOCS_SHOTS / name)
+
+
+# --- fixtures -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def served_db(request: pytest.FixtureRequest) -> Path:
+    """The small test warehouse, or the demo warehouse when refreshing the README's shots."""
+    if not UPDATE:
+        db: Path = request.getfixturevalue("small_warehouse")
+        return db
+    if not config.settings(DEMO_DB).serving_path.exists():
+        pytest.fail(f"{UPDATE_ENV}=1 needs the demo warehouse {DEMO_DB}: run `make demo` first")
+    return DEMO_DB
+
+
+@pytest.fixture(scope="module")
+def server(served_db: Path) -> Iterator[StreamlitServer]:
+    srv = StreamlitServer(served_db, ARTIFACTS / "streamlit.log")
+    try:
+        srv.start()
+        yield srv
+    finally:
+        srv.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(MISSING_BROWSER)
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(
+    browser: Browser, server: StreamlitServer, request: pytest.FixtureRequest
+) -> Iterator[Page]:
+    """A fresh browser session; on a failure its last state is saved as a screenshot."""
+    context = browser.new_context(
+        viewport=VIEWPORT, locale="zh-CN", timezone_id="Asia/Shanghai", accept_downloads=True
+    )
+    context.set_default_timeout(TIMEOUT_MS)
+    failed = request.session.testsfailed
+    tab = context.new_page()
+    try:
+        yield tab
+    finally:
+        if request.session.testsfailed > failed:
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            tab.screenshot(path=str(SHOTS / f"FAILED-{request.node.name}.png"))
+        context.close()
+
+
+@pytest.fixture(scope="module")
+def snapshot_of(served_db: Path) -> Callable[[], duckdb.DuckDBPyConnection]:
+    """Short-lived read-only connections to the served snapshot, for expected values."""
+    return lambda: duckdb.connect(str(config.settings(served_db).serving_path), read_only=True)
+
+
+def open_page(page: Page, server: StreamlitServer, path: str = "") -> None:
+    page.goto(f"{server.url}/{path}")
+    settle(page, TIMEOUT_MS)
+
+
+def kpis(page: Page) -> list[str]:
+    return [t.strip() for t in page.locator("[data-testid='stMetric']").all_inner_texts()]
+
+
+def key_of(container: object) -> str:
+    """The widget key Streamlit puts on an element's container as ``st-key-<key>``."""
+    classes = str(container.get_attribute("class")).split()  # type: ignore[attr-defined]
+    return next(c.removeprefix("st-key-") for c in classes if c.startswith("st-key-"))
+
+
+# --- tests --------------------------------------------------------------------------------
+
+
+def test_chromium_is_installed() -> None:
+    assert CHROMIUM.exists(), MISSING_BROWSER
+
+
+def test_every_page_of_the_navigation_renders_in_chinese(
+    page: Page, server: StreamlitServer
+) -> None:
+    open_page(page, server)
+    assert exceptions(page) == [], "the router fails before drawing the navigation"
+    links = nav_links(page)
+    paths = [urlsplit(href).path.strip("/") for href, _ in links]
+    assert sorted(paths) == sorted(e.url_path for e in page_entries()), (
+        "the sidebar should list exactly the router's st.Page entries"
+    )
+    assert {text for _, text in links} <= nav_labels(ZH)
+    names = {e.url_path: e.name for e in page_entries()}
+    for path in paths:
+        open_page(page, server, path)
+        assert exceptions(page) == [], f"page /{path} shows an exception"
+        expect(page.locator("h1").first).not_to_be_empty()
+        shot = SHOTS / f"zh_{names[path]}.png"
+        full_page_screenshot(page, shot)
+        if names[path] in ("overview", "entry_monitoring"):
+            to_docs(shot, f"{names[path]}.png")
+
+
+def test_english_switch_is_kept_across_pages(page: Page, server: StreamlitServer) -> None:
+    open_page(page, server)
+    switch = page.get_by_role("radiogroup", name=label("lang.label"))
+    switch.get_by_role("radio", name="English", exact=True).click()
+    page.wait_for_url(lambda url: query(url).get("lang") == ["en"])
+    expect(page.locator("h1").first).to_have_text(label("overview.title", EN))
+    settle(page, TIMEOUT_MS)
+    assert exceptions(page) == []
+    assert {text for _, text in nav_links(page)} <= nav_labels(EN)
+    full_page_screenshot(page, SHOTS / "en_overview.png")
+
+    entry = next(e for e in page_entries() if e.name == "entry_monitoring")
+    page.locator(f"[data-testid='stSidebarNavLink'][href$='/{entry.url_path}']").click()
+    page.wait_for_url(
+        lambda url: urlsplit(url).path == f"/{entry.url_path}" and query(url).get("lang") == ["en"]
+    )
+    expect(page.locator("h1").first).to_have_text(label("entry_monitoring.title", EN))
+    settle(page, TIMEOUT_MS)
+    assert exceptions(page) == []
+
+
+def test_a_district_filter_changes_the_url_the_numbers_and_the_csv(
+    page: Page,
+    server: StreamlitServer,
+    browser: Browser,
+    snapshot_of: Callable[[], duckdb.DuckDBPyConnection],
+) -> None:
+    con = snapshot_of()
+    try:
+        months = views.available_months(con)
+        everything = views.Filters(months[0], months[-1])
+        by_district = views.group_metrics(con, everything, ("district",))
+        district = by_district.sort("invoices_issued", descending=True)["district"][0]
+        scoped = views.Filters(months[0], months[-1], districts=(district,))
+        expected = views.group_metrics(con, scoped, ("district",)).row(0, named=True)
+    finally:
+        con.close()
+    assert by_district.height > 1, "the test data should span several districts"
+
+    open_page(page, server)
+    before = kpis(page)
+    box = page.get_by_role("combobox", name=label("filters.district"))
+    box.fill(district)
+    page.get_by_role("option", name=district, exact=True).click()
+    page.keyboard.press("Escape")
+    page.wait_for_url(lambda url: query(url).get("district") == [district])
+    expect(page.locator("[data-testid='stCaptionContainer']").first).to_contain_text(district)
+    settle(page, TIMEOUT_MS)
+    after = kpis(page)
+    assert exceptions(page) == []
+    assert len(after) == len(before) > 0
+    assert after != before, "one district's KPIs should differ from all merchants' KPIs"
+    full_page_screenshot(page, SHOTS / "zh_overview_one_district.png")
+
+    # the district table's CSV: that district only, with the number analytics computes
+    with page.expect_download() as info:
+        page.locator(".st-key-ov_districts_csv button").click()
+    assert info.value.suggested_filename.endswith(".csv")
+    header, rows = read_csv(Path(info.value.path()).read_bytes())
+    issued = metrics.metric("invoices_issued").label_zh
+    assert header[0] == label("overview.district")
+    assert issued in header
+    assert len(rows) == 1
+    assert rows[0][0] == district
+    assert int(float(rows[0][header.index(issued)])) == expected["invoices_issued"]
+
+    # the URL alone reproduces the view in a new session
+    other = browser.new_context(viewport=VIEWPORT)
+    try:
+        again = other.new_page()
+        again.set_default_timeout(TIMEOUT_MS)
+        again.goto(page.url)
+        settle(again, TIMEOUT_MS)
+        assert kpis(again) == after
+    finally:
+        other.close()
+
+
+def test_selecting_a_merchant_row_opens_its_profile(page: Page, server: StreamlitServer) -> None:
+    hint = label("common.open_profile")
+    for entry in page_entries():  # the first page with a merchant table
+        open_page(page, server, entry.url_path)
+        if page.get_by_text(hint, exact=True).count():
+            break
+    else:
+        pytest.fail("no page shows a merchant table (common.open_profile caption)")
+    table = (
+        page.get_by_text(hint, exact=True)
+        .first.locator("xpath=ancestor::div[@data-testid='stElementContainer'][1]")
+        .locator("xpath=following-sibling::div[@data-testid='stElementContainer'][1]")
+    )
+    key = key_of(table)
+    with page.expect_download() as info:
+        page.locator(f".st-key-{key}_csv button").click()
+    header, rows = read_csv(Path(info.value.path()).read_bytes())
+    id_col = header.index(label("common.merchant_id"))
+    assert rows, f"the merchant table {key} should have rows"
+    assert all(is_valid_uscc(row[id_col]) for row in rows)
+    first = rows[0][id_col]
+
+    grid = table.locator("[data-testid='stDataFrame']")
+    grid.scroll_into_view_if_needed()
+    grid.click(position={"x": 18, "y": 35 + 17})  # the first row's selection box, under the header
+    profile = next(e for e in page_entries() if e.name == "merchant_profile")
+    page.wait_for_url(
+        lambda url: (
+            urlsplit(url).path == f"/{profile.url_path}" and query(url).get("merchant") == [first]
+        )
+    )
+    settle(page, TIMEOUT_MS)
+    expect(page.get_by_text(first).first).to_be_visible()  # the header caption names the USCC
+    if label("common.merchant") in header:
+        name = rows[0][header.index(label("common.merchant"))]
+        expect(page.locator("h2").first).to_have_text(name)
+    assert exceptions(page) == []
+    shot = SHOTS / "zh_merchant_profile_selected.png"
+    full_page_screenshot(page, shot)
+    to_docs(shot, "merchant_profile.png")
