@@ -7,6 +7,7 @@ anomaly explanation) add their own functions beside these.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal
 
 import duckdb
@@ -20,6 +21,25 @@ Grain = Literal["day", "week"]
 def merchant_options(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """``merchant_id, name, district`` of every registered merchant, by name then id."""
     return run(con, "merchant_options", {}).sort("name", "merchant_id")
+
+
+def search_merchants(con: duckdb.DuckDBPyConnection, query: str, limit: int) -> pl.DataFrame:
+    """At most ``limit`` registered merchants whose name contains ``query`` or whose USCC
+    contains it (upper-cased), by name then id: ``merchant_id, name, district, matches``
+    (``matches``: how many match in all). An empty query matches every merchant.
+
+    The search box runs this rather than filtering :func:`merchant_options` in the page: a
+    page rerun then moves a few hundred rows, not the whole registry (66,667 merchants at 10
+    million invoices)."""
+    text = query.strip()
+    params = {"query": text, "needle": text.upper(), "limit": limit}
+    return run(con, "merchant_search", params).sort("name", "merchant_id")
+
+
+def merchant_names(con: duckdb.DuckDBPyConnection, merchant_ids: Sequence[str]) -> pl.DataFrame:
+    """``merchant_id, name`` of the given merchants that are registered."""
+    params = {"merchant_ids": list(merchant_ids)}
+    return run(con, "merchant_names", params).sort("merchant_id")
 
 
 def merchant_facts(con: duckdb.DuckDBPyConnection, merchant_id: str) -> pl.DataFrame:

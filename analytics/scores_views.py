@@ -140,20 +140,28 @@ def _has_scores(con: duckdb.DuckDBPyConnection) -> bool:
     return table_exists(con, "anomaly_scores")
 
 
+def _scores(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -> pl.DataFrame:
+    """``run`` over the anomaly scores; an empty frame on a snapshot without them. (Asking
+    first costs a catalogue query per call, and the Anomalies page makes four per rerun.)"""
+    try:
+        return run(con, name, params)
+    except duckdb.CatalogException:
+        if _has_scores(con):
+            raise
+        return pl.DataFrame()
+
+
 def score_histogram(
     con: duckdb.DuckDBPyConnection, f: Filters, width: float = BIN_WIDTH
 ) -> pl.DataFrame:
     """``bin_start, merchant_months, flagged`` per score bin of ``width`` in scope."""
-    if not _has_scores(con):
-        return pl.DataFrame()
-    return run(con, "anomaly_histogram", f.params() | {"width": width}).sort("bin_start")
+    frame = _scores(con, "anomaly_histogram", f.params() | {"width": width})
+    return frame.sort("bin_start") if frame.width else frame
 
 
 def score_summary(con: duckdb.DuckDBPyConnection, f: Filters, threshold: float) -> pl.DataFrame:
     """One row: merchant-months and merchants in scope, at or above ``threshold``, flagged."""
-    if not _has_scores(con):
-        return pl.DataFrame()
-    return run(con, "anomaly_summary", f.params() | {"threshold": threshold})
+    return _scores(con, "anomaly_summary", f.params() | {"threshold": threshold})
 
 
 def top_merchants(
@@ -161,24 +169,22 @@ def top_merchants(
 ) -> pl.DataFrame:
     """Merchants with a month at or above ``threshold``, highest range score first, with their
     worst month's explanation in both languages."""
-    if not _has_scores(con):
-        return pl.DataFrame()
     params = f.params() | {"threshold": threshold, "limit": limit}
-    return run(con, "anomaly_top_merchants", params).sort(
-        ["merchant_score", "merchant_id"], descending=[True, False]
-    )
+    frame = _scores(con, "anomaly_top_merchants", params)
+    if not frame.width:
+        return frame
+    return frame.sort(["merchant_score", "merchant_id"], descending=[True, False])
 
 
 def months_above(
     con: duckdb.DuckDBPyConnection, f: Filters, threshold: float, limit: int = TOP_LIMIT
 ) -> pl.DataFrame:
     """Merchant-months at or above ``threshold``, highest score first, with explanations."""
-    if not _has_scores(con):
-        return pl.DataFrame()
     params = f.params() | {"threshold": threshold, "limit": limit}
-    return run(con, "anomaly_months_above", params).sort(
-        ["anomaly_score", "period", "merchant_id"], descending=[True, True, False]
-    )
+    frame = _scores(con, "anomaly_months_above", params)
+    if not frame.width:
+        return frame
+    return frame.sort(["anomaly_score", "period", "merchant_id"], descending=[True, True, False])
 
 
 @dataclass(frozen=True)

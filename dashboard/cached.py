@@ -8,14 +8,20 @@ results stop matching.
 
 Pattern (one pair per query): a private ``@st.cache_data`` function taking the generation and
 plain hashable values (strings, tuples, numbers, the frozen ``Filters``) that runs one
-``analytics.views`` / ``analytics.profile`` function on a fresh cursor, and a public wrapper
-without the generation. Each query gets its own cursor because a DuckDB connection is not
-thread-safe and Streamlit serves sessions on threads. Results are small, sorted Polars frames.
+``analytics.views`` / ``analytics.profile`` function on a cursor of its own, and a public
+wrapper without the generation. Each query has a cursor to itself while it runs because a
+DuckDB connection is not thread-safe and Streamlit serves sessions on threads; cursors are
+then kept for later queries of the same generation (see ``_Snapshot``). Results are small,
+sorted Polars frames.
 To add a query: write it in ``analytics`` (taking a connection), then add a pair here.
 """
 
 from __future__ import annotations
 
+import functools
+import os
+import queue
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -44,11 +50,21 @@ _ENTRIES = 256  # per function; frames are small, and a filter change is a new e
 
 
 def serving_path() -> Path:
-    return config.settings().serving_path
+    # every cached call asks (for the generation): resolving the path each time costs more
+    # than the rest of a cache hit
+    return _paths(os.environ.get(config.ENV_DB))[1]
 
 
 def warehouse_path() -> Path:
-    return config.settings().db_path
+    return _paths(os.environ.get(config.ENV_DB))[0]
+
+
+@functools.lru_cache(maxsize=8)
+def _paths(env_db: str | None) -> tuple[Path, Path]:
+    """(warehouse, snapshot) for a value of $FAPIAO_WATCH_DB (the argument is the cache key)."""
+    del env_db
+    cfg = config.settings()
+    return cfg.db_path, cfg.serving_path
 
 
 def generation() -> Generation | None:
@@ -60,31 +76,74 @@ def generation() -> Generation | None:
     return (stat.st_ino, stat.st_mtime_ns)
 
 
-def _close(con: duckdb.DuckDBPyConnection) -> None:
-    con.close()
+class _Snapshot:
+    """One generation of the snapshot, attached, with the cursors its queries ran on.
+
+    A query takes an idle cursor (or a new one) and gives it back: each query still has a
+    cursor of its own (a DuckDB connection is not thread-safe), but a reused cursor has already
+    switched to the snapshot and created the scope macros (``analytics.view_sql.prepare``),
+    which costs ~2 ms a query otherwise.
+    """
+
+    def __init__(self, path: str) -> None:
+        # Not duckdb.connect(path): DuckDB hands out one database instance per path while any
+        # connection to it is open, so a new connection would keep reading the replaced file.
+        # An in-memory instance that attaches the file opens whatever file is at path now.
+        self.con = duckdb.connect(":memory:")
+        self.con.execute("attach $path as snapshot (read_only)", {"path": path}).fetchall()
+        self._idle: queue.SimpleQueue[duckdb.DuckDBPyConnection] = queue.SimpleQueue()
+        self._cursors: list[duckdb.DuckDBPyConnection] = []
+        self._lock = threading.Lock()
+
+    def take(self) -> duckdb.DuckDBPyConnection:
+        try:
+            return self._idle.get_nowait()
+        except queue.Empty:
+            cursor = self.con.cursor()
+            cursor.execute("use snapshot").fetchall()
+            with self._lock:
+                self._cursors.append(cursor)
+            return cursor
+
+    def give_back(self, cursor: duckdb.DuckDBPyConnection) -> None:
+        self._idle.put(cursor)
+
+    def drop(self, cursor: duckdb.DuckDBPyConnection) -> None:
+        """A cursor whose query failed is closed rather than reused (it may hold a result)."""
+        with self._lock:
+            if cursor in self._cursors:  # not when close() ran meanwhile
+                self._cursors.remove(cursor)
+        cursor.close()
+
+    def close(self) -> None:
+        with self._lock:
+            for cursor in self._cursors:
+                cursor.close()
+            self._cursors.clear()
+        self.con.close()
+
+
+def _close(snapshot: _Snapshot) -> None:
+    snapshot.close()
 
 
 @st.cache_resource(max_entries=2, on_release=_close, show_spinner=False)
-def _connection(path: str, gen: Generation) -> duckdb.DuckDBPyConnection:
-    """A connection to the snapshot of generation ``gen`` (only part of the cache key).
-
-    Not ``duckdb.connect(path)``: DuckDB hands out one database instance per path while any
-    connection to it is open, so a new connection would keep reading the replaced file. An
-    in-memory instance that attaches the file opens whatever file is at ``path`` now.
-    """
+def _connection(path: str, gen: Generation) -> _Snapshot:
+    """The snapshot of generation ``gen`` (only part of the cache key)."""
     del gen
-    con = duckdb.connect(":memory:")
-    con.execute("attach $path as snapshot (read_only)", {"path": path}).fetchall()
-    return con
+    return _Snapshot(path)
 
 
 def _read(gen: Generation, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    cursor = _connection(str(serving_path()), gen).cursor()
+    snapshot = _connection(str(serving_path()), gen)
+    cursor = snapshot.take()
     try:
-        cursor.execute("use snapshot").fetchall()
-        return fn(cursor, *args, **kwargs)
-    finally:
-        cursor.close()
+        result = fn(cursor, *args, **kwargs)
+    except BaseException:
+        snapshot.drop(cursor)
+        raise
+    snapshot.give_back(cursor)
+    return result
 
 
 def _gen() -> Generation:
@@ -205,6 +264,19 @@ def group_metrics(f: Filters, by: tuple[str, ...] = ()) -> pl.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+def _group_metrics_sets(
+    gen: Generation, f: Filters, bys: tuple[tuple[str, ...], ...]
+) -> list[pl.DataFrame]:
+    return _read(gen, views.group_metrics_sets, f, bys)
+
+
+def group_metrics_sets(f: Filters, *bys: tuple[str, ...]) -> list[pl.DataFrame]:
+    """:func:`group_metrics` for each grouping of ``bys``, from one query (see
+    ``analytics.views.group_metrics_sets``): one frame per grouping, in order."""
+    return _group_metrics_sets(_gen(), f, bys)
+
+
+@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
 def _period_series(gen: Generation, f: Filters) -> pl.DataFrame:
     return _read(gen, views.period_series, f, deadline=_deadline(gen))
 
@@ -230,6 +302,20 @@ def _delay_distribution(gen: Generation, f: Filters, by: tuple[str, ...]) -> pl.
 
 def delay_distribution(f: Filters, by: tuple[str, ...] = ()) -> pl.DataFrame:
     return _delay_distribution(_gen(), f, by)
+
+
+@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+def _delay_profile(
+    gen: Generation, f: Filters, by: tuple[str, ...], q: float
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    return _read(gen, views.delay_profile, f, by, q, deadline=_deadline(gen))
+
+
+def delay_profile(
+    f: Filters, by: tuple[str, ...] = (), q: float = 0.95
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """``(delay_distribution(f, by), delay_quantile(f, by, q))`` from one query."""
+    return _delay_profile(_gen(), f, by, q)
 
 
 @st.cache_data(show_spinner=False, max_entries=_ENTRIES)
@@ -331,6 +417,27 @@ def _merchant_options(gen: Generation) -> pl.DataFrame:
 
 def merchant_options() -> pl.DataFrame:
     return _merchant_options(_gen())
+
+
+@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+def _merchant_search(gen: Generation, query: str, limit: int) -> pl.DataFrame:
+    return _read(gen, profile.search_merchants, query, limit)
+
+
+def merchant_search(query: str, limit: int) -> pl.DataFrame:
+    """The first ``limit`` merchants matching ``query`` (name or USCC), with ``matches``."""
+    return _merchant_search(_gen(), query.strip(), limit)
+
+
+@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+def _merchant_names(gen: Generation, merchant_ids: tuple[str, ...]) -> dict[str, str]:
+    frame = _read(gen, profile.merchant_names, merchant_ids)
+    return dict(zip(frame["merchant_id"], frame["name"], strict=True))
+
+
+def merchant_names(merchant_ids: tuple[str, ...]) -> dict[str, str]:
+    """USCC -> name of the given merchants that are registered."""
+    return _merchant_names(_gen(), merchant_ids)
 
 
 @st.cache_data(show_spinner=False, max_entries=_ENTRIES)

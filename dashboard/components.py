@@ -18,7 +18,7 @@ import streamlit as st
 
 from analytics import exports, metrics
 from analytics.formatting import Kpi
-from dashboard import urlstate
+from dashboard import cached, urlstate
 from dashboard.i18n import metric_label, t
 
 PROFILE_PAGE = "app_pages/merchant_profile.py"
@@ -63,21 +63,31 @@ def _header(col: Col) -> str:
     return col.label
 
 
+_NUMBER_FORMATS: dict[str, str] = {
+    "pct": "percent",
+    "count": "%,d",
+    "days": "%.1f",
+    "wan": "%,.2f",
+    "yuan": "%,.2f",
+    "per_1k": "%.1f",
+    "score": "%.3f",
+    "points": "%.2f",  # simulated compliance score
+}
+
+
 def _config(kind: Kind, label: str) -> Any:
+    # Only the one config asked for: each column_config call costs ~0.1 ms and a page's
+    # tables have dozens of columns on every rerun.
     cc = st.column_config
-    return {
-        "pct": cc.NumberColumn(label, format="percent"),
-        "count": cc.NumberColumn(label, format="%,d"),
-        "days": cc.NumberColumn(label, format="%.1f"),
-        "wan": cc.NumberColumn(label, format="%,.2f"),
-        "yuan": cc.NumberColumn(label, format="%,.2f"),
-        "per_1k": cc.NumberColumn(label, format="%.1f"),
-        "score": cc.NumberColumn(label, format="%.3f"),
-        "points": cc.NumberColumn(label, format="%.2f"),  # simulated compliance score
-        "date": cc.DateColumn(label, format="YYYY-MM-DD"),
-        "datetime": cc.DatetimeColumn(label, format="YYYY-MM-DD HH:mm"),
-        "bool": cc.CheckboxColumn(label),
-    }.get(kind, cc.TextColumn(label))
+    if kind in _NUMBER_FORMATS:
+        return cc.NumberColumn(label, format=_NUMBER_FORMATS[kind])
+    if kind == "date":
+        return cc.DateColumn(label, format="YYYY-MM-DD")
+    if kind == "datetime":
+        return cc.DatetimeColumn(label, format="YYYY-MM-DD HH:mm")
+    if kind == "bool":
+        return cc.CheckboxColumn(label)
+    return cc.TextColumn(label)
 
 
 def labelled(frame: pl.DataFrame, cols: Sequence[Col]) -> pl.DataFrame:
@@ -160,6 +170,40 @@ def open_profile(merchant_id: str) -> None:
     """Switch to the merchant profile; the filters and the language go along in the URL."""
     params = {k: v for k, v in urlstate.current_params().items() if k != MERCHANT_PARAM}
     st.switch_page(PROFILE_PAGE, query_params={**params, MERCHANT_PARAM: merchant_id})
+
+
+def merchant_picker(
+    key: str, *, search_key: str, prefix: str, max_options: int = 300
+) -> str | None:
+    """A search box and a select box of merchants; the choice is kept in the URL under ``key``.
+
+    Only the first ``max_options`` matches are fetched (``cached.merchant_search``) and only the
+    merchant named in the URL or chosen before is looked up to validate it: the registry can
+    hold tens of thousands of merchants, which a rerun should not move or label. Labels come
+    from ``<prefix>.search``, ``<prefix>.pick`` (with ``n`` matches) and ``<prefix>.placeholder``.
+    """
+    query = st.text_input(t(f"{prefix}.search"), key=search_key).strip()
+    matches = cached.merchant_search(query, max_options)
+    # the values urlstate.initial may pick (the URL's, the widget's own), kept if registered
+    asked = [*st.query_params.get_all(key), st.session_state.get(key)]
+    known = cached.merchant_names(tuple(sorted({str(m) for m in asked if m})))
+    chosen = urlstate.initial(key, None, list(known))
+    label = {
+        **dict(zip(matches["merchant_id"], matches["name"], strict=True)),
+        **known,
+    }
+    shown = list(dict.fromkeys([*([chosen] if chosen else []), *matches["merchant_id"]]))
+    count = int(matches["matches"][0]) if matches.height else 0
+    merchant_id: str | None = st.selectbox(
+        t(f"{prefix}.pick", n=count),
+        shown,
+        format_func=lambda m: f"{label[m]} · {m}" if m in label else m,
+        index=shown.index(chosen) if chosen else None,
+        placeholder=t(f"{prefix}.placeholder"),
+        key=key,
+    )
+    urlstate.write(key, merchant_id, None)
+    return merchant_id
 
 
 def kpi_row(

@@ -37,9 +37,10 @@ def _buckets(frame: pl.DataFrame, n: int) -> pl.DataFrame:
     )
 
 
-def delays_panel(f: Filters, n: int) -> None:
-    """Overall delay histogram and the late shares per vendor, side by side."""
-    per_vendor = _buckets(cached.delay_distribution(f, ("software_vendor",)), n)
+def delays_panel(by_vendor: pl.DataFrame, n: int) -> None:
+    """Overall delay histogram and the late shares per vendor (``by_vendor``: the selection's
+    delay_distribution by software vendor), side by side."""
+    per_vendor = _buckets(by_vendor, n)
     overall = (  # the vendors' sum: no second query
         per_vendor.group_by("bucket", "label", "kind")
         .agg(pl.col("invoices").sum())
@@ -82,14 +83,16 @@ def delays_panel(f: Filters, n: int) -> None:
         st.caption(t("entry_monitoring.vendors.caption"))
 
 
-def vendor_table(f: Filters, n: int) -> None:
-    p95 = cached.delay_quantile(f, ("software_vendor",)).select(
+def vendor_table(vendors: pl.DataFrame, p95: pl.DataFrame, n: int) -> None:
+    """``vendors``: the selection's metrics by software vendor (group_metrics); ``p95``: its
+    delay_quantile by software vendor."""
+    p95 = p95.select(
         "software_vendor",
         p95=pl.when("exact")
         .then(pl.col("delay_quantile").round(1).cast(pl.String))
         .otherwise(pl.lit(f"≤{n}")),
     )
-    rows = cached.group_metrics(f, ("software_vendor",)).join(p95, on="software_vendor", how="left")
+    rows = vendors.join(p95, on="software_vendor", how="left")
     rows = label_codes(rows, "software_vendor", ref_labels("vendors"))
     cols = [
         Col("software_vendor", t("entry_monitoring.vendor")),
@@ -101,11 +104,12 @@ def vendor_table(f: Filters, n: int) -> None:
     st.caption(t("entry_monitoring.p95.caption", n=n))
 
 
-def entity_panel(f: Filters) -> None:
-    """Individual businesses (个体工商户) against enterprises."""
+def entity_panel(entities: pl.DataFrame) -> None:
+    """Individual businesses (个体工商户) against enterprises (``entities``: the selection's
+    metrics by is_individual)."""
     st.subheader(t("entry_monitoring.entity"))
     names = {True: t("entity.individual"), False: t("entity.enterprise")}
-    entity = cached.group_metrics(f, ("is_individual",)).with_columns(
+    entity = entities.with_columns(
         entity=pl.col("is_individual").replace_strict(names, return_dtype=pl.String)
     )
     long = entity.unpivot(index="entity", on=list(PROBLEMS), variable_name="metric")

@@ -9,7 +9,7 @@ import polars as pl
 import streamlit as st
 
 from analytics import formatting, periods, reports
-from dashboard import cached, components, score_panels, urlstate
+from dashboard import cached, components, score_panels
 from dashboard.components import Col
 from dashboard.i18n import lang, metric_label, ref_labels, t
 
@@ -21,30 +21,9 @@ ZIP_KEY = "sc_zip"
 
 def pick_merchant() -> str | None:
     """Search by name or USCC, then choose; the choice is kept in the URL (``sc_merchant``)."""
-    options = cached.merchant_options()
-    label = dict(
-        zip(
-            options["merchant_id"],
-            [f"{n} · {m}" for m, n in zip(options["merchant_id"], options["name"], strict=True)],
-            strict=True,
-        )
+    return components.merchant_picker(
+        "sc_merchant", search_key="sc_query", prefix="self_check", max_options=MAX_OPTIONS
     )
-    query = st.text_input(t("self_check.search"), key="sc_query").strip()
-    matches = score_panels.search(options.rename({"name": "merchant_name"}), query)
-    chosen = urlstate.initial("sc_merchant", None, options["merchant_id"].to_list())
-    shown = list(
-        dict.fromkeys([*([chosen] if chosen else []), *matches["merchant_id"].head(MAX_OPTIONS)])
-    )
-    merchant_id: str | None = st.selectbox(
-        t("self_check.pick", n=matches.height),
-        shown,
-        index=shown.index(chosen) if chosen else None,
-        format_func=lambda m: label.get(m, m),
-        placeholder=t("self_check.placeholder"),
-        key="sc_merchant",
-    )
-    urlstate.write("sc_merchant", merchant_id, None)
-    return merchant_id
 
 
 def _figures(row: dict[str, Any]) -> None:

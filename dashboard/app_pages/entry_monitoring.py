@@ -27,14 +27,20 @@ metric = urlstate.widget(
     ),
     options=METRICS,
 )
-cells = cached.group_metrics(f, ("district", "industry")).filter(pl.col("invoices_due") > 0)
+# one query for the three groupings the panels show
+cells, vendors, entities = cached.group_metrics_sets(
+    f, ("district", "industry"), ("software_vendor",), ("is_individual",)
+)
+cells = cells.filter(pl.col("invoices_due") > 0)
 if cells.is_empty():
     st.info(t("common.no_match"))
     st.stop()
 n = cached.deadline()
+# one query for the delay buckets and the p95 by vendor
+by_vendor, p95 = cached.delay_profile(f, ("software_vendor",))
 
 entry_panels.heatmap_panel(cells, metric)
-entry_panels.delays_panel(f, n)
-entry_panels.vendor_table(f, n)
-entry_panels.entity_panel(f)
+entry_panels.delays_panel(by_vendor, n)
+entry_panels.vendor_table(vendors, p95, n)
+entry_panels.entity_panel(entities)
 entry_panels.below_panel(f, metric)

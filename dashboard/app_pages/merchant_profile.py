@@ -4,11 +4,10 @@ The sections below the header come from ``dashboard/profile_sections/`` (see its
 add a section there, not here.
 """
 
-import polars as pl
 import streamlit as st
 
 from analytics import formatting
-from dashboard import cached, components, filters, profile_sections, urlstate
+from dashboard import cached, components, filters, profile_sections
 from dashboard.components import MERCHANT_PARAM
 from dashboard.i18n import lang, metric_label, ref_labels, t
 
@@ -16,32 +15,9 @@ MAX_OPTIONS = 300
 
 st.title(t("merchant_profile.title"))
 f = filters.current()
-options = cached.merchant_options()
-ids = options["merchant_id"].to_list()
-label = {
-    m: f"{name} · {m}" for m, name in zip(options["merchant_id"], options["name"], strict=True)
-}
-query = st.text_input(t("merchant_profile.search"), key="mp_query").strip()
-matches = options
-if query:
-    needle = query.upper()
-    matches = options.filter(
-        pl.col("name").str.contains(query, literal=True)
-        | pl.col("merchant_id").str.contains(needle, literal=True)
-    )
-chosen = urlstate.initial(MERCHANT_PARAM, None, ids)
-shown = list(
-    dict.fromkeys([*([chosen] if chosen else []), *matches["merchant_id"].head(MAX_OPTIONS)])
+merchant_id = components.merchant_picker(
+    MERCHANT_PARAM, search_key="mp_query", prefix="merchant_profile", max_options=MAX_OPTIONS
 )
-merchant_id = st.selectbox(
-    t("merchant_profile.pick", n=matches.height),
-    shown,
-    format_func=lambda m: label.get(m, m),
-    index=shown.index(chosen) if chosen else None,
-    placeholder=t("merchant_profile.placeholder"),
-    key=MERCHANT_PARAM,
-)
-urlstate.write(MERCHANT_PARAM, merchant_id, None)
 if merchant_id is None:
     st.info(t("merchant_profile.choose"))
     st.stop()

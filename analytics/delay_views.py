@@ -1,0 +1,125 @@
+"""Read-side views of entry delays: the distribution over delay buckets and delay quantiles of
+whatever the global filters select, from the aggregate marts (``analytics.cube_views``) when
+they can answer, else from merchant rows and ``recon_exceptions``. ``analytics.views``
+re-exports these names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Final
+
+import duckdb
+import polars as pl
+
+from analytics import cube_views, delay_frames
+from analytics.scope import Filters
+from analytics.view_sql import deadline_workdays, group_keys, run
+
+# Late-delay bucket edges (working days), above the deadline; the last bucket is open.
+DELAY_EDGES: Final = (3.0, 5.0, 10.0, 20.0)
+MISSING_BUCKET: Final = -1
+
+
+def delay_quantile(
+    con: duckdb.DuckDBPyConnection,
+    f: Filters,
+    by: Sequence[str] = (),
+    q: float = 0.95,
+    *,
+    deadline: int | None = None,
+    use_cubes: bool = True,
+) -> pl.DataFrame:
+    """Delay quantile ``q`` per group: ``recorded, delay_quantile, exact`` (see the SQL file:
+    exact when it falls among late invoices, else an upper bound near the deadline).
+
+    ``deadline`` defaults to :func:`deadline_workdays` (pass it to save that query);
+    ``use_cubes`` as in :func:`group_metrics`."""
+    if not 0 <= q <= 1:
+        raise ValueError(f"quantile {q} is not between 0 and 1")
+    keys = [b for b in group_keys(by) if b not in ("period_start", "merchant_name")]
+    limit = deadline_workdays(con) if deadline is None else deadline
+    params = f.params() | {"by": keys, "q": q, "deadline": limit}
+    frame = _either(con, "delay_quantile", params, use_cubes and cube_views.usable(f, keys))
+    return delay_frames.unpack(frame, keys).sort(keys or "recorded")
+
+
+def _either(
+    con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any], cube: bool
+) -> pl.DataFrame:
+    """``views/cube_<name>.sql`` when ``cube`` (and the snapshot has the marts), else
+    ``views/<name>.sql`` over merchant rows."""
+    if not cube:
+        return run(con, name, params)
+    return cube_views.attempt(
+        lambda: cube_views.run(con, f"cube_{name}", params), lambda: run(con, name, params)
+    )
+
+
+def delay_distribution(
+    con: duckdb.DuckDBPyConnection,
+    f: Filters,
+    by: Sequence[str] = (),
+    edges: Sequence[float] = DELAY_EDGES,
+    *,
+    deadline: int | None = None,
+    use_cubes: bool = True,
+) -> pl.DataFrame:
+    """Invoices per delay bucket (0 on time, 1.. late, -1 missing) and group, with ``share``
+    of the group's due invoices; every bucket appears for every group."""
+    deadline = deadline_workdays(con) if deadline is None else deadline
+    keys = [b for b in group_keys(by) if b not in ("period_start", "merchant_name")]
+    cut = [e for e in edges if e > deadline]
+    params = f.params() | {"by": keys, "deadline": deadline, "edges": cut}
+    cube = use_cubes and cube_views.usable(f, keys)
+    raw = _either(con, "delay_buckets", params, cube)
+    return delay_frames.buckets(raw, keys, len(cut) + 1, MISSING_BUCKET)
+
+
+def delay_profile(
+    con: duckdb.DuckDBPyConnection,
+    f: Filters,
+    by: Sequence[str] = (),
+    q: float = 0.95,
+    edges: Sequence[float] = DELAY_EDGES,
+    *,
+    deadline: int | None = None,
+    use_cubes: bool = True,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """``(delay_distribution(...), delay_quantile(...))`` of one selection and grouping, from
+    one query when the aggregate marts can answer (a page showing both saves one)."""
+    deadline = deadline_workdays(con) if deadline is None else deadline
+    keys = [b for b in group_keys(by) if b not in ("period_start", "merchant_name")]
+    if not 0 <= q <= 1 or not (use_cubes and cube_views.usable(f, keys)):
+        return (
+            delay_distribution(con, f, by, edges, deadline=deadline, use_cubes=use_cubes),
+            delay_quantile(con, f, by, q, deadline=deadline, use_cubes=use_cubes),
+        )
+    cut = [e for e in edges if e > deadline]
+    params = f.params() | {"by": keys, "q": q, "deadline": deadline, "edges": cut}
+    raw = cube_views.attempt(
+        lambda: cube_views.run(con, "cube_delay_profile", params), pl.DataFrame
+    )
+    if "bucket" not in raw.columns:  # a snapshot without the marts
+        return delay_profile(con, f, by, q, edges, deadline=deadline, use_cubes=False)
+    counts = raw.filter(pl.col("bucket").is_not_null())
+    quantiles = raw.filter(pl.col("bucket").is_null())
+    return (
+        delay_frames.buckets(
+            counts.select("gkey", "bucket", "invoices"), keys, len(cut) + 1, MISSING_BUCKET
+        ),
+        delay_frames.unpack(
+            quantiles.select("gkey", "recorded", "delay_quantile", "exact"), keys
+        ).sort(keys or "recorded"),
+    )
+
+
+def bucket_ranges(deadline: int, edges: Sequence[float] = DELAY_EDGES) -> dict[int, str]:
+    """Bucket number -> its range in working days ('≤2', '2–3', …, '>20'); missing has none."""
+    cut = [e for e in edges if e > deadline]
+    bounds = [float(deadline), *cut]
+    out = {0: f"≤{deadline:g}"}
+    for i in range(1, len(bounds)):
+        out[i] = f"{bounds[i - 1]:g}–{bounds[i]:g}"
+    out[len(bounds)] = f">{bounds[-1]:g}"
+    return out
