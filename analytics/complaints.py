@@ -39,7 +39,7 @@ from typing import Final, NamedTuple
 import duckdb
 import polars as pl
 
-from analytics import reference, sqlrun
+from analytics import classifier_cache, reference, sqlrun
 from analytics.classifier import (
     ClassifierReport,
     InsufficientLabelsError,
@@ -135,9 +135,14 @@ def _match_names(con: duckdb.DuckDBPyConnection) -> None:
             "order by name"
         ).fetchall()
     ]
-    rows = con.execute(
-        "select distinct merchant_id, name, district from merchants order by 1, 2, 3"
-    ).fetchall()
+    # keys of every registered name cost ~15 us each: none needed when no name is to be matched
+    rows = (
+        con.execute(
+            "select distinct merchant_id, name, district from merchants order by 1, 2, 3"
+        ).fetchall()
+        if names
+        else []
+    )
     _temp_table(con, "complaint_name_keys", _key_frame(names, {"name": names}))
     _temp_table(
         con,
@@ -212,6 +217,7 @@ class Classification:
     message: str
     n_labelled: int
     n_unlabelled: int
+    labels_fingerprint: str | None = None  # analytics.classifier_cache: skip retraining
 
 
 def classify_complaints(con: duckdb.DuckDBPyConnection, *, seed: int = 0) -> Classification:
@@ -227,8 +233,19 @@ def classify_complaints(con: duckdb.DuckDBPyConnection, *, seed: int = 0) -> Cla
         "where category is null order by complaint_id",
     )
     texts, labels = labelled["text"].to_list(), labelled["category"].to_list()
+    fingerprint = classifier_cache.labels_fingerprint(con, seed)
+    report = classifier_cache.previous_report(con, fingerprint)  # same labels: same report
+    reused = classifier_cache.previous_predictions(con, unlabelled) if report else None
+    if report and reused is not None and reused.height == unlabelled.height:
+        message = (
+            f"complaint classifier ({report.model}): labels unchanged, last run's model reused; "
+            f"held-out macro-F1 {report.macro_f1:.3f}; {reused.height} unlabelled complaints"
+        )
+        return Classification(
+            reused, report, message, labelled.height, unlabelled.height, fingerprint
+        )
     try:
-        report = evaluate_classifier(texts, labels, seed=seed)
+        report = report or evaluate_classifier(texts, labels, seed=seed)
         model = train_classifier(texts, labels, seed=seed)
     except InsufficientLabelsError as exc:
         message = f"complaint classifier skipped: {exc}; unlabelled complaints stay unclassified"
@@ -246,7 +263,9 @@ def classify_complaints(con: duckdb.DuckDBPyConnection, *, seed: int = 0) -> Cla
         f"({report.n_train} train / {report.n_test} test); "
         f"{predictions.height} unlabelled complaints classified"
     )
-    return Classification(predictions, report, message, labelled.height, unlabelled.height)
+    return Classification(
+        predictions, report, message, labelled.height, unlabelled.height, fingerprint
+    )
 
 
 def _write_report(
@@ -261,7 +280,8 @@ def _write_report(
         "$model as model, $seed::integer as seed, $n_labelled::integer as n_labelled, "
         "$n_unlabelled::integer as n_unlabelled, $n_train::integer as n_train, "
         "$n_test::integer as n_test, $macro_f1::double as macro_f1, "
-        "$per_class::json as per_class_f1, $report::json as report",
+        "$per_class::json as per_class_f1, $report::json as report, "
+        "$fingerprint::varchar as labels_fingerprint",
         {
             "run_at": run_at,
             "status": "trained" if report else "skipped",
@@ -275,6 +295,7 @@ def _write_report(
             "macro_f1": report.macro_f1 if report else None,
             "per_class": json.dumps(report.per_class_f1 if report else {}, ensure_ascii=False),
             "report": json.dumps(report.to_dict() if report else None, ensure_ascii=False),
+            "fingerprint": result.labels_fingerprint if report else None,
         },
     )
 

@@ -19,6 +19,7 @@ Analysed batches are remembered in ``analysis_batches``, each run in ``analysis_
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import time
@@ -29,7 +30,7 @@ from pathlib import Path
 import duckdb
 from tqdm import tqdm
 
-from analytics import alerts, checks, complaints, credit, marts, reconcile, sqlrun
+from analytics import alerts, checks, complaints, credit, cubes, marts, reconcile, sqlrun
 from analytics.anomaly_stage import TABLES as ANOMALY_TABLES
 from analytics.anomaly_stage import anomaly_stage
 from analytics.config import settings
@@ -37,7 +38,7 @@ from analytics.context import Context, Stage
 from analytics.evaluate import evaluation_stage
 from analytics.periods import quarters_of
 from analytics.warehouse import publish as publish_snapshot
-from analytics.warehouse import table_exists
+from analytics.warehouse import release_memory, table_exists
 
 # Bump when a stage's logic changes so that existing warehouses are recomputed in full.
 ANALYSIS_VERSION = 1
@@ -59,6 +60,8 @@ STAGES: list[Stage] = [
     Stage("credit", credit.credit_stage, (credit.TABLE, credit.WINDOW_DELAYS)),
     # last: alerts are state (never reset by a full run); they read everything above
     Stage("alerts", alerts.alerts_stage, (alerts.TABLE, alerts.EVENTS)),
+    # the dashboard's aggregate marts, from the merchant metrics and exceptions above
+    Stage("cubes", cubes.cubes_stage, cubes.TABLES),
 ]
 
 
@@ -234,8 +237,10 @@ def analyse(
     started = datetime.now().replace(microsecond=0)
     deadline = settings().deadline_workdays if deadline_workdays is None else deadline_workdays
     run_stages = STAGES if stages is None else stages
-    # DuckDB's own progress bar writes to stdout; the stage bar (stderr) is ours
-    con.execute("set enable_progress_bar = false").fetchall()
+    # DuckDB's own progress bar writes to stdout; the stage bar (stderr) is ours. In Jupyter
+    # without ipywidgets DuckDB refuses to change the setting (its bar is off there already).
+    with contextlib.suppress(duckdb.InvalidInputException):
+        con.execute("set enable_progress_bar = false").fetchall()
     con.begin()
     try:
         reconcile.ensure_objects(con)
@@ -260,6 +265,7 @@ def analyse(
                 bar.set_postfix_str(stage.name)
                 s0 = time.perf_counter()
                 stage.run(con, ctx)
+                release_memory(con)  # the next stage may work in Python: hand back DuckDB's cache
                 secs[stage.name] = round(time.perf_counter() - s0, 3)
         _record(con, plan, ctx, started=started, secs=secs, stages=run_stages)
         con.commit()

@@ -5,8 +5,9 @@ process holding it open, even read-only, keeps others from writing. So:
 
 * Writers (``ingest``, ``analyse``, the dashboard's alert actions and uploads) open the warehouse
   with :func:`connect` and wait, with retry, while another process holds it.
-* The dashboard never reads the warehouse file itself. After each write, :func:`publish` copies
-  the tables the pages read into a fresh file and renames it over ``<db>.serving.duckdb``. A
+* The dashboard never reads the warehouse file itself. After each write, :func:`publish` writes
+  the tables the pages read into a new file (a copy of the previous snapshot with only what
+  changed rewritten, :mod:`analytics.snapshot`) and renames it over ``<db>.serving.duckdb``. A
   rename is atomic, so a reader sees the old snapshot or the new one, never a half-written one;
   a reader that still has the old file open keeps reading it (POSIX unlink semantics) until it
   notices the new generation and reconnects.
@@ -17,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import shutil
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from functools import cache
@@ -26,6 +28,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from analytics import snapshot
 from analytics.config import SQL_DIR, Settings, settings
 
 SCHEMA_FILES = ("schema/system.sql", "schema/raw.sql")
@@ -58,6 +61,12 @@ SERVING_TABLES: list[str] = [
     "merchant_anomaly",
     "anomaly_model",
     "model_evaluation",
+    # analytics.cubes: the aggregate marts pages sum on a filter change
+    "cube_metrics",
+    "cube_merchants",
+    "cube_delays",
+    "merchant_keys",
+    "merchant_entry",
 ]
 
 
@@ -81,6 +90,18 @@ def configure(con: duckdb.DuckDBPyConnection, cfg: Settings | None = None) -> No
     con.execute(f"set memory_limit = '{cfg.memory_limit}'")
     con.execute(f"set threads = {int(cfg.threads)}")
     con.execute("set preserve_insertion_order = false")
+
+
+def release_memory(con: duckdb.DuckDBPyConnection, keep: str = "256MB") -> None:
+    """Let DuckDB drop cached blocks down to ``keep``, then restore the configured limit.
+
+    DuckDB keeps what it read cached up to its memory limit; a step that then builds large
+    Python objects (scores, features) would add its memory on top. Lowering the limit evicts
+    the cache (and returns it to the OS); uncommitted data is written out, not lost. The limit
+    restored is :func:`analytics.config.settings`' (what :func:`connect` applies).
+    """
+    con.execute(f"set memory_limit = '{keep}'").fetchall()
+    con.execute(f"set memory_limit = '{settings().memory_limit}'").fetchall()
 
 
 def connect(
@@ -189,9 +210,11 @@ def publish(
     serving_path: str | os.PathLike[str] | None = None,
     tables: Sequence[str] | None = None,
 ) -> Path:
-    """Copy the dashboard's tables into a fresh file and swap it in atomically.
+    """Copy the dashboard's tables into a new file and swap it in atomically.
 
-    ``con`` is an open writable connection to the warehouse. Returns the serving path.
+    The new file starts as a copy of the previous snapshot, and only the tables and periods
+    that differ from the warehouse are rewritten (:mod:`analytics.snapshot`). ``con`` is an
+    open writable connection to the warehouse. Returns the serving path.
     """
     target = Path(serving_path) if serving_path else settings().serving_path
     wanted = list(tables) if tables is not None else SERVING_TABLES
@@ -201,10 +224,18 @@ def publish(
     with _publish_lock(target):
         tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}")
         tmp.unlink(missing_ok=True)
-        con.execute(f"attach '{tmp}' as serving_new")
+        if target.exists():
+            # refreshed in place of rebuilt: only what changed is rewritten (analytics.snapshot)
+            shutil.copyfile(target, tmp)
         try:
-            for name in present:
-                con.execute(f'create table serving_new."{name}" as select * from main."{name}"')
+            con.execute(f"attach '{tmp}' as serving_new")
+        except duckdb.Error:
+            tmp.unlink(missing_ok=True)  # an unreadable previous snapshot: start afresh
+            con.execute(f"attach '{tmp}' as serving_new")
+        try:
+            snapshot.refresh_tables(con, "serving_new", present)
+            for meta in ("snapshot_meta", "warehouse_tables"):
+                con.execute(f"drop table if exists serving_new.{meta}")
             con.execute(
                 "create table serving_new.snapshot_meta as select "
                 "(now() at time zone 'Asia/Shanghai')::timestamp as published_at, "

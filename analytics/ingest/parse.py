@@ -83,9 +83,19 @@ def summary_expr(match: HeaderMatch) -> str:
 
 
 def blank_expr(width: int) -> str:
-    """Every cell empty: not a data row (trailing formatted rows of a sheet, ',,,' lines)."""
-    cells = [f"coalesce(trim(s.c{i}, $ws), '') = ''" for i in range(1, width + 1)]
-    return "(" + " and ".join(cells or ["true"]) + ")"
+    """Every cell empty: not a data row (trailing formatted rows of a sheet, ',,,' lines).
+
+    Written for speed (it runs on every row): a first cell that starts with a non-blank
+    character settles almost every row before any cell is trimmed, and ``fw_trim`` trims only
+    cells with whitespace at an end (``trim`` with a character set costs ~0.25 us per cell).
+    """
+    if width == 0:
+        return "true"
+    cells = [f"coalesce(fw_trim(s.c{i}, $ws), '') = ''" for i in range(1, width + 1)]
+    return (
+        "(case when strlen(s.c1) > 0 and not contains($ws, s.c1[1]) then false "
+        f"else {' and '.join(cells)} end)"
+    )
 
 
 def _text_cte(spec: KindSpec, match: HeaderMatch) -> str:

@@ -178,6 +178,7 @@ def ingest_planned(
         if stage:
             stage("reading")
         load_source(con, source, cache)
+        result.encoding = source.encoding  # a CSV found not UTF-8 past its start is re-read
         match = detect_kind(source.headers, item.label, spec.kind)  # a sheet may have grown
         params = parse.constants(today, started)
         parse.build_final(con, spec, match, params, stage)

@@ -1,7 +1,7 @@
 -- Base counts and sums per merchant and period ($period_type = month | quarter; $periods lists
 -- the periods, $months the months they cover). Rates are derived from these columns by the
 -- metric registry (analytics/metrics.py), which also documents every column.
-with facts as (
+with facts as not materialized (
     select *, fw_period_key(period, $period_type) as p
     from recon_facts where list_contains($months, period)
 ),
@@ -42,11 +42,20 @@ requests as (
     from facts where subject = 'payment' group by all
 ),
 
+-- payments are summed per month first: labels are formatted per group, not per payment
+paid_months as (
+    select merchant_id, strftime(m, '%Y-%m') as period, n, amount
+    from (
+        select merchant_id, date_trunc('month', paid_at) as m, count(*) as n,
+            sum(amount_paid) as amount
+        from stg_paid where paid_at >= $lo and paid_at < $hi group by all
+    )
+),
+
 paid as (
-    select merchant_id, case when $period_type = 'month' then period else quarter end as p,
-        count(*) as payments_count, sum(amount_paid) as amount_paid
-    from stg_paid
-    where paid_at >= $lo and paid_at < $hi and list_contains($months, period) group by all
+    select merchant_id, fw_period_key(period, $period_type) as p,
+        sum(n) as payments_count, sum(amount) as amount_paid
+    from paid_months where list_contains($months, period) group by all
 ),
 
 keys as (

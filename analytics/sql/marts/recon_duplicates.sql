@@ -13,23 +13,32 @@ with reversed as (
     select invoice_no from stg_tax where is_reversed
 ),
 
-candidates as (
+candidates as not materialized (
     select invoice_no, merchant_id, payment_id, buyer_key, total_amount, issued_at, period
     from stg_issued
     where not is_red and not is_void
 ),
 
--- payments with a live invoice issued in $months, and every live invoice of those payments
-target_payments as (
-    select distinct payment_id from candidates
+-- payments of an invoice issued in $months with two or more live invoices: counted first by a
+-- 64-bit hash of the payment id (a collision only adds a candidate), then exactly on the few left
+target_hashes as (
+    select distinct hash(payment_id) as h from stg_issued
     where payment_id is not null
         and issued_at >= $lo and issued_at < $hi and list_contains($months, period)
 ),
 
+paid_hashes as (
+    select hash(payment_id) as h from stg_issued
+    semi join target_hashes t on hash(stg_issued.payment_id) = t.h
+    where payment_id is not null and not is_red and not is_void
+    group by h having count(*) > 1
+),
+
 paid_live as (
     select c.* from candidates c
-    semi join target_payments t on c.payment_id = t.payment_id
+    semi join paid_hashes x on hash(c.payment_id) = x.h
     anti join reversed r on c.invoice_no = r.invoice_no
+    where c.payment_id is not null
 ),
 
 shared_payments as (

@@ -1,16 +1,20 @@
 -- Invoice-requesting payments made in $months: invoiced / under_invoiced / not_invoiced.
 -- Linked invoices: live (not voided) invoices carrying the payment_id, plus red invoices without
 -- one that reverse such an invoice. Red totals are negative, so the sum nets them out.
-with pay as (
+-- Invoices are matched to the requested payments by a 64-bit hash of the payment id (a table of
+-- integers, not of millions of strings; a collision only keeps an invoice that the exact join
+-- below drops).
+with pay as not materialized (
     select payment_id, merchant_id, paid_at, period, amount_paid from stg_paid
     where invoice_requested
         and paid_at >= $lo and paid_at < $hi and list_contains($months, period)
 ),
 
-direct as (
+direct as not materialized (
     select i.invoice_no, i.payment_id, i.is_red, i.total_amount
-    from stg_issued i semi join pay p on i.payment_id = p.payment_id
-    where not i.is_void
+    from stg_issued i
+    semi join (select hash(payment_id) as h from pay) p on hash(i.payment_id) = p.h
+    where not i.is_void and i.payment_id is not null
 ),
 
 reds as (

@@ -2,14 +2,33 @@
 -- model (_ing_stage). Mirrors analytics.validation.invoice_no_problems and amount_problems:
 -- 价税合计 = 金额 + 税额 within $total_tol; 税额 = 金额 × 税率 within $tax_tol (zero for
 -- 免税 / 不征税); red invoices negative and naming their original; blue ones not negative.
+-- Most rows pass: one cheap test per row decides whether the lists of reasons are built at all
+-- (`passes`: the conditions below, or a 20-digit Beijing number of the issue year).
 with staged as (
     select * from _ing_stage
+),
+
+guarded as (
+    select
+        *,
+        invoice_no is not null
+        and abs(amount + tax_amount - total_amount) <= $total_tol
+        and case when tax_category = 'taxable'
+            then coalesce(abs(amount * tax_rate - tax_amount) <= $tax_tol, true)
+            else tax_amount = 0 end
+        and case when is_red then total_amount < 0 and amount <= 0 and original_invoice_no is not null
+            else total_amount >= 0 and amount >= 0 end
+        and coalesce(not (recorded_at_source = 'file' and recorded_at < issued_at), true)
+        and strlen(invoice_no) = 20 and regexp_full_match(invoice_no, '[0-9]{20}')
+        and coalesce(substr(invoice_no, 1, 2) = strftime(issued_at, '%y'), true)
+        and substr(invoice_no, 3, 2) = $beijing as passes
+    from staged
 ),
 
 checked as (
     select
         *,
-        list_filter(
+        case when coalesce(passes, false) then [] else list_filter(
             [
                 case when invoice_no is null
                     then {'code': 'missing_required',
@@ -48,16 +67,18 @@ checked as (
                 end
             ],
             lambda p: p is not null
-        ) as invoice_problems
-    from staged
+        ) end as invoice_problems
+    from guarded
 ),
 
 final as (
     select
-        * exclude (generic_problems, invoice_problems),
-        generic_problems
-        || fw_invoice_no_problems(invoice_no, issued_at, $beijing)
-        || invoice_problems as problems
+        * exclude (generic_problems, invoice_problems, passes),
+        case when coalesce(passes, false) then generic_problems
+            else generic_problems
+                || fw_invoice_no_problems(invoice_no, issued_at, $beijing)
+                || invoice_problems
+        end as problems
     from checked
 )
 
