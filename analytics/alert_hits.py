@@ -15,30 +15,12 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from analytics import metrics, periods, sqlrun
+from analytics import frames, metrics, periods
 from analytics.alert_rules import AlertRule, AlertRules
 from analytics.context import Context
 from analytics.warehouse import table_exists
 
 _EPS = 1e-9  # 0.98 - 0.88 is 0.0999...: thresholds are met within floating-point noise
-HIT_COLUMNS = (
-    "rule",
-    "merchant_id",
-    "period",
-    "severity",
-    "metric",
-    "value",
-    "previous_value",
-    "threshold",
-    "floor_value",
-    "message_zh",
-    "message_en",
-    "merchant_name",
-    "district",
-    "industry",
-)
-
-
 ANOMALY_TABLE = "anomaly_scores"
 _HIT_SCHEMA = {
     "rule": pl.String,
@@ -56,6 +38,7 @@ _HIT_SCHEMA = {
     "district": pl.String,
     "industry": pl.String,
 }
+HIT_COLUMNS = tuple(_HIT_SCHEMA)
 
 
 def next_month(period: pl.Expr) -> pl.Expr:
@@ -66,6 +49,10 @@ def next_month(period: pl.Expr) -> pl.Expr:
         .dt.offset_by("1mo")
         .dt.strftime("%Y-%m")
     )
+
+
+def _month_before(month: str) -> str:
+    return periods.month_of(periods.add_months(periods.parse_month(month), -1))
 
 
 def _condition(rule: AlertRule, value: pl.Expr, prev: pl.Expr) -> tuple[pl.Expr, pl.Expr]:
@@ -142,12 +129,11 @@ def _fmt(name: str | None, value: Any) -> str:
 def _texts(rule: AlertRule, row: Mapping[str, Any], lang: str) -> str:
     value, prev = row["value"], row["previous_value"]
     numeric = rule.compare != "flag" and value is not None and prev is not None
-    year, month = (int(x) for x in str(row["period"]).split("-"))
     fields = {
         "merchant_name": row.get("merchant_name") or row["merchant_id"],
         "merchant_id": row["merchant_id"],
         "period": row["period"],
-        "previous_period": f"{year - (month == 1):04d}-{(month - 2) % 12 + 1:02d}",
+        "previous_period": _month_before(str(row["period"])),
         "value": _fmt(rule.metric, value),
         "previous": _fmt(rule.metric, prev),
         "threshold": _fmt(rule.metric, row["threshold"]),
@@ -188,14 +174,7 @@ def evaluation_months(
 
 
 def _with_previous(months: list[str]) -> list[str]:
-    before = {periods.month_of(periods.add_months(periods.parse_month(m), -1)) for m in months}
-    return sorted(set(months) | before)
-
-
-def _frame(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -> pl.DataFrame:
-    sql = sqlrun.body(name)
-    frame: pl.DataFrame = con.sql(sql, params=sqlrun.bind(sql, params, where=name)).pl()
-    return frame
+    return sorted(set(months) | {_month_before(m) for m in months})
 
 
 def find_hits(
@@ -203,7 +182,7 @@ def find_hits(
 ) -> pl.DataFrame:
     """Every (rule, merchant, month) of ``months`` whose condition holds, with messages."""
     scope = {"months": _with_previous(months)}
-    rows = _frame(con, "marts/alert_month_rows.sql", scope).lazy()
+    rows = frames.file_frame(con, "marts/alert_month_rows.sql", scope).lazy()
     anomaly: pl.LazyFrame | None = None
     parts = [pl.DataFrame(schema=_HIT_SCHEMA)]
     for rule in rules.rules:
@@ -213,7 +192,7 @@ def find_hits(
                 notes.append(f"alert rule {rule.id} inactive: no {ANOMALY_TABLE} table yet")
                 continue
             if anomaly is None:
-                anomaly = _frame(con, "marts/alert_anomaly_rows.sql", scope).lazy()
+                anomaly = frames.file_frame(con, "marts/alert_anomaly_rows.sql", scope).lazy()
             source = anomaly
         hits = rule_hits(source, rule, months).collect()
         if hits.height:

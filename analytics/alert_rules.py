@@ -8,13 +8,12 @@ rule and the reason. :mod:`analytics.alert_hits` evaluates the rules.
 from __future__ import annotations
 
 import string
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from analytics import metrics
+from analytics import metrics, rule_files
 from analytics.config import REFERENCE_DIR
 
 RULES_PATH = REFERENCE_DIR / "alert_rules.toml"
@@ -132,17 +131,8 @@ def _rule(raw: Mapping[str, Any], where: str) -> AlertRule:
 
 def parse_rules(text: str, *, source: str = "alert rules") -> AlertRules:
     """Rules from TOML text; ``source`` (the file name) prefixes every error."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise AlertRuleError(f"{source}: not valid TOML: {exc}") from exc
-    raw_rules = data.get("rules")
-    if not isinstance(raw_rules, list) or not raw_rules:
-        raise AlertRuleError(f"{source}: no [[rules]]")
-    rules = tuple(_rule(r, f"{source}: rule {i}") for i, r in enumerate(raw_rules, start=1))
-    ids = [r.id for r in rules]
-    if len(set(ids)) != len(ids):
-        raise AlertRuleError(f"{source}: rule ids repeat: {', '.join(sorted(ids))}")
+    data = rule_files.parse(text, source, AlertRuleError)
+    rules = rule_files.rules(data, source, AlertRuleError, _rule)
     settings = data.get("settings", {})
     age = settings.get("max_age_months", 3)
     if isinstance(age, bool) or not isinstance(age, int) or age < 0:
@@ -152,8 +142,5 @@ def parse_rules(text: str, *, source: str = "alert rules") -> AlertRules:
 
 def load_rules(path: Path | None = None) -> AlertRules:
     target = path or RULES_PATH
-    try:
-        text = target.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise AlertRuleError(f"{target}: cannot read the alert rules: {exc}") from exc
+    text = rule_files.read(target, "alert rules", AlertRuleError)
     return parse_rules(text, source=str(target))

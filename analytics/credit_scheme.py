@@ -9,13 +9,12 @@ error naming the file, the rule and the reason. See the file's header for the ar
 from __future__ import annotations
 
 import hashlib
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from analytics import metrics
+from analytics import metrics, rule_files
 from analytics.config import REFERENCE_DIR
 
 SCHEME_PATH = REFERENCE_DIR / "credit_scheme.toml"
@@ -149,17 +148,8 @@ def _section(data: Mapping[str, Any], name: str, source: str) -> Mapping[str, An
 
 def parse_scheme(text: str, *, source: str = "credit scheme") -> CreditScheme:
     """A scheme from TOML text; ``source`` (the file name) prefixes every error."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise SchemeError(f"{source}: not valid TOML: {exc}") from exc
-    raw_rules = data.get("rules")
-    if not isinstance(raw_rules, list) or not raw_rules:
-        raise SchemeError(f"{source}: no [[rules]]")
-    rules = tuple(_rule(r, f"{source}: rule {i}") for i, r in enumerate(raw_rules, start=1))
-    ids = [r.id for r in rules]
-    if len(set(ids)) != len(ids):
-        raise SchemeError(f"{source}: rule ids repeat: {', '.join(sorted(ids))}")
+    data = rule_files.parse(text, source, SchemeError)
+    rules = rule_files.rules(data, source, SchemeError, _rule)
     caps = sum(r.cap for r in rules)
     if caps > 100 + 1e-9:
         raise SchemeError(
@@ -201,8 +191,5 @@ def parse_scheme(text: str, *, source: str = "credit scheme") -> CreditScheme:
 def load_scheme(path: Path | None = None) -> CreditScheme:
     """The scheme in ``path`` (default ``data/reference/credit_scheme.toml``)."""
     target = path or SCHEME_PATH
-    try:
-        text = target.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise SchemeError(f"{target}: cannot read the credit scheme: {exc}") from exc
+    text = rule_files.read(target, "credit scheme", SchemeError)
     return parse_scheme(text, source=str(target))

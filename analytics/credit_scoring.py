@@ -11,15 +11,8 @@ from __future__ import annotations
 import polars as pl
 
 from analytics.credit_scheme import CreditRule, CreditScheme, metric_label
+from analytics.metrics import format_plain
 
-_FORMATS = {
-    "pct": "{:.1%}",
-    "count": "{:,.0f}",
-    "days": "{:.1f}",
-    "yuan": "¥{:,.2f}",
-    "per_1k": "{:.1f}",
-    "ratio": "{:.2f}×",
-}
 SCORE_COLUMNS = (
     "merchant_id",
     "period_type",
@@ -46,12 +39,10 @@ SCORE_COLUMNS = (
 )
 
 
-def _fmt(value: float, fmt: str) -> str:
-    return _FORMATS[fmt].format(value)
-
-
 def _fmt_expr(x: pl.Expr, fmt: str) -> pl.Expr:
-    """A value as text in the registry's formats (vectorised twin of :func:`_fmt`)."""
+    """A value as text in the registry's formats, vectorised: like
+    :func:`analytics.metrics.format_plain` but without thousands separators or trailing
+    zeros (the words already stored in breakdowns read this way)."""
     if fmt == "pct":
         return pl.concat_str((x * 100).round(1).cast(pl.String), pl.lit("%"))
     if fmt == "count":
@@ -110,7 +101,7 @@ def _rule_columns(rule: CreditRule) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr]
         .then(pl.min_horizontal(raw, pl.lit(rule.cap)).round(2))
         .otherwise(0.0)
     )
-    v, t = _fmt_expr(value, fmt), _fmt(rule.threshold, fmt)
+    v, t = _fmt_expr(value, fmt), format_plain(fmt, rule.threshold)
     cmp_zh, cmp_en = ("低于", "below") if below else ("高于", "above")
     not_zh, not_en = ("不低于", "not below") if below else ("不高于", "not above")
     pts = _points_text(points)
@@ -146,7 +137,7 @@ def _rule_columns(rule: CreditRule) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr]
     if rule.min_count_metric is not None:
         czh, cen, cfmt = metric_label(rule.min_count_metric)
         c = _fmt_expr(pl.col(rule.min_count_metric).fill_null(0), cfmt)
-        least = _fmt(rule.min_count, cfmt)
+        least = format_plain(cfmt, rule.min_count)
         zh_cases.append(
             (
                 ~counted & (raw > 0),

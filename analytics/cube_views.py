@@ -4,19 +4,21 @@
 (no merchant selected; groups by month or merchant attributes) and the snapshot has them; the
 results equal those of the merchant-row queries (``tests/test_cubes.py`` holds them
 equal). The SQL files ``views/cube_*.sql`` return what their merchant-row twins return, so
-``analytics.views`` derives rates, unpacks group keys and sorts them the same way.
+``analytics.views`` derives rates, unpacks group keys and sorts them the same way; they filter
+with the same scope macros (``views/macros.sql``: ``fw_attrs_in``, ``fw_group_key``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, Final, TypeVar
+from typing import Final, TypeVar
 
 import duckdb
 import polars as pl
 
 from analytics import cubes, frames, metrics, sqlrun
 from analytics.scope import DIMENSIONS, Filters
+from analytics.view_sql import prepare
 
 T = TypeVar("T")
 # Group keys the cube holds (`total` is group_sums.sql's one group of everything).
@@ -29,19 +31,13 @@ def usable(f: Filters, by: Sequence[str]) -> bool:
 
 
 def attempt(run: Callable[[], T], fallback: Callable[[], T]) -> T:
-    """``run()``, or ``fallback()`` on a snapshot published before the marts existed."""
+    """``run()``, or ``fallback()`` on a snapshot published before the marts existed. (The
+    scope macros must exist by then, ``analytics.view_sql.prepare``: a missing macro is a
+    catalogue error too, and would fall back without a word.)"""
     try:
         return run()
     except duckdb.CatalogException:
         return fallback()
-
-
-def run(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -> pl.DataFrame:
-    """Run ``sql/views/<name>.sql`` with the parameters it uses. No scope macros: creating them
-    costs ~2 ms on a new connection (``analytics.view_sql.prepare``), so these files write the
-    filters out."""
-    sql = sqlrun.body(f"views/{name}.sql")
-    return frames.frame(con, sql, sqlrun.bind(sql, params, where=name))
 
 
 def merchants_below(
@@ -73,4 +69,5 @@ def merchants_below(
         "threshold": threshold,
         "limit": limit,
     }
+    prepare(con)
     return frames.frame(con, sql, sqlrun.bind(sql, params, where="merchants_below"))

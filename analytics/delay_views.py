@@ -52,7 +52,7 @@ def _either(
     if not cube:
         return run(con, name, params)
     return cube_views.attempt(
-        lambda: cube_views.run(con, f"cube_{name}", params), lambda: run(con, name, params)
+        lambda: run(con, f"cube_{name}", params), lambda: run(con, name, params)
     )
 
 
@@ -97,9 +97,7 @@ def delay_profile(
         )
     cut = [e for e in edges if e > deadline]
     params = f.params() | {"by": keys, "q": q, "deadline": deadline, "edges": cut}
-    raw = cube_views.attempt(
-        lambda: cube_views.run(con, "cube_delay_profile", params), pl.DataFrame
-    )
+    raw = cube_views.attempt(lambda: run(con, "cube_delay_profile", params), pl.DataFrame)
     if "bucket" not in raw.columns:  # a snapshot without the marts
         return delay_profile(con, f, by, q, edges, deadline=deadline, use_cubes=False)
     counts = raw.filter(pl.col("bucket").is_not_null())

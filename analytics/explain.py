@@ -51,7 +51,7 @@ import numpy.typing as npt
 import polars as pl
 from sklearn.ensemble import IsolationForest
 
-from analytics import anomaly, features
+from analytics import anomaly, features, metrics
 
 F64 = npt.NDArray[np.float64]
 Method = Literal["occlusion", "diffi", "depth", "zscore"]
@@ -152,14 +152,6 @@ def top_indices(contributions: F64, k: int = TOP_K) -> list[list[int]]:
 
 # -- words ---------------------------------------------------------------------------------
 
-_FORMATS = {
-    "pct": "{:.1%}",
-    "count": "{:,.0f}",
-    "days": "{:.1f}",
-    "yuan": "¥{:,.2f}",
-    "per_1k": "{:.1f}",
-    "ratio": "{:.2f}×",
-}
 _SIZE_EN = ((6.0, "far "), (3.0, "well "), (0.0, ""))
 _SIZE_ZH = ((6.0, "远"), (3.0, "明显"), (0.0, ""))
 
@@ -167,7 +159,7 @@ _SIZE_ZH = ((6.0, "远"), (3.0, "明显"), (0.0, ""))
 def format_value(feature: features.Feature, value: float | None) -> str:
     if value is None or not np.isfinite(value):
         return "–"
-    return _FORMATS[feature.format].format(value)
+    return metrics.format_plain(feature.format, value)
 
 
 def direction(feature: features.Feature, z: float) -> str:

@@ -20,6 +20,8 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from analytics import sqlrun
+
 _MODULE = __name__.replace(".", r"\.")
 
 
@@ -36,3 +38,16 @@ def frame(
     if not isinstance(result, pl.DataFrame):  # a Series only comes from an Arrow array
         raise TypeError(f"expected a table from {sql[:60]!r}")
     return result
+
+
+def file_frame(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    params: Mapping[str, Any],
+    *,
+    where: str | None = None,
+) -> pl.DataFrame:
+    """Run the file ``analytics/sql/<name>`` with the parameters of ``params`` it uses (a
+    shared set may hold more); ``where`` names it in an error about a missing one."""
+    sql = sqlrun.body(name)
+    return frame(con, sql, sqlrun.bind(sql, params, where=where or name))

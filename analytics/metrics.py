@@ -364,7 +364,9 @@ def derived_select(*, depends_on_previous: bool | None = None) -> str:
     return ",\n    ".join(parts)
 
 
-_FORMATS: dict[str, str] = {
+# Plain number formats (reports, alert messages, score breakdowns, explanations): no unit
+# scaling and no language, unlike analytics.formatting, which shows numbers to people on pages.
+PLAIN_FORMATS: dict[Format, str] = {
     "pct": "{:.1%}",
     "count": "{:,.0f}",
     "days": "{:.1f}",
@@ -374,8 +376,13 @@ _FORMATS: dict[str, str] = {
 }
 
 
+def format_plain(fmt: Format, value: float) -> str:
+    """``value`` in the plain format ``fmt``: 98.2% / 1,234 / 3.7 / ¥1,234.00 / 12.3 / 1.20×."""
+    return PLAIN_FORMATS[fmt].format(value)
+
+
 def format_value(name: str, value: float | None) -> str:
-    """A value as a page shows it: 98.2% / 1,234 / 3.7 / ¥1,234.00 / 12.3 (per 1k) / 1.20×."""
+    """A metric's value in its plain format (see :func:`format_plain`); '–' when missing."""
     if value is None:
         return "–"
-    return _FORMATS[metric(name).format].format(value)
+    return format_plain(metric(name).format, value)

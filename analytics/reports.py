@@ -21,13 +21,12 @@ import sys
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import polars as pl
 from tqdm import tqdm
 
-from analytics import exports, reference, sqlrun
+from analytics import exports, frames, reference
 from analytics.report_sheets import (
     SHEETS,
     SUMMARY_SHEET,
@@ -58,12 +57,6 @@ FORMATS = ("xlsx", "csv")
 _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\s]+')
 
 
-def _frame(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -> pl.DataFrame:
-    sql = sqlrun.body(name)
-    frame: pl.DataFrame = con.sql(sql, params=sqlrun.bind(sql, params, where=name)).pl()
-    return frame
-
-
 def _load(con: duckdb.DuckDBPyConnection, ids: list[str], period: Period) -> ReportData:
     for table in ("merchant_period_metrics", "recon_exceptions"):
         if not table_exists(con, table):
@@ -76,15 +69,17 @@ def _load(con: duckdb.DuckDBPyConnection, ids: list[str], period: Period) -> Rep
     }
     credit = pl.DataFrame()
     if table_exists(con, "credit_scores"):
-        credit = _frame(con, "marts/report_credit.sql", params | {"quarter": period.quarter})
+        credit = frames.file_frame(
+            con, "marts/report_credit.sql", params | {"quarter": period.quarter}
+        )
     runs = []
     if table_exists(con, "analysis_runs"):
         runs = con.execute(
             "select as_of, deadline_workdays from analysis_runs order by run_id desc limit 1"
         ).fetchall()
     return ReportData(
-        metrics=_frame(con, "marts/report_metrics.sql", params),
-        exceptions=_frame(con, "marts/report_exceptions.sql", params),
+        metrics=frames.file_frame(con, "marts/report_metrics.sql", params),
+        exceptions=frames.file_frame(con, "marts/report_exceptions.sql", params),
         credit=credit,
         as_of=runs[0][0] if runs else None,
         deadline=int(runs[0][1]) if runs else None,

@@ -14,7 +14,7 @@ from typing import Any, Final
 import duckdb
 import polars as pl
 
-from analytics import frames, sqlrun
+from analytics import frames
 from analytics.config import settings
 from analytics.scope import DIMENSIONS
 from analytics.warehouse import sql_text, table_exists
@@ -43,8 +43,7 @@ def prepare(con: duckdb.DuckDBPyConnection) -> None:
 def run(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -> pl.DataFrame:
     """Run ``sql/views/<name>.sql`` with the parameters it uses."""
     prepare(con)
-    sql = sqlrun.body(f"views/{name}.sql")
-    return frames.frame(con, sql, sqlrun.bind(sql, params, where=name))
+    return frames.file_frame(con, f"views/{name}.sql", params, where=name)
 
 
 def group_keys(by: Sequence[str]) -> list[str]:

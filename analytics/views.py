@@ -82,7 +82,6 @@ def group_metrics(
     params = f.params() | {"period_type": period_type, "by": keys}
 
     def merchant_rows() -> pl.DataFrame:
-        prepare(con)
         return _sums(con, "group_sums", params)
 
     if use_cubes and period_type == "month" and cube_views.usable(f, keys):
@@ -96,6 +95,7 @@ def _sums(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -> 
     """``views/<name>.sql`` (summed registry columns) with the derived metrics appended."""
     counts, amounts = metrics.summed_columns()
     columns = {"count_columns": [c for c in counts if c != "merchants"], "amount_columns": amounts}
+    prepare(con)
     body = sqlrun.body(f"views/{name}.sql")
     sql = (
         f"select *, null::bigint as prev_invoices_issued, {metrics.derived_select()} from ({body})"

@@ -8,12 +8,12 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from analytics import charts, formatting
+from analytics import formatting, score_charts
 from analytics.scores_views import BIN_WIDTH, TOP_LIMIT
 from analytics.views import Filters
 from dashboard import cached, components, score_panels
 from dashboard.components import Col
-from dashboard.i18n import has, label_codes, ref_labels, t
+from dashboard.i18n import has, label_refs, t
 
 
 def kpis(s: dict[str, Any]) -> None:
@@ -38,7 +38,7 @@ def kpis(s: dict[str, Any]) -> None:
 
 def distribution(f: Filters, threshold: float, model_threshold: float) -> None:
     st.subheader(t("anomalies.distribution"))
-    fig = charts.score_histogram(
+    fig = score_charts.score_histogram(
         cached.score_histogram(f),
         x="bin_start",
         y="merchant_months",
@@ -56,8 +56,7 @@ def distribution(f: Filters, threshold: float, model_threshold: float) -> None:
 
 def _labelled(frame: pl.DataFrame) -> pl.DataFrame:
     out = frame.with_columns(explanation=pl.col(score_panels.explanation_column()))
-    out = label_codes(out, "district", ref_labels("districts"))
-    return label_codes(out, "industry", ref_labels("industries"))
+    return label_refs(out, district="districts", industry="industries")
 
 
 def top_merchants(f: Filters, threshold: float) -> None:

@@ -8,7 +8,7 @@ import json
 import polars as pl
 import streamlit as st
 
-from analytics import charts, formatting
+from analytics import chart_style, charts, formatting
 from analytics.views import Filters
 from dashboard import cached, components
 from dashboard.components import Col
@@ -97,7 +97,7 @@ def crosstab_panel(f: Filters) -> None:
     """How complaint categories line up with the named invoice's reconciliation status."""
     st.subheader(t("complaints.crosstab"))
     cross = label_codes(cached.category_status(f), "category", ref_labels("complaint_categories"))
-    codes = [s for s in charts.STATUS_COLOURS if s in set(cross["invoice_status"])]
+    codes = [s for s in chart_style.STATUS_COLOURS if s in set(cross["invoice_status"])]
     statuses = catalogue_labels("status", codes)
     cross = label_codes(cross, "invoice_status", statuses)
     fig = charts.stacked_shares(
@@ -106,7 +106,7 @@ def crosstab_panel(f: Filters) -> None:
         x="share",
         color="invoice_status",
         order=list(statuses.values()),
-        colors={statuses[c]: charts.STATUS_COLOURS[c] for c in codes},
+        colors={statuses[c]: chart_style.STATUS_COLOURS[c] for c in codes},
         x_title=t("common.share"),
     )
     st.plotly_chart(fig, width="stretch")

@@ -6,11 +6,11 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from analytics import charts, formatting, views
+from analytics import chart_style, charts, formatting, views
 from analytics.views import Filters
 from dashboard import cached, components, urlstate
 from dashboard.components import Col, metric_col
-from dashboard.i18n import label_codes, metric_label, ref_labels, t
+from dashboard.i18n import label_codes, label_refs, metric_label, ref_labels, t
 
 MIN_DUE = 20
 # on time, the late buckets from least to most late, missing
@@ -20,8 +20,7 @@ PROBLEMS = ("late_rate", "missing_rate", "mismatch_rate", "not_invoiced_rate")
 
 def heatmap_panel(cells: pl.DataFrame, metric: str) -> None:
     st.subheader(t("entry_monitoring.heatmap"))
-    cells = label_codes(cells, "district", ref_labels("districts"))
-    cells = label_codes(cells, "industry", ref_labels("industries"))
+    cells = label_refs(cells, district="districts", industry="industries")
     heat = charts.heatmap(cells, x="industry", y="district", z=metric, z_title=metric_label(metric))
     st.plotly_chart(heat, width="stretch")
     st.caption(t("entry_monitoring.heatmap.caption"))
@@ -50,9 +49,9 @@ def delays_panel(by_vendor: pl.DataFrame, n: int) -> None:
     with left:
         st.markdown(f"**{t('entry_monitoring.delays')}**")
         colours = {
-            t("bucket.on_time", n=n): charts.ON_TIME,
-            t("bucket.late"): charts.LATE,
-            t("bucket.missing"): charts.MISSING,
+            t("bucket.on_time", n=n): chart_style.ON_TIME,
+            t("bucket.late"): chart_style.LATE,
+            t("bucket.missing"): chart_style.MISSING,
         }
         fig = charts.delay_histogram(
             overall,
@@ -155,12 +154,9 @@ def below_panel(f: Filters, metric: str) -> None:
     if below.is_empty():
         st.info(t("entry_monitoring.none_below"))
         return
-    for column, table in (
-        ("district", "districts"),
-        ("industry", "industries"),
-        ("software_vendor", "vendors"),
-    ):
-        below = label_codes(below, column, ref_labels(table))
+    below = label_refs(
+        below, district="districts", industry="industries", software_vendor="vendors"
+    )
     cols = [
         Col("merchant_name", t("common.merchant")),
         Col("merchant_id", t("common.merchant_id")),

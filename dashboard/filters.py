@@ -73,33 +73,24 @@ def draw(*, enabled: bool = True) -> None:
     for dimension, (key, table) in _MULTI.items():
         labels = ref_labels(table)
         options = _options(dimension, table)
-        urlstate.widget(
+        urlstate.multiselect(
             key,
+            options,
             [],
-            lambda start, key=key, labels=labels, options=options: side.multiselect(
-                t(f"filters.{key}"),
-                options=options,
-                default=start,
-                format_func=lambda v: labels.get(v, v),
-                key=key,
-                placeholder=t("filters.all"),
-                disabled=not enabled,
-            ),
-            options=options,
-        )
-    urlstate.widget(
-        ENTITY,
-        "all",
-        lambda start: side.segmented_control(
-            t("filters.entity"),
-            options=list(ENTITIES),
-            default=start,
-            required=True,
-            format_func=lambda v: t(f"filters.entity.{v}"),
-            key=ENTITY,
+            label=t(f"filters.{key}"),
+            format_func=lambda v, labels=labels: labels.get(v, v),
+            where=side,
+            placeholder=t("filters.all"),
             disabled=not enabled,
-        ),
-        options=ENTITIES,
+        )
+    urlstate.choice(
+        ENTITY,
+        list(ENTITIES),
+        "all",
+        label=t("filters.entity"),
+        format_func=lambda v: t(f"filters.entity.{v}"),
+        where=side,
+        disabled=not enabled,
     )
     side.button(t("filters.reset"), on_click=_reset, disabled=not enabled, type="tertiary")
 

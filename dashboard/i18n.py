@@ -82,6 +82,14 @@ def label_codes(frame: pl.DataFrame, column: str, mapping: dict[str, str]) -> pl
     return frame.with_columns(pl.col(column).cast(pl.String).replace(mapping))
 
 
+def label_refs(frame: pl.DataFrame, **tables: str) -> pl.DataFrame:
+    """Columns of reference values labelled in the UI language, given as ``column=table``
+    (``label_refs(frame, district="districts", industry="industries")``)."""
+    for column, table in tables.items():
+        frame = label_codes(frame, column, ref_labels(table))
+    return frame
+
+
 def catalogue_labels(prefix: str, codes: list[str]) -> dict[str, str]:
     """code -> catalogue label for ``prefix.code`` keys (codes without a label kept)."""
     fmt = code_label(prefix)
@@ -90,16 +98,11 @@ def catalogue_labels(prefix: str, codes: list[str]) -> dict[str, str]:
 
 def language_switch() -> None:
     """Sidebar switch, kept in the URL as ``?lang=en`` (see ``dashboard.urlstate``)."""
-    urlstate.widget(
+    urlstate.choice(
         "lang",
+        list(LANGS),
         DEFAULT_LANG,
-        lambda start: st.sidebar.segmented_control(
-            LABELS["lang.label"][0],
-            options=list(LANGS),
-            default=start,
-            format_func=lambda v: "中文" if v == "zh" else "English",
-            key="lang",
-            required=True,
-        ),
-        options=LANGS,
+        label=LABELS["lang.label"][0],
+        format_func=lambda v: "中文" if v == "zh" else "English",
+        where=st.sidebar,
     )

@@ -8,12 +8,12 @@ from collections.abc import Sequence
 import polars as pl
 import streamlit as st
 
-from analytics import charts, explain, features, formatting, metrics, reference, scores_views
+from analytics import explain, features, formatting, metrics, reference, score_charts, scores_views
 from analytics.credit import WINDOW_SUFFIX
 from analytics.scores_views import period_months, top_features
 from dashboard import components, urlstate
 from dashboard.components import Col
-from dashboard.i18n import label_codes, lang, metric_label, pick, ref_labels, t
+from dashboard.i18n import label_codes, label_refs, lang, metric_label, pick, ref_labels, t
 
 
 def simulation_banner() -> None:
@@ -116,8 +116,7 @@ def ranking_rows(frame: pl.DataFrame) -> pl.DataFrame:
         summary=pl.col("summary_zh" if zh else "summary_en"),
         m_reason=pl.col("m_reason_zh" if zh else "m_reason_en"),
     )
-    out = label_codes(out, "district", ref_labels("districts"))
-    return label_codes(out, "industry", ref_labels("industries"))
+    return label_refs(out, district="districts", industry="industries")
 
 
 def ranking_cols() -> list[Col]:
@@ -167,7 +166,7 @@ def grade_panel(ranked: pl.DataFrame) -> None:
     )
     names = {g: grade_label(g) for g in scores_views.GRADES}
     if split:
-        fig = charts.grade_distribution(
+        fig = score_charts.grade_distribution(
             by_district(scores_views.grade_counts(ranked, "district")),
             grade="grade",
             value="share",
@@ -177,7 +176,7 @@ def grade_panel(ranked: pl.DataFrame) -> None:
             x_title=t("ranking.axis.share"),
         )
     else:
-        fig = charts.grade_distribution(
+        fig = score_charts.grade_distribution(
             scores_views.grade_counts(ranked),
             grade="grade",
             value="merchants",

@@ -11,7 +11,8 @@ value when the URL changed since this session last wrote it: a pasted link,
 ``st.switch_page(..., query_params=...)``; else the widget's own value; else the default),
 draws it with that start as its default, and writes the value back to the URL (a default value
 leaves the URL clean). Page navigation drops query parameters, so values missing from the URL
-are kept, not reset, and written back.
+are kept, not reset, and written back. :func:`choice` and :func:`multiselect` are :func:`widget`
+around the two widgets pages use most.
 """
 
 from __future__ import annotations
@@ -112,6 +113,55 @@ def widget(
         value = default
     write(key, value, default)
     return value  # type: ignore[no-any-return]
+
+
+def choice(
+    key: str,
+    options: Sequence[T],
+    default: T,
+    *,
+    label: str,
+    format_func: Callable[[Any], str],
+    where: Any = st,
+    **kwargs: Any,
+) -> T:
+    """A segmented control kept in the URL: one of a few ``options``, one always chosen.
+    ``where`` is the container (``st.sidebar``, a column); ``kwargs`` go to the control."""
+    return widget(
+        key,
+        default,
+        lambda start: where.segmented_control(
+            label,
+            options,
+            default=start,
+            format_func=format_func,
+            required=True,
+            key=key,
+            **kwargs,
+        ),
+        options=options,
+    )
+
+
+def multiselect(
+    key: str,
+    options: Sequence[T],
+    default: list[T],
+    *,
+    label: str,
+    format_func: Callable[[Any], str],
+    where: Any = st,
+    **kwargs: Any,
+) -> list[T]:
+    """A multiselect kept in the URL (``default`` is usually ``[]``: everything)."""
+    return widget(
+        key,
+        default,
+        lambda start: where.multiselect(
+            label, options, default=start, format_func=format_func, key=key, **kwargs
+        ),
+        options=options,
+    )
 
 
 def reset(*keys: str) -> None:

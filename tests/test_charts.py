@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 import polars as pl
 import pytest
 
-from analytics import charts
+from analytics import chart_style, charts
 
 SERIES = pl.DataFrame(
     {
@@ -77,7 +77,11 @@ def test_delay_histogram_keeps_bucket_order_and_colours() -> None:
             "kind": ["on time", "late", "late", "missing"],
         }
     )
-    colours = {"on time": charts.ON_TIME, "late": charts.LATE, "missing": charts.MISSING}
+    colours = {
+        "on time": chart_style.ON_TIME,
+        "late": chart_style.LATE,
+        "missing": chart_style.MISSING,
+    }
     fig = charts.delay_histogram(frame, x="label", y="invoices", kind="kind", colors=colours)
     assert fig.layout.xaxis.categoryarray == ("≤2", "2–3", ">3", "missing")
     assert {t.name: t.marker.color for t in fig.data} == colours

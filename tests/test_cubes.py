@@ -9,6 +9,8 @@ marts existed), compared frame for frame without tolerance.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
+from typing import TypeVar
 
 import duckdb
 import polars as pl
@@ -18,6 +20,8 @@ from polars.testing import assert_frame_equal
 
 from analytics import cube_views, cubes, metrics, views
 from analytics.views import DIMENSIONS, Filters
+
+T = TypeVar("T")
 
 
 @pytest.fixture
@@ -180,6 +184,27 @@ def test_a_merchant_filter_or_a_merchant_group_reads_merchant_rows() -> None:
     assert cube_views.usable(f, ["district", "period"])
     assert not cube_views.usable(f.merchant("x"), ["district"])
     assert not cube_views.usable(f, ["merchant_id", "merchant_name"])
+
+
+def test_the_cube_queries_run_without_falling_back(
+    con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The equalities above hold for a fallback too: here a fallback is an error, so a cube
+    query that stopped working (a missing macro is a catalogue error) cannot hide behind it."""
+
+    def no_fallback(run: Callable[[], T], fallback: Callable[[], T]) -> T:
+        del fallback
+        return run()
+
+    monkeypatch.setattr(cube_views, "attempt", no_fallback)
+    fresh = con.cursor()  # no scope macros yet: each cube view must create them itself
+    f = _filters(con)[2]
+    assert views.group_metrics(fresh, f, ["district"]).height > 0
+    assert all(g.height > 0 for g in views.group_metrics_sets(fresh, f, [("district",), ()]))
+    assert views.delay_quantile(fresh, f, ["software_vendor"]).height > 0
+    assert views.delay_distribution(fresh, f, ["software_vendor"]).height > 0
+    assert all(p.height > 0 for p in views.delay_profile(fresh, f, ["software_vendor"]))
+    assert views.merchants_below(con.cursor(), f, "on_time_rate", 1.01, min_due=0).height > 0
 
 
 def test_a_snapshot_without_the_marts_falls_back(con: duckdb.DuckDBPyConnection) -> None:

@@ -14,7 +14,7 @@ import chinese_calendar
 import numpy as np
 import numpy.typing as npt
 
-from analytics import workdays
+from analytics import periods, workdays
 from analytics.synth.reference import Reference
 
 I64 = npt.NDArray[np.int64]
@@ -55,18 +55,14 @@ class Period:
     month_starts: list[date] = field(init=False)  # months + 1 entries, last = day after the end
 
     def __post_init__(self) -> None:
-        starts = []
-        year, month = PERIOD_END.year, PERIOD_END.month
-        for _ in range(self.months):
-            starts.append(date(year, month, 1))
-            year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-        starts.reverse()
+        last = date(PERIOD_END.year, PERIOD_END.month, 1)
+        starts = [periods.add_months(last, -i) for i in reversed(range(self.months))]
         starts.append(PERIOD_END + timedelta(days=1))
         object.__setattr__(self, "month_starts", starts)
 
     @property
     def labels(self) -> list[str]:
-        return [f"{d.year:04d}-{d.month:02d}" for d in self.month_starts[:-1]]
+        return [periods.month_of(d) for d in self.month_starts[:-1]]
 
     @property
     def start_day(self) -> int:
@@ -106,14 +102,12 @@ class WorkClock:
     """
 
     def __init__(self, first: date, last: date) -> None:
+        calendar = workdays.calendar_frame(first, last)
         self.d0 = epoch_day(first)
-        n = (last - first).days + 1
-        days = [first + timedelta(days=i) for i in range(n)]
-        self.is_wd = np.array([workdays.is_workday(d) for d in days], dtype=bool)
-        wd = self.is_wd.astype(np.int64)
-        self.wd_before = np.cumsum(wd) - wd
+        self.is_wd = calendar["is_workday"].to_numpy()
+        self.wd_before = calendar["workdays_before"].to_numpy()
         self.wd_days = np.flatnonzero(self.is_wd).astype(np.int64)
-        self.n_days = n
+        self.n_days = calendar.height
 
     def clock(self, ts: I64) -> F64:
         day = ts // DAY - self.d0

@@ -1,4 +1,6 @@
-"""Reference tables the generator draws from: ``data/reference/*.csv`` and ``.../synth/*.csv``.
+"""Reference tables the generator draws from: ``data/reference/*.csv`` (read through
+:func:`analytics.reference.table`, as the rest of the product reads them) and
+``data/reference/synth/*.csv`` (the generator's own).
 
 Everything tunable about "what Beijing looks like" lives in those files (district and industry
 weights, hour and weekday profiles, name parts, item names, complaint templates), so the code
@@ -9,13 +11,16 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from analytics import reference
 from analytics.config import REFERENCE_DIR
 
 SYNTH_DIR = REFERENCE_DIR / "synth"
@@ -28,7 +33,7 @@ def _rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-def _floats(rows: list[dict[str, str]], column: str) -> F64:
+def _floats(rows: Sequence[Mapping[str, Any]], column: str) -> F64:
     return np.array([float(r[column]) for r in rows], dtype=np.float64)
 
 
@@ -97,18 +102,18 @@ def _by_code(rows: list[dict[str, str]], codes: list[str], what: Path) -> list[d
 
 
 @cache
-def load_reference(reference_dir: Path = REFERENCE_DIR) -> Reference:
+def load_reference() -> Reference:
     """Read and check every reference table once per process."""
-    synth = reference_dir / "synth"
-    districts = _rows(reference_dir / "districts.csv")
-    industries = _rows(reference_dir / "industries.csv")
+    synth = SYNTH_DIR
+    districts = reference.table("districts").to_dicts()
+    industries = reference.table("industries").to_dicts()
     codes = [r["code"] for r in industries]
     profiles = _by_code(_rows(synth / "industry_profiles.csv"), codes, synth / "industry_profiles")
     hours = _by_code(_rows(synth / "hour_profiles.csv"), codes, synth / "hour_profiles.csv")
-    sizes = _rows(reference_dir / "size_bands.csv")
-    vendors = _rows(reference_dir / "vendors.csv")
-    categories = _rows(reference_dir / "complaint_categories.csv")
-    channels = _rows(reference_dir / "complaint_channels.csv")
+    sizes = reference.table("size_bands").to_dicts()
+    vendors = reference.table("vendors").to_dicts()
+    categories = reference.table("complaint_categories").to_dicts()
+    channels = reference.table("complaint_channels").to_dicts()
 
     hour_w = np.array([[float(r[f"h{h:02d}"]) for h in range(24)] for r in hours])
     hour_cdf = np.cumsum(hour_w, axis=1) / hour_w.sum(axis=1, keepdims=True)

@@ -22,44 +22,32 @@ alert_panels.kpis(everything)
 
 rules = cached.alert_rule_names(lang())
 left, middle, right = st.columns(3)
-statuses: list[str] = urlstate.widget(
+statuses = urlstate.multiselect(
     "al_status",
+    alerts.STATUSES,
     list(alerts.OPEN_STATUSES),
-    lambda start: left.multiselect(
-        t("alerts.filter.status"),
-        alerts.STATUSES,
-        default=start,
-        format_func=lambda s: t(f"alert_status.{s}"),
-        placeholder=t("filters.all"),
-        key="al_status",
-    ),
-    options=alerts.STATUSES,
+    label=t("alerts.filter.status"),
+    format_func=lambda s: t(f"alert_status.{s}"),
+    where=left,
+    placeholder=t("filters.all"),
 )
-chosen_rules: list[str] = urlstate.widget(
+chosen_rules = urlstate.multiselect(
     "al_rule",
+    list(rules),
     [],
-    lambda start: middle.multiselect(
-        t("alerts.filter.rule"),
-        list(rules),
-        default=start,
-        format_func=lambda r: rules.get(r, r),
-        placeholder=t("filters.all"),
-        key="al_rule",
-    ),
-    options=list(rules),
+    label=t("alerts.filter.rule"),
+    format_func=lambda r: rules.get(r, r),
+    where=middle,
+    placeholder=t("filters.all"),
 )
-severities: list[str] = urlstate.widget(
+severities = urlstate.multiselect(
     "al_severity",
+    alert_panels.SEVERITIES,
     [],
-    lambda start: right.multiselect(
-        t("alerts.filter.severity"),
-        alert_panels.SEVERITIES,
-        default=start,
-        format_func=lambda s: t(f"severity.{s}"),
-        placeholder=t("filters.all"),
-        key="al_severity",
-    ),
-    options=alert_panels.SEVERITIES,
+    label=t("alerts.filter.severity"),
+    format_func=lambda s: t(f"severity.{s}"),
+    where=right,
+    placeholder=t("filters.all"),
 )
 rows = cached.alert_queue(f, tuple(statuses), tuple(chosen_rules), tuple(severities))
 alert_panels.queue(rows)

@@ -21,34 +21,22 @@ if links.is_empty():
 complaint_panels.headline_panel(f, links.height)
 
 left, right = st.columns(2)
-with left:
-    grain = urlstate.widget(
-        "ct_grain",
-        "month",
-        lambda start: st.segmented_control(
-            t("complaints.grain"),
-            GRAINS,
-            default=start,
-            format_func=lambda g: t(f"complaints.grain.{g}"),
-            required=True,
-            key="ct_grain",
-        ),
-        options=GRAINS,
-    )
-with right:
-    by = urlstate.widget(
-        "ct_by",
-        "category",
-        lambda start: st.segmented_control(
-            t("complaints.by"),
-            SPLITS,
-            default=start,
-            format_func=lambda b: t(f"complaints.by.{b}"),
-            required=True,
-            key="ct_by",
-        ),
-        options=SPLITS,
-    )
+grain = urlstate.choice(
+    "ct_grain",
+    GRAINS,
+    "month",
+    label=t("complaints.grain"),
+    format_func=lambda g: t(f"complaints.grain.{g}"),
+    where=left,
+)
+by = urlstate.choice(
+    "ct_by",
+    SPLITS,
+    "category",
+    label=t("complaints.by"),
+    format_func=lambda b: t(f"complaints.by.{b}"),
+    where=right,
+)
 
 complaint_panels.volume_panel(f, grain, by)
 left, right = st.columns(2)

@@ -14,18 +14,12 @@ METRICS = ["on_time_rate", "entry_rate"]
 st.title(t("entry_monitoring.title"))
 f = filters.current()
 st.caption(filters.describe(f))
-metric = urlstate.widget(
+metric = urlstate.choice(
     "em_metric",
+    METRICS,
     "on_time_rate",
-    lambda start: st.segmented_control(
-        t("entry_monitoring.metric"),
-        METRICS,
-        default=start,
-        format_func=metric_label,
-        required=True,
-        key="em_metric",
-    ),
-    options=METRICS,
+    label=t("entry_monitoring.metric"),
+    format_func=metric_label,
 )
 # one query for the three groupings the panels show
 cells, vendors, entities = cached.group_metrics_sets(

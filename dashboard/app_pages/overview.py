@@ -76,18 +76,12 @@ with right:
 
 st.subheader(t("overview.districts"))
 CHOICES = ["entry_rate", "on_time_rate", "missing_rate", "complaints_per_1k"]
-choice = urlstate.widget(
+choice = urlstate.choice(
     "ov_metric",
+    CHOICES,
     "entry_rate",
-    lambda start: st.segmented_control(
-        t("overview.district_metric"),
-        CHOICES,
-        default=start,
-        required=True,
-        format_func=metric_label,
-        key="ov_metric",
-    ),
-    options=CHOICES,
+    label=t("overview.district_metric"),
+    format_func=metric_label,
 )
 by_district = cached.group_metrics(f, ("district",))
 tiles = reference.table("districts").join(

@@ -19,18 +19,13 @@ if periods.is_empty():
 choices = periods["period"].to_list()
 kinds = dict(zip(periods["period"], periods["period_type"], strict=True))
 left, middle, right = st.columns([2, 2, 2])
-mode = urlstate.widget(
+mode = urlstate.choice(
     "sc_mode",
+    MODES,
     "merchant",
-    lambda start: left.segmented_control(
-        t("self_check.mode"),
-        MODES,
-        default=start,
-        required=True,
-        format_func=lambda m: t(f"self_check.mode.{m}"),
-        key="sc_mode",
-    ),
-    options=MODES,
+    label=t("self_check.mode"),
+    format_func=lambda m: t(f"self_check.mode.{m}"),
+    where=left,
 )
 period = urlstate.widget(
     "sc_period",
@@ -44,18 +39,13 @@ period = urlstate.widget(
     ),
     options=choices,
 )
-fmt = urlstate.widget(
+fmt = urlstate.choice(
     "sc_format",
+    FORMATS,
     "xlsx",
-    lambda start: right.segmented_control(
-        t("self_check.format"),
-        FORMATS,
-        default=start,
-        required=True,
-        format_func=lambda x: t(f"self_check.format.{x}"),
-        key="sc_format",
-    ),
-    options=FORMATS,
+    label=t("self_check.format"),
+    format_func=lambda x: t(f"self_check.format.{x}"),
+    where=right,
 )
 if mode == "merchant":
     merchant_id = self_check_panels.pick_merchant()

@@ -13,18 +13,12 @@ GRAINS = ("day", "week")
 
 
 def render(merchant_id: str, f: Filters) -> None:
-    grain = urlstate.widget(
+    grain = urlstate.choice(
         "mp_grain",
+        GRAINS,
         "week",
-        lambda start: st.segmented_control(
-            t("merchant_profile.grain"),
-            GRAINS,
-            default=start,
-            format_func=lambda g: t(f"merchant_profile.grain.{g}"),
-            required=True,
-            key="mp_grain",
-        ),
-        options=GRAINS,
+        label=t("merchant_profile.grain"),
+        format_func=lambda g: t(f"merchant_profile.grain.{g}"),
     )
     activity = cached.merchant_activity(merchant_id, f, grain)
     if activity.is_empty():

@@ -6,7 +6,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from analytics import charts
+from analytics import score_charts
 from analytics.views import Filters
 from dashboard import cached, components, score_panels
 from dashboard.components import Col
@@ -61,7 +61,7 @@ def render(merchant_id: str, f: Filters) -> None:
         st.caption(t("scores.anomaly.same"))
     else:
         _month(latest, "latest", model.threshold, merchant_id)
-    fig = charts.score_timeline(
+    fig = score_charts.score_timeline(
         months.with_columns(pl.col("is_anomaly").fill_null(False)),
         x="period",
         y="anomaly_score",

@@ -5,7 +5,7 @@ import streamlit as st
 from analytics.views import Filters
 from dashboard import cached, components
 from dashboard.components import Col
-from dashboard.i18n import catalogue_labels, label_codes, ref_labels, t
+from dashboard.i18n import catalogue_labels, label_codes, label_refs, t
 
 ORDER = 50
 TITLE_KEY = "merchant_profile.complaints"
@@ -16,8 +16,7 @@ def render(merchant_id: str, f: Filters) -> None:
     if rows.is_empty():
         st.success(t("merchant_profile.no_complaints"))
         return
-    rows = label_codes(rows, "category", ref_labels("complaint_categories"))
-    rows = label_codes(rows, "channel", ref_labels("complaint_channels"))
+    rows = label_refs(rows, category="complaint_categories", channel="complaint_channels")
     rows = label_codes(
         rows,
         "invoice_status",

@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from analytics import charts, credit_scheme, formatting, scores_views
+from analytics import credit_scheme, formatting, score_charts, scores_views
 from analytics.views import Filters
 from dashboard import cached, components, score_panels, urlstate
 from dashboard.components import Col
@@ -36,7 +36,7 @@ def _rules(r: dict[str, object]) -> None:
     deducting = rules.filter(pl.col("points") > 0)
     left, right = st.columns([3, 2])
     with left:
-        fig = charts.score_waterfall(
+        fig = score_charts.score_waterfall(
             deducting,
             label="label",
             points="points",
@@ -66,18 +66,12 @@ def render(merchant_id: str, f: Filters) -> None:
         return
     st.caption(":material/science: " + t("scores.simulation"))
     choices = rows["period"].to_list()
-    period = urlstate.widget(
+    period = urlstate.choice(
         "mp_score_period",
+        choices,
         scores_views.default_credit_period(rows, f.period_to) or choices[-1],
-        lambda start: st.segmented_control(
-            t("scores.breakdown.period"),
-            choices,
-            default=start,
-            required=True,
-            format_func=score_panels.period_label,
-            key="mp_score_period",
-        ),
-        options=choices,
+        label=t("scores.breakdown.period"),
+        format_func=score_panels.period_label,
     )
     r = rows.filter(pl.col("period") == period).row(0, named=True)
     score_panels.cards(

@@ -7,11 +7,10 @@ with scoped as (
     select *, 'all' as total
     from cube_metrics
     where period between $period_from and $period_to
-        and (len($districts) = 0 or list_contains($districts, district))
-        and (len($industries) = 0 or list_contains($industries, industry))
-        and (len($size_bands) = 0 or list_contains($size_bands, size_band))
-        and (len($vendors) = 0 or list_contains($vendors, software_vendor))
-        and ($individual is null or is_individual = $individual)
+        and fw_attrs_in(
+            district, industry, size_band, software_vendor, is_individual,
+            $districts, $industries, $size_bands, $vendors, $individual
+        )
 ),
 
 present as (  -- merchants present in the range (see cube_group_sums.sql)
@@ -21,19 +20,18 @@ present as (  -- merchants present in the range (see cube_group_sums.sql)
     where first_period <= $period_to and last_period >= $period_from
         and (periods is null
             or len(list_filter(periods, lambda p: p between $period_from and $period_to)) > 0)
-        and (len($districts) = 0 or list_contains($districts, district))
-        and (len($industries) = 0 or list_contains($industries, industry))
-        and (len($size_bands) = 0 or list_contains($size_bands, size_band))
-        and (len($vendors) = 0 or list_contains($vendors, software_vendor))
-        and ($individual is null or is_individual = $individual)
+        and fw_attrs_in(
+            district, industry, size_band, software_vendor, is_individual,
+            $districts, $industries, $size_bands, $vendors, $individual
+        )
 ),
 
 keyed as (
-    select r.*, g.grouping, list_transform($sets[g.grouping], lambda k: case k
-        when 'district' then r.district when 'industry' then r.industry
-        when 'size_band' then r.size_band when 'software_vendor' then r.software_vendor
-        when 'is_individual' then r.is_individual::varchar when 'total' then r.total
-    end) as gkey
+    select r.*, g.grouping,
+        fw_group_key(
+            $sets[g.grouping], null, null,
+            r.district, r.industry, r.size_band, r.software_vendor, r.is_individual
+        ) as gkey
     from (select * from scoped union all by name select * from present) as r
     cross join (select unnest(range(1, len($sets) + 1)) as grouping) as g
 ),

@@ -3,15 +3,9 @@
 -- deadline; the last bucket is open), -1 = missing (never recorded, deadline passed). On-time
 -- and missing counts come from the merchant-period rows, late delays from recon_exceptions.
 with scoped as (
-    select *, list_transform($by, lambda k: case k
-        when 'period' then period
-        when 'merchant_id' then merchant_id
-        when 'district' then district
-        when 'industry' then industry
-        when 'size_band' then size_band
-        when 'software_vendor' then software_vendor
-        when 'is_individual' then is_individual::varchar
-    end) as gkey
+    select *, fw_group_key(
+        $by, period, merchant_id, district, industry, size_band, software_vendor, is_individual
+    ) as gkey
     from fw_periods(
         'month', $period_from, $period_to,
         $merchant_ids, $districts, $industries, $size_bands, $vendors, $individual

@@ -5,15 +5,9 @@
 -- invoices stand in at the deadline, so the value is exact when both neighbours are late
 -- (`exact`) and otherwise an upper bound at or just above the deadline.
 with scoped as (
-    select *, list_transform($by, lambda k: case k
-        when 'period' then period
-        when 'merchant_id' then merchant_id
-        when 'district' then district
-        when 'industry' then industry
-        when 'size_band' then size_band
-        when 'software_vendor' then software_vendor
-        when 'is_individual' then is_individual::varchar
-    end) as gkey
+    select *, fw_group_key(
+        $by, period, merchant_id, district, industry, size_band, software_vendor, is_individual
+    ) as gkey
     from fw_periods(
         'month', $period_from, $period_to,
         $merchant_ids, $districts, $industries, $size_bands, $vendors, $individual

@@ -5,11 +5,10 @@ with scoped as (
     select *
     from merchant_entry
     where period between $period_from and $period_to
-        and (len($districts) = 0 or list_contains($districts, district))
-        and (len($industries) = 0 or list_contains($industries, industry))
-        and (len($size_bands) = 0 or list_contains($size_bands, size_band))
-        and (len($vendors) = 0 or list_contains($vendors, software_vendor))
-        and ($individual is null or is_individual = $individual)
+        and fw_attrs_in(
+            district, industry, size_band, software_vendor, is_individual,
+            $districts, $industries, $size_bands, $vendors, $individual
+        )
 ),
 
 sums as (

@@ -1,22 +1,22 @@
-"""analytics.charts, the score figures: grades, the anomaly histogram, waterfall, timeline."""
+"""analytics.score_charts: grades, the anomaly histogram, the waterfall and the timeline."""
 
 from __future__ import annotations
 
 import polars as pl
 import pytest
 
-from analytics import charts
+from analytics import score_charts
 
 NAMES = {"A": "A级", "B": "B级", "C": "C级", "D": "D级", "M": "M级"}
 
 
 def test_grade_distribution_overall_colours_each_grade() -> None:
     counts = pl.DataFrame({"grade": ["A", "B", "C", "D", "M"], "merchants": [5, 3, 1, 0, 2]})
-    fig = charts.grade_distribution(counts, grade="grade", value="merchants", names=NAMES)
+    fig = score_charts.grade_distribution(counts, grade="grade", value="merchants", names=NAMES)
     (bars,) = fig.data
     assert list(bars.x) == ["A级", "B级", "C级", "D级", "M级"]
     assert list(bars.y) == [5, 3, 1, 0, 2]
-    assert list(bars.marker.color) == [charts.GRADE_COLOURS[g] for g in "ABCDM"]
+    assert list(bars.marker.color) == [score_charts.GRADE_COLOURS[g] for g in "ABCDM"]
 
 
 def test_grade_distribution_by_group_stacks_one_trace_per_grade() -> None:
@@ -27,7 +27,7 @@ def test_grade_distribution_by_group_stacks_one_trace_per_grade() -> None:
             "share": [0.5, 0.5, 0, 0, 0, 0.2, 0, 0, 0, 0.8],
         }
     )
-    fig = charts.grade_distribution(
+    fig = score_charts.grade_distribution(
         counts, grade="grade", value="share", names=NAMES, group="district", percent=True
     )
     assert [t.name for t in fig.data] == list(NAMES.values())
@@ -39,7 +39,7 @@ def test_grade_distribution_by_group_stacks_one_trace_per_grade() -> None:
 
 def test_score_histogram_splits_at_the_threshold_and_draws_both_lines() -> None:
     bins = pl.DataFrame({"bin_start": [0.30, 0.40, 0.50, 0.60], "merchant_months": [90, 9, 3, 1]})
-    fig = charts.score_histogram(
+    fig = score_charts.score_histogram(
         bins,
         x="bin_start",
         y="merchant_months",
@@ -60,7 +60,7 @@ def test_score_histogram_splits_at_the_threshold_and_draws_both_lines() -> None:
 
 def test_score_waterfall_runs_from_start_to_the_score() -> None:
     rules = pl.DataFrame({"label": ["入库率", "重复开票"], "points": [12.5, 3.0]})
-    fig = charts.score_waterfall(
+    fig = score_charts.score_waterfall(
         rules, label="label", points="points", start_label="满分", total_label="得分"
     )
     (steps,) = fig.data
@@ -77,7 +77,7 @@ def test_score_timeline_marks_flagged_months_and_the_threshold() -> None:
             "is_anomaly": [False, True, False],
         }
     )
-    fig = charts.score_timeline(
+    fig = score_charts.score_timeline(
         months, x="period", y="anomaly_score", flag="is_anomaly", threshold=0.45, flag_label="f"
     )
     line, flagged = fig.data
