@@ -3,9 +3,8 @@
     python bench/bench_dashboard.py --db data/warehouse.duckdb
     python bench/bench_dashboard.py --db /path/to/10m/warehouse.duckdb --label 10m --changes 40
 
-What it measures, per page of the router (the ``st.Page`` entries of
-``dashboard/streamlit_app.py``, read by ``tests/browser_support.page_entries``, so pages added
-later are measured too):
+What it measures, per page of the router (``dashboard/navigation.py``, read by
+``tests/browser_support.page_entries``, so pages added later are measured too):
 
 * **first render** (cold): Streamlit's data and resource caches are emptied (so the snapshot
   connection is opened again and every query runs), a fresh ``AppTest`` session runs the

@@ -2,13 +2,13 @@
 
 Pages are grouped by who uses them. To add a page: write ``app_pages/<name>.py`` (thin: widgets,
 one ``dashboard.cached`` call per view, charts from ``analytics.charts``), its labels in
-``labels/<name>.py``, and one ``st.Page`` line below. Pages that do not use the global filters
-go in ``NO_FILTERS`` (the sidebar then greys them out but keeps them in the URL).
+``labels/<name>.py``, and one line in ``dashboard/navigation.py`` (the page list as data, which
+the browser test and the dashboard benchmark read too).
 """
 
 import streamlit as st
 
-from dashboard import cached, filters
+from dashboard import cached, filters, navigation
 from dashboard.i18n import language_switch, t
 
 st.set_page_config(
@@ -42,70 +42,19 @@ if not cached.ready():
     st.stop()
 
 PAGES = {
-    t("nav.section.monitoring"): [
+    t(f"nav.section.{section}"): [
         st.Page(
-            "app_pages/overview.py",
-            title=t("nav.overview"),
-            icon=":material/dashboard:",
-            default=True,
-        ),
-        st.Page(
-            "app_pages/entry_monitoring.py",
-            title=t("nav.entry_monitoring"),
-            icon=":material/receipt_long:",
-            url_path="entry",
-        ),
-        st.Page(
-            "app_pages/alerts.py",
-            title=t("nav.alerts"),
-            icon=":material/notifications_active:",
-            url_path="alerts",
-        ),
-        st.Page(
-            "app_pages/self_check.py",
-            title=t("nav.self_check"),
-            icon=":material/fact_check:",
-            url_path="self-check",
-        ),
-    ],
-    t("nav.section.analysis"): [
-        st.Page(
-            "app_pages/ranking.py",
-            title=t("nav.ranking"),
-            icon=":material/leaderboard:",
-            url_path="ranking",
-        ),
-        st.Page(
-            "app_pages/anomalies.py",
-            title=t("nav.anomalies"),
-            icon=":material/troubleshoot:",
-            url_path="anomalies",
-        ),
-        st.Page(
-            "app_pages/merchant_profile.py",
-            title=t("nav.merchant_profile"),
-            icon=":material/storefront:",
-            url_path="merchant",
-        ),
-    ],
-    t("nav.section.management"): [
-        st.Page(
-            "app_pages/complaints.py",
-            title=t("nav.complaints"),
-            icon=":material/campaign:",
-            url_path="complaints",
-        ),
-    ],
-    t("nav.section.data"): [
-        st.Page(
-            "app_pages/data_import.py",
-            title=t("nav.data_import"),
-            icon=":material/upload_file:",
-            url_path="import",
-        ),
-    ],
+            spec.script,
+            title=t(f"nav.{spec.name}"),
+            icon=f":material/{spec.icon}:",
+            url_path=spec.url_path or None,
+            default=spec.url_path == "",
+        )
+        for spec in specs
+    ]
+    for section, specs in navigation.SECTIONS.items()
 }
-NO_FILTERS = {"import", "self-check"}
+NO_FILTERS = {spec.url_path for spec in navigation.pages() if not spec.filters}
 
 page = st.navigation(PAGES)
 filters.draw(enabled=page.url_path not in NO_FILTERS)

@@ -1,7 +1,7 @@
 """Helpers for driving the dashboard in a real browser (``tests/test_browser.py``) and for the
 page list the benchmark shares (``bench/bench_dashboard.py``).
 
-* :func:`page_entries` reads the router's ``st.Page(...)`` calls, so a page added there is
+* :func:`page_entries` lists the router's pages (``dashboard.navigation``), so a page added there is
   opened by the browser test and measured by the benchmark without editing either.
 * :class:`StreamlitServer` runs ``streamlit run dashboard/streamlit_app.py`` on a free port
   against one warehouse and stops it (terminate, then kill) whatever happens.
@@ -12,7 +12,6 @@ page list the benchmark shares (``bench/bench_dashboard.py``).
 
 from __future__ import annotations
 
-import ast
 import csv
 import io
 import os
@@ -25,6 +24,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from dashboard import navigation
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "dashboard" / "streamlit_app.py"
@@ -60,7 +61,7 @@ _PLOTS_DRAWN = """() => [...document.querySelectorAll('[data-testid="stPlotlyCha
 
 @dataclass(frozen=True)
 class PageEntry:
-    """One ``st.Page`` of the router: its script (relative to dashboard/) and URL path."""
+    """One page of the router: its script (relative to dashboard/) and URL path."""
 
     script: str
     url_path: str  # "" for the default page
@@ -70,29 +71,9 @@ class PageEntry:
         return Path(self.script).stem
 
 
-def page_entries(app: Path = APP) -> list[PageEntry]:
-    """The ``st.Page("app_pages/<x>.py", ..., url_path=..., default=...)`` calls of the router,
-    in source order. Streamlit serves the default page at ``/`` and infers a missing ``url_path``
-    from the file name."""
-    entries: list[tuple[int, PageEntry]] = []
-    for node in ast.walk(ast.parse(app.read_text(encoding="utf-8"))):
-        if not (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and node.func.attr == "Page"
-            and node.args
-            and isinstance(node.args[0], ast.Constant)
-            and isinstance(node.args[0].value, str)
-        ):
-            continue
-        script = node.args[0].value
-        kw = {k.arg: k.value for k in node.keywords if k.arg}
-        flag = kw.get("default")
-        default = isinstance(flag, ast.Constant) and flag.value is True
-        url = kw.get("url_path")
-        url_path = url.value if isinstance(url, ast.Constant) else Path(script).stem
-        entries.append((node.lineno, PageEntry(script, "" if default else str(url_path))))
-    return [entry for _, entry in sorted(entries, key=lambda pair: pair[0])]
+def page_entries() -> list[PageEntry]:
+    """The router's pages (``dashboard.navigation``), in navigation order."""
+    return [PageEntry(spec.script, spec.url_path) for spec in navigation.pages()]
 
 
 def free_port() -> int:

@@ -4,9 +4,9 @@ The module starts ``streamlit run dashboard/streamlit_app.py`` on a free port ag
 warehouse (the ``small_warehouse`` fixture), then, each test in a fresh browser session:
 
 * opens every page of the sidebar navigation in Chinese (the pages are read from the browser's
-  navigation and checked against the router's ``st.Page`` entries, so a page added later is
-  covered without editing this file): no Streamlit exception box, a title, a full-page
-  screenshot;
+  navigation and checked against the router's page list, ``dashboard/navigation.py``, so a
+  page added later is covered without editing this file): no Streamlit exception box, a
+  title, a full-page screenshot;
 * switches one page to English (the language stays in the URL across a page change);
 * picks a district in the sidebar: the URL carries it, the KPI numbers change, the district
   table's CSV download holds that district only with the number analytics computes, and the
@@ -181,7 +181,7 @@ def test_every_page_of_the_navigation_renders_in_chinese(
     links = nav_links(page)
     paths = [urlsplit(href).path.strip("/") for href, _ in links]
     assert sorted(paths) == sorted(e.url_path for e in page_entries()), (
-        "the sidebar should list exactly the router's st.Page entries"
+        "the sidebar should list exactly the router's pages"
     )
     assert {text for _, text in links} <= nav_labels(ZH)
     names = {e.url_path: e.name for e in page_entries()}
