@@ -105,12 +105,18 @@ dups as (
     join _ing_final v on v.__row = p.__row
     join _ing_final f on f.__row = p.first_row
 ),
+-- Keys first, whole rows after: joined on the key directly, the scan of the loaded table read
+-- every column of every row (at 1M rows, most of this statement's time) to compare a few.
+hit_keys as (
+    select f.__row, l.rowid as l_rowid
+    from firsts f join main.{spec.table} l on {on_loaded}
+),
 hits as (
-    select f.__row, l.batch_id as l_batch, l.source_row as l_row,
+    select h.__row, l.batch_id as l_batch, l.source_row as l_row,
         {_diff_list(spec, cols, "a", "l")} as diffs
-    from firsts f
-    join main.{spec.table} l on {on_loaded}
-    join _ing_final a on a.__row = f.__row
+    from hit_keys h
+    join main.{spec.table} l on l.rowid = h.l_rowid
+    join _ing_final a on a.__row = h.__row
 ),
 final as (
     select f.__row,

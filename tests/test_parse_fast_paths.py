@@ -1,0 +1,118 @@
+"""The fast paths of the cell parsers give what the plain definitions give, for every text.
+
+``layouts.ts_expr`` tries the date layouts in guarded runs instead of the whole list, and
+``fw_amount`` / ``fw_qty`` try a plain cast before stripping separators: both are only faster
+ways to the same value, checked here against the plain definitions on seeded random texts.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from datetime import date, datetime
+from typing import Any
+
+import duckdb
+import pytest
+
+from analytics import validation as v
+from analytics.ingest import layouts, parse
+
+
+@pytest.fixture
+def con() -> Iterator[duckdb.DuckDBPyConnection]:
+    c = duckdb.connect()
+    parse.install_macros(c)
+    yield c
+    c.close()
+
+
+def _texts(con: duckdb.DuckDBPyConnection, values: list[str]) -> None:
+    con.execute("create or replace temp table t as select unnest($v) as s", {"v": values})
+
+
+def _params(sql: str) -> dict[str, Any]:
+    return parse.bind(sql, parse.constants(date(2026, 11, 29), datetime(2026, 11, 29)))
+
+
+def test_layout_runs_keep_the_list_order_and_guard_every_layout() -> None:
+    runs = layouts.layout_runs(v.DATETIME_FORMATS)
+    assert [layout for run, _ in runs for layout in run] == list(v.DATETIME_FORMATS)
+    assert len(runs) > 1  # otherwise the guards buy nothing
+    for run, guard in runs:
+        assert all(guard in layout for layout in run)
+    assert layouts.layout_guard("%Y%m%d") == ""
+    assert layouts.layout_guard("%-m月%d日") == "月"
+    assert layouts.layout_guard("%Y %m/%d") == "/"
+
+
+def _date_texts(seed: int) -> list[str]:
+    rnd = random.Random(seed)
+    out = []
+    for _ in range(300):
+        moment = datetime(rnd.randint(1999, 2031), rnd.randint(1, 12), rnd.randint(1, 28))
+        moment = moment.replace(hour=rnd.randint(0, 23), minute=rnd.randint(0, 59))
+        for layout in v.DATETIME_FORMATS:
+            text = moment.strftime(layout)
+            out.append(text)
+            # near misses: a character dropped, swapped for a separator, or appended
+            i = rnd.randrange(len(text))
+            out.append(text[:i] + text[i + 1 :])
+            out.append(text[:i] + rnd.choice("-/.: T年") + text[i + 1 :])
+            out.append(text + rnd.choice(["0", ".5", " 1", "Z"]))
+    alphabet = "0123456789-/.: T年月日"
+    out += ["".join(rnd.choices(alphabet, k=rnd.randint(1, 20))) for _ in range(5000)]
+    out += ["46111.5", "46111", "2026-02-30", "", "--", "2026/3/30 17:05", "20260330170511"]
+    return out
+
+
+def test_layout_runs_parse_like_the_whole_list(con: duckdb.DuckDBPyConnection) -> None:
+    _texts(con, _date_texts(11))
+    sql = (
+        f"select s, fw_ts(s, $formats) as whole, {layouts.ts_expr('s')} as runs from t "
+        "where whole is distinct from runs"
+    )
+    assert con.execute(sql, _params(sql)).fetchall() == []
+    parsed = "select count(*) from t where fw_ts(s, $formats) is not null"
+    n = con.execute(parsed, _params(parsed)).fetchall()[0][0]
+    assert n > 300 * len(v.DATETIME_FORMATS)  # every layout was exercised
+
+
+def _number_texts(seed: int) -> list[str]:
+    rnd = random.Random(seed)
+    alphabet = "0123456789.,-+ e¥￥_"
+    out = ["".join(rnd.choices(alphabet, k=rnd.randint(1, 9))) for _ in range(50_000)]
+    return [*out, "***", "1,130.00", "¥1130", "1.13E+3", " 12", "1 000", "12.345", "-0.005"]
+
+
+@pytest.mark.parametrize(("macro", "type_"), [("fw_amount", "18, 2"), ("fw_qty", "38, 10")])
+def test_numbers_parse_like_the_stripped_cast(
+    con: duckdb.DuckDBPyConnection, macro: str, type_: str
+) -> None:
+    _texts(con, _number_texts(5))
+    plain = (
+        f"case when s = '***' then 0::decimal({type_}) "
+        f"else try_cast(regexp_replace(s, '[,¥￥ ]', '', 'g') as decimal({type_})) end"
+    )
+    rows = con.execute(f"select s from t where {macro}(s) is distinct from {plain}").fetchall()
+    assert rows == []
+    # the fast path is taken, and so is the stripping path
+    cast = f"try_cast(s as decimal({type_}))"
+    plain_casts, stripped_only = con.execute(
+        f"select count(*) filter (where {cast} is not null), "
+        f"count(*) filter (where {cast} is null and {macro}(s) is not null) from t"
+    ).fetchall()[0]
+    assert plain_casts > 1000
+    assert stripped_only > 100
+
+
+def test_macros_are_installed_once_per_connection() -> None:
+    first, second = duckdb.connect(), duckdb.connect()
+    parse.install_macros(first)
+    first.execute("drop macro fw_unmark")  # a second install on `first` would bring it back
+    parse.install_macros(first)
+    assert first.execute(
+        "select count(*) from duckdb_functions() where function_name = 'fw_unmark'"
+    ).fetchall() == [(0,)]
+    parse.install_macros(second)  # a new connection gets its own
+    assert second.execute("select fw_unmark('--', ['--'], 2)").fetchall() == [(None,)]
