@@ -27,6 +27,7 @@ recomputed months equal a full run's, and ``analyse --full`` refits.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -84,30 +85,45 @@ def scope_months(affected: tuple[str, ...], existing: list[str]) -> list[str]:
     return sorted(wanted & set(existing))
 
 
+def _input_params(months: list[str]) -> dict[str, object]:
+    first = periods.parse_month(months[0])
+    history = periods.month_range(
+        periods.month_of(periods.add_months(first, -features.VOLUME_WINDOW)), months[-1]
+    )
+    return {
+        "months": months,
+        "history_months": list(history),
+        "outage_min_merchants": OUTAGE_MIN_MERCHANTS,
+        "outage_late_share": OUTAGE_LATE_SHARE,
+    }
+
+
+def prepare_inputs(con: duckdb.DuckDBPyConnection, months: list[str]) -> None:
+    """The work tables of features_timing.sql and features_invoice_extras.sql for ``months``."""
+    params = _input_params(months)
+    for table, name in (
+        ("work_feature_timing", "marts/features_timing.sql"),
+        ("work_feature_extras", "marts/features_invoice_extras.sql"),
+    ):
+        sqlrun.materialise_temp(con, table, sqlrun.body(name), params)
+
+
+def read_inputs(con: duckdb.DuckDBPyConnection, months: list[str]) -> pl.DataFrame:
+    """Feature inputs for ``months`` (prepared by :func:`prepare_inputs`) plus the history
+    months their volume baseline reads."""
+    sql = sqlrun.body("marts/features_inputs.sql")
+    frame: pl.DataFrame = con.sql(sql, params=sqlrun.bind(sql, _input_params(months))).pl()
+    return frame
+
+
 def load_inputs(con: duckdb.DuckDBPyConnection, months: list[str]) -> pl.DataFrame:
     """Feature inputs for ``months`` plus the history months their volume baseline reads.
 
     Reads merchant_period_metrics, merchant_daily and recon_facts, and ``work_calendar`` (the
     reconcile stage builds it on this connection).
     """
-    first = periods.parse_month(months[0])
-    history = periods.month_range(
-        periods.month_of(periods.add_months(first, -features.VOLUME_WINDOW)), months[-1]
-    )
-    params = {
-        "months": months,
-        "history_months": list(history),
-        "outage_min_merchants": OUTAGE_MIN_MERCHANTS,
-        "outage_late_share": OUTAGE_LATE_SHARE,
-    }
-    for table, name in (
-        ("work_feature_timing", "marts/features_timing.sql"),
-        ("work_feature_extras", "marts/features_invoice_extras.sql"),
-    ):
-        sqlrun.materialise_temp(con, table, sqlrun.body(name), params)
-    sql = sqlrun.body("marts/features_inputs.sql")
-    frame: pl.DataFrame = con.sql(sql, params=sqlrun.bind(sql, params)).pl()
-    return frame
+    prepare_inputs(con, months)
+    return read_inputs(con, months)
 
 
 def feature_frame(inputs: pl.DataFrame, months: list[str]) -> pl.DataFrame:
@@ -143,6 +159,37 @@ def _write(
         )
     finally:
         con.unregister("fw_anomaly_frame")
+
+
+def _write_months(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    frames: Iterator[pl.DataFrame],
+    months: list[str],
+    *,
+    rebuild: bool,
+) -> int:
+    """Like :func:`_write` for frames that arrive month by month; returns the rows written."""
+    fresh = rebuild or not table_exists(con, table)
+    if not fresh:
+        sqlrun.execute(
+            con, f"delete from {sqlrun.ident(table)} where {_MONTH_SCOPE}", {"months": months}
+        )
+    rows = 0
+    for frame in frames:
+        con.register("fw_anomaly_frame", frame)
+        try:
+            verb = (
+                f"create or replace table {sqlrun.ident(table)} as"
+                if fresh
+                else f"insert into {sqlrun.ident(table)} by name"
+            )
+            con.execute(f"{verb} select * from fw_anomaly_frame").fetchall()
+        finally:
+            con.unregister("fw_anomaly_frame")
+        fresh = False
+        rows += frame.height
+    return rows
 
 
 def _replace_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
@@ -280,6 +327,28 @@ def _explain_pending(con: duckdb.DuckDBPyConnection, model: Model) -> int:
     return words.height
 
 
+def _feature_frames(con: duckdb.DuckDBPyConnection, months: list[str]) -> Iterator[pl.DataFrame]:
+    """The stored feature rows of ``months``, one month at a time."""
+    prepare_inputs(con, months)
+    # the inputs are narrow (counts): read once, with every month's volume baseline
+    based = features.with_volume_baseline(read_inputs(con, months))
+    for month in months:
+        rows = based.filter(pl.col("period") == month)
+        yield features.build_features(rows).sort("merchant_id").select(_stored_columns())
+
+
+def _model_frame(con: duckdb.DuckDBPyConnection, months: list[str]) -> pl.DataFrame:
+    """Keys, attributes and model inputs of the stored merchant-months of ``months``: what the
+    model is fitted on and scores, a fraction of the feature columns."""
+    cols = ["merchant_id", "period", *_ATTRIBUTES, *(f"{n}_z" for n in anomaly.MODEL_FEATURES)]
+    frame = con.sql(
+        f"select {', '.join(sqlrun.ident(c) for c in cols)} from {FEATURE_TABLE} "
+        f"where {_MONTH_SCOPE}",
+        params={"months": months},
+    ).pl()
+    return anomaly.with_model_inputs(frame).sort("period", "merchant_id")
+
+
 def anomaly_stage(con: duckdb.DuckDBPyConnection, ctx: Context) -> None:
     existing = data_months(con)
     rebuild = any(ctx.rebuild(con, t) for t in TABLES)
@@ -290,18 +359,28 @@ def anomaly_stage(con: duckdb.DuckDBPyConnection, ctx: Context) -> None:
     months = existing if rebuild else scope_months(ctx.months, existing)
     if not months and not rebuild:
         return
-    # a month with no data still gives the tables their columns
-    frame = feature_frame(load_inputs(con, months or [_NO_MONTH]), months or [_NO_MONTH])
-    _write(con, FEATURE_TABLE, frame.select(_stored_columns()), months, rebuild=rebuild)
-    if model is None and frame.height:
-        model = fit_model(con, frame)
-    if model is None:
+    # Features month by month: a month's features read only its own rows (peer groups are per
+    # month) and its volume history, so the rows equal those of one frame of every month while
+    # Python holds one month (every month at once cost GBs at 10M invoices). The model then
+    # reads back only its inputs.
+    rows = 0
+    if months:
+        feature_rows = _feature_frames(con, months)
+        rows = _write_months(con, FEATURE_TABLE, feature_rows, months, rebuild=rebuild)
+    inputs = _model_frame(con, months) if rows else None
+    if model is None and inputs is not None:
+        model = fit_model(con, inputs)
+    if model is None or inputs is None:
+        # a month with no data still gives the tables their columns
+        frame = feature_frame(load_inputs(con, months or [_NO_MONTH]), months or [_NO_MONTH])
+        if not months:
+            _write(con, FEATURE_TABLE, frame.select(_stored_columns()), months, rebuild=rebuild)
         ctx.notes.append("anomaly: no merchant-months to score")
         empty = frame.with_columns(anomaly_score=pl.lit(0.0), is_anomaly=pl.lit(False))
-        _write(con, SCORE_TABLE, _score_table_frame(empty), months, rebuild=True)
+        _write(con, SCORE_TABLE, _score_table_frame(empty), months, rebuild=model is None)
     else:
-        scored = score_rows(frame, model)
-        _write(con, SCORE_TABLE, _score_table_frame(scored), months, rebuild=rebuild)
+        scored = _score_table_frame(score_rows(inputs, model))
+        _write(con, SCORE_TABLE, scored, months, rebuild=rebuild)
         ctx.notes.append(f"anomaly: explained {_explain_pending(con, model)} merchant-month(s)")
     sqlrun.execute(
         con,
@@ -309,6 +388,6 @@ def anomaly_stage(con: duckdb.DuckDBPyConnection, ctx: Context) -> None:
         f"select * from ({sqlrun.body('marts/anomaly_merchant.sql')})",
         {},
     )
-    ctx.written[FEATURE_TABLE] = frame.height
-    ctx.written[SCORE_TABLE] = frame.height
+    ctx.written[FEATURE_TABLE] = rows
+    ctx.written[SCORE_TABLE] = rows
     ctx.written[MERCHANT_TABLE] = sqlrun.count_rows(con, MERCHANT_TABLE)

@@ -38,6 +38,10 @@ TABLE = "credit_scores"
 # re-sorts only the invoices of merchants with new data (stage tables: its loss means a full run).
 WINDOW_DELAYS = "credit_window_delays"
 WINDOW_SUFFIX = "-T12M"
+# Merchant-periods scored at once. Scoring is row-wise, and each row carries ~1.5 KB of
+# breakdown words plus several times that in per-rule intermediates: scoring every quarter in
+# one frame cost ~0.5 GB at 1M invoices and grew with the merchants (the stage's peak memory).
+SCORE_CHUNK_ROWS = 8_192
 
 
 def trailing_window(as_of: datetime | date) -> tuple[str, tuple[str, ...]]:
@@ -109,6 +113,39 @@ def refresh_window_delays(
     sqlrun.execute(con, f"insert into {WINDOW_DELAYS} by name {select}", params)
 
 
+def _store_scored(
+    con: duckdb.DuckDBPyConnection, parts: list[tuple[pl.DataFrame, CreditScheme, str]]
+) -> int:
+    """Score ``parts`` chunk by chunk into the temp table ``work_credit_scored``.
+
+    The table takes the column types of the parts' relaxed concatenation (what one
+    ``pl.concat(..., how="vertical_relaxed")`` of the scored frames would hold), so chunking
+    changes nothing but the memory held at once. Returns the rows scored.
+    """
+    empty = pl.concat(
+        [score_frame(rows.head(0).lazy(), s, t).collect() for rows, s, t in parts],
+        how="vertical_relaxed",
+    )
+    con.register("fw_credit_scored", empty)
+    try:
+        sqlrun.materialise_temp(con, "work_credit_scored", "select * from fw_credit_scored", {})
+    finally:
+        con.unregister("fw_credit_scored")
+    total = 0
+    for rows, scheme, period_type in parts:
+        for chunk in rows.iter_slices(SCORE_CHUNK_ROWS):
+            scored = score_frame(chunk.lazy(), scheme, period_type).collect()
+            con.register("fw_credit_scored", scored)
+            try:
+                sqlrun.execute(
+                    con, "insert into work_credit_scored by name select * from fw_credit_scored", {}
+                )
+            finally:
+                con.unregister("fw_credit_scored")
+            total += scored.height
+    return total
+
+
 def credit_stage(
     con: duckdb.DuckDBPyConnection, ctx: Context, scheme: CreditScheme | None = None
 ) -> None:
@@ -144,18 +181,11 @@ def credit_stage(
         },
         derived=True,
     )
-    scored = pl.concat(
-        [
-            score_frame(quarter_rows.lazy(), scheme, "quarter").collect(),
-            score_frame(window_rows.lazy(), scheme, "trailing_12m").collect(),
-        ],
-        how="vertical_relaxed",
+    written = _store_scored(
+        con,
+        [(quarter_rows, scheme, "quarter"), (window_rows, scheme, "trailing_12m")],
     )
-    con.register("fw_credit_scored", scored)
-    try:
-        sqlrun.materialise_temp(con, "work_credit_scored", "select * from fw_credit_scored", {})
-    finally:
-        con.unregister("fw_credit_scored")
+    del quarter_rows, window_rows
     params = {"periods": [*quarters, key], "scheme_id": scheme.scheme_id}
     sqlrun.replace_rows(
         con,
@@ -165,7 +195,7 @@ def credit_stage(
         scope="list_contains($periods, period) or period_type = 'trailing_12m'",
         rebuild=rebuild,
     )
-    ctx.written[TABLE] = scored.height
+    ctx.written[TABLE] = written
     ctx.notes.append(
         f"credit (simulation): {len(quarters)} quarter(s) and window {key} "
         f"({months[0]}..{months[-1]}) scored"

@@ -188,6 +188,13 @@ def run_stage(con: duckdb.DuckDBPyConnection, ctx: Context) -> None:
         days = build_calendar(con, first.date(), last.date(), ctx.deadline_workdays)
         ctx.notes.append(f"working-day calendar: {days} days from {first.date()}")
     params = ctx.params()
+    # read by the duplicate and payment rules below, which scan the whole log repeatedly
+    sqlrun.materialise_temp(
+        con,
+        "work_issued",
+        sqlrun.body("marts/recon_work_issued.sql"),
+        params | {"everything": ctx.full},
+    )
     sqlrun.materialise_temp(
         con, "work_duplicates", sqlrun.body("marts/recon_duplicates.sql"), params
     )
@@ -197,6 +204,7 @@ def run_stage(con: duckdb.DuckDBPyConnection, ctx: Context) -> None:
         sqlrun.execute(
             con, f"insert into recon_facts by name select * from ({sqlrun.body(name)})", params
         )
+    con.execute("drop table work_issued").fetchall()  # invoice-sized: not kept for later stages
     ctx.written["recon_facts"] = sqlrun.count_rows(
         con, "recon_facts", "list_contains($months, period)", params
     )

@@ -155,3 +155,17 @@ def test_an_empty_warehouse_gets_empty_anomaly_tables() -> None:
     assert result.row_counts["anomaly_scores"] == 0
     assert result.row_counts["merchant_anomaly"] == 0
     assert "anomaly: no merchant-months to score" in result.notes
+
+
+def test_features_stored_month_by_month_equal_one_frame_of_every_month(
+    analysed: tuple[TestWarehouse, str, Any],
+) -> None:
+    # the stage builds and writes the features one month at a time (memory); peer groups and
+    # volume baselines must come out as from one frame holding every month
+    wh = analysed[0]
+    months = anomaly_stage.data_months(wh.con)
+    assert months == ["2026-02", "2026-03"]
+    whole = anomaly_stage.feature_frame(anomaly_stage.load_inputs(wh.con, months), months)
+    expected = whole.select(anomaly_stage._stored_columns()).sort("merchant_id", "period")
+    assert expected.height == 50
+    assert rows(wh, "anomaly_features") == expected.to_dicts()

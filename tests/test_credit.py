@@ -396,6 +396,17 @@ def test_the_stage_scores_quarters_and_the_window_incrementally_like_a_full_run(
     ) == [{"grade": "A"}]
 
 
+def test_scoring_in_chunks_stores_what_one_frame_would(monkeypatch: pytest.MonkeyPatch) -> None:
+    wh, _, _ = _warehouse()
+    as_of = datetime(2026, 4, 10, 12, 0)
+    wh.analyse(as_of=as_of)
+    whole = wh.table("credit_scores", "period, merchant_id")
+    assert len(whole) == 4  # A and B, in 2026-Q1 and in the trailing window
+    monkeypatch.setattr(credit, "SCORE_CHUNK_ROWS", 1)  # every row its own chunk
+    wh.analyse(as_of=as_of, full=True)
+    assert wh.table("credit_scores", "period, merchant_id") == whole
+
+
 def test_the_shipped_scheme_loads_and_bad_schemes_are_refused(tmp_path: Path) -> None:
     shipped = load_scheme()
     assert sum(r.cap for r in shipped.rules) <= 100

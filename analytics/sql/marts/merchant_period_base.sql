@@ -1,9 +1,17 @@
 -- Base counts and sums per merchant and period ($period_type = month | quarter; $periods lists
 -- the periods, $months the months they cover). Rates are derived from these columns by the
 -- metric registry (analytics/metrics.py), which also documents every column.
-with facts as not materialized (
-    select *, fw_period_key(period, $period_type) as p
-    from recon_facts where list_contains($months, period)
+with -- each month's period key, computed once per month rather than once per row (string work that
+-- cost more than the grouping on a quarter pass)
+period_keys as (
+    select month as period, fw_period_key(month, $period_type) as p
+    from (select distinct unnest($months) as month)
+),
+
+facts as not materialized (
+    select f.*, k.p
+    from recon_facts f join period_keys k on k.period = f.period
+    where list_contains($months, f.period)
 ),
 
 inv as (
@@ -53,9 +61,8 @@ paid_months as (
 ),
 
 paid as (
-    select merchant_id, fw_period_key(period, $period_type) as p,
-        sum(n) as payments_count, sum(amount) as amount_paid
-    from paid_months where list_contains($months, period) group by all
+    select m.merchant_id, k.p, sum(m.n) as payments_count, sum(m.amount) as amount_paid
+    from paid_months m join period_keys k on k.period = m.period group by all
 ),
 
 keys as (

@@ -5,7 +5,7 @@
 -- correctly is not a duplicate, and neither is a duplicate the merchant has already reversed.
 -- Candidates are narrowed by cheap counts before any window runs (most keys occur once).
 with reversed as (
-    select original_invoice_no as invoice_no from stg_issued
+    select original_invoice_no as invoice_no from work_issued
     where is_red and original_invoice_no is not null
     union
     select original_invoice_no from stg_tax where is_red and original_invoice_no is not null
@@ -15,21 +15,21 @@ with reversed as (
 
 candidates as not materialized (
     select invoice_no, merchant_id, payment_id, buyer_key, total_amount, issued_at, period
-    from stg_issued
+    from work_issued
     where not is_red and not is_void
 ),
 
 -- payments of an invoice issued in $months with two or more live invoices: counted first by a
 -- 64-bit hash of the payment id (a collision only adds a candidate), then exactly on the few left
 target_hashes as (
-    select distinct hash(payment_id) as h from stg_issued
+    select distinct hash(payment_id) as h from work_issued
     where payment_id is not null
         and issued_at >= $lo and issued_at < $hi and list_contains($months, period)
 ),
 
 paid_hashes as (
-    select hash(payment_id) as h from stg_issued
-    semi join target_hashes t on hash(stg_issued.payment_id) = t.h
+    select hash(payment_id) as h from work_issued
+    semi join target_hashes t on hash(work_issued.payment_id) = t.h
     where payment_id is not null and not is_red and not is_void
     group by h having count(*) > 1
 ),

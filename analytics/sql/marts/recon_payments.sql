@@ -12,14 +12,14 @@ with pay as not materialized (
 
 direct as not materialized (
     select i.invoice_no, i.payment_id, i.is_red, i.total_amount
-    from stg_issued i
+    from work_issued i
     semi join (select hash(payment_id) as h from pay) p on hash(i.payment_id) = p.h
     where not i.is_void and i.payment_id is not null
 ),
 
 reds as (
     select r.invoice_no, d.payment_id, true as is_red, r.total_amount
-    from stg_issued r join direct d on r.original_invoice_no = d.invoice_no
+    from work_issued r join direct d on r.original_invoice_no = d.invoice_no
     where r.is_red and not r.is_void and r.payment_id is null
 ),
 

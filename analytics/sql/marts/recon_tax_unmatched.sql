@@ -1,15 +1,22 @@
 -- Tax records issued in $months (visible as of $as_of) with no merchant-side twin:
 -- missing_in_merchant_log. Records with a twin take the twin's status (recon_issued.sql) and
 -- are derived from it by the `reconciliation` view rather than stored twice.
-with tax as (
+with tax as not materialized (
     select * from stg_tax
     where issued_at >= $lo and issued_at < $hi and list_contains($months, period)
         and (recorded_at is null or recorded_at <= $as_of)
 ),
 
+-- the anti join on the numbers alone, then the few orphans' rows: an anti join carrying whole
+-- tax rows held them all in its hash table (and spilled at 10M invoices)
+orphan_numbers as (
+    select invoice_no from tax
+    anti join stg_issued i on i.invoice_no = tax.invoice_no
+),
+
 unmatched as (
     select t.* from tax t
-    anti join stg_issued i on i.invoice_no = t.invoice_no
+    semi join orphan_numbers o on o.invoice_no = t.invoice_no
 ),
 
 final as (
