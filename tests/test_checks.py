@@ -127,7 +127,7 @@ def test_payment_not_invoiced_after_grace_days(wh: TestWarehouse) -> None:
     found = violations(wh, "payment_not_invoiced")
     assert set(found) == {overdue}
     assert found[overdue] == (
-        f"payment {overdue} of 50.00 on 2026-03-02: invoice requested, none issued after 12 days"
+        f"payment {overdue} of 50.00 on 2026-03-02: invoice requested, none issued within 7 days"
     )
     assert recent not in found
 

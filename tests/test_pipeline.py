@@ -140,6 +140,22 @@ def test_as_of_moving_forward_turns_pending_into_missing() -> None:
     assert snapshot(wh) == after
 
 
+def test_an_old_uninvoiced_payment_reads_the_same_after_an_incremental_run() -> None:
+    """A check on a month that an as-of move does not recompute must not go stale."""
+    wh = TestWarehouse()
+    a, b = seed(wh)
+    forgotten = wh.payment(a, "2026-01-20 09:00", 80)  # invoice requested, never issued
+    wh.analyse()
+    wh.new_load()
+    wh.invoice(b, "2026-05-11 10:00", 20, recorded="2026-05-11 11:00")  # as-of -> 11 May
+    result = wh.analyse()
+    assert result.mode == "incremental" and "2026-01" not in result.months
+    after = snapshot(wh)
+    assert any(row[2] == forgotten for row in after["check_violations"])
+    wh.analyse(full=True)
+    assert snapshot(wh) == after
+
+
 def test_an_empty_warehouse_analyses_to_empty_tables() -> None:
     wh = TestWarehouse()
     result = wh.analyse()
