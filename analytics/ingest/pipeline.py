@@ -6,11 +6,12 @@ before anything is loaded. Merchants load first, so later files meet a complete 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -237,6 +238,24 @@ def ingest_planned(
     return result
 
 
+# DuckDB checkpoints (writes the WAL into the database file) at every commit once the WAL passes
+# 16 MiB, that is after nearly every file. Letting it grow to this size during a multi-file load
+# and checkpointing once at the end measured 8-10% less CPU on the 1M-invoice benchmark files
+# (29.0-29.3 s against 32.2-33.0 s for issued invoices and tax records) for ~120 MiB more peak
+# memory; larger thresholds bought nothing more. Crash safety is the WAL's either way.
+LOAD_CHECKPOINT_THRESHOLD = "256MB"
+
+
+@contextlib.contextmanager
+def _fewer_checkpoints(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    con.execute(f"set checkpoint_threshold = '{LOAD_CHECKPOINT_THRESHOLD}'")
+    try:
+        yield
+    finally:
+        con.execute("reset checkpoint_threshold")
+    con.execute("checkpoint")
+
+
 def ingest_paths(
     con: duckdb.DuckDBPyConnection,
     paths: Sequence[Path],
@@ -253,9 +272,12 @@ def ingest_paths(
     cache = SheetCache()
     planned = plan(con, [Path(p) for p in paths], kind, cache)
     results: list[BatchResult] = []
-    with tqdm(
-        total=len(planned), desc="ingest", unit="table", file=sys.stderr, disable=not progress
-    ) as bar:
+    with (
+        _fewer_checkpoints(con),
+        tqdm(
+            total=len(planned), desc="ingest", unit="table", file=sys.stderr, disable=not progress
+        ) as bar,
+    ):
         for item in planned:
             done = sum(r.rows_read for r in results)
 
