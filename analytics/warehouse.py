@@ -100,8 +100,20 @@ def release_memory(con: duckdb.DuckDBPyConnection, keep: str = "256MB") -> None:
     the cache (and returns it to the OS); uncommitted data is written out, not lost. The limit
     restored is :func:`analytics.config.settings`' (what :func:`connect` applies).
     """
-    con.execute(f"set memory_limit = '{keep}'").fetchall()
-    con.execute(f"set memory_limit = '{settings().memory_limit}'").fetchall()
+    with memory_cap(con, keep):
+        pass
+
+
+@contextlib.contextmanager
+def memory_cap(con: duckdb.DuckDBPyConnection, limit: str) -> Iterator[None]:
+    """Run a block with DuckDB's memory limit lowered to ``limit``, then restore the configured
+    one: for a step whose memory is mostly Python's, so that DuckDB's cache (and the tables the
+    step writes, which spill to disk past the limit) does not stack on top of it."""
+    con.execute(f"set memory_limit = '{limit}'").fetchall()
+    try:
+        yield
+    finally:
+        con.execute(f"set memory_limit = '{settings().memory_limit}'").fetchall()
 
 
 def connect(
