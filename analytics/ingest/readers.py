@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import codecs
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,7 +33,15 @@ from analytics.ingest.source import (
 if TYPE_CHECKING:
     from analytics.ingest.excel import SheetCache
 
-__all__ = ["FORMAT_BY_SUFFIX", "NotTabularError", "Source", "load_source", "open_sources"]
+__all__ = [
+    "FORMAT_BY_SUFFIX",
+    "FileScan",
+    "NotTabularError",
+    "Source",
+    "load_source",
+    "open_sources",
+    "scan_file",
+]
 
 CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
 FORMAT_BY_SUFFIX = {
@@ -117,10 +126,19 @@ def parquet_source(con: duckdb.DuckDBPyConnection, path: Path, sha: str) -> Sour
     return Source(path, "parquet", sha, unique_headers(names), raw_headers=names)
 
 
-def open_sources(
-    con: duckdb.DuckDBPyConnection, path: Path, cache: SheetCache | None = None
-) -> list[Source]:
-    """The tables in a file (one, or one per XLSX sheet), with headers; nothing loaded yet."""
+@dataclass(frozen=True)
+class FileScan:
+    """What one pass over a file's bytes tells: format, sha256 and, for CSV, the encoding."""
+
+    format: str
+    sha256: str
+    utf8: str | None  # scan_bytes: 'utf-8', 'binary' or None (not UTF-8)
+    encoding: str | None  # CSV only: utf-8, utf-8-sig, utf-16 or gb18030
+
+
+def scan_file(path: Path) -> FileScan:
+    """Read a file's bytes once (and a GBK file's twice, to check it decodes): no DuckDB, no
+    headers, so it can run on a worker thread (hashlib releases the GIL while it hashes)."""
     if not path.is_file():
         raise IngestError(f"{path}: no such file")
     if path.stat().st_size == 0:
@@ -129,10 +147,27 @@ def open_sources(
         head = fh.read(8)
     fmt = file_format(path, head)
     sha, utf8 = scan_bytes(path)
+    encoding = text_encoding(path, head, utf8) if fmt == "csv" else None
+    return FileScan(fmt, sha, utf8, encoding)
+
+
+def open_sources(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    cache: SheetCache | None = None,
+    scan: FileScan | None = None,
+) -> list[Source]:
+    """The tables in a file (one, or one per XLSX sheet), with headers; nothing loaded yet.
+
+    ``scan``: :func:`scan_file` of this path, if already done (the loader scans a folder's
+    files on worker threads ahead of planning them)."""
+    found = scan or scan_file(path)
+    fmt, sha = found.format, found.sha256
     if fmt == "csv":
-        return [csv_source(path, sha, text_encoding(path, head, utf8))]
+        assert found.encoding is not None
+        return [csv_source(path, sha, found.encoding)]
     if fmt in ("json", "jsonl"):
-        if utf8 != "utf-8":
+        if found.utf8 != "utf-8":
             raise IngestError(f"{path.name}: JSON must be UTF-8 text")
         return [json_source(con, path, sha, fmt)]
     if fmt == "parquet":
@@ -152,22 +187,25 @@ def load_json_or_parquet(con: duckdb.DuckDBPyConnection, source: Source) -> None
         f"{quote_ident(raw)}::varchar as {c}"
         for raw, c in zip(source.raw_headers, cols, strict=True)
     )
-    if source.format == "parquet":
-        reader = "read_parquet($p)"
+    if source.format == "parquet" and "file_row_number" not in source.raw_headers:
+        # Parquet numbers its rows itself, exactly and in parallel ("with ordinality" numbers
+        # them on one thread: 0.35 s against 0.21 s for a 1.9M-row payments file).
+        select = (
+            f"select (file_row_number + 1)::bigint as __row, {picks} "
+            "from read_parquet($p, file_row_number = true)"
+        )
     else:
-        spec = (
-            "{"
-            + ", ".join("'" + raw.replace("'", "''") + "': 'VARCHAR'" for raw in source.raw_headers)
-            + "}"
-        )
-        fmt = "array" if source.format == "json" else "newline_delimited"
-        reader = f"read_json($p, format = '{fmt}', records = true, columns = {spec})"
+        if source.format == "parquet":
+            reader = "read_parquet($p)"
+        else:
+            spec = ", ".join(
+                "'" + raw.replace("'", "''") + "': 'VARCHAR'" for raw in source.raw_headers
+            )
+            fmt = "array" if source.format == "json" else "newline_delimited"
+            reader = f"read_json($p, format = '{fmt}', records = true, columns = {{{spec}}})"
+        select = f"select ordinality::bigint as __row, {picks} from {reader} with ordinality"
     try:
-        con.execute(
-            "create or replace temp table _ing_src as select ordinality::bigint as __row, "
-            f"{picks} from {reader} with ordinality",
-            {"p": str(source.path)},
-        )
+        con.execute(f"create or replace temp table _ing_src as {select}", {"p": str(source.path)})
     except duckdb.Error as exc:
         raise IngestError(
             f"{source.name}: not readable as {source.format}: {first_line_of(exc)}"
