@@ -244,6 +244,9 @@ def publish(
         except duckdb.Error:
             tmp.unlink(missing_ok=True)  # an unreadable previous snapshot: start afresh
             con.execute(f"attach '{tmp}' as serving_new")
+        # One transaction for the whole refresh: one commit (and checkpoint) of the new file
+        # rather than one per statement; 11.8 s -> 9.8 s after a new day at 10M invoices.
+        con.begin()
         try:
             snapshot.refresh_tables(con, "serving_new", present)
             for meta in ("snapshot_meta", "warehouse_tables"):
@@ -261,6 +264,10 @@ def publish(
                 "select unnest($names) as table_name, unnest($rows) as row_count",
                 {"names": list(counts), "rows": list(counts.values())},
             )
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
         finally:
             con.execute("detach serving_new")
         tmp.replace(target)
