@@ -151,6 +151,20 @@ def _store_scored(
     return total
 
 
+def rank_scores(con: duckdb.DuckDBPyConnection, table: str) -> None:
+    """Fill ``rank`` / ``rank_in_district`` of ``table``'s rows of the periods in
+    ``work_credit_scored`` (``marts/credit_ranks.sql``); rows written by ``credit_scores.sql``
+    come without them."""
+    sqlrun.materialise_temp(con, "work_credit_ranks", sqlrun.body("marts/credit_ranks.sql"), {})
+    sqlrun.execute(
+        con,
+        f"update {sqlrun.ident(table)} as c "
+        "set rank = r.rank, rank_in_district = r.rank_in_district "
+        "from work_credit_ranks as r where r.period = c.period and r.merchant_id = c.merchant_id",
+        {},
+    )
+
+
 def credit_stage(
     con: duckdb.DuckDBPyConnection, ctx: Context, scheme: CreditScheme | None = None
 ) -> None:
@@ -204,6 +218,7 @@ def _credit_stage(con: duckdb.DuckDBPyConnection, ctx: Context, scheme: CreditSc
         scope="list_contains($periods, period) or period_type = 'trailing_12m'",
         rebuild=rebuild,
     )
+    rank_scores(con, TABLE)
     ctx.written[TABLE] = written
     ctx.notes.append(
         f"credit (simulation): {len(quarters)} quarter(s) and window {key} "

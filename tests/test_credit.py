@@ -312,10 +312,10 @@ def _ranked(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     con = duckdb.connect()
     con.register("scored", scored)
     con.execute("create temp table work_credit_scored as select * from scored").fetchall()
-    frame = con.sql(
-        sqlrun.body("marts/credit_scores.sql"), params={"scheme_id": SCHEME.scheme_id}
-    ).pl()
-    return frame.sort("merchant_id").to_dicts()
+    sql = sqlrun.body("marts/credit_scores.sql")
+    con.execute(f"create table ranked as {sql}", {"scheme_id": SCHEME.scheme_id}).fetchall()
+    credit.rank_scores(con, "ranked")
+    return con.sql("select * from ranked").pl().sort("merchant_id").to_dicts()
 
 
 def test_ranking_ties_break_on_fewer_deductions_then_merchant_id() -> None:
