@@ -9,6 +9,7 @@ import pytest
 from factories import TestWarehouse
 
 from analytics import reconcile
+from analytics.context import Context
 from analytics.workdays import calendar_frame, workdays_between
 
 # (issued, recorded) pairs around weekends, the 2026 Spring Festival (15-23 Feb off, Sat 14 Feb
@@ -370,3 +371,24 @@ def test_with_deadlines_is_the_nth_working_day_after() -> None:
     )
     with pytest.raises(ValueError, match=">= 0"):
         reconcile.with_deadlines(frame, -1)
+
+
+def test_months_with_a_gap_leave_the_gap_alone(wh: TestWarehouse) -> None:
+    """An incremental scope with a gap (January and March): the month between is neither
+    read nor replaced, though it lies inside the scan's [lo, hi) range."""
+    m = wh.merchant()
+    rec = {"jan": "2026-01-06 09:00", "feb": "2026-02-03 09:00", "mar": "2026-03-03 09:00"}
+    for recorded in rec.values():
+        wh.invoice(m, f"{recorded[:8]}02 10:00", 100, recorded=recorded)
+        wh.payment(m, f"{recorded[:8]}02 09:00", "100.00")
+    wh.analyse()
+    ctx = Context(
+        as_of=datetime(2026, 3, 31), deadline_workdays=2, full=False, months=("2026-01", "2026-03")
+    )
+    wh.con.execute("delete from recon_facts").fetchall()
+    reconcile.run_stage(wh.con, ctx)
+    periods = wh.rows("select subject, period from recon_facts order by all")
+    assert {(r["subject"], r["period"]) for r in periods} == {
+        ("issued", "2026-01"), ("issued", "2026-03"), ("payment", "2026-01"), ("payment", "2026-03")
+    }  # fmt: skip
+    assert len(periods) == 4
