@@ -73,6 +73,7 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
             f"total: {len(new):,} of {len(results):,} tables loaded; "
             f"read {sum(r.rows_read for r in new):,} = loaded {sum(r.rows_loaded for r in new):,} "
             f"+ unchanged {sum(r.rows_unchanged for r in new):,} "
+            f"+ updated {sum(r.rows_updated for r in new):,} "
             f"+ rejected {sum(r.rows_rejected for r in new):,} "
             f"+ summary rows {sum(r.rows_summary for r in new):,}"
         )

@@ -24,7 +24,14 @@ from dashboard.i18n import catalogue_labels, label_codes, ref_labels, t
 
 MAX_UPLOAD_MB = 200
 SUFFIXES = ["csv", "tsv", "txt", "xlsx", "xlsm", "json", "jsonl", "ndjson", "parquet", "pq"]
-COUNTS = ("rows_read", "rows_loaded", "rows_unchanged", "rows_rejected", "rows_summary")
+COUNTS = (
+    "rows_read",
+    "rows_loaded",
+    "rows_unchanged",
+    "rows_updated",
+    "rows_rejected",
+    "rows_summary",
+)
 RESULT_KEY = "di_result"
 
 

@@ -23,6 +23,7 @@ from ingest_fixtures import (
 
 from analytics.cli import main
 from analytics.ingest import IngestError, ingest_file, ingest_paths, load
+from analytics.pipeline import analyse
 from analytics.warehouse import connect
 
 
@@ -74,21 +75,89 @@ def test_overlapping_export_rows_are_unchanged(
     assert batches == [(3, 3, 0), (4, 2, 2)]
 
 
+AMOUNTS_2000 = {"金额": "2000.00", "税额": "260.00", "价税合计": "2260.00"}
+
+
+def _tax(con: duckdb.DuckDBPyConnection, serial: int, cols: str) -> list[tuple[object, ...]]:
+    return con.execute(
+        f"select {cols} from tax_records where invoice_no = $n", {"n": digital_no(serial)}
+    ).fetchall()
+
+
 def test_conflict_is_reported_not_overwritten(
     con: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
     ingest_file(con, _export(tmp_path / "a.xlsx", range(1, 3)), today=TODAY)
-    changed = _export(tmp_path / "b.xlsx", range(2, 3), 发票状态="已红冲-全额")
+    changed = _export(tmp_path / "b.xlsx", range(2, 3), **AMOUNTS_2000)
     (r,) = ingest_file(con, changed, today=TODAY)
-    assert (r.rows_loaded, r.rows_rejected) == (0, 1)
+    assert (r.rows_loaded, r.rows_updated, r.rows_rejected) == (0, 0, 1)
     assert r.reasons == {"conflicts_with_loaded": 1}
     (detail,) = con.execute("select detail from rejected_rows").fetchall()[0]
-    assert "发票状态 status: 正常 -> 已红冲-全额" in detail
+    assert "价税合计 total_amount: 1130.00 -> 2260.00" in detail
     assert "batch 1, row 2" in detail
+    assert _tax(con, 2, "total_amount::varchar") == [("1130.00",)]
+
+
+def test_status_moving_forward_is_applied_and_kept_in_history(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    """A newer daily export of the same invoice: 正常 -> 已红冲-全额 is the invoice's life, not
+    a conflict. The record takes the new status; tax_status_history keeps both."""
+    (first,) = ingest_file(con, _export(tmp_path / "day1.xlsx", range(1, 3)), today=TODAY)
+    day2 = _export(tmp_path / "day2.xlsx", range(2, 3), 发票状态="已红冲-全额", 发票风险等级="疑点")
+    (r,) = ingest_file(con, day2, today=TODAY)
+    assert (r.rows_read, r.rows_loaded, r.rows_unchanged, r.rows_updated, r.rows_rejected) == (
+        1, 0, 0, 1, 0,
+    )  # fmt: skip
+    assert "updated 1" in r.summary()
+    assert _tax(con, 2, "status, risk_level, batch_id") == [("已红冲-全额", "疑点", first.batch_id)]
+    assert _tax(con, 1, "status") == [("正常",)]
+    history = con.execute("select * from tax_status_history").fetchall()
+    assert history == [
+        (digital_no(2), "正常", "已红冲-全额", "正常", "疑点", r.batch_id, 1, first.batch_id, 2)
+    ]
+    batches = con.execute("select rows_updated from import_batches order by batch_id").fetchall()
+    assert batches == [(0,), (1,)]
+
+
+def test_status_never_moves_back(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    """An older export loaded after a newer one would undo the reversal: reported instead."""
+    ingest_file(con, _export(tmp_path / "new.xlsx", range(1, 2), 发票状态="已作废"), today=TODAY)
+    (r,) = ingest_file(con, _export(tmp_path / "old.xlsx", range(1, 2)), today=TODAY)
+    assert (r.rows_updated, r.rows_rejected) == (0, 1)
+    assert r.reasons == {"conflicts_with_loaded": 1}
+    (detail,) = con.execute("select detail from rejected_rows").fetchall()[0]
+    assert "发票状态 status: 已作废 -> 正常" in detail
+    assert "only moves forward" in detail
+    assert _tax(con, 1, "status") == [("已作废",)]
+    assert con.execute("select count(*) from tax_status_history").fetchall() == [(0,)]
+
+
+def test_status_change_with_other_changes_is_a_conflict(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    """Nothing is half-applied: a new status beside a new amount is one conflict."""
+    ingest_file(con, _export(tmp_path / "a.xlsx", range(1, 2)), today=TODAY)
+    both = _export(tmp_path / "b.xlsx", range(1, 2), 发票状态="已红冲-全额", **AMOUNTS_2000)
+    (r,) = ingest_file(con, both, today=TODAY)
+    assert (r.rows_updated, r.rows_rejected) == (0, 1)
+    (detail,) = con.execute("select detail from rejected_rows").fetchall()[0]
+    assert "发票状态 status: 正常 -> 已红冲-全额" in detail
+    assert "价税合计 total_amount" in detail
+    assert _tax(con, 1, "status, total_amount::varchar") == [("正常", "1130.00")]
+
+
+def test_status_update_is_reanalysed(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    """The incremental analysis recomputes the month of an invoice whose status moved on."""
+    ingest_file(con, _export(tmp_path / "day1.xlsx", range(1, 3)), today=TODAY)
+    assert analyse(con, progress=False).mode == "full"
+    ingest_file(con, _export(tmp_path / "day2.xlsx", range(2, 3), 发票状态="已作废"), today=TODAY)
+    again = analyse(con, progress=False)
+    assert (again.mode, again.months) == ("incremental", ("2026-03",))
     status = con.execute(
-        "select status from tax_records where invoice_no = $n", {"n": digital_no(2)}
+        "select tax_status from reconciliation where subject_id = $n", {"n": digital_no(2)}
     ).fetchall()
-    assert status == [("正常",)]
+    assert status == [("已作废",)]
 
 
 def test_duplicates_within_a_file(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:

@@ -9,11 +9,17 @@ Each valid row meets one fate, decided set-wise:
 * rejected ``duplicate_in_file``: a later row of the same file with the first one's key but
   different content (the first is kept, so the file order decides, as it would by hand);
 * rejected ``conflicts_with_loaded``: the key is loaded with different content; never
-  overwritten, the differing fields are named in ``detail``.
+  overwritten, the differing fields are named in ``detail``;
+* ``updated`` (tax records only): the key is loaded and only its lifecycle moved on, the
+  发票状态 forward (正常 -> 已红冲-部分 -> 已红冲-全额 / 已作废) and/or the 发票风险等级: what a
+  newer daily export of the same invoice says. The loaded row takes the new values and
+  ``tax_status_history`` keeps the old and new ones with the batch and row that brought them,
+  so the change is recorded, not silent. A status that moves back (an older export loaded
+  after a newer one) is a conflict.
 
 Rows failing a rule are rejected with all their reasons. Everything happens in one transaction
-per file or sheet, and ``rows_read = loaded + unchanged + rejected + summary`` is asserted before
-the commit.
+per file or sheet, and ``rows_read = loaded + unchanged + updated + rejected + summary`` is
+asserted before the commit.
 """
 
 from __future__ import annotations
@@ -33,6 +39,17 @@ from analytics.ingest.spec import KindSpec
 # between two exports of the same record by construction, so it only counts when both came
 # from a file column.
 _VOLATILE = {"recorded_at", "recorded_at_source"}
+# Tax-record columns a later export may change (see the module docstring): the 发票状态 in its
+# forward order (rank), and the 发票风险等级, which may move either way.
+LIFECYCLE = ("status", "risk_level")
+STATUS_ORDER = (("正常", 0), ("已红冲-部分", 1), ("已红冲-全额", 2), ("已作废", 2))
+
+
+def lifecycle_params() -> dict[str, list[Any]]:
+    return {
+        "status_names": [name for name, _ in STATUS_ORDER],
+        "status_ranks": [rank for _, rank in STATUS_ORDER],
+    }
 
 
 @dataclass
@@ -40,6 +57,7 @@ class Outcome:
     batch_id: int
     loaded: int
     unchanged: int
+    updated: int
     rejected: int
     reasons: Counter[str]
 
@@ -53,11 +71,13 @@ def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     return [str(r[0]) for r in rows if r[0] not in ("batch_id", "source_row")]
 
 
-def _diff_list(spec: KindSpec, cols: Sequence[str], new: str, old: str) -> str:
+def _diff_list(
+    spec: KindSpec, cols: Sequence[str], new: str, old: str, *, skip: Sequence[str] = ()
+) -> str:
     """SQL: the differing columns of two aliases, as 'label: old -> new' texts."""
     parts = []
     for col in cols:
-        if col in _VOLATILE:
+        if col in _VOLATILE or col in skip:
             continue
         field = spec.field(col)
         label = f"{field.label} {col}" if field and field.label != col else col
@@ -67,7 +87,7 @@ def _diff_list(spec: KindSpec, cols: Sequence[str], new: str, old: str) -> str:
             f"coalesce({old}.{col}::varchar, 'empty') || ' -> ' || "
             f"coalesce({new}.{col}::varchar, 'empty') end"
         )
-    if spec.kind == "tax_records":
+    if spec.kind == "tax_records" and "recorded_at" not in skip:
         parts.append(
             f"case when {new}.recorded_at_source = 'file' and {old}.recorded_at_source = 'file' "
             f"and {new}.recorded_at is distinct from {old}.recorded_at "
@@ -79,6 +99,20 @@ def _diff_list(spec: KindSpec, cols: Sequence[str], new: str, old: str) -> str:
     return f"list_filter([{', '.join(parts)}], lambda d: d is not null)"
 
 
+def _forward(spec: KindSpec, life: Sequence[str]) -> str:
+    """SQL (over aliases ``a`` new, ``l`` loaded): true when the lifecycle change may be applied:
+    the status is the same or moves forward in :data:`STATUS_ORDER` (from no status to any);
+    an unknown status never moves."""
+    if "status" not in life:
+        return "true"
+    rank = "$status_ranks[list_position($status_names, {s})]"
+    old_rank = f"case when l.status is null then -1 else {rank.format(s='l.status')} end"
+    return (
+        "(a.status is not distinct from l.status or "
+        f"coalesce({rank.format(s='a.status')} > {old_rank}, false))"
+    )
+
+
 def classify_sql(spec: KindSpec, cols: Sequence[str]) -> str:
     """``_ing_class(__row, fate, detail)`` for every row of ``_ing_final``.
 
@@ -86,6 +120,12 @@ def classify_sql(spec: KindSpec, cols: Sequence[str]) -> str:
     wide rows are touched for the few duplicates and matches, not for every row.
     """
     key = ", ".join(spec.key)
+    life = [c for c in LIFECYCLE if c in cols] if spec.kind == "tax_records" else []
+    backwards = (
+        "' (a status only moves forward: ' || array_to_string($status_names, ', ') || ')'"
+        if "status" in life
+        else "''"
+    )
     same_key = " and ".join(f"d.{k} = f.{k}" for k in spec.key)
     on_loaded = " and ".join(f"f.{k} = l.{k}" for k in spec.key)
     return f"""
@@ -113,17 +153,27 @@ hit_keys as (
 ),
 hits as (
     select h.__row, l.batch_id as l_batch, l.source_row as l_row,
-        {_diff_list(spec, cols, "a", "l")} as diffs
+        {_diff_list(spec, cols, "a", "l", skip=life)} as diffs,
+        {_diff_list(spec, life, "a", "l", skip=[c for c in cols if c not in life])} as life,
+        {_forward(spec, life)} as forward
     from hit_keys h
     join main.{spec.table} l on l.rowid = h.l_rowid
     join _ing_final a on a.__row = h.__row
 ),
 final as (
     select f.__row,
-        case when h.__row is null then 'load' when len(h.diffs) = 0 then 'unchanged'
+        case when h.__row is null then 'load'
+             when len(h.diffs) = 0 and len(h.life) = 0 then 'unchanged'
+             when len(h.diffs) = 0 and h.forward then 'updated'
              else 'conflicts_with_loaded' end as fate,
-        'already loaded (batch ' || h.l_batch || ', row ' || h.l_row || ') with different '
-            || array_to_string(h.diffs, '; ') as detail
+        case when len(h.diffs) = 0 and len(h.life) > 0 and h.forward
+            then 'batch ' || h.l_batch || ', row ' || h.l_row || ' updated: '
+                || array_to_string(h.life, '; ')
+            else 'already loaded (batch ' || h.l_batch || ', row ' || h.l_row
+                || ') with different ' || array_to_string(h.diffs || h.life, '; ')
+                || case when len(h.diffs) = 0 and len(h.life) > 0
+                    then {backwards} else '' end
+        end as detail
     from firsts f left join hits h on h.__row = f.__row
     union all
     select __row,
@@ -151,7 +201,9 @@ def insert_batch(
 ) -> Outcome:
     """Classify and insert; the caller holds the transaction."""
     cols = table_columns(con, spec.table)
-    con.execute(classify_sql(spec, cols))
+    sql = classify_sql(spec, cols)
+    params = {k: v for k, v in lifecycle_params().items() if f"${k}" in sql}
+    con.execute(sql, params or None)
     col_list = ", ".join(cols)
     con.execute(
         f"insert into main.{spec.table} ({col_list}, batch_id, source_row) "
@@ -179,6 +231,7 @@ select $b, __row, raw, ['malformed_row'], detail from _ing_bad
 """,
         {"b": batch_id, "headers": list(headers)},
     )
+    updated = _apply_updates(con, spec, batch_id) if spec.kind == "tax_records" else 0
     loaded = _count(
         con, f"select count(*) from main.{spec.table} where batch_id = $b", {"b": batch_id}
     )
@@ -196,7 +249,38 @@ select $b, __row, raw, ['malformed_row'], detail from _ing_bad
             ).fetchall()
         }
     )
-    return Outcome(batch_id, loaded, unchanged, rejected, reasons)
+    return Outcome(batch_id, loaded, unchanged, updated, rejected, reasons)
+
+
+def _apply_updates(con: duckdb.DuckDBPyConnection, spec: KindSpec, batch_id: int) -> int:
+    """Apply the ``updated`` rows' lifecycle values (tax records), keeping the history."""
+    n = _count(con, "select count(*) from _ing_class where fate = 'updated'", {})
+    if not n:
+        return 0
+    con.execute(
+        f"""
+insert into tax_status_history
+select f.invoice_no, l.status, f.status, l.risk_level, f.risk_level, $b, f.__row,
+    l.batch_id, l.source_row
+from _ing_class c
+join _ing_final f on f.__row = c.__row
+join main.{spec.table} l on l.invoice_no = f.invoice_no
+where c.fate = 'updated'
+""",
+        {"b": batch_id},
+    )
+    con.execute(
+        f"""
+update main.{spec.table} as l set status = u.status, risk_level = u.risk_level
+from (
+    select f.invoice_no, f.status, f.risk_level
+    from _ing_class c join _ing_final f on f.__row = c.__row
+    where c.fate = 'updated'
+) as u
+where l.invoice_no = u.invoice_no
+"""
+    )
+    return n
 
 
 def record_batch(
@@ -206,9 +290,10 @@ def record_batch(
     con.execute(
         "insert into import_batches (batch_id, file_name, file_path, sha256, sheet, kind, format, "
         "encoding, header_map, rows_read, rows_loaded, rows_unchanged, rows_rejected, "
-        "rows_summary, started_at, finished_at) values ($batch_id, $file_name, $file_path, "
-        "$sha256, $sheet, $kind, $format, $encoding, $header_map, $rows_read, $rows_loaded, "
-        "$rows_unchanged, $rows_rejected, $rows_summary, $started_at, $finished_at)",
+        "rows_summary, started_at, finished_at, rows_updated) values ($batch_id, $file_name, "
+        "$file_path, $sha256, $sheet, $kind, $format, $encoding, $header_map, $rows_read, "
+        "$rows_loaded, $rows_unchanged, $rows_rejected, $rows_summary, $started_at, "
+        "$finished_at, $rows_updated)",
         dict(values),
     )
 

@@ -20,9 +20,10 @@ class IngestError(Exception):
 class BatchResult:
     """What one file (or one XLSX sheet) did to the warehouse.
 
-    ``rows_read = rows_loaded + rows_unchanged + rows_rejected + rows_summary`` always holds (the
-    loader asserts it before committing). Rows with every cell empty are not data rows and are
-    not counted.
+    ``rows_read = rows_loaded + rows_unchanged + rows_updated + rows_rejected + rows_summary``
+    always holds (the loader asserts it before committing). ``rows_updated``: tax records whose
+    status a newer export moved on (:mod:`analytics.ingest.load`). Rows with every cell empty
+    are not data rows and are not counted.
     """
 
     batch_id: int | None
@@ -34,6 +35,7 @@ class BatchResult:
     rows_read: int = 0
     rows_loaded: int = 0
     rows_unchanged: int = 0
+    rows_updated: int = 0
     rows_rejected: int = 0
     rows_summary: int = 0
     reasons: Counter[str] = field(default_factory=Counter)
@@ -63,7 +65,8 @@ class BatchResult:
         rate = self.rows_read / self.seconds if self.seconds > 0 else 0.0
         line = (
             f"{self.label}: read {self.rows_read:,} = loaded {self.rows_loaded:,} "
-            f"+ unchanged {self.rows_unchanged:,} + rejected {self.rows_rejected:,} "
+            f"+ unchanged {self.rows_unchanged:,} + updated {self.rows_updated:,} "
+            f"+ rejected {self.rows_rejected:,} "
             f"+ summary rows {self.rows_summary:,} ({self.seconds:.1f} s, {rate:,.0f} rows/s)"
         )
         if self.reasons:

@@ -218,12 +218,12 @@ def ingest_planned(
         try:
             batch_id = load.next_batch_id(con)
             out = load.insert_batch(con, spec, source.headers, batch_id)
-            accounted = out.loaded + out.unchanged + out.rejected + summary
+            accounted = out.loaded + out.unchanged + out.updated + out.rejected + summary
             if read != accounted:
                 raise IngestError(
                     f"{item.label}: {read} rows read but {accounted} accounted for "
-                    f"(loaded {out.loaded}, unchanged {out.unchanged}, rejected {out.rejected}, "
-                    f"summary {summary}); nothing was loaded"
+                    f"(loaded {out.loaded}, unchanged {out.unchanged}, updated {out.updated}, "
+                    f"rejected {out.rejected}, summary {summary}); nothing was loaded"
                 )
             load.record_batch(
                 con,
@@ -240,6 +240,7 @@ def ingest_planned(
                     "rows_read": read,
                     "rows_loaded": out.loaded,
                     "rows_unchanged": out.unchanged,
+                    "rows_updated": out.updated,
                     "rows_rejected": out.rejected,
                     "rows_summary": summary,
                     "started_at": started,
@@ -259,6 +260,7 @@ def ingest_planned(
         out.unchanged,
         out.rejected,
     )
+    result.rows_updated = out.updated
     result.reasons = out.reasons
     result.ignored_columns = tuple(match.unmapped)
     result.seconds = time.perf_counter() - t0

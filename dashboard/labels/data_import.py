@@ -63,6 +63,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "data_import.rows_read": ("读取", "Read"),
     "data_import.rows_loaded": ("入库", "Loaded"),
     "data_import.rows_unchanged": ("未变化", "Unchanged"),
+    "data_import.rows_updated": ("状态更新", "Status updated"),
     "data_import.rows_rejected": ("隔离", "Rejected"),
     "data_import.rows_summary": ("汇总行", "Summary rows"),
     "data_import.seconds": ("用时（秒）", "Seconds"),

@@ -2,7 +2,8 @@
 -- the new rows themselves, a new row can change subjects elsewhere through shared keys: the
 -- twin of an invoice (invoice_no), the original of a red invoice (original_invoice_no), the
 -- invoices of a payment (payment_id), a 10-minute duplicate just across a month boundary, and
--- any subject of a newly registered merchant.
+-- any subject of a newly registered merchant; and the invoices whose tax-system status a new
+-- export moved on (tax_status_history).
 with new_issued as (
     select * from issued_invoices where list_contains($batches, batch_id)
 ),
@@ -22,6 +23,7 @@ new_merchants as (
 invoice_keys as (
     select invoice_no from new_issued union select original_invoice_no from new_issued
     union select invoice_no from new_tax union select original_invoice_no from new_tax
+    union select invoice_no from tax_status_history where list_contains($batches, batch_id)
 ),
 
 payment_keys as (
