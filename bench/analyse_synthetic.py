@@ -111,7 +111,7 @@ def build(db: Path, invoices: int) -> None:
         insert into import_batches
         select b, 'bench-' || b, '/bench/' || b, lpad(b::varchar, 64, '0'), null,
             ['merchants', 'issued_invoices', 'tax_records', 'payments', 'complaints'][1 + b // 100],
-            'csv', 'utf-8', '{}', 0, 0, 0, 0, 0, now()::timestamp, now()::timestamp
+            'csv', 'utf-8', '{}', 0, 0, 0, 0, 0, now()::timestamp, now()::timestamp, 0
         from (select distinct batch_id as b from (
             select batch_id from merchants union all select batch_id from issued_invoices
             union all select batch_id from tax_records union all select batch_id from payments
@@ -143,9 +143,9 @@ def add_day(db: Path) -> None:
            from issued_invoices where batch_id = $b""",
         """insert into import_batches values
            ($b, 'day-i', '/day', 'x', null, 'issued_invoices', 'csv', null, '{}', 0, 0, 0, 0, 0,
-            now()::timestamp, now()::timestamp),
+            now()::timestamp, now()::timestamp, 0),
            ($b + 1, 'day-t', '/day', 'y', null, 'tax_records', 'csv', null, '{}', 0, 0, 0, 0, 0,
-            now()::timestamp, now()::timestamp)""",
+            now()::timestamp, now()::timestamp, 0)""",
     ):
         con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql}).fetchall()
     con.close()

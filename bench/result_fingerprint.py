@@ -38,6 +38,7 @@ NOT_RESULTS = {
     "planted_labels",
     "import_batches",
     "rejected_rows",
+    "tax_status_history",
     "analysis_runs",
     "analysis_batches",
 }
@@ -139,7 +140,7 @@ def add_day(dst: Path) -> int:
         )
         con.execute(
             "insert into import_batches values ($b, $f, $f, $sha, null, $kind, 'csv', 'utf-8', "
-            "'{}', 0, 0, 0, 0, 0, now()::timestamp, now()::timestamp)",
+            "'{}', 0, 0, 0, 0, 0, now()::timestamp, now()::timestamp, 0)",
             {"b": batch, "f": f"day-{kind}.csv", "sha": f"{batch:064x}", "kind": kind},
         ).fetchall()
         con.execute(

@@ -76,7 +76,7 @@ class TestWarehouse:
             self._load[kind] = batch_id
             self.con.execute(
                 "insert into import_batches values ($b, $f, $p, $sha, null, $kind, 'csv', "
-                "'utf-8', '{}', 0, 0, 0, 0, 0, now()::timestamp, now()::timestamp)",
+                "'utf-8', '{}', 0, 0, 0, 0, 0, now()::timestamp, now()::timestamp, 0)",
                 {
                     "b": batch_id,
                     "f": f"{kind}-{batch_id}.csv",

@@ -78,21 +78,6 @@ create table if not exists tax_records (
     source_row           bigint not null
 );
 
--- Every lifecycle change a later tax export brought to a loaded record (analytics/ingest/load.py,
--- fate `updated`): the values before and after, the batch and row that brought them, and the
--- batch and row the record was loaded from.
-create table if not exists tax_status_history (
-    invoice_no           varchar not null,
-    old_status           varchar,
-    new_status           varchar,
-    old_risk_level       varchar,
-    new_risk_level       varchar,
-    batch_id             integer not null,  -- the export that brought the change
-    source_row           bigint not null,
-    loaded_batch_id      integer not null,  -- where the record was first loaded
-    loaded_source_row    bigint not null
-);
-
 -- 信息汇总表 line items of the 电子税务局 export (several per invoice)
 create table if not exists tax_record_lines (
     invoice_no     varchar not null,

@@ -25,6 +25,21 @@ create table if not exists import_batches (
 -- added after the first release, hence the ALTER for warehouses built before it.
 alter table import_batches add column if not exists rows_updated bigint default 0;
 
+-- Every lifecycle change a later tax export brought to a loaded record (analytics/ingest/load.py,
+-- fate `updated`): the values before and after, the batch and row that brought them, and the
+-- batch and row the record was loaded from.
+create table if not exists tax_status_history (
+    invoice_no           varchar not null,
+    old_status           varchar,
+    new_status           varchar,
+    old_risk_level       varchar,
+    new_risk_level       varchar,
+    batch_id             integer not null,  -- the export that brought the change
+    source_row           bigint not null,
+    loaded_batch_id      integer not null,  -- where the record was first loaded
+    loaded_source_row    bigint not null
+);
+
 create table if not exists rejected_rows (
     batch_id     integer not null,
     row_number   bigint not null,   -- 1-based data row in the file or sheet (header excluded)
