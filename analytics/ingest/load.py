@@ -33,23 +33,20 @@ from typing import Any
 import duckdb
 
 from analytics.ingest.model import scalar
+from analytics.ingest.parse import bind
 from analytics.ingest.spec import KindSpec
 
 # tax_records.recorded_at is the import time when the file has no entry-time column: it differs
 # between two exports of the same record by construction, so it only counts when both came
 # from a file column.
 _VOLATILE = {"recorded_at", "recorded_at_source"}
-# Tax-record columns a later export may change (see the module docstring): the 发票状态 in its
-# forward order (rank), and the 发票风险等级, which may move either way.
-LIFECYCLE = ("status", "risk_level")
+# The 发票状态 in its forward order (rank); the other lifecycle column (KindSpec.lifecycle),
+# the 发票风险等级, may move either way.
 STATUS_ORDER = (("正常", 0), ("已红冲-部分", 1), ("已红冲-全额", 2), ("已作废", 2))
-
-
-def lifecycle_params() -> dict[str, list[Any]]:
-    return {
-        "status_names": [name for name, _ in STATUS_ORDER],
-        "status_ranks": [rank for _, rank in STATUS_ORDER],
-    }
+STATUS_PARAMS = {
+    "status_names": [name for name, _ in STATUS_ORDER],
+    "status_ranks": [rank for _, rank in STATUS_ORDER],
+}
 
 
 @dataclass
@@ -71,13 +68,11 @@ def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     return [str(r[0]) for r in rows if r[0] not in ("batch_id", "source_row")]
 
 
-def _diff_list(
-    spec: KindSpec, cols: Sequence[str], new: str, old: str, *, skip: Sequence[str] = ()
-) -> str:
+def _diff_list(spec: KindSpec, cols: Sequence[str], new: str, old: str) -> str:
     """SQL: the differing columns of two aliases, as 'label: old -> new' texts."""
     parts = []
     for col in cols:
-        if col in _VOLATILE or col in skip:
+        if col in _VOLATILE:
             continue
         field = spec.field(col)
         label = f"{field.label} {col}" if field and field.label != col else col
@@ -87,7 +82,7 @@ def _diff_list(
             f"coalesce({old}.{col}::varchar, 'empty') || ' -> ' || "
             f"coalesce({new}.{col}::varchar, 'empty') end"
         )
-    if spec.kind == "tax_records" and "recorded_at" not in skip:
+    if spec.kind == "tax_records" and "recorded_at" in cols:
         parts.append(
             f"case when {new}.recorded_at_source = 'file' and {old}.recorded_at_source = 'file' "
             f"and {new}.recorded_at is distinct from {old}.recorded_at "
@@ -120,7 +115,8 @@ def classify_sql(spec: KindSpec, cols: Sequence[str]) -> str:
     wide rows are touched for the few duplicates and matches, not for every row.
     """
     key = ", ".join(spec.key)
-    life = [c for c in LIFECYCLE if c in cols] if spec.kind == "tax_records" else []
+    life = [c for c in spec.lifecycle if c in cols]
+    fixed = [c for c in cols if c not in life]
     backwards = (
         "' (a status only moves forward: ' || array_to_string($status_names, ', ') || ')'"
         if "status" in life
@@ -153,8 +149,8 @@ hit_keys as (
 ),
 hits as (
     select h.__row, l.batch_id as l_batch, l.source_row as l_row,
-        {_diff_list(spec, cols, "a", "l", skip=life)} as diffs,
-        {_diff_list(spec, life, "a", "l", skip=[c for c in cols if c not in life])} as life,
+        {_diff_list(spec, fixed, "a", "l")} as diffs,
+        {_diff_list(spec, life, "a", "l")} as life,
         {_forward(spec, life)} as forward
     from hit_keys h
     join main.{spec.table} l on l.rowid = h.l_rowid
@@ -202,8 +198,7 @@ def insert_batch(
     """Classify and insert; the caller holds the transaction."""
     cols = table_columns(con, spec.table)
     sql = classify_sql(spec, cols)
-    params = {k: v for k, v in lifecycle_params().items() if f"${k}" in sql}
-    con.execute(sql, params or None)
+    con.execute(sql, bind(sql, STATUS_PARAMS) or None)
     col_list = ", ".join(cols)
     con.execute(
         f"insert into main.{spec.table} ({col_list}, batch_id, source_row) "
@@ -231,7 +226,7 @@ select $b, __row, raw, ['malformed_row'], detail from _ing_bad
 """,
         {"b": batch_id, "headers": list(headers)},
     )
-    updated = _apply_updates(con, spec, batch_id) if spec.kind == "tax_records" else 0
+    updated = _apply_updates(con, spec, batch_id) if spec.lifecycle else 0
     loaded = _count(
         con, f"select count(*) from main.{spec.table} where batch_id = $b", {"b": batch_id}
     )
@@ -253,33 +248,24 @@ select $b, __row, raw, ['malformed_row'], detail from _ing_bad
 
 
 def _apply_updates(con: duckdb.DuckDBPyConnection, spec: KindSpec, batch_id: int) -> int:
-    """Apply the ``updated`` rows' lifecycle values (tax records), keeping the history."""
-    n = _count(con, "select count(*) from _ing_class where fate = 'updated'", {})
-    if not n:
-        return 0
+    """Apply the ``updated`` rows' lifecycle values, keeping old and new in
+    ``tax_status_history`` (the one kind with a lifecycle is tax_records)."""
+    key = " and ".join(f"l.{k} = u.{k}" for k in spec.key)
     con.execute(
-        f"""
-insert into tax_status_history
-select f.invoice_no, l.status, f.status, l.risk_level, f.risk_level, $b, f.__row,
-    l.batch_id, l.source_row
-from _ing_class c
-join _ing_final f on f.__row = c.__row
-join main.{spec.table} l on l.invoice_no = f.invoice_no
-where c.fate = 'updated'
-""",
-        {"b": batch_id},
+        "create or replace temp table _ing_updates as "
+        f"select f.__row, {', '.join(f'f.{c}' for c in (*spec.key, *spec.lifecycle))} "
+        "from _ing_class c join _ing_final f on f.__row = c.__row where c.fate = 'updated'"
     )
-    con.execute(
-        f"""
-update main.{spec.table} as l set status = u.status, risk_level = u.risk_level
-from (
-    select f.invoice_no, f.status, f.risk_level
-    from _ing_class c join _ing_final f on f.__row = c.__row
-    where c.fate = 'updated'
-) as u
-where l.invoice_no = u.invoice_no
-"""
-    )
+    n = _count(con, "select count(*) from _ing_updates", {})
+    if n:
+        old_new = ", ".join(f"l.{c}, u.{c}" for c in spec.lifecycle)
+        con.execute(
+            f"insert into tax_status_history select u.invoice_no, {old_new}, $b, u.__row, "
+            f"l.batch_id, l.source_row from _ing_updates u join main.{spec.table} l on {key}",
+            {"b": batch_id},
+        )
+        sets = ", ".join(f"{c} = u.{c}" for c in spec.lifecycle)
+        con.execute(f"update main.{spec.table} as l set {sets} from _ing_updates u where {key}")
     return n
 
 

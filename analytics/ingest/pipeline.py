@@ -45,6 +45,7 @@ TEMP_TABLES = (
     "_ing_bad",
     "_ing_final",
     "_ing_class",
+    "_ing_updates",
     "_ing_ids",
     "_ing_rates",
     "_ing_names",
@@ -255,12 +256,8 @@ def ingest_planned(
         _drop_temps(con)
     result.batch_id = batch_id
     result.rows_read, result.rows_summary = read, summary
-    result.rows_loaded, result.rows_unchanged, result.rows_rejected = (
-        out.loaded,
-        out.unchanged,
-        out.rejected,
-    )
-    result.rows_updated = out.updated
+    result.rows_loaded, result.rows_unchanged = out.loaded, out.unchanged
+    result.rows_updated, result.rows_rejected = out.updated, out.rejected
     result.reasons = out.reasons
     result.ignored_columns = tuple(match.unmapped)
     result.seconds = time.perf_counter() - t0

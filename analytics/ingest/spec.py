@@ -47,6 +47,9 @@ class KindSpec:
     sql: tuple[str, ...]
     # Further groups that automatic detection needs (not --kind): columns only this kind has.
     signature: tuple[tuple[str, ...], ...] = ()
+    # Columns a newer export of a loaded record may change (analytics.ingest.load, fate
+    # `updated`, kept in tax_status_history); any other difference is a conflict.
+    lifecycle: tuple[str, ...] = ()
 
     @property
     def table(self) -> str:
@@ -172,6 +175,7 @@ KINDS: Final[dict[str, KindSpec]] = {
                 Field("risk_level", "text", "发票风险等级"),
             ),
             sql=("staging/stg_tax_records.sql", "staging/ingest_invoice_rules.sql"),
+            lifecycle=("status", "risk_level"),
         ),
         KindSpec(
             "tax_record_lines",

@@ -1,11 +1,8 @@
 -- Base counts and sums per merchant and period ($period_type = month | quarter; $periods lists
 -- the periods, $months the months they cover). Rates are derived from these columns by the
 -- metric registry (analytics/metrics.py), which also documents every column.
-with -- each month's period key, computed once per month rather than once per row (string work that
--- cost more than the grouping on a quarter pass)
-period_keys as (
-    select month as period, fw_period_key(month, $period_type) as p
-    from (select distinct unnest($months) as month)
+with period_keys as (
+    select * from fw_period_keys($months, $period_type)
 ),
 
 facts as not materialized (

@@ -1,10 +1,7 @@
 -- Subjects per status for each $period_type period (months in $months): the overall picture.
 -- Voided invoices are not counted (as in the rates).
-with -- each month's period key, computed once per month rather than once per row (string work that
--- cost more than the grouping on a quarter pass)
-period_keys as (
-    select month as period, fw_period_key(month, $period_type) as p
-    from (select distinct unnest($months) as month)
+with period_keys as (
+    select * from fw_period_keys($months, $period_type)
 ),
 
 rows as (
