@@ -40,8 +40,11 @@ from analytics.periods import quarters_of
 from analytics.warehouse import publish as publish_snapshot
 from analytics.warehouse import release_memory, table_exists
 
+# Work tables of the planning query, in order (sql/pipeline/<name>.sql -> work_<name>).
+AFFECTED_KEYS = ("affected_invoices", "affected_payments")
+
 # Bump when a stage's logic changes so that existing warehouses are recomputed in full.
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 2
 
 # Append later stages (anomaly, complaints, credit, alerts) here; each reads what the ones
 # before it wrote.
@@ -162,7 +165,15 @@ def _plan(
         return _Plan("full", reason, tuple(sorted(months)), new)
     affected: set[str] = set()
     if new:
-        affected |= _months_of(con, "pipeline/affected_months.sql", {"batches": list(new)})
+        batches: dict[str, object] = {"batches": list(new)}
+        # The linking keys first, as work tables (see affected_invoices.sql): 3.4 -> 1.4 s
+        # for one new day at 10M invoices.
+        for name in AFFECTED_KEYS:
+            keys = sqlrun.body(f"pipeline/{name}.sql")
+            sqlrun.materialise_temp(con, f"work_{name}", keys, batches)
+        affected |= _months_of(con, "pipeline/affected_months.sql", batches)
+        for name in AFFECTED_KEYS:
+            con.execute(f"drop table work_{name}").fetchall()
     old_as_of = last[2] if last else None
     if old_as_of is not None and as_of > old_as_of:
         affected |= _months_of(

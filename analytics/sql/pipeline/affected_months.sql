@@ -3,7 +3,8 @@
 -- twin of an invoice (invoice_no), the original of a red invoice (original_invoice_no), the
 -- invoices of a payment (payment_id), a 10-minute duplicate just across a month boundary, and
 -- any subject of a newly registered merchant; and the invoices whose tax-system status a new
--- export moved on (tax_status_history).
+-- export moved on (tax_status_history). The linking keys are work tables built first from
+-- pipeline/affected_invoices.sql and pipeline/affected_payments.sql (analytics.pipeline).
 with new_issued as (
     select * from issued_invoices where list_contains($batches, batch_id)
 ),
@@ -20,17 +21,6 @@ new_merchants as (
     select merchant_id from merchants where list_contains($batches, batch_id)
 ),
 
-invoice_keys as (
-    select invoice_no from new_issued union select original_invoice_no from new_issued
-    union select invoice_no from new_tax union select original_invoice_no from new_tax
-    union select invoice_no from tax_status_history where list_contains($batches, batch_id)
-),
-
-payment_keys as (
-    select payment_id from new_issued union select payment_id from new_payments
-    union select i.payment_id from issued_invoices i semi join invoice_keys k using (invoice_no)
-),
-
 touched as (
     select issued_at as t from new_issued
     union all select issued_at + interval 10 minute from new_issued
@@ -38,10 +28,14 @@ touched as (
     union all select recorded_at from new_tax
     union all select paid_at from new_payments
     union all select received_at from complaints where list_contains($batches, batch_id)
-    union all select issued_at from issued_invoices semi join invoice_keys using (invoice_no)
-    union all select issued_at from issued_invoices semi join payment_keys using (payment_id)
-    union all select issued_at from tax_records semi join invoice_keys using (invoice_no)
-    union all select paid_at from payments semi join payment_keys using (payment_id)
+    union all select issued_at from issued_invoices
+        semi join work_affected_invoices using (invoice_no)
+    union all select issued_at from issued_invoices
+        semi join work_affected_payments using (payment_id)
+    union all select issued_at from tax_records
+        semi join work_affected_invoices using (invoice_no)
+    union all select paid_at from payments
+        semi join work_affected_payments using (payment_id)
     union all select issued_at from issued_invoices semi join new_merchants using (merchant_id)
     union all select issued_at from tax_records t semi join new_merchants m
         on m.merchant_id = t.seller_tax_id
