@@ -13,8 +13,9 @@ Periods (``credit_scores.period_type`` / ``period``):
   before the as-of time (here October 2026), counts summed over the month rows and delay
   percentiles recomputed from the invoices. One window is kept, the current one.
 
-Each row carries its breakdown, a JSON list with one object per rule (``rule, metric, value,
-threshold, points, cap, text_zh, text_en``) whose points add up to ``100 - score``, and ranks
+Each row carries its breakdown, a list with one struct per rule (``rule, metric, value,
+threshold, points, cap, count``; words by ``credit_scoring.breakdown_words`` on read) whose
+points add up to ``100 - score``, and ranks
 among the rated merchants of the period (``rank``) and of its district (``rank_in_district``),
 ordered by score (desc), then fewer rules deducting, then merchant_id, so ties are stable.
 M merchants keep a score and breakdown but no rank.
@@ -38,9 +39,9 @@ TABLE = "credit_scores"
 # re-sorts only the invoices of merchants with new data (stage tables: its loss means a full run).
 WINDOW_DELAYS = "credit_window_delays"
 WINDOW_SUFFIX = "-T12M"
-# Merchant-periods scored at once. Scoring is row-wise, and each row carries ~1.5 KB of
-# breakdown words plus several times that in per-rule intermediates: scoring every quarter in
-# one frame cost ~0.5 GB at 1M invoices and grew with the merchants (the stage's peak memory).
+# Merchant-periods scored at once. Scoring is row-wise, and each row carries the words of
+# every rule as per-rule intermediates: scoring every quarter in one frame cost ~0.5 GB at 1M
+# invoices and grew with the merchants (the stage's peak memory).
 SCORE_CHUNK_ROWS = 8_192
 # DuckDB's memory limit while the stage runs. Its work is Python scoring plus write-once tables;
 # with the connection's usual 2 GB cache underneath, it was the run's peak at 10M invoices

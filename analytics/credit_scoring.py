@@ -1,12 +1,15 @@
 """Scoring (pure): the simulated compliance score, grade and breakdown of merchant-period rows.
 
 :func:`score_frame` turns rows of the metric registry's columns into scores with the scheme of
-:mod:`analytics.credit_scheme`; every expression is vectorised (the breakdown's words too), so
-scoring a city's merchants costs one Polars pass. See :mod:`analytics.credit` for the periods,
+:mod:`analytics.credit_scheme`; every expression is vectorised (the summary's words too), so
+scoring a city's merchants costs one Polars pass. The breakdown keeps each rule's numbers;
+:func:`breakdown_words` words one merchant's on read. See :mod:`analytics.credit` for the periods,
 the ranking and the stage.
 """
 
 from __future__ import annotations
+
+import dataclasses
 
 import polars as pl
 
@@ -167,6 +170,44 @@ def _rule_columns(rule: CreditRule) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr]
     return value, points, zh_words, en_words
 
 
+def _count_value(rule: CreditRule) -> pl.Expr:
+    """The value of the rule's count floor metric (null for rules without one)."""
+    if rule.min_count_metric is None:
+        return pl.lit(None, dtype=pl.Float64)
+    return pl.col(rule.min_count_metric).fill_null(0).cast(pl.Float64)
+
+
+def breakdown_words(items: pl.DataFrame, scheme: CreditScheme) -> pl.DataFrame:
+    """``items`` (a breakdown: ``rule, metric, value, threshold, points, cap, count``) with the
+    rules' words added (``text_zh``, ``text_en``), as scoring words them; pure.
+
+    The breakdown stores numbers only (its words were ~1.9 KB a row, most of what writing
+    ``credit_scores`` cost); the words are rendered here from the scheme, with the threshold
+    and cap the row was scored with. A rule the scheme no longer has gets plain words."""
+    rules = {r.id: r for r in scheme.rules}
+    zh_words: list[str] = []
+    en_words: list[str] = []
+    for item in items.iter_rows(named=True):
+        known = rules.get(item["rule"])
+        if known is None:
+            value = "--" if item["value"] is None else f"{item['value']:g}"
+            zh_words.append(f"{item['metric']} {value}：扣 {item['points']:g} 分")
+            en_words.append(f"{item['metric']} {value}: {item['points']:g} points deducted")
+            continue
+        rule = dataclasses.replace(known, threshold=item["threshold"], cap=item["cap"])
+        row = {rule.metric: [item["value"]]}
+        if rule.min_count_metric is not None:
+            row[rule.min_count_metric] = [item["count"]]
+        _, _, zh, en = _rule_columns(rule)
+        frame = pl.DataFrame(row, schema=dict.fromkeys(row, pl.Float64))
+        zh_text, en_text = frame.select(zh.alias("zh"), en.alias("en")).row(0)
+        zh_words.append(zh_text)
+        en_words.append(en_text)
+    return items.with_columns(
+        text_zh=pl.Series(zh_words, dtype=pl.String), text_en=pl.Series(en_words, dtype=pl.String)
+    )
+
+
 def _grade_columns(scheme: CreditScheme, period_type: str) -> list[pl.Expr]:
     """grade (with M) and the M reason in words."""
     months = scheme.min_months_registered
@@ -228,10 +269,9 @@ def score_frame(inputs: pl.LazyFrame, scheme: CreditScheme, period_type: str) ->
             threshold=pl.lit(r.threshold, dtype=pl.Float64),
             points=p,
             cap=pl.lit(r.cap, dtype=pl.Float64),
-            text_zh=zh,
-            text_en=en,
-        ).struct.json_encode()
-        for r, (v, p, zh, en) in zip(scheme.rules, parts, strict=True)
+            count=_count_value(r),
+        )
+        for r, (v, p, _, _) in zip(scheme.rules, parts, strict=True)
     ]
     deducting_zh = [pl.when(p > 0).then(zh) for _, p, zh, _ in parts]
     deducting_en = [pl.when(p > 0).then(en) for _, p, _, en in parts]
@@ -239,7 +279,7 @@ def score_frame(inputs: pl.LazyFrame, scheme: CreditScheme, period_type: str) ->
     return (
         frame.with_columns(
             *points,
-            breakdown=pl.concat_str(pl.lit("["), pl.concat_str(items, separator=","), pl.lit("]")),
+            breakdown=pl.concat_list(items),
             summary_zh=pl.concat_str(deducting_zh, separator="；", ignore_nulls=True),
             summary_en=pl.concat_str(deducting_en, separator="; ", ignore_nulls=True),
         )

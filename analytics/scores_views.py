@@ -21,8 +21,9 @@ from typing import Any, Final
 import duckdb
 import polars as pl
 
-from analytics import periods
+from analytics import credit_scoring, periods
 from analytics.credit import WINDOW_SUFFIX
+from analytics.credit_scheme import CreditScheme, load_scheme
 from analytics.views import Filters, run
 from analytics.warehouse import table_exists
 
@@ -233,9 +234,10 @@ def merchant_credit(con: duckdb.DuckDBPyConnection, merchant_id: str) -> pl.Data
     return run(con, "merchant_credit", {"merchant_id": merchant_id}).sort("period_type", "period")
 
 
-def breakdown(row: dict[str, Any]) -> pl.DataFrame:
-    """A credit row's breakdown JSON as a frame (``rule, metric, value, threshold, points,
-    cap, text_zh, text_en``), deducting rules first, by points; pure."""
+def breakdown(row: dict[str, Any], scheme: CreditScheme | None = None) -> pl.DataFrame:
+    """A credit row's breakdown as a frame (``rule, metric, value, threshold, points, cap,
+    count, text_zh, text_en``; words from :func:`credit_scoring.breakdown_words`), deducting
+    rules first, by points; pure but for reading the scheme file when none is given."""
     raw = row.get("breakdown")
     items = json.loads(raw) if isinstance(raw, str) else (raw or [])
     schema = {
@@ -245,11 +247,12 @@ def breakdown(row: dict[str, Any]) -> pl.DataFrame:
         "threshold": pl.Float64,
         "points": pl.Float64,
         "cap": pl.Float64,
-        "text_zh": pl.String,
-        "text_en": pl.String,
+        "count": pl.Float64,
     }
-    frame = pl.DataFrame(items, schema=schema) if items else pl.DataFrame(schema=schema)
-    return frame.with_row_index("order").sort(
+    rows = [{k: item.get(k) for k in schema} for item in items]
+    frame = pl.DataFrame(rows, schema=schema) if rows else pl.DataFrame(schema=schema)
+    worded = credit_scoring.breakdown_words(frame, scheme or load_scheme())
+    return worded.with_row_index("order").sort(
         [pl.col("points") > 0, "points", "order"], descending=[True, True, False]
     )
 

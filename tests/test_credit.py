@@ -7,7 +7,6 @@ are worked out by hand in the comments.
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,7 @@ import polars as pl
 import pytest
 from factories import TestWarehouse
 
-from analytics import credit, credit_scoring, sqlrun
+from analytics import credit, credit_scoring, scores_views, sqlrun
 from analytics.credit_scheme import SCHEME_PATH, SchemeError, load_scheme, parse_scheme
 
 SCHEME = parse_scheme(
@@ -185,7 +184,12 @@ def score(rows: list[dict[str, Any]], period_type: str = "quarter") -> list[dict
 
 
 def points(row: dict[str, Any]) -> dict[str, float]:
-    return {item["rule"]: item["points"] for item in json.loads(row["breakdown"])}
+    return {item["rule"]: item["points"] for item in row["breakdown"]}
+
+
+def worded(row: dict[str, Any]) -> list[dict[str, Any]]:
+    """The row's breakdown with its words, in rule order (as the profile reads it)."""
+    return scores_views.breakdown(row, SCHEME).sort("order").to_dicts()
 
 
 def test_a_clean_merchant_keeps_100_and_grade_a() -> None:
@@ -243,10 +247,19 @@ def test_a_value_on_the_threshold_or_the_good_side_deducts_nothing() -> None:
         ]
     )
     assert [r["score"] for r in rows] == [100, 100]
-    no_data = next(i for i in json.loads(rows[1]["breakdown"]) if i["rule"] == "entry")
+    no_data = next(i for i in worded(rows[1]) if i["rule"] == "entry")
     assert no_data["value"] is None
     assert "无数据" in no_data["text_zh"]
     assert "no data" in no_data["text_en"]
+
+
+def test_words_of_a_rule_under_its_count_floor_name_the_count() -> None:
+    # 1 of 10 requests not invoiced is 10%, over 2%, but one case is under the floor of 2
+    (row,) = score([{"not_invoiced_count": 1, "invoice_requests": 10}])
+    item = next(i for i in worded(row) if i["rule"] == "uninvoiced")
+    assert (item["points"], item["count"]) == (0.0, 1.0)
+    assert item["text_zh"].endswith("1 少于 2：不扣分")
+    assert "< 2: no deduction" in item["text_en"]
 
 
 def test_breakdown_sums_to_100_minus_score_with_words() -> None:
@@ -258,7 +271,7 @@ def test_breakdown_sums_to_100_minus_score_with_words() -> None:
         ]
     )
     for row in rows:
-        items = json.loads(row["breakdown"])
+        items = worded(row)
         assert [i["rule"] for i in items] == [r.id for r in SCHEME.rules]
         assert sum(i["points"] for i in items) == pytest.approx(100 - row["score"], abs=1e-9)
         assert row["points_deducted"] == pytest.approx(100 - row["score"], abs=1e-9)
@@ -267,7 +280,10 @@ def test_breakdown_sums_to_100_minus_score_with_words() -> None:
             assert item["text_zh"]
             assert item["text_en"]
             assert ("扣 " in item["text_zh"]) == (item["points"] > 0)
-    capped = json.loads(rows[2]["breakdown"])[0]
+        # the words rendered on read are those scoring wrote into the summary
+        assert row["summary_zh"] == "；".join(i["text_zh"] for i in items if i["points"] > 0)
+        assert row["summary_en"] == "; ".join(i["text_en"] for i in items if i["points"] > 0)
+    capped = worded(rows[2])[0]
     assert capped["points"] == 25
     assert "已达上限" in capped["text_zh"]
     assert "(cap)" in capped["text_en"]
@@ -338,7 +354,7 @@ def test_ranking_ties_break_on_fewer_deductions_then_merchant_id() -> None:
     assert by_id["G"]["rank_in_district"] == 1
     assert by_id["A"]["rank_in_district"] == 5
     assert all(r["is_simulation"] for r in rows)
-    assert json.loads(by_id["C"]["breakdown"])[3]["points"] == 1
+    assert by_id["C"]["breakdown"][3]["points"] == 1
 
 
 def test_trailing_window_ends_with_the_last_complete_month() -> None:
