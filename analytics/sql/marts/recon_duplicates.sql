@@ -48,6 +48,7 @@ shared_payments as (
 by_payment as (
     select invoice_no, period,
         first_value(invoice_no) over w as first_no,
+        first_value(issued_at) over w as first_at,
         row_number() over w as rank_in_payment
     from paid_live semi join shared_payments s on paid_live.payment_id = s.payment_id
     window w as (partition by paid_live.payment_id order by issued_at, invoice_no)
@@ -75,10 +76,11 @@ by_buyer as (
 ),
 
 final as (
-    select invoice_no, first_no as duplicate_of, 'payment_id' as duplicate_basis
+    select invoice_no, first_no as duplicate_of, 'payment_id' as duplicate_basis,
+        first_at as duplicate_of_at
     from by_payment where rank_in_payment > 1 and list_contains($months, period)
     union all
-    select invoice_no, prev_no, 'buyer_total'
+    select invoice_no, prev_no, 'buyer_total', prev_at
     from by_buyer
     where prev_at >= issued_at - interval 10 minute and list_contains($months, period)
 )

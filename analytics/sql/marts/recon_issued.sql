@@ -37,7 +37,7 @@ clocked as (
 flagged as (
     select
         c.*,
-        d.duplicate_of, d.duplicate_basis,
+        d.duplicate_of, d.duplicate_basis, d.duplicate_of_at,
         d.invoice_no is not null as is_duplicate,
         -- a record without a time (rare: the loader stamps first_seen) cannot be shown late
         is_recorded and coalesce(delay_workdays <= $deadline, true) as is_on_time,
@@ -65,7 +65,7 @@ final as (
         total_amount as total_issued, total_recorded, null::decimal(18, 2) as amount_paid,
         is_red, is_void, tax_status,
         is_recorded, is_on_time, is_late, is_missing, is_pending, is_mismatch, is_duplicate,
-        duplicate_of, duplicate_basis, tax_seller_id, tax_issued_at,
+        duplicate_of, duplicate_basis, duplicate_of_at, tax_seller_id, tax_issued_at,
         null::integer as invoices_linked, null::integer as red_linked
     from flagged
 )

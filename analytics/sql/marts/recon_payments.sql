@@ -54,6 +54,7 @@ final as (
         null::boolean as is_recorded, null::boolean as is_on_time, null::boolean as is_late,
         null::boolean as is_missing, null::boolean as is_pending, null::boolean as is_mismatch,
         false as is_duplicate, null::varchar as duplicate_of, null::varchar as duplicate_basis,
+        null::timestamp as duplicate_of_at,
         null::varchar as tax_seller_id, null::timestamp as tax_issued_at,
         invoices_linked::integer as invoices_linked, red_linked::integer as red_linked
     from judged

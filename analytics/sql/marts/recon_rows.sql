@@ -24,12 +24,10 @@ described as (
         fw_period_key(e.period, 'quarter') as quarter,
         e.subject = 'tax_record' or e.is_recorded as has_tax_record,
         case when e.subject = 'payment' then e.subject_id else i.payment_id end as payment_id,
-        coalesce(i.buyer_name, t.buyer_name) as buyer_name,
-        d.issued_at as duplicate_of_at
+        coalesce(i.buyer_name, t.buyer_name) as buyer_name
     from expanded e
     left join stg_issued i on i.invoice_no = e.subject_id and e.subject <> 'payment'
     left join stg_tax t on t.invoice_no = e.subject_id and e.status = 'missing_in_merchant_log'
-    left join stg_issued d on d.invoice_no = e.duplicate_of
 ),
 
 texts as (

@@ -31,6 +31,7 @@ final as (
         false as is_recorded, false as is_on_time, false as is_late, false as is_missing,
         false as is_pending, false as is_mismatch, false as is_duplicate,
         null::varchar as duplicate_of, null::varchar as duplicate_basis,
+        null::timestamp as duplicate_of_at,
         null::varchar as tax_seller_id, null::timestamp as tax_issued_at,
         null::integer as invoices_linked, null::integer as red_linked
     from unmatched

@@ -34,6 +34,7 @@ create table if not exists recon_facts (
     is_duplicate     boolean,
     duplicate_of     varchar,
     duplicate_basis  varchar,            -- payment_id / buyer_total
+    duplicate_of_at  timestamp,          -- when the invoice it duplicates was issued
     -- the twin's seller and issue time, only where they differ from the merchant log's
     tax_seller_id    varchar,
     tax_issued_at    timestamp,
