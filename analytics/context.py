@@ -70,9 +70,11 @@ class Stage(NamedTuple):
 
     ``tables`` names what the stage writes: when one is missing (a stage added since the last
     run, or a dropped table) the next run is a full one, so no table is ever built from a subset
-    of months.
+    of months. ``in_python``: the stage builds large Python objects (frames, models), so DuckDB's
+    cache is released before it (:func:`analytics.warehouse.release_memory`).
     """
 
     name: str
     run: Callable[[duckdb.DuckDBPyConnection, Context], None]
     tables: tuple[str, ...] = ()
+    in_python: bool = False
