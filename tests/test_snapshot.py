@@ -76,3 +76,42 @@ def test_duplicate_rows_count_in_the_fingerprint(tmp_path: Path) -> None:
     con.execute("insert into lookup values (8, 'dup2'), (8, 'dup2')")
     warehouse.publish(con, serving, ["lookup"])
     _assert_same(con, serving, ["lookup"])
+
+
+def test_stored_fingerprints_stand_for_hashing_the_snapshot(tmp_path: Path) -> None:
+    """The snapshot keeps what it was refreshed to; the next refresh compares against that
+    (not against a re-hash of its tables), through several rounds of changes."""
+    con = _setup(tmp_path / "w.duckdb")
+    serving = tmp_path / "w.serving.duckdb"
+    tables = ["metrics", "lookup"]
+    warehouse.publish(con, serving, tables)  # first publish: copied whole, nothing stored
+    con.execute("update metrics set value = -1 where period = '2026-01'")
+    warehouse.publish(con, serving, tables)  # compared: fingerprints stored from here on
+    served = duckdb.connect(str(serving), read_only=True)
+    stored = served.execute(
+        f"select table_name, k, n from {snapshot.FINGERPRINTS} order by all"
+    ).fetchall()
+    served.close()
+    assert stored == [("lookup", "", 4), *((("metrics", f"2026-0{m}", 10)) for m in (1, 2, 3))]
+    for round_no in range(3):
+        con.execute("update metrics set value = value + 1 where period = '2026-03'")
+        con.execute("insert into lookup values ($i, 'new')", {"i": 10 + round_no})
+        copy = tmp_path / f"probe{round_no}.duckdb"
+        copy.write_bytes(serving.read_bytes())
+        con.execute(f"attach '{copy}' as probe")
+        done = snapshot.refresh_tables(con, "probe", tables)
+        con.execute("detach probe")
+        assert done == {"metrics": "1 periods", "lookup": "copied"}
+        warehouse.publish(con, serving, tables)
+        _assert_same(con, serving, tables)
+    # what is compared is the stored fingerprint: a snapshot table changed behind the
+    # publisher's back (publish is its only writer) goes unnoticed until the warehouse changes
+    copy = tmp_path / "tampered.duckdb"
+    copy.write_bytes(serving.read_bytes())
+    con.execute(f"attach '{copy}' as probe")
+    con.execute("update probe.lookup set label = 'tampered'")
+    assert snapshot.refresh_tables(con, "probe", tables) == {
+        "metrics": "unchanged",
+        "lookup": "unchanged",
+    }
+    con.execute("detach probe")
