@@ -1,6 +1,6 @@
 -- The merchant log's invoices as the duplicate and payment rules read them, kept for one
 -- reconciliation as the temp table work_issued (analytics/reconcile.py): those rules scan the
--- whole log six times, and every scan of stg_issued re-trims each payment id and buyer.
+-- whole log six times.
 -- Only rows those rules can reach from $months are kept (all of them on a full run,
 -- $everything): red invoices, unlinked invoices up to 10 minutes before or within the months,
 -- and invoices sharing a payment id (compared by 64-bit hash; a collision only keeps a row)

@@ -3,6 +3,9 @@
 -- PRIMARY KEY constraints: an ART index on 10M invoice numbers costs more to maintain than it saves.
 -- Every row carries the batch that loaded it and its row number in the source file.
 -- Timestamps are Beijing local time (Asia/Shanghai), stored naive.
+-- Text is stored clean: trimmed (validation.WHITESPACE, full-width space included) and with
+-- empty markers ('', 'null', '--', ...) as NULL (analytics.ingest.parse.field_text); staging
+-- views rely on it rather than re-trimming 10M values on every read.
 
 create table if not exists merchants (
     merchant_id      varchar not null,  -- 统一社会信用代码 (USCC, 18) or a legacy 15/20-char taxpayer id

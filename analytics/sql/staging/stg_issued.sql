@@ -1,6 +1,7 @@
 -- Merchant-side issued invoices (开票记录), typed and keyed for reconciliation.
 -- (stg_issued_invoices.sql is the loader's typing step for invoice files, not this.)
 -- period / quarter are those of the issue instant: a March invoice is judged in March.
+-- Text columns come clean from the loader (schema/raw.sql): not trimmed again here.
 with source as (
     select * from issued_invoices
 ),
@@ -9,7 +10,7 @@ renamed as (
     select
         invoice_no,
         merchant_id,
-        nullif(trim(payment_id), '') as payment_id,
+        payment_id,
         issued_at,
         issued_at::date as issued_on,
         strftime(issued_at, '%Y-%m') as period,
@@ -21,12 +22,12 @@ renamed as (
         invoice_type,
         is_red,
         is_void,
-        nullif(trim(original_invoice_no), '') as original_invoice_no,
+        original_invoice_no,
         software_vendor,
         buyer_name,
         buyer_tax_id,
         -- who the invoice is for: tax id when given, else the printed name; null = anonymous
-        coalesce(nullif(trim(buyer_tax_id), ''), nullif(trim(buyer_name), '')) as buyer_key,
+        coalesce(buyer_tax_id, buyer_name) as buyer_key,
         batch_id,
         source_row
     from source

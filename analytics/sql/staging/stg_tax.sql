@@ -27,7 +27,7 @@ renamed as (
         coalesce(status like '已红冲%', false) as is_reversed,
         coalesce(status = '已作废', false) as is_void_status,
         is_red,
-        nullif(trim(original_invoice_no), '') as original_invoice_no,
+        original_invoice_no,
         source,
         batch_id,
         source_row
