@@ -227,7 +227,7 @@ def evaluation(con: duckdb.DuckDBPyConnection) -> Evaluation | None:
 
 
 def merchant_credit(con: duckdb.DuckDBPyConnection, merchant_id: str) -> pl.DataFrame:
-    """The merchant's simulated scores, every period (breakdown JSON included), with the
+    """The merchant's simulated scores, every period (breakdown included), with the
     number of rated merchants of each period overall and in its district; quarters first."""
     if not table_exists(con, "credit_scores"):
         return pl.DataFrame()

@@ -1,7 +1,7 @@
 -- The simulated compliance ranking (credit_scores) of one period for the merchants the global
 -- filters select, beside the anomaly score over the same months: the mean of the merchant's
 -- two highest monthly scores, as merchant_anomaly ranks merchants, so a sustained anomaly
--- outranks a one-month blip. The breakdown JSON stays out: the profile reads it per merchant.
+-- outranks a one-month blip. The breakdown stays out: the profile reads it per merchant.
 with scores as (
     select * exclude (breakdown)
     from credit_scores
