@@ -252,8 +252,13 @@ def _blank_to_null(name: str) -> pl.Expr:
     return pl.when(pl.col(name) != "").then(pl.col(name)).alias(name)
 
 
-def _breakdowns(frame: pl.LazyFrame, scheme: CreditScheme) -> pl.LazyFrame:
-    """``(_row, breakdown)``: each row's rules as a list of structs, in scheme order.
+def _breakdowns(
+    frame: pl.LazyFrame,
+    scheme: CreditScheme,
+    parts: list[tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr]],
+) -> pl.LazyFrame:
+    """``(_row, breakdown)``: each row's rules as a list of structs, in scheme order; ``parts``
+    are the rules' :func:`_rule_columns`.
 
     Built long (one frame per rule) and gathered per row: ``pl.concat_list`` of eight struct
     columns took 1.38 s for 128k rows, this 0.29 s, with the same lists."""
@@ -271,8 +276,7 @@ def _breakdowns(frame: pl.LazyFrame, scheme: CreditScheme) -> pl.LazyFrame:
                 count=_count_value(r),
             ).alias("breakdown"),
         )
-        for k, r in enumerate(scheme.rules)
-        for value, points, _, _ in [_rule_columns(r)]
+        for k, (r, (value, points, _, _)) in enumerate(zip(scheme.rules, parts, strict=True))
     ]
     return (
         pl.concat(per_rule)
@@ -300,7 +304,7 @@ def score_frame(inputs: pl.LazyFrame, scheme: CreditScheme, period_type: str) ->
             summary_zh=pl.concat_str(deducting_zh, separator="；", ignore_nulls=True),
             summary_en=pl.concat_str(deducting_en, separator="; ", ignore_nulls=True),
         )
-        .join(_breakdowns(frame, scheme), on="_row", how="left", maintain_order="left")
+        .join(_breakdowns(frame, scheme, parts), on="_row", how="left", maintain_order="left")
         .with_columns(
             points_deducted=pl.sum_horizontal(p_cols).round(2),
             deductions=pl.sum_horizontal(c > 0 for c in p_cols).cast(pl.Int32),

@@ -28,6 +28,7 @@ import duckdb
 _PERIOD = "period"
 FINGERPRINTS = "snapshot_fingerprints"  # (table_name, k, n, x, s) of the snapshot's tables
 _NULL_KEY = "\x00"  # the fingerprint group of rows whose period is null
+Fingerprint = tuple[int, int, int]  # rows, XOR and sum of the row hashes
 
 
 def _q(name: str) -> str:
@@ -47,16 +48,13 @@ def columns(con: duckdb.DuckDBPyConnection, catalog: str, table: str) -> list[tu
 
 def _fingerprints(
     con: duckdb.DuckDBPyConnection, catalog: str, table: str, by_period: bool
-) -> dict[Any, tuple[int, int, int]]:
+) -> dict[Any, Fingerprint]:
     key = f"coalesce({_q(_PERIOD)}::varchar, '{_NULL_KEY}')" if by_period else "''"
     rows = con.execute(
         f"select {key} as k, count(*), bit_xor(h), sum(h >> 8)::hugeint from ("
         f"select *, hash(*columns(*)) as h from {_q(catalog)}.main.{_q(table)}) group by k"
     ).fetchall()
     return {r[0]: (int(r[1]), int(r[2]), int(r[3])) for r in rows}
-
-
-Fingerprint = tuple[int, int, int]
 
 
 def _stored_fingerprints(

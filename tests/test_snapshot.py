@@ -23,6 +23,26 @@ def _setup(db: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def _probe(
+    con: duckdb.DuckDBPyConnection,
+    serving: Path,
+    tables: list[str],
+    tamper: str | None = None,
+) -> dict[str, str]:
+    """What refresh_tables decides, on a copy of the snapshot (``tamper``: a statement run on
+    the copy, schema ``probe``, first)."""
+    copy = serving.with_name("probe.duckdb")
+    copy.write_bytes(serving.read_bytes())
+    con.execute(f"attach '{copy}' as probe")
+    try:
+        if tamper:
+            con.execute(tamper)
+        return snapshot.refresh_tables(con, "probe", tables)
+    finally:
+        con.execute("detach probe")
+        copy.unlink()
+
+
 def _assert_same(con: duckdb.DuckDBPyConnection, serving: Path, tables: list[str]) -> None:
     served = duckdb.connect(str(serving), read_only=True)
     try:
@@ -39,13 +59,7 @@ def test_refresh_rewrites_only_changed_periods(tmp_path: Path) -> None:
     warehouse.publish(con, serving, tables)
     con.execute("update metrics set value = value + 1 where period = '2026-02' and value < 10")
     con.execute("insert into metrics values ('M9', null, 1.0)")
-    # what refresh_tables decides, on a copy of the snapshot
-    copy = tmp_path / "probe.duckdb"
-    copy.write_bytes(serving.read_bytes())
-    con.execute(f"attach '{copy}' as probe")
-    done = snapshot.refresh_tables(con, "probe", tables)
-    con.execute("detach probe")
-    assert done == {"metrics": "2 periods", "lookup": "unchanged"}
+    assert _probe(con, serving, tables) == {"metrics": "2 periods", "lookup": "unchanged"}
     warehouse.publish(con, serving, tables)
     _assert_same(con, serving, tables)
 
@@ -96,22 +110,10 @@ def test_stored_fingerprints_stand_for_hashing_the_snapshot(tmp_path: Path) -> N
     for round_no in range(3):
         con.execute("update metrics set value = value + 1 where period = '2026-03'")
         con.execute("insert into lookup values ($i, 'new')", {"i": 10 + round_no})
-        copy = tmp_path / f"probe{round_no}.duckdb"
-        copy.write_bytes(serving.read_bytes())
-        con.execute(f"attach '{copy}' as probe")
-        done = snapshot.refresh_tables(con, "probe", tables)
-        con.execute("detach probe")
-        assert done == {"metrics": "1 periods", "lookup": "copied"}
+        assert _probe(con, serving, tables) == {"metrics": "1 periods", "lookup": "copied"}
         warehouse.publish(con, serving, tables)
         _assert_same(con, serving, tables)
     # what is compared is the stored fingerprint: a snapshot table changed behind the
     # publisher's back (publish is its only writer) goes unnoticed until the warehouse changes
-    copy = tmp_path / "tampered.duckdb"
-    copy.write_bytes(serving.read_bytes())
-    con.execute(f"attach '{copy}' as probe")
-    con.execute("update probe.lookup set label = 'tampered'")
-    assert snapshot.refresh_tables(con, "probe", tables) == {
-        "metrics": "unchanged",
-        "lookup": "unchanged",
-    }
-    con.execute("detach probe")
+    tamper = "update probe.lookup set label = 'tampered'"
+    assert _probe(con, serving, tables, tamper) == {"metrics": "unchanged", "lookup": "unchanged"}
