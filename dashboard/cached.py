@@ -604,6 +604,18 @@ def merchant_credit(merchant_id: str) -> pl.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+def _score_breakdown(gen: Generation, merchant_id: str, period: str) -> pl.DataFrame:
+    rows = _merchant_credit(gen, merchant_id).filter(pl.col("period") == period)
+    return scores_views.breakdown(rows.row(0, named=True)) if rows.height else pl.DataFrame()
+
+
+def score_breakdown(merchant_id: str, period: str) -> pl.DataFrame:
+    """One period's score breakdown with its rules in words (``scores_views.breakdown``:
+    the words are rendered from the scheme file, ~20 ms, once per snapshot, not per rerun)."""
+    return _score_breakdown(_gen(), merchant_id, period)
+
+
+@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
 def _merchant_anomaly_months(
     gen: Generation, merchant_id: str, months: tuple[str, str]
 ) -> pl.DataFrame:

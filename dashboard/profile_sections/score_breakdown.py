@@ -27,8 +27,8 @@ def _rank(rank: int | None, of: int) -> tuple[str, str | None]:
     return f"#{formatting.count(rank)}", t("scores.breakdown.of", n=formatting.count(of))
 
 
-def _rules(r: dict[str, object]) -> None:
-    rules = scores_views.breakdown(r)
+def _rules(merchant_id: str, period: str) -> None:
+    rules = cached.score_breakdown(merchant_id, period)
     rules = rules.with_columns(
         label=pl.col("metric").replace_strict(_rule_labels(rules["metric"].unique().to_list())),
         words=pl.col("text_zh" if lang() == "zh" else "text_en"),
@@ -84,7 +84,7 @@ def render(merchant_id: str, f: Filters) -> None:
     )
     if r["grade"] == "M":
         st.info(r["m_reason_zh"] if lang() == "zh" else r["m_reason_en"])
-    _rules(r)
+    _rules(merchant_id, period)
     history = rows.with_columns(
         period_label=pl.col("period").replace_strict(
             {p: score_panels.period_label(p) for p in choices}
