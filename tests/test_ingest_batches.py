@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -22,7 +23,7 @@ from ingest_fixtures import (
 )
 
 from analytics.cli import main
-from analytics.ingest import IngestError, ingest_file, ingest_paths, load
+from analytics.ingest import IngestError, ingest_file, ingest_paths, load, pipeline
 from analytics.pipeline import analyse
 from analytics.warehouse import connect
 
@@ -194,6 +195,58 @@ def test_failure_midway_leaves_the_warehouse_as_it_was(
     monkeypatch.undo()
     (r,) = ingest_file(con, path, today=TODAY)
     assert (r.rows_loaded, _counts(con)) == (3, (3, 0, 1))
+
+
+def test_files_prepared_ahead_still_load_in_order(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    """The next tables are read and checked while one loads (pipeline.AHEAD), but each is
+    classified against everything the files before it loaded."""
+    folder = tmp_path / "days"
+    folder.mkdir()
+    rows = [issued_row(digital_no(i)) for i in range(1, 4)]
+    first = write_csv(folder / "a.csv", ISSUED_HEADERS, rows)
+    (folder / "b.csv").write_bytes(first.read_bytes())  # the same export saved twice
+    write_csv(folder / "c.csv", ISSUED_HEADERS, [issued_row(digital_no(2), payment_id="OTHER")])
+    write_csv(folder / "d.csv", ISSUED_HEADERS, [rows[2], issued_row(digital_no(4))])
+    results = ingest_paths(con, [folder], progress=False, today=TODAY)
+    assert [(r.file.name, r.batch_id, r.already_imported) for r in results] == [
+        ("a.csv", 1, False),
+        ("b.csv", None, True),
+        ("c.csv", 2, False),
+        ("d.csv", 3, False),
+    ]
+    assert results[1].previous_batch_id == 1
+    assert results[2].reasons == {"conflicts_with_loaded": 1}
+    assert (results[3].rows_loaded, results[3].rows_unchanged) == (1, 1)
+    assert con.execute("select count(*) from issued_invoices").fetchall() == [(4,)]
+
+
+def test_a_failing_file_stops_the_load_after_the_files_before_it(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An error while a later table is prepared ahead: the files before it stay loaded, none
+    after it is (the tables prepared ahead are dropped), and loading again finishes the job."""
+    folder = tmp_path / "days"
+    folder.mkdir()
+    for i, name in enumerate(("a.csv", "b.csv", "c.csv", "d.csv"), start=1):
+        write_csv(folder / name, ISSUED_HEADERS, [issued_row(digital_no(i))])
+    real = pipeline.prepare
+
+    def prepare(c: duckdb.DuckDBPyConnection, item: pipeline.Planned, **kw: Any) -> Any:
+        if item.source.name == "b.csv":
+            raise IngestError("b.csv: unreadable on purpose")
+        return real(c, item, **kw)
+
+    monkeypatch.setattr(pipeline, "prepare", prepare)
+    with pytest.raises(IngestError, match=r"b\.csv: unreadable on purpose"):
+        ingest_paths(con, [folder], progress=False, today=TODAY)
+    assert con.execute("select file_name from import_batches").fetchall() == [("a.csv",)]
+    assert con.execute("select count(*) from issued_invoices").fetchall() == [(1,)]
+    monkeypatch.undo()
+    results = ingest_paths(con, [folder], progress=False, today=TODAY)
+    assert [r.already_imported for r in results] == [True, False, False, False]
+    assert con.execute("select count(*) from issued_invoices").fetchall() == [(4,)]
 
 
 def test_folder_skips_non_data_and_loads_merchants_first(

@@ -8,6 +8,7 @@ line ('全量发票查询结果') above the headers.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -28,20 +29,25 @@ KEEP_CELLS = 6_000_000
 
 
 class SheetCache:
-    """The sheets read while planning, kept for loading within a cell budget."""
+    """The sheets read while planning, kept for loading within a cell budget.
+
+    Thread-safe: the loader prepares the next table on a worker thread while it loads one."""
 
     def __init__(self, cells: int = KEEP_CELLS) -> None:
         self.left = cells
+        self._lock = threading.Lock()
 
     def keep(self, frame: pl.DataFrame) -> pl.DataFrame | None:
         size = frame.height * max(frame.width, 1)
-        if size > self.left:
-            return None
-        self.left -= size
+        with self._lock:
+            if size > self.left:
+                return None
+            self.left -= size
         return frame
 
     def release(self, frame: pl.DataFrame) -> None:
-        self.left += frame.height * max(frame.width, 1)
+        with self._lock:
+            self.left += frame.height * max(frame.width, 1)
 
 
 def _reader(path: Path) -> Any:

@@ -11,8 +11,9 @@ import json
 import logging
 import sys
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -183,36 +184,81 @@ def _drop_temps(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"drop table if exists temp.main.{name}")
 
 
-def ingest_planned(
+@dataclass
+class Prepared:
+    """A table read, typed and checked into its connection's temporary tables, not yet loaded."""
+
+    item: Planned
+    con: duckdb.DuckDBPyConnection
+    match: HeaderMatch
+    started: datetime
+    rows_read: int
+    rows_summary: int
+    seconds: float
+
+
+def _imported(
+    con: duckdb.DuckDBPyConnection, item: Planned, cache: SheetCache | None
+) -> BatchResult | None:
+    """The result "already imported" when this file (and sheet) has a batch, else None."""
+    source = item.source
+    previous = load.previous_batch(con, source.sha256, source.sheet)
+    if previous is None:
+        return None
+    if cache:
+        _forget(source, cache)
+    result = BatchResult(
+        None, source.path, source.sheet, item.match.kind, source.format, source.encoding
+    )
+    result.already_imported = True
+    result.previous_batch_id, result.previous_imported_at = previous
+    return result
+
+
+def prepare(
     con: duckdb.DuckDBPyConnection,
     item: Planned,
     *,
     today: date,
     stage: Callable[[str], None] | None = None,
     cache: SheetCache | None = None,
-) -> BatchResult:
-    """Load one planned table in one transaction (or report that it was already imported)."""
+) -> Prepared:
+    """Read one table into ``_ing_src`` and build ``_ing_final`` (typed rows and their
+    problems), all in ``con``'s temporary tables: nothing in the warehouse changes, so the next
+    file is prepared while this one loads (:func:`ingest_paths`)."""
     source, spec = item.source, KINDS[item.match.kind]
-    result = BatchResult(None, source.path, source.sheet, spec.kind, source.format, source.encoding)
-    previous = load.previous_batch(con, source.sha256, source.sheet)
-    if previous is not None:
-        if cache:
-            _forget(source, cache)
-        result.already_imported = True
-        result.previous_batch_id, result.previous_imported_at = previous
-        return result
     t0 = time.perf_counter()
     started = beijing_now()
     try:
         if stage:
             stage("reading")
         load_source(con, source, cache)
-        result.encoding = source.encoding  # a CSV found not UTF-8 past its start is re-read
         match = detect_kind(source.headers, item.label, spec.kind)  # a sheet may have grown
         params = parse.constants(today, started)
         parse.build_final(con, spec, match, params, stage)
         read, summary = parse.counts(con, match, params)
         read += int(scalar(con, "select count(*) from _ing_bad"))
+    except BaseException:
+        _drop_temps(con)
+        raise
+    return Prepared(item, con, match, started, read, summary, time.perf_counter() - t0)
+
+
+def load_prepared(
+    ready: Prepared,
+    *,
+    stage: Callable[[str], None] | None = None,
+    cache: SheetCache | None = None,
+) -> BatchResult:
+    """Load a prepared table in one transaction (or report that it was already imported: an
+    earlier file of the same call may have had the same bytes)."""
+    con, item, match = ready.con, ready.item, ready.match
+    source, spec = item.source, KINDS[item.match.kind]
+    t0 = time.perf_counter()
+    try:
+        if (done := _imported(con, item, cache)) is not None:
+            return done
+        read, summary = ready.rows_read, ready.rows_summary
         if stage:
             stage("loading")
         con.begin()
@@ -244,7 +290,7 @@ def ingest_planned(
                     "rows_updated": out.updated,
                     "rows_rejected": out.rejected,
                     "rows_summary": summary,
-                    "started_at": started,
+                    "started_at": ready.started,
                     "finished_at": beijing_now(),
                 },
             )
@@ -254,14 +300,32 @@ def ingest_planned(
             raise
     finally:
         _drop_temps(con)
-    result.batch_id = batch_id
+    # a CSV found not UTF-8 past its start was re-read: its encoding is the one it was read with
+    result = BatchResult(
+        batch_id, source.path, source.sheet, spec.kind, source.format, source.encoding
+    )
     result.rows_read, result.rows_summary = read, summary
     result.rows_loaded, result.rows_unchanged = out.loaded, out.unchanged
     result.rows_updated, result.rows_rejected = out.updated, out.rejected
     result.reasons = out.reasons
     result.ignored_columns = tuple(match.unmapped)
-    result.seconds = time.perf_counter() - t0
+    result.seconds = ready.seconds + time.perf_counter() - t0
     return result
+
+
+def ingest_planned(
+    con: duckdb.DuckDBPyConnection,
+    item: Planned,
+    *,
+    today: date,
+    stage: Callable[[str], None] | None = None,
+    cache: SheetCache | None = None,
+) -> BatchResult:
+    """Load one planned table in one transaction (or report that it was already imported)."""
+    if (done := _imported(con, item, cache)) is not None:
+        return done
+    ready = prepare(con, item, today=today, stage=stage, cache=cache)
+    return load_prepared(ready, stage=stage, cache=cache)
 
 
 # DuckDB checkpoints (writes the WAL into the database file) at every commit once the WAL passes
@@ -282,6 +346,30 @@ def _fewer_checkpoints(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     con.execute("checkpoint")
 
 
+def _prepare_unless_imported(
+    con: duckdb.DuckDBPyConnection,
+    item: Planned,
+    *,
+    today: date,
+    stage: Callable[[str], None] | None,
+    cache: SheetCache,
+) -> Prepared | BatchResult:
+    return _imported(con, item, cache) or prepare(con, item, today=today, stage=stage, cache=cache)
+
+
+# Tables prepared ahead of the one loading (see ingest_paths).
+AHEAD = 2
+
+
+@contextlib.contextmanager
+def _lookahead() -> Iterator[ThreadPoolExecutor]:
+    pool = ThreadPoolExecutor(max_workers=AHEAD, thread_name_prefix="fapiao-prepare")
+    try:
+        yield pool
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def ingest_paths(
     con: duckdb.DuckDBPyConnection,
     paths: Sequence[Path],
@@ -293,25 +381,68 @@ def ingest_paths(
     """Load files and folders (recursively); one :class:`BatchResult` per table loaded.
 
     ``today`` (default: today in Beijing) bounds the "date in the future" rule.
+
+    Tables load one after another, in plan order, each in its own transaction, so a file meets
+    every row the files before it loaded (conflicts, duplicates, status updates). What does not
+    touch the warehouse (reading, typing, checking: about 60% of the time) runs one table ahead,
+    on a second connection and a worker thread: half of a load's statements keep one core busy,
+    and the next file's reading fills the other.
     """
     day = today or beijing_now().date()
     cache = SheetCache()
     planned = plan(con, [Path(p) for p in paths], kind, cache)
     results: list[BatchResult] = []
+    # Connections of the same database, each with its own temporary tables: table i is
+    # prepared and loaded on cons[i % n], while the next AHEAD tables are prepared on the others.
+    cons = [con.cursor() for _ in range(AHEAD + 1)]
     with (
         _fewer_checkpoints(con),
         tqdm(
             total=len(planned), desc="ingest", unit="table", file=sys.stderr, disable=not progress
         ) as bar,
     ):
-        for item in planned:
-            done = sum(r.rows_read for r in results)
+        pending: deque[Future[Prepared | BatchResult]] = deque()
+        try:
+            with _lookahead() as pool:
 
-            def stage(what: str, label: str = item.label, done: int = done) -> None:
-                bar.set_postfix_str(f"{label}: {what}; {done:,} rows so far")
+                def ahead(i: int) -> Future[Prepared | BatchResult]:
+                    item = planned[i]
 
-            results.append(ingest_planned(con, item, today=day, stage=stage, cache=cache))
-            bar.update(1)
+                    def stage(what: str, label: str = item.label) -> None:
+                        bar.set_postfix_str(f"{label}: {what}")
+
+                    return pool.submit(
+                        _prepare_unless_imported,
+                        cons[i % len(cons)],
+                        item,
+                        today=day,
+                        stage=stage,
+                        cache=cache,
+                    )
+
+                submitted = 0
+                for i in range(len(planned)):
+                    # table i + AHEAD goes to the connection table i - 1 has finished with
+                    while submitted < len(planned) and submitted <= i + AHEAD:
+                        pending.append(ahead(submitted))
+                        submitted += 1
+                    ready = pending.popleft().result()
+                    if isinstance(ready, Prepared):
+                        ready = load_prepared(ready, cache=cache)
+                    results.append(ready)
+                    bar.set_postfix_str(f"{sum(r.rows_read for r in results):,} rows so far")
+                    bar.update(1)
+        finally:
+            # an error stops the load: the tables being prepared are abandoned
+            if pending:
+                for c in cons:
+                    c.interrupt()
+                for future in pending:
+                    with contextlib.suppress(BaseException):
+                        future.result()
+            for c in cons:
+                _drop_temps(c)
+                c.close()
     return results
 
 
