@@ -8,6 +8,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 from ingest_fixtures import (
     BUYER,
@@ -29,6 +30,7 @@ from ingest_fixtures import (
 )
 
 from analytics.ingest import BatchResult, ingest_file
+from analytics.ingest.native import native_cast
 from analytics.warehouse import connect
 
 
@@ -243,6 +245,88 @@ def test_parquet_with_typed_columns(con: duckdb.DuckDBPyConnection, tmp_path: Pa
         ("P1", datetime(2026, 3, 30, 12, 1, 2), Decimal("113.50"), True, "individual"),
         ("P2", datetime(2026, 3, 30, 13, 0), Decimal("20.00"), False, "enterprise"),
     ]
+
+
+def _loaded_and_rejected(path: Path) -> tuple[list[tuple[object, ...]], ...]:
+    con = connect(":memory:")
+    try:
+        ingest_file(con, path, today=TODAY)
+        return (
+            con.execute("select * exclude (batch_id) from payments order by source_row").fetchall(),
+            con.execute(
+                "select row_number, raw, reasons, detail from rejected_rows order by row_number"
+            ).fetchall(),
+        )
+    finally:
+        con.close()
+
+
+def test_typed_parquet_columns_load_as_their_text_would(tmp_path: Path) -> None:
+    """Parquet timestamps, decimals and booleans are taken as they are (not printed and parsed
+    back): the same rows, loaded and rejected, with the same reasons and raw values, as the
+    file with every column as text."""
+    rows = {
+        "payment_id": ["P1", "P2", "P3", "P4", "P5"],
+        "merchant_id": [SELLER, SELLER_B, SELLER, SELLER, SELLER],
+        "paid_at": [
+            datetime(2026, 3, 30, 12, 1, 2),
+            datetime(2026, 3, 30, 13, 0),
+            datetime(1999, 12, 31, 23, 0),  # date_before_2000
+            datetime(2027, 1, 1, 9, 0),  # date_in_future
+            datetime(2026, 3, 31, 9, 0),
+        ],
+        "amount_paid": [Decimal("113.50"), Decimal("20.00"), Decimal("5.00"), None, Decimal("1")],
+        "invoice_requested": [True, False, True, True, None],
+        "buyer_type": ["个人", "enterprise", None, "个人", "个人"],
+    }
+    typed = pl.DataFrame(
+        rows,
+        schema={
+            "payment_id": pl.String,
+            "merchant_id": pl.String,
+            "paid_at": pl.Datetime("us"),
+            "amount_paid": pl.Decimal(18, 2),
+            "invoice_requested": pl.Boolean,
+            "buyer_type": pl.String,
+        },
+    )
+    typed.write_parquet(tmp_path / "typed.parquet")
+    as_text = typed.with_columns(
+        pl.col("paid_at").dt.strftime("%Y-%m-%d %H:%M:%S"),
+        pl.col("amount_paid").cast(pl.String),
+        pl.col("invoice_requested").cast(pl.String),
+    )
+    assert as_text.schema["paid_at"] == pl.String
+    as_text.write_parquet(tmp_path / "text.parquet")
+    loaded, rejected = _loaded_and_rejected(tmp_path / "typed.parquet")
+    assert (loaded, rejected) == _loaded_and_rejected(tmp_path / "text.parquet")
+    assert [r[0] for r in loaded] == ["P1", "P2"]
+    assert [(r[0], r[2]) for r in rejected] == [
+        (3, ["date_before_2000"]),
+        (4, ["date_in_future", "missing_required"]),
+        (5, ["missing_required"]),
+    ]
+    assert "1999-12-31 23:00:00" in str(rejected[0][3])
+    assert '"paid_at":"1999-12-31 23:00:00"' in str(rejected[0][1])
+
+
+@pytest.mark.parametrize(
+    ("field_type", "column_type", "cast"),
+    [
+        ("ts", "TIMESTAMP", "timestamp"),
+        ("date", "TIMESTAMP_NS", "date"),
+        ("ts", "TIMESTAMP WITH TIME ZONE", None),  # a zone to convert: parsed as text
+        ("amount", "DECIMAL(18,2)", "decimal(18, 2)"),
+        ("amount", "BIGINT", "decimal(18, 2)"),
+        ("amount", "DECIMAL(18,4)", None),  # rounded the way the text path rounds
+        ("amount", "DOUBLE", None),
+        ("bool", "BOOLEAN", "boolean"),
+        ("text", "BIGINT", None),
+        ("id", "VARCHAR", None),
+    ],
+)
+def test_native_cast(field_type: str, column_type: str, cast: str | None) -> None:
+    assert native_cast(field_type, column_type) == cast
 
 
 def test_merchants_ids_names_and_reference_values(

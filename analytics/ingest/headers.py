@@ -59,6 +59,9 @@ class HeaderMatch:
     columns: tuple[str | None, ...]
     score: int = 0
     missing: tuple[str, ...] = field(default_factory=tuple)
+    # Typed sources (Parquet): (column index, DuckDB type) of the columns the reader keeps in
+    # their own type (Source.native); every other cell is text.
+    native: tuple[tuple[int, str], ...] = ()
 
     @property
     def unmapped(self) -> list[str]:

@@ -206,7 +206,8 @@ def insert_batch(
         "semi join (select __row from _ing_class where fate = 'load') c using (__row)",
         {"b": batch_id},
     )
-    cells = ", ".join(f"s.c{i}" for i in range(1, len(headers) + 1))
+    # typed Parquet cells as text, like every other cell of a rejected row
+    cells = ", ".join(f"s.c{i}::varchar" for i in range(1, len(headers) + 1))
     con.execute(
         f"""
 insert into rejected_rows (batch_id, row_number, raw, reasons, detail)

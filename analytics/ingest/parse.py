@@ -23,6 +23,7 @@ import duckdb
 from analytics import validation as v
 from analytics.ingest import layouts, lookups
 from analytics.ingest.headers import HeaderMatch
+from analytics.ingest.native import native_cast
 from analytics.ingest.spec import Field, KindSpec
 from analytics.warehouse import sql_text
 
@@ -80,29 +81,43 @@ def field_text(field: Field, trimmed: str) -> str:
     return f"upper({expr})" if field.type in ("id", "buyer_id") else expr
 
 
+def cell(match: HeaderMatch, i: int) -> str:
+    """SQL: cell ``i`` (0-based) of ``_ing_src s`` as text (typed Parquet columns cast)."""
+    return f"s.c{i + 1}::varchar" if i in dict(match.native) else f"s.c{i + 1}"
+
+
+def passthrough(match: HeaderMatch, f: Field) -> str | None:
+    """The SQL type a field takes its typed source column in, or None (parsed from text)."""
+    col = match.source_of.get(f.name)
+    column_type = dict(match.native).get(col) if col is not None else None
+    return native_cast(f.type, column_type) if column_type else None
+
+
 def summary_expr(match: HeaderMatch) -> str:
     """A totals row (序号 = 合计 / 合计行) in the serial-number column or the first column."""
     cells = {0, match.source_of.get("serial_no", 0)}
     tests = [
-        f"(strlen(s.c{i + 1}) <= 32 "
-        f"and regexp_full_match(lower(fw_trim(s.c{i + 1}, $ws)), $summary_re))"
+        f"(strlen({cell(match, i)}) <= 32 "
+        f"and regexp_full_match(lower(fw_trim({cell(match, i)}, $ws)), $summary_re))"
         for i in sorted(cells)
     ]
     return "coalesce(" + " or ".join(tests) + ", false)"
 
 
-def blank_expr(width: int) -> str:
+def blank_expr(match: HeaderMatch) -> str:
     """Every cell empty: not a data row (trailing formatted rows of a sheet, ',,,' lines).
 
     Written for speed (it runs on every row): a first cell that starts with a non-blank
     character settles almost every row before any cell is trimmed, and ``fw_trim`` trims only
     cells with whitespace at an end (``trim`` with a character set costs ~0.25 us per cell).
     """
+    width = len(match.headers)
     if width == 0:
         return "true"
-    cells = [f"coalesce(fw_trim(s.c{i}, $ws), '') = ''" for i in range(1, width + 1)]
+    cells = [f"coalesce(fw_trim({cell(match, i)}, $ws), '') = ''" for i in range(width)]
+    first = cell(match, 0)
     return (
-        "(case when strlen(s.c1) > 0 and not contains($ws, s.c1[1]) then false "
+        f"(case when strlen({first}) > 0 and not contains($ws, {first}[1]) then false "
         f"else {' and '.join(cells)} end)"
     )
 
@@ -110,16 +125,27 @@ def blank_expr(width: int) -> str:
 def _text_ctes(spec: KindSpec, match: HeaderMatch) -> str:
     """``_ing_cells`` (each used cell trimmed once, the row flags) and ``_ing_text`` (the
     fields' text, see :func:`field_text`)."""
+    typed = {match.source_of[f.name] for f in spec.fields if passthrough(match, f)}
     used = sorted({match.source_of[f.name] for f in spec.fields if f.name in match.source_of})
-    trimmed = "".join(f", fw_trim(s.c{i + 1}, $ws) as x{i + 1}" for i in used)
+    trimmed = "".join(
+        f", s.c{i + 1} as x{i + 1}"
+        if i in typed
+        else f", fw_trim({cell(match, i)}, $ws) as x{i + 1}"
+        for i in used
+    )
     fields = []
     for f in spec.fields:
         col = match.source_of.get(f.name)
-        expr = "null::varchar" if col is None else field_text(f, f"x{col + 1}")
+        if col is None:
+            expr = "null::varchar"
+        elif col in typed:
+            expr = f"x{col + 1}"
+        else:
+            expr = field_text(f, f"x{col + 1}")
         fields.append(f"{expr} as {f.name}")
     return (
         f"_ing_cells as (select s.__row, {summary_expr(match)} as __summary, "
-        f"{blank_expr(len(match.headers))} as __blank{trimmed} from _ing_src s), "
+        f"{blank_expr(match)} as __blank{trimmed} from _ing_src s), "
         f"_ing_text as (select __row, __summary, __blank, {', '.join(fields)} from _ing_cells)"
     )
 
@@ -135,11 +161,14 @@ _TYPED = {
 }
 
 
-def _typed_cte(spec: KindSpec) -> str:
+def _typed_cte(spec: KindSpec, match: HeaderMatch) -> str:
     cols, joins = [], []
     for f in spec.fields:
         cols.append(f"t.{f.name} as t_{f.name}")
-        cols.append(_TYPED.get(f.type, "t.{f}").format(f=f.name) + f" as {f.name}")
+        if sql_type := passthrough(match, f):
+            cols.append(f"try_cast(t.{f.name} as {sql_type}) as {f.name}")
+        else:
+            cols.append(_TYPED.get(f.type, "t.{f}").format(f=f.name) + f" as {f.name}")
         if f.type in ("id", "buyer_id"):
             cols.append(f"i_{f.name}.fmt as {f.name}_format")
             joins.append(f"left join _ing_ids i_{f.name} on i_{f.name}.id = t.{f.name}")
@@ -161,7 +190,7 @@ def field_problems(f: Field) -> list[tuple[str, str]]:
     """The generic checks of one field, by type (see the table in :mod:`spec`)."""
     n, lbl, raw = f.name, f"$lbl_{f.name}", f"t_{f.name}"
     given = f"{raw} is not null"
-    shown = f"{lbl} || ' ''' || {raw} || ''''"
+    shown = f"{lbl} || ' ''' || {raw}::varchar || ''''"  # the raw value may be typed (Parquet)
     out = []
     if f.required:
         out.append(_problem(f"{raw} is null", "missing_required", f"{lbl} || ' is empty'"))
@@ -212,7 +241,7 @@ def final_sql(spec: KindSpec, match: HeaderMatch) -> str:
         raise ValueError(f"{spec.kind}: one staging file, or one plus a rules file")
     head = (
         f"create or replace temp table _ing_final as with {_text_ctes(spec, match)}, "
-        f"_ing_typed0 as ({_typed_cte(spec)}), _ing_typed as ({_checked_cte(spec)}), "
+        f"_ing_typed0 as ({_typed_cte(spec, match)}), _ing_typed as ({_checked_cte(spec)}), "
         f"_ing_stage as ({files[0]}) "
     )
     return head + ("select * from _ing_stage" if len(files) == 1 else f"select * from ({files[1]})")
@@ -230,7 +259,7 @@ def _distinct(
     column of a few thousand merchant ids over 180k rows is cleaned a few thousand times."""
     parts = [
         f"select {field_text(f, 'x')} as v from (select fw_trim(c, $ws) as x from "
-        f"(select distinct s.c{match.source_of[f.name] + 1} as c from _ing_src s))"
+        f"(select distinct {cell(match, match.source_of[f.name])} as c from _ing_src s))"
         for f in fields
     ]
     if not parts:
@@ -287,7 +316,7 @@ def counts(
     sql = (
         "select count(*), count(*) filter (where summary) from "
         f"(select {summary_expr(match)} as summary from _ing_src s "
-        f"where not {blank_expr(len(match.headers))})"
+        f"where not {blank_expr(match)})"
     )
     rows = con.execute(sql, bind(sql, params)).fetchall()
     return (int(rows[0][0]), int(rows[0][1])) if rows else (0, 0)

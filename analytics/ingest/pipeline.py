@@ -14,7 +14,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -234,6 +234,7 @@ def prepare(
             stage("reading")
         load_source(con, source, cache)
         match = detect_kind(source.headers, item.label, spec.kind)  # a sheet may have grown
+        match = replace(match, native=tuple(sorted(source.native.items())))
         params = parse.constants(today, started)
         parse.build_final(con, spec, match, params, stage)
         read, summary = parse.counts(con, match, params)

@@ -29,6 +29,9 @@ class Source:
     header_index: int = 0  # XLSX: the row holding the headers
     raw_headers: list[str] = field(default_factory=list)
     frame: Any = None  # XLSX: the sheet as read while planning (a polars DataFrame), if kept
+    # Parquet: column index -> DuckDB type of the columns read in their own type (dates, times,
+    # decimals, integers, booleans), not as text; see analytics.ingest.parse.native_cast
+    native: dict[int, str] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
