@@ -122,18 +122,22 @@ def classify_sql(spec: KindSpec, cols: Sequence[str]) -> str:
         if "status" in life
         else "''"
     )
-    same_key = " and ".join(f"d.{k} = f.{k}" for k in spec.key)
+    same_key = " and ".join(f"d.{k} = c.{k}" for k in spec.key)
     on_loaded = " and ".join(f"f.{k} = l.{k}" for k in spec.key)
     return f"""
 create or replace temp table _ing_class as
-with ranked as (
-    select __row, {key}, row_number() over (partition by {key} order by __row) as __rn
-    from _ing_final where len(problems) = 0
+-- First row per key by a grouping, and the later ones by probing the few repeated keys: a
+-- window numbering every row (partition by key order by row) took 0.46 against 0.32 s for
+-- a 1.9M-row payments file.
+with keyed as (
+    select {key}, min(__row) as first_row, count(*) as n
+    from _ing_final where len(problems) = 0 group by {key}
 ),
-firsts as (select * from ranked where __rn = 1),
+firsts as (select first_row as __row, {key} from keyed),
 dup_pairs as (
-    select d.__row, f.__row as first_row
-    from ranked d join firsts f on {same_key} where d.__rn > 1
+    select d.__row, c.first_row
+    from _ing_final d join (select * from keyed where n > 1) c on {same_key}
+    where len(d.problems) = 0 and d.__row <> c.first_row
 ),
 dups as (
     select p.__row, p.first_row, {_diff_list(spec, cols, "v", "f")} as diffs
