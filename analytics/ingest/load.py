@@ -147,9 +147,14 @@ dups as (
 ),
 -- Keys first, whole rows after: joined on the key directly, the scan of the loaded table read
 -- every column of every row (at 1M rows, most of this statement's time) to compare a few.
+-- Loaded keys outside the file's range of its first key column are skipped by the zone maps
+-- (bounds bound as constants): a payments file's ids all begin with its month, and a loaded
+-- table of 23M payments was otherwise scanned whole for every new file (0.63 -> 0.14 s).
 hit_keys as (
     select f.__row, l.rowid as l_rowid
-    from firsts f join main.{spec.table} l on {on_loaded}
+    from firsts f join (
+        select {key}, rowid from main.{spec.table} where {spec.key[0]} between $key_lo and $key_hi
+    ) l on {on_loaded}
 ),
 hits as (
     select h.__row, l.batch_id as l_batch, l.source_row as l_row,
@@ -202,7 +207,10 @@ def insert_batch(
     """Classify and insert; the caller holds the transaction."""
     cols = table_columns(con, spec.table)
     sql = classify_sql(spec, cols)
-    con.execute(sql, bind(sql, STATUS_PARAMS) or None)
+    lo, hi = con.execute(
+        f"select min({spec.key[0]}), max({spec.key[0]}) from _ing_final where len(problems) = 0"
+    ).fetchall()[0]
+    con.execute(sql, bind(sql, {**STATUS_PARAMS, "key_lo": lo, "key_hi": hi}))
     col_list = ", ".join(cols)
     con.execute(
         f"insert into main.{spec.table} ({col_list}, batch_id, source_row) "
