@@ -385,9 +385,9 @@ def ingest_paths(
 
     Tables load one after another, in plan order, each in its own transaction, so a file meets
     every row the files before it loaded (conflicts, duplicates, status updates). What does not
-    touch the warehouse (reading, typing, checking: about 60% of the time) runs one table ahead,
-    on a second connection and a worker thread: half of a load's statements keep one core busy,
-    and the next file's reading fills the other.
+    touch the warehouse (reading, typing, checking: about 60% of the time) runs up to
+    :data:`AHEAD` tables ahead, on other connections and worker threads: many statements keep
+    only one core busy, and the next files' work fills the other.
     """
     day = today or beijing_now().date()
     cache = SheetCache()
@@ -422,25 +422,25 @@ def ingest_paths(
                     )
 
                 submitted = 0
-                for i in range(len(planned)):
-                    # table i + AHEAD goes to the connection table i - 1 has finished with
-                    while submitted < len(planned) and submitted <= i + AHEAD:
-                        pending.append(ahead(submitted))
-                        submitted += 1
-                    ready = pending.popleft().result()
-                    if isinstance(ready, Prepared):
-                        ready = load_prepared(ready, cache=cache)
-                    results.append(ready)
-                    bar.set_postfix_str(f"{sum(r.rows_read for r in results):,} rows so far")
-                    bar.update(1)
+                try:
+                    for i in range(len(planned)):
+                        # table i + AHEAD goes to the connection table i - 1 has finished with
+                        while submitted < len(planned) and submitted <= i + AHEAD:
+                            pending.append(ahead(submitted))
+                            submitted += 1
+                        ready = pending.popleft().result()
+                        if isinstance(ready, Prepared):
+                            ready = load_prepared(ready, cache=cache)
+                        results.append(ready)
+                        bar.set_postfix_str(f"{sum(r.rows_read for r in results):,} rows so far")
+                        bar.update(1)
+                except BaseException:
+                    # an error stops the load: the tables being prepared ahead are abandoned
+                    # (interrupted here, waited for as the pool shuts down)
+                    for c in cons:
+                        c.interrupt()
+                    raise
         finally:
-            # an error stops the load: the tables being prepared are abandoned
-            if pending:
-                for c in cons:
-                    c.interrupt()
-                for future in pending:
-                    with contextlib.suppress(BaseException):
-                        future.result()
             for c in cons:
                 _drop_temps(c)
                 c.close()
