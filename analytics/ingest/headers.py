@@ -72,6 +72,11 @@ class HeaderMatch:
         """``{canonical: column index}`` for the mapped columns."""
         return {c: i for i, c in enumerate(self.columns) if c is not None}
 
+    @property
+    def native_of(self) -> dict[int, str]:
+        """``{column index: DuckDB type}`` for the columns the reader kept typed."""
+        return dict(self.native)
+
     def header_map(self) -> dict[str, str | None]:
         return dict(zip(self.headers, self.columns, strict=True))
 

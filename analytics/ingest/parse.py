@@ -83,13 +83,13 @@ def field_text(field: Field, trimmed: str) -> str:
 
 def cell(match: HeaderMatch, i: int) -> str:
     """SQL: cell ``i`` (0-based) of ``_ing_src s`` as text (typed Parquet columns cast)."""
-    return f"s.c{i + 1}::varchar" if i in dict(match.native) else f"s.c{i + 1}"
+    return f"s.c{i + 1}::varchar" if i in match.native_of else f"s.c{i + 1}"
 
 
 def passthrough(match: HeaderMatch, f: Field) -> str | None:
     """The SQL type a field takes its typed source column in, or None (parsed from text)."""
     col = match.source_of.get(f.name)
-    column_type = dict(match.native).get(col) if col is not None else None
+    column_type = None if col is None else match.native_of.get(col)
     return native_cast(f.type, column_type) if column_type else None
 
 

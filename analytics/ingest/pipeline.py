@@ -17,6 +17,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import duckdb
 from tqdm import tqdm
@@ -197,6 +198,15 @@ class Prepared:
     seconds: float
 
 
+def _result(item: Planned, batch_id: int | None) -> BatchResult:
+    """An empty result for this table (a CSV found not UTF-8 past its start was re-read: its
+    encoding is the one it was read with)."""
+    source = item.source
+    return BatchResult(
+        batch_id, source.path, source.sheet, item.match.kind, source.format, source.encoding
+    )
+
+
 def _imported(
     con: duckdb.DuckDBPyConnection, item: Planned, cache: SheetCache | None
 ) -> BatchResult | None:
@@ -207,9 +217,7 @@ def _imported(
         return None
     if cache:
         _forget(source, cache)
-    result = BatchResult(
-        None, source.path, source.sheet, item.match.kind, source.format, source.encoding
-    )
+    result = _result(item, None)
     result.already_imported = True
     result.previous_batch_id, result.previous_imported_at = previous
     return result
@@ -301,10 +309,7 @@ def load_prepared(
             raise
     finally:
         _drop_temps(con)
-    # a CSV found not UTF-8 past its start was re-read: its encoding is the one it was read with
-    result = BatchResult(
-        batch_id, source.path, source.sheet, spec.kind, source.format, source.encoding
-    )
+    result = _result(item, batch_id)
     result.rows_read, result.rows_summary = read, summary
     result.rows_loaded, result.rows_unchanged = out.loaded, out.unchanged
     result.rows_updated, result.rows_rejected = out.updated, out.rejected
@@ -312,21 +317,6 @@ def load_prepared(
     result.ignored_columns = tuple(match.unmapped)
     result.seconds = ready.seconds + time.perf_counter() - t0
     return result
-
-
-def ingest_planned(
-    con: duckdb.DuckDBPyConnection,
-    item: Planned,
-    *,
-    today: date,
-    stage: Callable[[str], None] | None = None,
-    cache: SheetCache | None = None,
-) -> BatchResult:
-    """Load one planned table in one transaction (or report that it was already imported)."""
-    if (done := _imported(con, item, cache)) is not None:
-        return done
-    ready = prepare(con, item, today=today, stage=stage, cache=cache)
-    return load_prepared(ready, stage=stage, cache=cache)
 
 
 # DuckDB checkpoints (writes the WAL into the database file) at every commit once the WAL passes
@@ -363,12 +353,69 @@ AHEAD = 2
 
 
 @contextlib.contextmanager
-def _lookahead() -> Iterator[ThreadPoolExecutor]:
-    pool = ThreadPoolExecutor(max_workers=AHEAD, thread_name_prefix="fapiao-prepare")
+def _cursors(con: duckdb.DuckDBPyConnection, n: int) -> Iterator[list[duckdb.DuckDBPyConnection]]:
+    """``n`` connections of ``con``'s database, each with its own temporary tables."""
+    cons = [con.cursor() for _ in range(n)]
     try:
-        yield pool
+        yield cons
+    finally:
+        for c in cons:
+            _drop_temps(c)
+            c.close()
+
+
+def _load_in_order(
+    planned: Sequence[Planned],
+    cons: Sequence[duckdb.DuckDBPyConnection],
+    *,
+    today: date,
+    cache: SheetCache,
+    bar: tqdm[Any],
+) -> list[BatchResult]:
+    """Load the tables in plan order; table i is prepared and loaded on cons[i % n], while the
+    next ``n - 1`` are prepared on the others by worker threads."""
+    ahead = len(cons) - 1
+    results: list[BatchResult] = []
+    pending: deque[Future[Prepared | BatchResult]] = deque()
+    pool = ThreadPoolExecutor(max_workers=ahead, thread_name_prefix="fapiao-prepare")
+
+    def submit(i: int) -> None:
+        item = planned[i]
+
+        def stage(what: str, label: str = item.label) -> None:
+            bar.set_postfix_str(f"{label}: {what}")
+
+        pending.append(
+            pool.submit(
+                _prepare_unless_imported,
+                cons[i % len(cons)],
+                item,
+                today=today,
+                stage=stage,
+                cache=cache,
+            )
+        )
+
+    try:
+        for i in range(len(planned)):
+            # table i + ahead goes to the connection table i - 1 has finished with
+            for j in range(i + len(pending), min(i + ahead + 1, len(planned))):
+                submit(j)
+            ready = pending.popleft().result()
+            if isinstance(ready, Prepared):
+                ready = load_prepared(ready, cache=cache)
+            results.append(ready)
+            bar.set_postfix_str(f"{sum(r.rows_read for r in results):,} rows so far")
+            bar.update(1)
+    except BaseException:
+        # an error stops the load: the tables being prepared ahead are abandoned (interrupted
+        # here, waited for as the pool shuts down)
+        for c in cons:
+            c.interrupt()
+        raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+    return results
 
 
 def ingest_paths(
@@ -392,59 +439,14 @@ def ingest_paths(
     day = today or beijing_now().date()
     cache = SheetCache()
     planned = plan(con, [Path(p) for p in paths], kind, cache)
-    results: list[BatchResult] = []
-    # Connections of the same database, each with its own temporary tables: table i is
-    # prepared and loaded on cons[i % n], while the next AHEAD tables are prepared on the others.
-    cons = [con.cursor() for _ in range(AHEAD + 1)]
     with (
         _fewer_checkpoints(con),
         tqdm(
             total=len(planned), desc="ingest", unit="table", file=sys.stderr, disable=not progress
         ) as bar,
+        _cursors(con, AHEAD + 1) as cons,
     ):
-        pending: deque[Future[Prepared | BatchResult]] = deque()
-        try:
-            with _lookahead() as pool:
-
-                def ahead(i: int) -> Future[Prepared | BatchResult]:
-                    item = planned[i]
-
-                    def stage(what: str, label: str = item.label) -> None:
-                        bar.set_postfix_str(f"{label}: {what}")
-
-                    return pool.submit(
-                        _prepare_unless_imported,
-                        cons[i % len(cons)],
-                        item,
-                        today=day,
-                        stage=stage,
-                        cache=cache,
-                    )
-
-                submitted = 0
-                try:
-                    for i in range(len(planned)):
-                        # table i + AHEAD goes to the connection table i - 1 has finished with
-                        while submitted < len(planned) and submitted <= i + AHEAD:
-                            pending.append(ahead(submitted))
-                            submitted += 1
-                        ready = pending.popleft().result()
-                        if isinstance(ready, Prepared):
-                            ready = load_prepared(ready, cache=cache)
-                        results.append(ready)
-                        bar.set_postfix_str(f"{sum(r.rows_read for r in results):,} rows so far")
-                        bar.update(1)
-                except BaseException:
-                    # an error stops the load: the tables being prepared ahead are abandoned
-                    # (interrupted here, waited for as the pool shuts down)
-                    for c in cons:
-                        c.interrupt()
-                    raise
-        finally:
-            for c in cons:
-                _drop_temps(c)
-                c.close()
-    return results
+        return _load_in_order(planned, cons, today=day, cache=cache, bar=bar)
 
 
 def ingest_file(
