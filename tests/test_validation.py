@@ -186,7 +186,10 @@ def test_normalize_name_brackets_width_and_suffixes() -> None:
 
 # --- cell parsers -----------------------------------------------------------------------------
 
-TEXTS = ["", "  ", "null", "NULL", "--", "-", "n/a", "None", "nan", "\t x \u3000", "是", None]
+TEXTS = [
+    "", "  ", "null", "NULL", "--", "-", "n/a", "None", "nan", "\t x \u3000", "是", None,
+    "x\r\n", "\xa0x", "\u3000北京\u3000", "a b", "e\u0301 ", " --\t",
+]  # fmt: skip
 DATES = [
     "2026-03-30 17:05:11", "2026/3/30 17:05", "20260330170511", "2026-03-30", "2026-3-5",
     "2026-03-30T17:05:11", "2026-03-30 17:05:11.250", "2026年3月30日", "2026.03.30",
@@ -224,6 +227,10 @@ def sql() -> Iterator[duckdb.DuckDBPyConnection]:
     con.close()
 
 
+# a cell as fw_txt cleans it (the text every parser reads)
+TXT = "fw_txt($x::varchar, $ws, $wsc, $empty, $empty_len)"
+
+
 def _sql(con: duckdb.DuckDBPyConnection, expr: str, value: Any) -> Any:
     params = constants(date(2026, 11, 29), datetime(2026, 11, 29))
     params["x"] = value
@@ -233,7 +240,7 @@ def _sql(con: duckdb.DuckDBPyConnection, expr: str, value: Any) -> Any:
 
 @pytest.mark.parametrize("text", TEXTS)
 def test_clean_text_agrees_with_sql(sql: duckdb.DuckDBPyConnection, text: str | None) -> None:
-    assert _sql(sql, "fw_txt($x::varchar, $ws, $empty, $empty_len)", text) == v.clean_text(text)
+    assert _sql(sql, TXT, text) == v.clean_text(text)
 
 
 def test_clean_text_values() -> None:
@@ -246,9 +253,7 @@ def test_clean_text_values() -> None:
 @pytest.mark.parametrize("text", DATES)
 def test_parse_datetime_agrees_with_sql(sql: duckdb.DuckDBPyConnection, text: str | None) -> None:
     expected = v.parse_datetime(text)
-    assert (
-        _sql(sql, "fw_ts(fw_txt($x::varchar, $ws, $empty, $empty_len), $formats)", text) == expected
-    )
+    assert _sql(sql, f"fw_ts({TXT}, $formats)", text) == expected
 
 
 def test_parse_datetime_values() -> None:
@@ -261,9 +266,9 @@ def test_parse_datetime_values() -> None:
 
 @pytest.mark.parametrize("text", AMOUNTS)
 def test_parse_amount_agrees_with_sql(sql: duckdb.DuckDBPyConnection, text: str) -> None:
-    assert _sql(sql, "fw_amount(fw_txt($x, $ws, $empty, $empty_len))", text) == v.parse_amount(text)
+    assert _sql(sql, f"fw_amount({TXT})", text) == v.parse_amount(text)
     qty = v.parse_amount(text, places=10)
-    assert _sql(sql, "fw_qty(fw_txt($x, $ws, $empty, $empty_len))", text) == qty
+    assert _sql(sql, f"fw_qty({TXT})", text) == qty
 
 
 def test_parse_amount_values() -> None:
@@ -276,9 +281,7 @@ def test_parse_amount_values() -> None:
 
 @pytest.mark.parametrize("text", BOOLS)
 def test_parse_bool_agrees_with_sql(sql: duckdb.DuckDBPyConnection, text: str | None) -> None:
-    assert _sql(sql, "fw_bool(fw_txt($x::varchar, $ws, $empty, $empty_len), $yes, $no)", text) == (
-        v.parse_bool(text)
-    )
+    assert _sql(sql, f"fw_bool({TXT}, $yes, $no)", text) == v.parse_bool(text)
 
 
 def test_parse_bool_values() -> None:

@@ -34,6 +34,7 @@ def constants(today: date, imported_at: datetime) -> dict[str, Any]:
     """The rule constants of :mod:`analytics.validation`, as bound parameters."""
     return {
         "ws": v.WHITESPACE,
+        "wsc": [ord(c) for c in v.WHITESPACE],
         "empty": sorted(v.EMPTY_MARKERS),
         "empty_len": max(len(m.encode()) for m in v.EMPTY_MARKERS),
         "formats": list(v.DATETIME_FORMATS),
@@ -98,7 +99,7 @@ def summary_expr(match: HeaderMatch) -> str:
     cells = {0, match.source_of.get("serial_no", 0)}
     tests = [
         f"(strlen({cell(match, i)}) <= 32 "
-        f"and regexp_full_match(lower(fw_trim({cell(match, i)}, $ws)), $summary_re))"
+        f"and regexp_full_match(lower(fw_trim({cell(match, i)}, $ws, $wsc)), $summary_re))"
         for i in sorted(cells)
     ]
     return "coalesce(" + " or ".join(tests) + ", false)"
@@ -114,10 +115,10 @@ def blank_expr(match: HeaderMatch) -> str:
     width = len(match.headers)
     if width == 0:
         return "true"
-    cells = [f"coalesce(fw_trim({cell(match, i)}, $ws), '') = ''" for i in range(width)]
+    cells = [f"coalesce(fw_trim({cell(match, i)}, $ws, $wsc), '') = ''" for i in range(width)]
     first = cell(match, 0)
     return (
-        f"(case when strlen({first}) > 0 and not contains($ws, {first}[1]) then false "
+        f"(case when strlen({first}) > 0 and not list_contains($wsc, ord({first})) then false "
         f"else {' and '.join(cells)} end)"
     )
 
@@ -130,7 +131,7 @@ def _text_ctes(spec: KindSpec, match: HeaderMatch) -> str:
     trimmed = "".join(
         f", s.c{i + 1} as x{i + 1}"
         if i in typed
-        else f", fw_trim({cell(match, i)}, $ws) as x{i + 1}"
+        else f", fw_trim({cell(match, i)}, $ws, $wsc) as x{i + 1}"
         for i in used
     )
     fields = []
@@ -258,7 +259,7 @@ def _distinct(
     Cells are made distinct before they are cleaned (the same cell cleans to the same text): a
     column of a few thousand merchant ids over 180k rows is cleaned a few thousand times."""
     parts = [
-        f"select {field_text(f, 'x')} as v from (select fw_trim(c, $ws) as x from "
+        f"select {field_text(f, 'x')} as v from (select fw_trim(c, $ws, $wsc) as x from "
         f"(select distinct {cell(match, match.source_of[f.name])} as c from _ing_src s))"
         for f in fields
     ]
