@@ -43,6 +43,7 @@ merchant's worst month are explained.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Sequence
 from typing import Literal
 
@@ -157,7 +158,7 @@ _SIZE_ZH = ((6.0, "远"), (3.0, "明显"), (0.0, ""))
 
 
 def format_value(feature: features.Feature, value: float | None) -> str:
-    if value is None or not np.isfinite(value):
+    if value is None or not math.isfinite(value):
         return "–"
     return metrics.format_plain(feature.format, value)
 
@@ -171,7 +172,8 @@ def direction(feature: features.Feature, z: float) -> str:
 
 
 def _size(z: float, words: tuple[tuple[float, str], ...]) -> str:
-    return next(w for bound, w in words if abs(z) >= bound)
+    size = abs(z)
+    return next((w for bound, w in words if size >= bound), "")
 
 
 def describe(
@@ -180,19 +182,32 @@ def describe(
     """(en, zh) for one feature: ``entry rate 61.0% vs peer median 98.0%, far below peers``."""
     up = direction(feature, z) == "higher"
     label_en = feature.label_en[:1].lower() + feature.label_en[1:]
+    shown, median = format_value(feature, value), format_value(feature, peer)
     en = (
-        f"{label_en} {format_value(feature, value)} vs peer median "
-        f"{format_value(feature, peer)}, {_size(z, _SIZE_EN)}{'above' if up else 'below'} peers"
+        f"{label_en} {shown} vs peer median {median}, "
+        f"{_size(z, _SIZE_EN)}{'above' if up else 'below'} peers"
     )
     zh = (
-        f"{feature.label_zh} {format_value(feature, value)}，同类商户中位数 "
-        f"{format_value(feature, peer)}，{_size(z, _SIZE_ZH)}{'高于' if up else '低于'}同类"
+        f"{feature.label_zh} {shown}，同类商户中位数 {median}，"
+        f"{_size(z, _SIZE_ZH)}{'高于' if up else '低于'}同类"
     )
     return en, zh
 
 
-def _float(v: object) -> float | None:
-    return float(v) if isinstance(v, int | float) and np.isfinite(v) else None
+# one encoder for every row: json.dumps with options builds a new one per call
+_JSON = json.JSONEncoder(ensure_ascii=False)
+
+
+def _float(v: float) -> float | None:
+    return float(v) if math.isfinite(v) else None
+
+
+def _matrix(rows: pl.DataFrame, columns: Sequence[str], fill: float | None = None) -> F64:
+    """``columns`` of ``rows`` as a float matrix (null -> NaN, or ``fill``)."""
+    frame = rows.select(pl.col(c).cast(pl.Float64) for c in columns)
+    if fill is not None:
+        frame = frame.fill_null(fill)
+    return frame.to_numpy().astype(np.float64)
 
 
 def explain_rows(
@@ -204,17 +219,22 @@ def explain_rows(
 ) -> pl.DataFrame:
     """Add ``top_features`` (JSON list of {feature, value, peer_median, z, direction,
     contribution}), ``explanation_en`` and ``explanation_zh`` to ``rows`` (which carry
-    ``<f>``, ``<f>_peer`` and ``<f>_z`` for every name)."""
+    ``<f>``, ``<f>_peer`` and ``<f>_z`` for every name).
+
+    The values are read as matrices and indexed by the picked features: building a dict per
+    row of every feature column took as long as the words themselves."""
     tops = top_indices(contributions, k)
-    data = rows.select(*(c for n in names for c in (n, f"{n}_peer", f"{n}_z"))).to_dicts()
+    feats = [features.feature(n) for n in names]
+    values = _matrix(rows, names)
+    peers = _matrix(rows, [f"{n}_peer" for n in names])
+    zs = _matrix(rows, [f"{n}_z" for n in names], fill=0.0)
     items, en, zh = [], [], []
     for i, picked in enumerate(tops):
         parts: list[dict[str, object]] = []
         words_en, words_zh = [], []
         for j in picked:
-            f = features.feature(names[j])
-            value, peer = _float(data[i][f.name]), _float(data[i][f"{f.name}_peer"])
-            z = float(data[i][f"{f.name}_z"] or 0.0)
+            f = feats[j]
+            value, peer, z = _float(values[i, j]), _float(peers[i, j]), _float(zs[i, j]) or 0.0
             parts.append(
                 {
                     "feature": f.name,
@@ -228,7 +248,7 @@ def explain_rows(
             e, c = describe(f, value, peer, z)
             words_en.append(e)
             words_zh.append(c)
-        items.append(json.dumps(parts, ensure_ascii=False))
+        items.append(_JSON.encode(parts))
         en.append("; ".join(words_en) or None)
         zh.append("；".join(words_zh) or None)
     return rows.with_columns(

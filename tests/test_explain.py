@@ -113,3 +113,36 @@ def test_explain_rows_writes_json_and_both_languages() -> None:
         .item()
         .startswith("入库率 61.0%，同类商户中位数 98.0%，远低于同类；红冲率")
     )
+
+
+def test_explain_rows_missing_values_read_as_dashes_and_zero_z() -> None:
+    # nulls and non-finite values (no peers yet, a rate with no denominator) are "–" in words
+    # and null in JSON; a null or NaN z reads as 0 (no size word)
+    names = ("entry_rate", "complaints_per_1k")
+    rows = pl.DataFrame(
+        {
+            "entry_rate": [None, 0.5],
+            "entry_rate_peer": [0.9, float("nan")],
+            "entry_rate_z": [None, 4.0],
+            "complaints_per_1k": [3, 7],  # integer columns are read as floats
+            "complaints_per_1k_peer": [1, None],
+            "complaints_per_1k_z": [float("nan"), 6.5],
+        }
+    )
+    out = explain.explain_rows(rows, np.array([[0.3, 0.1], [0.1, 0.2]]), names)
+    first, second = (json.loads(x) for x in out["top_features"])
+    assert first[0] | {"contribution": None} == {
+        "feature": "entry_rate",
+        "value": None,
+        "peer_median": 0.9,
+        "z": 0.0,
+        "direction": "higher",
+        "contribution": None,
+    }
+    assert first[1]["z"] == 0.0  # NaN
+    assert [i["feature"] for i in second] == ["complaints_per_1k", "entry_rate"]
+    assert second[0]["value"] == 7.0
+    assert second[0]["peer_median"] is None
+    en = out["explanation_en"].to_list()
+    assert en[0].startswith("entry rate – vs peer median 90.0%, above peers; ")
+    assert "vs peer median –, far above peers" in en[1]
