@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import datetime
 from decimal import Decimal
@@ -29,7 +30,7 @@ from ingest_fixtures import (
     write_xlsx,
 )
 
-from analytics.ingest import BatchResult, ingest_file
+from analytics.ingest import BatchResult, IngestError, ingest_file, readers
 from analytics.ingest.native import native_cast
 from analytics.warehouse import connect
 
@@ -227,6 +228,37 @@ def test_jsonl_with_json_numbers(con: duckdb.DuckDBPyConnection, tmp_path: Path)
         "select is_red, total_amount, original_invoice_no from issued_invoices order by source_row"
     ).fetchall()
     assert got == [(False, Decimal("1060.00"), None), (True, Decimal("-1060.00"), digital_no(301))]
+
+
+def test_jsonl_keys_of_every_record_in_order_of_first_appearance(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    # The remark appears only in the third record, an unknown key in the second: every key of
+    # every record is a column (none lost to a sample), in the order the records show them.
+    recs = [dict(zip(ISSUED_HEADERS, issued_row(digital_no(n)), strict=True)) for n in (1, 2, 3)]
+    recs[1]["vendor_note"] = "x"
+    recs[2] = {"remark": "备注", **recs[2]}
+    path = tmp_path / "feed.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in recs) + "\n", "utf-8")
+    keys = readers.json_record_keys(con, path, "newline_delimited")
+    assert keys == [*ISSUED_HEADERS, "vendor_note", "remark"]
+    r = _one(ingest_file(con, path, today=TODAY))
+    assert (r.rows_read, r.rows_loaded, r.rows_rejected) == (3, 3, 0)
+    got = con.execute("select remark from issued_invoices order by source_row").fetchall()
+    assert got == [(None,), (None,), ("备注",)]
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [("list.json", '[{"a": 1}, 2]'), ("lines.jsonl", '{"a": 1}\n[1, 2]\n')],
+)
+def test_json_elements_that_are_not_records_are_an_error(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path, name: str, content: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(IngestError, match=rf"^{name}: not readable as JSONL?: 1 element\(s\) are"):
+        ingest_file(con, path, today=TODAY)
 
 
 def test_parquet_with_typed_columns(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:

@@ -104,16 +104,48 @@ def json_source(con: duckdb.DuckDBPyConnection, path: Path, sha: str, fmt: str) 
         fmt = "jsonl"  # one object per line, under a .json name
     json_format = "array" if fmt == "json" else "newline_delimited"
     try:
-        rows = con.execute(
-            "describe select * from read_json($p, format = $f, records = true, sample_size = -1)",
-            {"p": str(path), "f": json_format},
-        ).fetchall()
+        keys = json_record_keys(con, path, json_format)
     except duckdb.Error as exc:
         raise IngestError(
             f"{path.name}: not readable as {fmt.upper()}: {first_line_of(exc)}"
         ) from exc
-    keys = [str(r[0]) for r in rows]
     return Source(path, fmt, sha, unique_headers(keys), "utf-8", raw_headers=keys)
+
+
+# The distinct key lists of the records: almost always one (every record has the same keys).
+_KEY_LISTS = "select distinct json_keys(json) from read_json_objects($p, format = $f)"
+# Several: ordered by the first record holding each list (numbering the records costs ~2x).
+_KEY_LISTS_IN_ORDER = (
+    "select json_keys(json) as ks from read_json_objects($p, format = $f) with ordinality "
+    "group by ks order by min(ordinality)"
+)
+_NOT_RECORDS = (
+    "select count(*) from read_json_objects($p, format = $f) where json_type(json) <> 'OBJECT'"
+)
+
+
+def json_record_keys(con: duckdb.DuckDBPyConnection, path: Path, json_format: str) -> list[str]:
+    """Every key of every record, in order of first appearance (record, then position).
+
+    Read from the records' key lists: inferring the column types of the whole file (``describe
+    read_json`` with ``sample_size = -1``), only to keep the names, took 4x as long (0.32 against
+    0.09 s for a 170k-record vendor export); a sample alone could miss a key of a late record.
+    """
+    params = {"p": str(path), "f": json_format}
+    lists = con.execute(_KEY_LISTS, params).fetchall()
+    if len(lists) > 1:
+        lists = con.execute(_KEY_LISTS_IN_ORDER, params).fetchall()
+    if any(not ks for (ks,) in lists):  # an empty object, or not an object at all
+        (others,) = con.execute(_NOT_RECORDS, params).fetchall()[0]
+        if others:
+            raise IngestError(
+                f"{path.name}: not readable as {'JSON' if json_format == 'array' else 'JSONL'}: "
+                f"{others} element(s) are not JSON objects (records)"
+            )
+    keys: dict[str, None] = {}
+    for (ks,) in lists:
+        keys.update(dict.fromkeys(str(k) for k in ks))
+    return list(keys)
 
 
 def parquet_source(con: duckdb.DuckDBPyConnection, path: Path, sha: str) -> Source:
