@@ -38,10 +38,11 @@ unless missing. The check ``void_status_conflict`` flags a void the two sides di
 The as-of time is the latest ``recorded_at`` in tax_records unless given; tax records
 recorded after it are treated as not yet received.
 
-Storage: ``recon_facts`` holds one row per issued invoice, unmatched tax record and payment,
-with flags (``is_on_time``, ``is_late``, ``is_missing`` ...) that metrics count independently of
-the headline status; the ``reconciliation`` view adds the tax-record rows of matched invoices
-and ``reason_en`` / ``reason_zh``, computed on read.
+Storage: ``recon_facts`` (a view over one table per subject, ``FACT_TABLES``) holds one row
+per issued invoice, unmatched tax record and payment, with flags (``is_on_time``, ``is_late``,
+``is_missing`` ...) that metrics count independently of the headline status; the
+``reconciliation`` view adds the tax-record rows of matched invoices and ``reason_en`` /
+``reason_zh``, computed on read.
 """
 
 from __future__ import annotations
@@ -73,25 +74,42 @@ STAGING_VIEWS = {
     "stg_complaint_log": "staging/stg_complaint_log.sql",
     "stg_merchant_attrs": "staging/stg_merchant_attrs.sql",
 }
-FACT_QUERIES = (
-    "marts/recon_issued.sql",
-    "marts/recon_tax_unmatched.sql",
-    "marts/recon_payments.sql",
-)
+# The per-subject fact tables (pipeline/tables.sql) and the queries that fill them; the
+# `recon_facts` view (marts/recon_facts.sql) reads them as one table.
+FACT_TABLES = {
+    "recon_issued_facts": "marts/recon_issued.sql",
+    "recon_tax_facts": "marts/recon_tax_unmatched.sql",
+    "recon_payment_facts": "marts/recon_payments.sql",
+}
 
 
 def ensure_objects(con: duckdb.DuckDBPyConnection) -> None:
     """Result tables with a fixed layout, the staging views and the ``reconciliation`` view."""
+    _drop_single_fact_table(con)
     con.execute(sqlrun.body("pipeline/tables.sql")).fetchall()
     con.execute(sqlrun.body("pipeline/macros.sql")).fetchall()
     for view, name in STAGING_VIEWS.items():
         sqlrun.create_view(con, view, name)
+    sqlrun.create_view(con, "recon_facts", "marts/recon_facts.sql")
     sqlrun.create_view(con, "recon_rows", "marts/recon_rows.sql")
     sqlrun.create_view(con, "reconciliation", "marts/reconciliation.sql")
 
 
+def _drop_single_fact_table(con: duckdb.DuckDBPyConnection) -> None:
+    """Warehouses analysed before the per-subject fact tables hold ``recon_facts`` as a table;
+    it makes way for the view (their next analysis is a full one: ``ANALYSIS_VERSION``)."""
+    rows = con.execute(
+        "select table_type from information_schema.tables where table_catalog = "
+        "current_database() and table_schema = 'main' and table_name = 'recon_facts'"
+    ).fetchall()
+    if rows and rows[0][0] == "BASE TABLE":
+        for view in ("reconciliation", "recon_rows"):  # they read it
+            con.execute(f"drop view if exists {view}").fetchall()
+        con.execute("drop table recon_facts").fetchall()
+
+
 # Result tables with a fixed layout, recreated by full runs so a new layout takes effect.
-FIXED_RESULT_TABLES = ("recon_facts", "check_violations")
+FIXED_RESULT_TABLES = (*FACT_TABLES, "check_violations")
 
 
 def reset_result_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -198,11 +216,13 @@ def run_stage(con: duckdb.DuckDBPyConnection, ctx: Context) -> None:
     sqlrun.materialise_temp(
         con, "work_duplicates", sqlrun.body("marts/recon_duplicates.sql"), params
     )
-    if not ctx.full:  # a full run starts from an empty table (reset_result_tables)
-        sqlrun.execute(con, "delete from recon_facts where list_contains($months, period)", params)
-    for name in FACT_QUERIES:
+    for table, name in FACT_TABLES.items():
+        if not ctx.full:  # a full run starts from empty tables (reset_result_tables)
+            sqlrun.execute(
+                con, f"delete from {table} where list_contains($months, period)", params
+            )
         sqlrun.execute(
-            con, f"insert into recon_facts by name select * from ({sqlrun.body(name)})", params
+            con, f"insert into {table} by name select * from ({sqlrun.body(name)})", params
         )
     con.execute("drop table work_issued").fetchall()  # invoice-sized: not kept for later stages
     ctx.written["recon_facts"] = sqlrun.count_rows(

@@ -181,6 +181,33 @@ def test_changed_deadline_means_a_full_run() -> None:
     assert wh.rows(late)[0]["n"] == 2
 
 
+def test_a_warehouse_with_the_single_fact_table_is_rebuilt_into_the_per_subject_ones() -> None:
+    # Analysed by version 3, recon_facts was one table; the view takes its place and the run
+    # after the upgrade is a full one, with the same rows.
+    wh = TestWarehouse()
+    seed(wh)
+    wh.analyse()
+    before = snapshot(wh)
+    for sql in (
+        "create table old_facts as select * from recon_facts",
+        "drop view reconciliation",
+        "drop view recon_rows",
+        "drop view recon_facts",
+        "alter table old_facts rename to recon_facts",
+        "update analysis_runs set version = 3",
+    ):
+        wh.con.execute(sql).fetchall()
+    result = wh.analyse()
+    assert result.mode == "full"
+    kind = "select table_type from information_schema.tables where table_name = 'recon_facts'"
+    assert wh.con.execute(kind).fetchall() == [("VIEW",)]
+    assert snapshot(wh) == before
+    counts = {t: wh.rows(f"select count(*) as n from {t}")[0]["n"] for t in (
+        "recon_issued_facts", "recon_tax_facts", "recon_payment_facts")}  # fmt: skip
+    assert sum(counts.values()) == len(before["recon_facts"])
+    assert counts["recon_payment_facts"] == 8  # one requested payment per merchant-month
+
+
 def test_later_stages_extend_the_pipeline() -> None:
     wh = TestWarehouse()
     seed(wh)

@@ -1,4 +1,4 @@
--- One row per merchant-side invoice issued in $months: its tax-system twin (visible as of
+-- recon_issued_facts: one row per merchant-side invoice issued in $months: its tax-system twin (visible as of
 -- $as_of), its delay on the working clock, its flags and its one status.
 -- Working clock of t = working days before t's date + the elapsed share of t's day if that day
 -- is a working day (work_calendar); delay = clock(recorded) - clock(issued), set-wise.
@@ -51,7 +51,7 @@ flagged as (
 
 final as (
     select
-        'issued' as subject, invoice_no as subject_id, merchant_id, period,
+        invoice_no as subject_id, merchant_id, period,
         case
             when is_duplicate then 'duplicate'
             when is_missing then 'missing_in_system'
@@ -60,13 +60,12 @@ final as (
             when is_late then 'entered_late'
             else 'entered_on_time'
         end as status,
-        issued_at, recorded_at, deadline_at, null::timestamp as paid_at, delay_workdays,
+        issued_at, recorded_at, deadline_at, delay_workdays,
         $deadline::integer as deadline_workdays,
-        total_amount as total_issued, total_recorded, null::decimal(18, 2) as amount_paid,
+        total_amount as total_issued, total_recorded,
         is_red, is_void, tax_status,
         is_recorded, is_on_time, is_late, is_missing, is_pending, is_mismatch, is_duplicate,
-        duplicate_of, duplicate_basis, duplicate_of_at, tax_seller_id, tax_issued_at,
-        null::integer as invoices_linked, null::integer as red_linked
+        duplicate_of, duplicate_basis, duplicate_of_at, tax_seller_id, tax_issued_at
     from flagged
 )
 

@@ -45,17 +45,8 @@ judged as (
 
 final as (
     select
-        'payment' as subject, payment_id as subject_id, merchant_id, period, status,
-        null::timestamp as issued_at, null::timestamp as recorded_at,
-        null::timestamp as deadline_at, paid_at, null::double as delay_workdays,
-        null::integer as deadline_workdays,
-        invoiced_net as total_issued, null::decimal(18, 2) as total_recorded, amount_paid,
-        false as is_red, false as is_void, null::varchar as tax_status,
-        null::boolean as is_recorded, null::boolean as is_on_time, null::boolean as is_late,
-        null::boolean as is_missing, null::boolean as is_pending, null::boolean as is_mismatch,
-        false as is_duplicate, null::varchar as duplicate_of, null::varchar as duplicate_basis,
-        null::timestamp as duplicate_of_at,
-        null::varchar as tax_seller_id, null::timestamp as tax_issued_at,
+        payment_id as subject_id, merchant_id, period, status, paid_at,
+        invoiced_net as total_issued, amount_paid,
         invoices_linked::integer as invoices_linked, red_linked::integer as red_linked
     from judged
 )

@@ -21,19 +21,9 @@ unmatched as (
 
 final as (
     select
-        'tax_record' as subject, invoice_no as subject_id, merchant_id, period,
-        'missing_in_merchant_log' as status,
-        issued_at, recorded_at, null::timestamp as deadline_at, null::timestamp as paid_at,
-        null::double as delay_workdays, null::integer as deadline_workdays,
-        null::decimal(18, 2) as total_issued, total_amount as total_recorded,
-        null::decimal(18, 2) as amount_paid,
-        is_red, is_void_status as is_void, status as tax_status,
-        false as is_recorded, false as is_on_time, false as is_late, false as is_missing,
-        false as is_pending, false as is_mismatch, false as is_duplicate,
-        null::varchar as duplicate_of, null::varchar as duplicate_basis,
-        null::timestamp as duplicate_of_at,
-        null::varchar as tax_seller_id, null::timestamp as tax_issued_at,
-        null::integer as invoices_linked, null::integer as red_linked
+        invoice_no as subject_id, merchant_id, period, 'missing_in_merchant_log' as status,
+        issued_at, recorded_at, total_amount as total_recorded,
+        is_red, is_void_status as is_void, status as tax_status
     from unmatched
 )
 
