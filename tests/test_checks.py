@@ -51,6 +51,28 @@ def test_duplicate_invoice_no(wh: TestWarehouse) -> None:
     assert once not in found
 
 
+def test_duplicate_invoice_no_month_by_month(wh: TestWarehouse) -> None:
+    # The check runs once per month in scope: a repeat within March and one within April are
+    # both found, each under its month; a number reused in another month is not a repeat.
+    m = wh.merchant()
+    march = wh.invoice(m, "2026-03-02 10:00", 100, recorded=REC)
+    wh.invoice(m, "2026-03-30 11:00", 100, invoice_no=march)
+    april = wh.tax_record(m, "2026-04-01 10:00", 100, recorded="2026-04-01 12:00")
+    wh.tax_record(m, "2026-04-28 10:00", 100, recorded="2026-04-28 12:00", invoice_no=april)
+    moved = wh.invoice(m, "2026-03-31 10:00", 100, recorded=REC)
+    wh.invoice(m, "2026-04-01 10:00", 100, invoice_no=moved)
+    wh.analyse(full=True)
+    rows = wh.rows(
+        "select subject_id, period, detail from check_violations "
+        "where check_id = 'duplicate_invoice_no' order by period"
+    )
+    assert [(r["subject_id"], r["period"]) for r in rows] == [
+        (march, "2026-03"),
+        (april, "2026-04"),
+    ]
+    assert rows[1]["detail"] == f"invoice {april} appears 2 times in tax_records"
+
+
 def test_invoice_seller_conflict(wh: TestWarehouse) -> None:
     m, other = wh.merchant(), wh.merchant()
     conflict = wh.invoice(m, "2026-03-02 10:00", 100)
