@@ -218,9 +218,7 @@ def run_stage(con: duckdb.DuckDBPyConnection, ctx: Context) -> None:
     )
     for table, name in FACT_TABLES.items():
         if not ctx.full:  # a full run starts from empty tables (reset_result_tables)
-            sqlrun.execute(
-                con, f"delete from {table} where list_contains($months, period)", params
-            )
+            sqlrun.execute(con, f"delete from {table} where list_contains($months, period)", params)
         sqlrun.execute(
             con, f"insert into {table} by name select * from ({sqlrun.body(name)})", params
         )
