@@ -202,12 +202,9 @@ def _float(v: float) -> float | None:
     return float(v) if math.isfinite(v) else None
 
 
-def _matrix(rows: pl.DataFrame, columns: Sequence[str], fill: float | None = None) -> F64:
-    """``columns`` of ``rows`` as a float matrix (null -> NaN, or ``fill``)."""
-    frame = rows.select(pl.col(c).cast(pl.Float64) for c in columns)
-    if fill is not None:
-        frame = frame.fill_null(fill)
-    return frame.to_numpy().astype(np.float64)
+def _matrix(rows: pl.DataFrame, columns: Sequence[str]) -> F64:
+    """``columns`` of ``rows`` as a float matrix (null -> NaN)."""
+    return rows.select(pl.col(c).cast(pl.Float64) for c in columns).to_numpy().astype(np.float64)
 
 
 def explain_rows(
@@ -227,7 +224,7 @@ def explain_rows(
     feats = [features.feature(n) for n in names]
     values = _matrix(rows, names)
     peers = _matrix(rows, [f"{n}_peer" for n in names])
-    zs = _matrix(rows, [f"{n}_z" for n in names], fill=0.0)
+    zs = _matrix(rows, [f"{n}_z" for n in names])  # a null or NaN z reads as 0
     items, en, zh = [], [], []
     for i, picked in enumerate(tops):
         parts: list[dict[str, object]] = []

@@ -1,5 +1,5 @@
--- recon_issued_facts: one row per merchant-side invoice issued in $months: its tax-system twin (visible as of
--- $as_of), its delay on the working clock, its flags and its one status.
+-- recon_issued_facts: one row per merchant-side invoice issued in $months: its tax-system twin
+-- (visible as of $as_of), its delay on the working clock, its flags and its one status.
 -- Working clock of t = working days before t's date + the elapsed share of t's day if that day
 -- is a working day (work_calendar); delay = clock(recorded) - clock(issued), set-wise.
 -- Rules and precedence: analytics/reconcile.py.
