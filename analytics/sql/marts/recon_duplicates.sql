@@ -19,17 +19,14 @@ candidates as not materialized (
     where not is_red and not is_void
 ),
 
--- payments of an invoice issued in $months with two or more live invoices: counted first by a
--- 64-bit hash of the payment id (a collision only adds a candidate), then exactly on the few left
-target_hashes as (
-    select distinct hash(payment_id) as h from work_issued
-    where payment_id is not null
-        and issued_at >= $lo and issued_at < $hi and list_contains($months, period)
-),
-
+-- payments with two or more live invoices: counted first by a 64-bit hash of the payment id (a
+-- collision only adds a candidate), then exactly on the few left. Every payment of work_issued
+-- is counted, not only those of invoices issued in $months: the final filter on the months
+-- drops the others, and work_issued holds only what an incremental run can reach. Restricting
+-- the count by a semi-join first cost more than it saved (10M full run 2.6-3.5 -> 1.2-1.5 s; a
+-- new day 0.4-0.5 -> 0.2 s; identical rows).
 paid_hashes as (
     select hash(payment_id) as h from work_issued
-    semi join target_hashes t on hash(work_issued.payment_id) = t.h
     where payment_id is not null and not is_red and not is_void
     group by h having count(*) > 1
 ),

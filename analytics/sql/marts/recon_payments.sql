@@ -1,9 +1,11 @@
 -- Invoice-requesting payments made in $months: invoiced / under_invoiced / not_invoiced.
 -- Linked invoices: live (not voided) invoices carrying the payment_id, plus red invoices without
 -- one that reverse such an invoice. Red totals are negative, so the sum nets them out.
--- Invoices are matched to the requested payments by a 64-bit hash of the payment id (a table of
--- integers, not of millions of strings; a collision only keeps an invoice that the exact join
--- below drops).
+-- Every live linked invoice of work_issued is grouped, not only those of the payments in
+-- $months: the join from the payments below drops the other groups, and work_issued holds only
+-- the invoices an incremental run can reach. A semi-join on the payment ids first cost more
+-- than it saved (10M full run: this insert 8.2 -> 7.7-8.0 s; a new day's three months 1.3 ->
+-- 0.7 s into a temporary table; identical rows).
 with pay as not materialized (
     select payment_id, merchant_id, paid_at, period, amount_paid from stg_paid
     where invoice_requested
@@ -13,7 +15,6 @@ with pay as not materialized (
 direct as not materialized (
     select i.invoice_no, i.payment_id, i.is_red, i.total_amount
     from work_issued i
-    semi join (select hash(payment_id) as h from pay) p on hash(i.payment_id) = p.h
     where not i.is_void and i.payment_id is not null
 ),
 
