@@ -116,6 +116,19 @@ def memory_cap(con: duckdb.DuckDBPyConnection, limit: str) -> Iterator[None]:
         con.execute(f"set memory_limit = '{settings().memory_limit}'").fetchall()
 
 
+@contextlib.contextmanager
+def thread_cap(con: duckdb.DuckDBPyConnection, threads: int) -> Iterator[None]:
+    """Run a block with DuckDB's thread count lowered to ``threads``, then restore the value it
+    had (an integer, so restored exactly). Like :func:`memory_cap`, the setting is the
+    database's, for every connection of it: ``con`` must be idle, the others may be busy."""
+    before = int(con.execute("select current_setting('threads')").fetchall()[0][0])
+    con.execute(f"set threads = {int(threads)}").fetchall()
+    try:
+        yield
+    finally:
+        con.execute(f"set threads = {before}").fetchall()
+
+
 def connect(
     db: str | os.PathLike[str] | None = None,
     *,

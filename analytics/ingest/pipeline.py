@@ -36,6 +36,7 @@ from analytics.ingest.readers import (
     scan_file,
 )
 from analytics.ingest.spec import KINDS, LOAD_ORDER
+from analytics.warehouse import thread_cap
 
 log = logging.getLogger(__name__)
 
@@ -353,28 +354,6 @@ AHEAD = 2
 
 
 @contextlib.contextmanager
-def _one_thread_per_statement(con: duckdb.DuckDBPyConnection, active: bool) -> Iterator[None]:
-    """While several tables are in flight, each statement runs on one DuckDB thread.
-
-    The connections (one loading, :data:`AHEAD` preparing) keep the cores busy between them,
-    so a statement's own parallelism mostly adds the cost of splitting and merging its work:
-    the 10M-invoice benchmark's 85 files (43.8M rows) loaded in 124.8-132.0 s wall / 235-238 s
-    CPU this way against 134.1-138.0 s / 248-265 s with two threads per statement (three
-    alternating pairs, identical tables). The setting is the database's (every connection of
-    it), so ``con`` must be idle; the caller's value comes back for the final checkpoint.
-    """
-    if not active:
-        yield
-        return
-    threads = int(scalar(con, "select current_setting('threads')"))
-    con.execute("set threads = 1")
-    try:
-        yield
-    finally:
-        con.execute(f"set threads = {threads}")
-
-
-@contextlib.contextmanager
 def _cursors(con: duckdb.DuckDBPyConnection, n: int) -> Iterator[list[duckdb.DuckDBPyConnection]]:
     """``n`` connections of ``con``'s database, each with its own temporary tables."""
     cons = [con.cursor() for _ in range(n)]
@@ -421,7 +400,14 @@ def _load_in_order(
         )
 
     try:
-        with _one_thread_per_statement(control, ahead > 0 and len(planned) > ahead):
+        # While several tables are in flight, each statement runs on one DuckDB thread: the
+        # connections (one loading, AHEAD preparing) keep the cores busy between them, and a
+        # statement's own parallelism mostly added split/merge work. The 10M benchmark's 85
+        # files (43.8M rows): 124.8-132.0 s wall / 235-238 s CPU against 134.1-138.0 s /
+        # 248-265 s with two threads (three alternating pairs, identical tables). The caller's
+        # value comes back for the final checkpoint.
+        many = ahead > 0 and len(planned) > ahead
+        with thread_cap(control, 1) if many else contextlib.nullcontext():
             for i in range(len(planned)):
                 # table i + ahead goes to the connection table i - 1 has finished with
                 for j in range(i + len(pending), min(i + ahead + 1, len(planned))):
