@@ -96,14 +96,43 @@ def _written(con: duckdb.DuckDBPyConnection, table: str, scope: str, params: dic
     return sqlrun.count_rows(con, table, scope, params)
 
 
+def _same_columns(con: duckdb.DuckDBPyConnection, table: str, like: str) -> None:
+    """Raise unless ``table`` has the columns and types of ``like`` (a base column that is
+    neither a registry count nor a registry amount would be missing from the quarter sums)."""
+    sql = (
+        "select column_name, data_type from information_schema.columns "
+        "where table_name = $t order by column_name"
+    )
+    mine, theirs = (con.execute(sql, {"t": t}).fetchall() for t in (table, like))
+    if mine != theirs:
+        raise RuntimeError(
+            f"{table} and {like} differ: {sorted(set(mine) ^ set(theirs))} "
+            "(declare the base column in analytics/metrics.py)"
+        )
+
+
 def merchant_metrics_stage(con: duckdb.DuckDBPyConnection, ctx: Context) -> None:
     rebuild = ctx.rebuild(con, MERCHANT_TABLE)
+    # Month base rows of every month of the affected quarters, once: the month rows are those
+    # of the affected months, the quarter rows their sums (merchant_period_base_quarter.sql).
+    every = ctx.quarter_months
+    sqlrun.materialise_temp(
+        con,
+        "work_mp_month_base",
+        sqlrun.body("marts/merchant_period_base.sql"),
+        ctx.params(every) | {"period_type": "month", "periods": list(every)},
+    )
+    counts, amounts = metrics.summed_columns()
     total = 0
     for i, (period_type, scope, months) in enumerate(_scopes(ctx)):
         params = ctx.params(months) | {"period_type": period_type, "periods": list(scope)}
-        sqlrun.materialise_temp(
-            con, "work_mp_base", sqlrun.body("marts/merchant_period_base.sql"), params
-        )
+        if period_type == "month":
+            base = "select * from work_mp_month_base where list_contains($periods, period)"
+        else:
+            base = sqlrun.body("marts/merchant_period_base_quarter.sql")
+            params |= {"count_columns": counts, "amount_columns": amounts}
+        sqlrun.materialise_temp(con, "work_mp_base", base, params)
+        _same_columns(con, "work_mp_base", "work_mp_month_base")
         sqlrun.materialise_temp(
             con, "work_mp_complaints", sqlrun.body("marts/merchant_period_complaints.sql"), params
         )

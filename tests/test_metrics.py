@@ -155,6 +155,30 @@ def test_quarter_metrics_and_volume_change(world: dict[str, object]) -> None:
     assert _wh(world).metrics(str(world["a"]), "2025-12")["volume_change"] is None
 
 
+def test_quarter_rows_sum_their_months_and_pool_their_delays(world: dict[str, object]) -> None:
+    """Quarter counts and amounts are the sums of the quarter's month rows; its delay
+    percentiles are taken over the quarter's invoices, not over the months' percentiles."""
+    wh = _wh(world)
+    counts, amounts = metrics.summed_columns()
+    a = str(world["a"])
+    quarter = wh.metrics(a, "2026-Q1")
+    months = [wh.metrics(a, m) for m in ("2026-02", "2026-03")]
+    base = [c for c in (*counts, *amounts) if c != "merchants" and not c.startswith("complaints")]
+    assert "payments_count" in base
+    assert "amount_recorded" in base
+    for column in base:
+        assert quarter[column] == sum(m[column] for m in months), column
+    (pooled,) = wh.rows(
+        "select quantile_cont(delay_workdays, [0.5, 0.95]) as q from recon_facts "
+        "where subject = 'issued' and merchant_id = $m and period in ('2026-01', '2026-02', "
+        "'2026-03') and not is_void and is_recorded",
+        {"m": a},
+    )
+    assert (quarter["delay_p50"], quarter["delay_p95"]) == pytest.approx(tuple(pooled["q"]))
+    # the months' own medians differ from the pooled one, so this tells the two apart
+    assert quarter["delay_p50"] not in {m["delay_p50"] for m in months}
+
+
 def test_rollups_are_recomputed_from_sums_and_invoices(world: dict[str, object]) -> None:
     wh = _wh(world)
     everyone = wh.rollup("all", "all", "2026-03")

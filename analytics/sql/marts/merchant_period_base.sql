@@ -58,7 +58,7 @@ paid_months as (
 ),
 
 paid as (
-    select m.merchant_id, k.p, sum(m.n) as payments_count, sum(m.amount) as amount_paid
+    select m.merchant_id, k.p, sum(m.n)::bigint as payments_count, sum(m.amount) as amount_paid
     from paid_months m join period_keys k on k.period = m.period group by all
 ),
 
