@@ -38,6 +38,7 @@ threshold is stored with the model); on the demo 87% of the flagged months are p
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import numpy.typing as npt
@@ -94,12 +95,27 @@ def fit(matrix: F64, *, seed: int = 0) -> IsolationForest:
     return make_forest(seed, matrix.shape[0]).fit(matrix)
 
 
+# Rows scored per worker thread at least. A row's score is the mean of its path lengths over
+# the trees, in tree order, whatever rows are scored with it, so splitting the rows changes no
+# bit of any score. The trees' traversals release the GIL: 1.5M rows of 11 features scored in
+# 2.65 s on two threads against 5.9 s on one; the 10M benchmark's anomaly stage (its months
+# and the occlusion explanations) 10.6-11.5 -> 10.3-11.0 s, identical tables.
+SCORE_SPLIT_ROWS = 50_000
+SCORE_THREADS = 2
+
+
 def scores(forest: IsolationForest, matrix: F64) -> F64:
     """Anomaly scores in (0, 1), higher = more anomalous (minus sklearn's score_samples)."""
     if matrix.shape[0] == 0:
         return np.zeros(0)
-    out: F64 = -forest.score_samples(matrix)
-    return out
+    if matrix.shape[0] < 2 * SCORE_SPLIT_ROWS:
+        out: F64 = -forest.score_samples(matrix)
+        return out
+    parts = np.array_split(matrix, SCORE_THREADS)
+    with ThreadPoolExecutor(SCORE_THREADS, thread_name_prefix="fapiao-score") as pool:
+        scored = list(pool.map(forest.score_samples, parts))
+    joined: F64 = -np.concatenate(scored)
+    return joined
 
 
 def score_matrix(X: npt.ArrayLike, *, seed: int = 0) -> F64:  # noqa: N803 - DESIGN.md's name

@@ -19,6 +19,16 @@ def cloud(n: int = 300, d: int = 4, seed: int = 0) -> np.ndarray:
     return np.random.default_rng(seed).normal(size=(n, d))
 
 
+def test_scores_split_over_threads_are_bit_identical(monkeypatch: pytest.MonkeyPatch) -> None:
+    x = cloud(n=1001)
+    forest = anomaly.fit(x, seed=3)
+    whole = anomaly.scores(forest, x)  # below the split size: one call
+    monkeypatch.setattr(anomaly, "SCORE_SPLIT_ROWS", 100)
+    split = anomaly.scores(forest, x)
+    assert split.shape == (1001,)
+    assert np.array_equal(whole, split)
+
+
 def test_score_matrix_shape_and_determinism() -> None:
     x = cloud()
     s = anomaly.score_matrix(x, seed=7)
