@@ -59,6 +59,8 @@ class Context:
             "months": list(scope),
             "lo": lo,
             "hi": hi,
+            # the months have no gap, so [lo, hi) alone selects them (skips a per-row test)
+            "consecutive": periods.consecutive(scope),
             "as_of": self.as_of,
             "deadline": self.deadline_workdays,
             "grace_days": self.payment_grace_days,

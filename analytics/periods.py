@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import date, datetime
+from itertools import pairwise
 
 _MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _QUARTER_RE = re.compile(r"^(\d{4})-Q([1-4])$")
@@ -67,6 +68,13 @@ def month_range(first: str, last: str) -> tuple[str, ...]:
         out.append(month_of(cur))
         cur = add_months(cur, 1)
     return tuple(out)
+
+
+def consecutive(months: Iterable[str]) -> bool:
+    """True when ``months`` are calendar months without a gap (a full run, or a new day's
+    months): then the :func:`bounds` range selects exactly their instants."""
+    starts = sorted({parse_month(m) for m in months})
+    return all(add_months(a, 1) == b for a, b in pairwise(starts))
 
 
 def bounds(months: Iterable[str]) -> tuple[datetime, datetime]:

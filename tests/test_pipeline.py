@@ -9,7 +9,7 @@ import duckdb
 import pytest
 from factories import TestWarehouse
 
-from analytics import cli, pipeline, warehouse
+from analytics import cli, periods, pipeline, warehouse
 from analytics.context import Context, Stage
 
 # Result tables and a total order for comparing them whole.
@@ -100,6 +100,46 @@ def test_new_batch_recomputes_only_its_month_and_equals_a_full_run() -> None:
             assert now["volume_change"] == pytest.approx((issued - prev) / prev)
             expected = old | {"prev_invoices_issued": prev, "volume_change": now["volume_change"]}
         assert now == expected, period
+    after = snapshot(wh)
+    assert wh.analyse(full=True).mode == "full"
+    assert snapshot(wh) == after
+
+
+@pytest.mark.parametrize(
+    ("months", "expected"),
+    [
+        ((), True),
+        (("2026-03",), True),
+        (("2025-11", "2025-12", "2026-01"), True),  # across a year
+        (("2026-02", "2026-01", "2026-02"), True),  # order and repeats do not matter
+        (("2026-01", "2026-03"), False),
+        (("2025-12", "2026-12"), False),
+    ],
+)
+def test_consecutive_months(months: tuple[str, ...], expected: bool) -> None:
+    assert periods.consecutive(months) is expected
+
+
+def test_months_with_a_gap_recompute_only_themselves_and_equal_a_full_run() -> None:
+    """January and March: the [lo, hi) range spans February, which the per-row month test
+    (kept for months with a gap, skipped for consecutive ones) must leave alone."""
+    wh = TestWarehouse()
+    a, b = seed(wh)
+    wh.analyse()
+    february = wh.rows("select * from recon_facts where period = '2026-02' order by all")
+    wh.new_load()
+    pay = wh.payment(b, "2026-01-20 09:00", 80)
+    wh.invoice(b, "2026-01-20 10:00", 80, payment_id=pay, recorded="2026-01-26 10:00")
+    wh.invoice(a, "2026-03-20 10:00", 70)
+    result = wh.analyse()
+    assert (result.mode, result.months) == ("incremental", ("2026-01", "2026-03"))
+    assert wh.rows("select * from recon_facts where period = '2026-02' order by all") == february
+    assert wh.status(
+        wh.rows(
+            "select subject_id from recon_facts where subject = 'issued' "
+            "and issued_at = '2026-01-20 10:00'"
+        )[0]["subject_id"]
+    ) == ("entered_late")
     after = snapshot(wh)
     assert wh.analyse(full=True).mode == "full"
     assert snapshot(wh) == after

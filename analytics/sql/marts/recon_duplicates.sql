@@ -57,7 +57,7 @@ near as (
     anti join reversed r on c.invoice_no = r.invoice_no
     where c.payment_id is null and c.buyer_key is not null
         and c.issued_at >= $lo - interval 10 minute and c.issued_at < $hi
-        and (list_contains($months, c.period)
+        and ($consecutive or list_contains($months, c.period)
             or list_contains($months, strftime(c.issued_at + interval 10 minute, '%Y-%m')))
 ),
 
