@@ -52,6 +52,7 @@ by_payment as (
 ),
 
 -- rows up to 10 minutes before a target month can be the "previous" invoice of a target row
+-- (with consecutive months the range is exact, as in fw_in_months: the list tests are skipped)
 near as (
     select c.* from candidates c
     anti join reversed r on c.invoice_no = r.invoice_no

@@ -9,7 +9,7 @@
 with pay as not materialized (
     select payment_id, merchant_id, paid_at, period, amount_paid from stg_paid
     where invoice_requested
-        and paid_at >= $lo and paid_at < $hi and ($consecutive or list_contains($months, period))
+        and fw_in_months(paid_at, period, $months, $lo, $hi, $consecutive)
 ),
 
 direct as not materialized (

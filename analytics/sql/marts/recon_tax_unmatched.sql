@@ -3,7 +3,7 @@
 -- are derived from it by the `reconciliation` view rather than stored twice.
 with tax as not materialized (
     select * from stg_tax
-    where issued_at >= $lo and issued_at < $hi and ($consecutive or list_contains($months, period))
+    where fw_in_months(issued_at, period, $months, $lo, $hi, $consecutive)
         and (recorded_at is null or recorded_at <= $as_of)
 ),
 

@@ -19,13 +19,11 @@ touched_payments as (
     select distinct hash(payment_id) as h from (
         select payment_id from stg_issued
         where not $everything and payment_id is not null
-            and issued_at >= $lo and issued_at < $hi
-            and ($consecutive or list_contains($months, period))
+            and fw_in_months(issued_at, period, $months, $lo, $hi, $consecutive)
         union all
         select payment_id from stg_paid
         where not $everything and invoice_requested
-            and paid_at >= $lo and paid_at < $hi
-            and ($consecutive or list_contains($months, period))
+            and fw_in_months(paid_at, period, $months, $lo, $hi, $consecutive)
     )
 ),
 

@@ -10,3 +10,11 @@ create or replace macro fw_period_key(month, period_type) as
 create or replace macro fw_period_keys(months, period_type) as table
     select month as period, fw_period_key(month, period_type) as p
     from (select distinct unnest(months) as month);
+
+-- fw_in_months(instant, period, $months, $lo, $hi, $consecutive): the row's instant lies in
+-- one of the months (period = its month). [$lo, $hi) covers them all and skips row groups by
+-- zone map; only months with a gap need the per-row list test, which formats each row's month
+-- (~0.3 s per 10M rows of a staging view). $consecutive comes from Context.params and is a
+-- constant, so a full run or a new day's months plan the range test alone.
+create or replace macro fw_in_months(t, period, months, lo, hi, consecutive) as
+    t >= lo and t < hi and (consecutive or list_contains(months, period));
