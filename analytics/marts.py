@@ -18,7 +18,7 @@ from typing import Any
 
 import duckdb
 
-from analytics import metrics, periods, sqlrun
+from analytics import metrics, periods, snapshot, sqlrun
 from analytics.context import Context
 
 MERCHANT_TABLE = "merchant_period_metrics"
@@ -97,13 +97,10 @@ def _written(con: duckdb.DuckDBPyConnection, table: str, scope: str, params: dic
 
 
 def _same_columns(con: duckdb.DuckDBPyConnection, table: str, like: str) -> None:
-    """Raise unless ``table`` has the columns and types of ``like`` (a base column that is
-    neither a registry count nor a registry amount would be missing from the quarter sums)."""
-    sql = (
-        "select column_name, data_type from information_schema.columns "
-        "where table_name = $t order by column_name"
-    )
-    mine, theirs = (con.execute(sql, {"t": t}).fetchall() for t in (table, like))
+    """Raise unless temp ``table`` has the columns and types of temp ``like`` (a base column
+    that is neither a registry count nor a registry amount would be missing from the quarter
+    sums)."""
+    mine, theirs = (sorted(snapshot.columns(con, "temp", t)) for t in (table, like))
     if mine != theirs:
         raise RuntimeError(
             f"{table} and {like} differ: {sorted(set(mine) ^ set(theirs))} "
@@ -127,12 +124,13 @@ def merchant_metrics_stage(con: duckdb.DuckDBPyConnection, ctx: Context) -> None
     for i, (period_type, scope, months) in enumerate(_scopes(ctx)):
         params = ctx.params(months) | {"period_type": period_type, "periods": list(scope)}
         if period_type == "month":
-            base = "select * from work_mp_month_base where list_contains($periods, period)"
+            month_rows = "select * from work_mp_month_base where list_contains($periods, period)"
+            sqlrun.materialise_temp(con, "work_mp_base", month_rows, params)
         else:
-            base = sqlrun.body("marts/merchant_period_base_quarter.sql")
-            params |= {"count_columns": counts, "amount_columns": amounts}
-        sqlrun.materialise_temp(con, "work_mp_base", base, params)
-        _same_columns(con, "work_mp_base", "work_mp_month_base")
+            quarter_sql = sqlrun.body("marts/merchant_period_base_quarter.sql")
+            sums = {"count_columns": counts, "amount_columns": amounts}
+            sqlrun.materialise_temp(con, "work_mp_base", quarter_sql, params | sums)
+            _same_columns(con, "work_mp_base", "work_mp_month_base")
         sqlrun.materialise_temp(
             con, "work_mp_complaints", sqlrun.body("marts/merchant_period_complaints.sql"), params
         )
