@@ -85,6 +85,21 @@ def median(runs: list[dict[str, Any]], key: str) -> float:
     return round(statistics.median(r[key] for r in runs), 2)
 
 
+# What the pandas baseline also does: read the files, reconcile, merchant metrics. Our stages
+# beyond these (rollups, exceptions, checks, anomaly scores, credit, alerts, cubes, the serving
+# snapshot) have no counterpart in it.
+SAME_WORK = ("ingest", "  (plan)", "  reconcile", "  merchant_metrics")
+
+
+def same_work_seconds(run: dict[str, Any]) -> float | None:
+    """Wall seconds of our run's stages that the pandas baseline also does (timed inside
+    the run, so no memory figure of its own); None without stage times."""
+    seconds = run.get("detail", {}).get("seconds", {})
+    if not all(k in seconds for k in SAME_WORK):
+        return None
+    return round(sum(float(seconds[k]) for k in SAME_WORK), 2)
+
+
 def summarise(
     n: int, ours: list[dict[str, Any]], pandas: list[dict[str, Any]], day: dict[str, Any] | None
 ) -> dict[str, Any]:
@@ -112,21 +127,6 @@ def summarise(
     if day:
         out["reanalyse"] = day
     return out
-
-
-# What the pandas baseline also does: read the files, reconcile, merchant metrics. Our stages
-# beyond these (rollups, exceptions, checks, anomaly scores, credit, alerts, cubes, the serving
-# snapshot) have no counterpart in it.
-SAME_WORK = ("ingest", "  (plan)", "  reconcile", "  merchant_metrics")
-
-
-def same_work_seconds(run: dict[str, Any]) -> float | None:
-    """Wall seconds of our run's stages that the pandas baseline also does (timed inside
-    the run, so no memory figure of its own); None without stage times."""
-    seconds = run.get("detail", {}).get("seconds", {})
-    if not all(k in seconds for k in SAME_WORK):
-        return None
-    return round(sum(float(seconds[k]) for k in SAME_WORK), 2)
 
 
 def markdown(s: dict[str, Any], command: str) -> str:
