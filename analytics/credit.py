@@ -218,6 +218,7 @@ def _credit_stage(con: duckdb.DuckDBPyConnection, ctx: Context, scheme: CreditSc
         params,
         scope="list_contains($periods, period) or period_type = 'trailing_12m'",
         rebuild=rebuild,
+        order_by=sqlrun.PERIOD_END_ORDER,
     )
     rank_scores(con, TABLE)
     ctx.written[TABLE] = written

@@ -88,7 +88,13 @@ def cubes_stage(con: duckdb.DuckDBPyConnection, ctx: Context) -> None:
     _replace(con, ctx, CUBE, params)
     _replace(con, ctx, DELAYS, params)
     sqlrun.replace_rows(
-        con, MERCHANTS, sqlrun.body("marts/cube_merchants.sql"), {}, scope="true", rebuild=True
+        con,
+        MERCHANTS,
+        sqlrun.body("marts/cube_merchants.sql"),
+        {},
+        scope="true",
+        rebuild=True,
+        order_by=None,
     )
     ctx.written[MERCHANTS] = sqlrun.count_rows(con, MERCHANTS)
     _add_keys(con, ctx, params)

@@ -20,6 +20,21 @@ _PARAM_RE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _COMMENT_RE = re.compile(r"--[^\n]*")
 _IDENT_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
+# Period-scoped result tables are written in period order. An incremental run replaces the
+# latest periods, so their rows then lie together at the end of the table and go as whole row
+# groups. Written in the order a GROUP BY left them, every row group held a share of every
+# period: the first commit after a full run rewrote whole tables (DuckDB's checkpoint vacuums
+# part-deleted row groups into fewer ones), ~3 s of one new day at 10M invoices, for ~1.3 s of
+# sorting in the full run.
+PERIOD_ORDER = "period"
+# For a table that mixes period types in one write: by the month the period ends ('2026-09'
+# and '2026-Q3' end in September, '2026-10-T12M' in October), then the period.
+PERIOD_END_ORDER = (
+    "case when period like '____-Q_' then substr(period, 1, 5) "
+    "|| lpad((substr(period, 7, 1)::integer * 3)::varchar, 2, '0') "
+    "else substr(period, 1, 7) end, period"
+)
+
 
 def params_of(sql: str) -> set[str]:
     """Names of the ``$name`` parameters a statement uses (comments may mention others)."""
@@ -85,15 +100,17 @@ def replace_rows(
     *,
     scope: str,
     rebuild: bool,
+    order_by: str | None = PERIOD_ORDER,
 ) -> None:
     """Replace the rows of ``table`` that ``scope`` selects with those of ``select_sql``.
 
     ``scope`` is a boolean SQL condition over the table's columns (e.g.
     ``list_contains($months, period)``) matching exactly the rows the query recomputes.
     ``rebuild`` (full analyses, or a table that does not exist yet) recreates the table from the
-    query instead, so its columns follow the query.
+    query instead, so its columns follow the query. Rows are written in ``order_by``
+    (:data:`PERIOD_ORDER` unless given; None for a table without a ``period`` column).
     """
-    query = f"select * from ({select_sql})"
+    query = f"select * from ({select_sql})" + (f" order by {order_by}" if order_by else "")
     if rebuild or not table_exists(con, table):
         execute(con, f"create or replace table {ident(table)} as {query}", params)
         return

@@ -9,7 +9,7 @@ import duckdb
 import pytest
 from factories import TestWarehouse
 
-from analytics import cli, periods, pipeline, warehouse
+from analytics import cli, periods, pipeline, sqlrun, warehouse
 from analytics.context import Context, Stage
 
 # Result tables and a total order for comparing them whole.
@@ -103,6 +103,42 @@ def test_new_batch_recomputes_only_its_month_and_equals_a_full_run() -> None:
     after = snapshot(wh)
     assert wh.analyse(full=True).mode == "full"
     assert snapshot(wh) == after
+
+
+def _stored_periods(wh: TestWarehouse, table: str, where: str = "true") -> list[str]:
+    rows = wh.rows(f"select period from {table} where {where} order by rowid")
+    return [r["period"] for r in rows]
+
+
+def test_result_tables_keep_their_rows_in_period_order() -> None:
+    """Rows lie in period order (sqlrun.PERIOD_ORDER), so an incremental run's periods are
+    replaced as whole row groups; credit mixes quarters and windows: by the month they end."""
+    wh = TestWarehouse()
+    a, _ = seed(wh)
+    wh.analyse()
+    wh.new_load()
+    wh.invoice(a, "2026-02-20 10:00", 70, recorded="2026-02-20 11:00")
+    assert wh.analyse().months == ("2026-02",)
+    for table, where in (
+        ("merchant_period_metrics", "period_type = 'month'"),
+        ("merchant_daily", "true"),
+        ("recon_exceptions", "true"),
+        ("recon_summary", "period_type = 'month'"),
+    ):
+        stored = _stored_periods(wh, table, where)
+        # the full run's rows in order, then the recomputed February's at the end
+        assert stored == sorted(p for p in stored if p != "2026-02") + ["2026-02"] * stored.count(
+            "2026-02"
+        ), table
+    mixed = ["2026-10", "2026-Q4", "2026-10-T12M", "2026-Q3", "2026-09", "2025-12"]
+    ordered = [
+        r["period"]
+        for r in wh.rows(
+            f"select period from unnest($p) as t(period) order by {sqlrun.PERIOD_END_ORDER}",
+            {"p": mixed},
+        )
+    ]
+    assert ordered == ["2025-12", "2026-09", "2026-Q3", "2026-10", "2026-10-T12M", "2026-Q4"]
 
 
 @pytest.mark.parametrize(
