@@ -212,10 +212,14 @@ def insert_batch(
     ).fetchall()[0]
     con.execute(sql, bind(sql, {**STATUS_PARAMS, "key_lo": lo, "key_hi": hi}))
     col_list = ", ".join(cols)
+    # Every row of _ing_final has one fate in _ing_class (a valid row has its key: key fields
+    # are required), so the rows to load are those without another: an anti join against the
+    # few others hashes thousands of row numbers where a semi join on 'load' hashed them all
+    # (0.98 against 1.18 s for a 1.9M-row payments file).
     con.execute(
         f"insert into main.{spec.table} ({col_list}, batch_id, source_row) "
         f"select {col_list}, $b, f.__row from _ing_final f "
-        "semi join (select __row from _ing_class where fate = 'load') c using (__row)",
+        "anti join (select __row from _ing_class where fate <> 'load') c using (__row)",
         {"b": batch_id},
     )
     # typed Parquet cells as text, like every other cell of a rejected row
