@@ -27,13 +27,6 @@ _IDENT_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 # part-deleted row groups into fewer ones), ~3 s of one new day at 10M invoices, for ~1.3 s of
 # sorting in the full run.
 PERIOD_ORDER = "period"
-# For a table that mixes period types in one write: by the month the period ends ('2026-09'
-# and '2026-Q3' end in September, '2026-10-T12M' in October), then the period.
-PERIOD_END_ORDER = (
-    "case when period like '____-Q_' then substr(period, 1, 5) "
-    "|| lpad((substr(period, 7, 1)::integer * 3)::varchar, 2, '0') "
-    "else substr(period, 1, 7) end, period"
-)
 
 
 def params_of(sql: str) -> set[str]:

@@ -1,10 +1,10 @@
--- credit_scores rows from the scored frame (work_credit_scored, analytics/credit.py), ranks
--- left empty: analytics/credit.py fills them from credit_ranks.sql by an update. Sorting the
+-- credit_scores rows from a scored chunk (fw_credit_scored, registered by analytics/credit.py),
+-- ranks left empty: analytics/credit.py fills them from credit_ranks.sql by an update. Sorting the
 -- whole rows for the two window functions cost 3-4 s at 385k rows; ranking the sort keys alone
 -- and updating two integer columns costs ~0.3 s. The breakdown is a list of structs, numbers
 -- only (analytics.credit_scoring.breakdown_words words it on read).
 with scored as (
-    select * from work_credit_scored
+    select * from fw_credit_scored
 ),
 
 final as (
