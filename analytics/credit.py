@@ -164,21 +164,22 @@ def _store_scored(
             finally:
                 con.unregister("fw_credit_scored")
             total += scored.height
-    # the scored rows' sort keys, for the ranks (marts/credit_ranks.sql)
-    sqlrun.materialise_temp(
-        con,
-        "work_credit_scored",
-        f"select period, merchant_id, district, grade, score, deductions from {TABLE} "
-        f"where {_SCOPE}",
-        params,
-    )
     return total
 
 
-def rank_scores(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    """Fill ``rank`` / ``rank_in_district`` of ``table``'s rows of the periods in
-    ``work_credit_scored`` (``marts/credit_ranks.sql``); rows written by ``credit_scores.sql``
-    come without them."""
+def rank_scores(
+    con: duckdb.DuckDBPyConnection, table: str, scope: str, params: dict[str, object]
+) -> None:
+    """Fill ``rank`` / ``rank_in_district`` of ``table``'s rows that ``scope`` selects (whole
+    periods: rows written by ``credit_scores.sql`` come without ranks) from their sort keys
+    (``work_credit_scored``, read by ``marts/credit_ranks.sql``)."""
+    sqlrun.materialise_temp(
+        con,
+        "work_credit_scored",
+        "select period, merchant_id, district, grade, score, deductions "
+        f"from {sqlrun.ident(table)} where {scope}",
+        params,
+    )
     sqlrun.materialise_temp(con, "work_credit_ranks", sqlrun.body("marts/credit_ranks.sql"), {})
     sqlrun.execute(
         con,
@@ -228,14 +229,15 @@ def _credit_stage(con: duckdb.DuckDBPyConnection, ctx: Context, scheme: CreditSc
         },
         derived=True,
     )
+    params: dict[str, object] = {"periods": [*quarters, key], "scheme_id": scheme.scheme_id}
     written = _store_scored(
         con,
         [(quarter_rows, scheme, "quarter"), (window_rows, scheme, "trailing_12m")],
-        {"periods": [*quarters, key], "scheme_id": scheme.scheme_id},
+        params,
         rebuild=rebuild,
     )
     del quarter_rows, window_rows
-    rank_scores(con, TABLE)
+    rank_scores(con, TABLE, _SCOPE, params)
     ctx.written[TABLE] = written
     ctx.notes.append(
         f"credit (simulation): {len(quarters)} quarter(s) and window {key} "

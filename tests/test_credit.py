@@ -329,8 +329,7 @@ def _ranked(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     con.register("fw_credit_scored", scored)
     sql = sqlrun.body("marts/credit_scores.sql")
     con.execute(f"create table ranked as {sql}", {"scheme_id": SCHEME.scheme_id}).fetchall()
-    con.execute("create temp table work_credit_scored as select * from ranked").fetchall()
-    credit.rank_scores(con, "ranked")
+    credit.rank_scores(con, "ranked", "true", {})
     return con.sql("select * from ranked").pl().sort("merchant_id").to_dicts()
 
 

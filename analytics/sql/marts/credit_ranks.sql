@@ -1,7 +1,8 @@
 -- Ranks of the scored merchant-periods (work_credit_scored: the sort keys of the rows
--- analytics/credit.py just wrote) among the rated merchants (grade not M) of each period and
--- of each district, ties broken by fewer rules deducting, then merchant_id, so a ranking never
--- reorders between runs. M merchants get none. Every row of a scored period is in work_credit_scored, so ranks are exact.
+-- analytics.credit.rank_scores ranks) among the rated merchants (grade not M) of each period
+-- and of each district, ties broken by fewer rules deducting, then merchant_id, so a ranking
+-- never reorders between runs. M merchants get none. Every row of a scored period is in
+-- work_credit_scored, so ranks are exact.
 with scored as (
     select period, merchant_id, district, grade, score, deductions
     from work_credit_scored
