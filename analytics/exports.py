@@ -61,11 +61,23 @@ def _is_plain(dtype: pl.DataType) -> bool:
     return dtype.is_numeric() or dtype.is_temporal() or isinstance(dtype, pl.Boolean | pl.Null)
 
 
+def _text_dtype(dtype: pl.DataType) -> bool:
+    """Written as (escaped) text: anything but numbers, booleans, dates and times."""
+    return not _is_plain(dtype) or isinstance(dtype, pl.Duration)
+
+
 def escape_frame(frame: pl.DataFrame) -> pl.DataFrame:
     """Text columns and headers escaped (non-plain columns become text); numbers untouched."""
+    if frame.height == 0:  # most sheets of a batch of reports: no cells, just the schema
+        return pl.DataFrame(
+            schema={
+                escape_text(name): pl.String if _text_dtype(dtype) else dtype
+                for name, dtype in frame.schema.items()
+            }
+        )
     exprs = []
     for name, dtype in frame.schema.items():
-        if _is_plain(dtype) and not isinstance(dtype, pl.Duration):
+        if not _text_dtype(dtype):
             exprs.append(pl.col(name).alias(escape_text(name)))
             continue
         text = _as_text(name, dtype)
@@ -109,14 +121,20 @@ def sheet_name(name: str, taken: set[str]) -> str:
 
 
 def column_width(frame: pl.DataFrame, name: str) -> float:
-    dtype = frame.schema[name]
+    """Width of a column of an escaped frame: its header and its first values, in characters."""
+    return _width(name, frame.get_column(name), escape=False)
+
+
+def _width(name: str, series: pl.Series, *, escape: bool) -> float:
+    dtype = series.dtype
     if isinstance(dtype, pl.Datetime):
         values = 19
     elif isinstance(dtype, pl.Date):
         values = 10
     else:
-        sample = frame.get_column(name).head(_WIDTH_SAMPLE).drop_nulls()
-        values = max((_display_width(str(v)) for v in sample), default=0)
+        show = escape_text if escape and _text_dtype(dtype) else str
+        sample = series.head(_WIDTH_SAMPLE).to_list()
+        values = max((_display_width(show(str(v))) for v in sample if v is not None), default=0)
     return float(min(60, max(8, _display_width(name), values)) + 2)
 
 
@@ -143,7 +161,7 @@ def _writer(ws: Any, dtype: pl.DataType, formats: Mapping[str, Any]) -> Writer:
         ws.write_boolean(row, col, value)
 
     def text(row: int, col: int, value: Any) -> None:
-        ws.write_string(row, col, str(value))
+        ws.write_string(row, col, escape_text(str(value)))
 
     if isinstance(dtype, pl.Boolean):
         return boolean
@@ -154,6 +172,17 @@ def _writer(ws: Any, dtype: pl.DataType, formats: Mapping[str, Any]) -> Writer:
     return text
 
 
+def _textified(frame: pl.DataFrame) -> pl.DataFrame:
+    """``frame`` with its non-plain columns (lists, structs, durations, ...) as text, unescaped:
+    the sheet writer escapes each text cell as it writes it (cheaper than a pass per frame)."""
+    if all(isinstance(d, pl.String) or not _text_dtype(d) for d in frame.schema.values()):
+        return frame
+    return frame.select(
+        _as_text(name, dtype) if _text_dtype(dtype) else pl.col(name)
+        for name, dtype in frame.schema.items()
+    )
+
+
 def _write_sheet(wb: Any, name: str, frame: pl.DataFrame, formats: Mapping[str, Any]) -> None:
     if frame.height >= EXCEL_MAX_ROWS:
         raise ExportError(
@@ -161,19 +190,20 @@ def _write_sheet(wb: Any, name: str, frame: pl.DataFrame, formats: Mapping[str, 
             f"{EXCEL_MAX_ROWS - 1:,} below its header: filter the table or export CSV"
         )
     ws = wb.add_worksheet(name)
-    safe = escape_frame(frame)
-    for col, column in enumerate(safe.columns):
-        ws.set_column(col, col, column_width(safe, column))
-    for col, column in enumerate(safe.columns):
-        ws.write_string(0, col, column, formats["header"])
-    writers = [_writer(ws, dtype, formats) for dtype in safe.schema.values()]
-    for r, values in enumerate(safe.iter_rows(), start=1):
+    data = _textified(frame)
+    headers = [escape_text(column) for column in data.columns]
+    for col, (header, series) in enumerate(zip(headers, data.iter_columns(), strict=True)):
+        ws.set_column(col, col, _width(header, series, escape=True))
+    for col, header in enumerate(headers):
+        ws.write_string(0, col, header, formats["header"])
+    writers = [_writer(ws, dtype, formats) for dtype in data.schema.values()]
+    for r, values in enumerate(data.iter_rows(), start=1):
         for c, value in enumerate(values):
             if value is not None:
                 writers[c](r, c, value)
     ws.freeze_panes(1, 0)
-    if safe.width:
-        ws.autofilter(0, 0, max(safe.height, 1), safe.width - 1)
+    if data.width:
+        ws.autofilter(0, 0, max(data.height, 1), data.width - 1)
 
 
 def to_xlsx_bytes(sheets: Mapping[str, pl.DataFrame]) -> bytes:
@@ -186,6 +216,9 @@ def to_xlsx_bytes(sheets: Mapping[str, pl.DataFrame]) -> bytes:
         buffer,
         {
             "constant_memory": cells > CONSTANT_MEMORY_CELLS,
+            # Small workbooks are assembled in memory, not through a temporary file per part
+            # (a district's batch of reports writes thousands of them).
+            "in_memory": cells <= CONSTANT_MEMORY_CELLS,
             "strings_to_formulas": False,
             "strings_to_urls": False,
             "strings_to_numbers": False,

@@ -8,6 +8,7 @@ is :mod:`analytics.exports`' job.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -219,29 +220,59 @@ def _summary(
     )
 
 
-def _detail(exceptions: pl.DataFrame, sheet: DetailSheet) -> pl.DataFrame:
-    rows = exceptions.filter(pl.col("status").is_in(sheet.statuses)).with_columns(
+def _details(exceptions: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """Every detail sheet, for all merchants of ``exceptions`` at once (``merchant_id`` kept)."""
+    rows = exceptions.with_columns(
         red_zh=pl.when(pl.col("is_red")).then(pl.lit("是")).otherwise(pl.lit("否")),
         status_zh=pl.col("status").replace_strict(
             {"not_invoiced": "未开票", "under_invoiced": "少开票"}, default=pl.col("status")
         ),
     )
-    return rows.select(pl.col(src).alias(zh) for src, zh in sheet.columns)
+    return {
+        s.name: rows.filter(pl.col("status").is_in(s.statuses)).select(
+            "merchant_id", *(pl.col(src).alias(zh) for src, zh in s.columns)
+        )
+        for s in SHEETS
+    }
+
+
+def _by_merchant(frame: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """``frame``'s rows per merchant (without the column), in their order."""
+    parts = frame.partition_by("merchant_id", as_dict=True, include_key=False)
+    return {str(key[0]): part for key, part in parts.items()}
+
+
+def build_merchant_sheets(
+    data: ReportData, merchant_ids: Iterable[str], period: Period
+) -> Iterator[tuple[str, dict[str, pl.DataFrame]]]:
+    """``(merchant_id, sheets)`` for each merchant, in the order given.
+
+    The data is split by merchant once, not filtered per merchant: a district's batch (hundreds
+    of merchants) costs one pass over its frames."""
+    found = _by_merchant(data.metrics)
+    credit = _by_merchant(data.credit) if data.credit.width else {}
+    details = {name: _by_merchant(frame) for name, frame in _details(data.exceptions).items()}
+    empty = {name: f.drop("merchant_id") for name, f in _details(data.exceptions.clear()).items()}
+    for merchant_id in merchant_ids:
+        metrics_rows = found.get(merchant_id)
+        if metrics_rows is None or metrics_rows.height == 0:
+            raise ReportError(f"no data for merchant {merchant_id} in {period.key}")
+        credit_rows = credit.get(merchant_id)
+        row = metrics_rows.row(0, named=True) | {"merchant_id": merchant_id}
+        sheets = {
+            SUMMARY_SHEET: _summary(
+                row,
+                credit_rows.row(0, named=True)
+                if credit_rows is not None and credit_rows.height
+                else None,
+                data,
+                period,
+            )
+        }
+        sheets.update({name: by.get(merchant_id, empty[name]) for name, by in details.items()})
+        yield merchant_id, sheets
 
 
 def build_sheets(data: ReportData, merchant_id: str, period: Period) -> dict[str, pl.DataFrame]:
-    found = data.metrics.filter(pl.col("merchant_id") == merchant_id)
-    if found.height == 0:
-        raise ReportError(f"no data for merchant {merchant_id} in {period.key}")
-    credit = data.credit.filter(pl.col("merchant_id") == merchant_id) if data.credit.width else None
-    exceptions = data.exceptions.filter(pl.col("merchant_id") == merchant_id)
-    sheets = {
-        SUMMARY_SHEET: _summary(
-            found.row(0, named=True),
-            credit.row(0, named=True) if credit is not None and credit.height else None,
-            data,
-            period,
-        )
-    }
-    sheets.update({s.name: _detail(exceptions, s) for s in SHEETS})
-    return sheets
+    """The sheets of one merchant (see :func:`build_merchant_sheets`)."""
+    return next(build_merchant_sheets(data, [merchant_id], period))[1]

@@ -33,6 +33,7 @@ from analytics.report_sheets import (
     Period,
     ReportData,
     ReportError,
+    build_merchant_sheets,
     build_sheets,
     parse_period,
 )
@@ -179,8 +180,8 @@ def district_reports(
     )
 
     def files() -> Iterator[tuple[str, bytes]]:
-        for done, m in enumerate(bar, start=1):
-            yield file_name(m, names.get(m), p.key, fmt), encode(build_sheets(data, m, p), fmt)
+        for done, (m, sheets) in enumerate(build_merchant_sheets(data, bar, p), start=1):
+            yield file_name(m, names.get(m), p.key, fmt), encode(sheets, fmt)
             if on_progress is not None:
                 on_progress(done, len(ids))
 

@@ -185,6 +185,35 @@ def test_district_zip_holds_one_file_per_merchant(
             assert one.namelist()[0] == "汇总.csv"
 
 
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_district_files_equal_each_merchants_own_report(
+    world: tuple[TestWarehouse, dict[str, str]], fmt: str
+) -> None:
+    """The batch splits its data by merchant once; each file must still be what the merchant's
+    own report is (X has a row on every sheet, Y only empty detail sheets)."""
+    wh, m = world
+
+    def sheets(payload: bytes) -> dict[str, pl.DataFrame]:
+        if fmt == "xlsx":
+            return read_xlsx(payload)
+        with zipfile.ZipFile(io.BytesIO(payload)) as zf:
+            return {n: pl.read_csv(zf.read(n), infer_schema=False) for n in zf.namelist()}
+
+    with zipfile.ZipFile(
+        io.BytesIO(reports.district_reports(wh.con, "朝阳区", "2026-Q1", fmt))
+    ) as zf:
+        batch = {n.split("_")[0]: sheets(zf.read(n)) for n in zf.namelist()}
+    assert sorted(batch) == sorted([m["x"], m["y"]])
+    for merchant, got in batch.items():
+        own = sheets(reports.self_check_report(wh.con, merchant, "2026-Q1", fmt))
+        assert list(got) == list(own)
+        for name, frame in own.items():
+            assert got[name].equals(frame), (merchant, name)
+    x_rows = {name: frame.height for name, frame in batch[m["x"]].items()}
+    assert all(n > 0 for n in x_rows.values()), x_rows
+    assert all(f.height == 0 for n, f in batch[m["y"]].items() if not n.startswith("汇总"))
+
+
 @pytest.mark.parametrize(
     ("call", "message"),
     [
