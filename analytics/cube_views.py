@@ -5,7 +5,9 @@
 results equal those of the merchant-row queries (``tests/test_cubes.py`` holds them
 equal). The SQL files ``views/cube_*.sql`` return what their merchant-row twins return, so
 ``analytics.views`` derives rates, unpacks group keys and sorts them the same way; they filter
-with the same scope macros (``views/macros.sql``: ``fw_attrs_in``, ``fw_group_key``).
+with the same scope macros (``views/macros.sql``: ``fw_attrs_in``, ``fw_group_key``); the
+delay views share their scope, late tails and quantile interpolation through
+``views/cube_macros.sql``.
 """
 
 from __future__ import annotations

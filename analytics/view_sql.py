@@ -40,9 +40,26 @@ def prepare(con: duckdb.DuckDBPyConnection) -> None:
     _PREPARED.add(con)
 
 
-def run(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -> pl.DataFrame:
-    """Run ``sql/views/<name>.sql`` with the parameters it uses."""
+_CUBE_PREPARED: weakref.WeakSet[duckdb.DuckDBPyConnection] = weakref.WeakSet()
+
+
+def prepare_cubes(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the macros of the ``cube_*`` views (``views/cube_macros.sql``); a catalogue
+    error when the snapshot has no aggregate marts."""
     prepare(con)
+    if con in _CUBE_PREPARED:
+        return
+    con.execute(sql_text("views/cube_macros.sql")).fetchall()
+    _CUBE_PREPARED.add(con)
+
+
+def run(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -> pl.DataFrame:
+    """Run ``sql/views/<name>.sql`` with the parameters it uses (the ``cube_*`` views with
+    their macros too)."""
+    if name.startswith("cube_"):
+        prepare_cubes(con)
+    else:
+        prepare(con)
     return frames.file_frame(con, f"views/{name}.sql", params, where=name)
 
 

@@ -2,15 +2,9 @@
 -- merchants and groups of $by among period and the attributes: bucket 0 = on time and -1 =
 -- missing from cube_metrics, the late buckets (upper edges $edges) from cube_delays.
 with scoped as (
-    select *, fw_group_key(
-        $by, period, null, district, industry, size_band, software_vendor, is_individual
-    ) as gkey
-    from cube_metrics
-    where period between $period_from and $period_to
-        and fw_attrs_in(
-            district, industry, size_band, software_vendor, is_individual,
-            $districts, $industries, $size_bands, $vendors, $individual
-        )
+    select * from fw_cube_scope(
+        $by, $period_from, $period_to, $districts, $industries, $size_bands, $vendors, $individual
+    )
 ),
 
 counted as (

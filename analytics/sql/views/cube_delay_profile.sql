@@ -2,57 +2,22 @@
 -- both for one selection and grouping (the Entry monitoring page, by vendor): rows with a
 -- `bucket` are bucket counts (`invoices`), rows without one carry the group's quantile $q
 -- (`recorded`, `delay_quantile`, `exact`). The same expressions as those two files.
-with scoped as (
-    select *, fw_group_key(
-        $by, period, null, district, industry, size_band, software_vendor, is_individual
-    ) as gkey
-    from cube_metrics
-    where period between $period_from and $period_to
-        and fw_attrs_in(
-            district, industry, size_band, software_vendor, is_individual,
-            $districts, $industries, $size_bands, $vendors, $individual
-        )
-),
-
-groups as (
+with groups as (
     select gkey,
         sum(on_time_count)::bigint as on_time,
         sum(late_count)::bigint as late,
         sum(missing_count)::bigint as missing
-    from scoped
+    from fw_cube_scope(
+        $by, $period_from, $period_to, $districts, $industries, $size_bands, $vendors, $individual
+    )
     group by gkey
 ),
 
 tails as (
-    select
-        fw_group_key(
-            $by, period, null, district, industry, size_band, software_vendor, is_individual
-        ) as gkey,
-        list_sort(list(delay_workdays)) as tail
-    from cube_delays
-    where delay_workdays > $deadline and period between $period_from and $period_to
-        and fw_attrs_in(
-            district, industry, size_band, software_vendor, is_individual,
-            $districts, $industries, $size_bands, $vendors, $individual
-        )
-    group by all
-),
-
-pos as (
-    select g.*, t.tail,
-        $q * (on_time + late - 1) as h,
-        floor($q * (on_time + late - 1))::bigint as k
-    from groups as g
-    left join tails as t on t.gkey = g.gkey
-),
-
-neighbours as (  -- tail[i + 1] is the i-th late delay (0-based); none below the late ones
-    select *,
-        case when k >= on_time then tail[k - on_time + 1] end as d_lo,
-        case when least(k + 1, on_time + late - 1) >= on_time
-            then tail[least(k + 1, on_time + late - 1) - on_time + 1] end as d_hi
-    from pos
-    where on_time + late > 0
+    select * from fw_cube_tails(
+        $by, $deadline, $period_from, $period_to,
+        $districts, $industries, $size_bands, $vendors, $individual
+    )
 ),
 
 late_buckets as (
@@ -70,10 +35,12 @@ final as (
     union all
     select gkey, bucket, n, null, null, null from late_buckets
     union all
-    select gkey, null, null, on_time + late,
-        coalesce(d_lo, $deadline) + (h - k) * (coalesce(d_hi, $deadline) - coalesce(d_lo, $deadline)),
-        k >= on_time
-    from neighbours
+    select g.gkey, null, null, on_time + late,
+        fw_tail_quantile(on_time, late, t.tail, $q, $deadline),
+        fw_tail_exact(on_time, late, $q)
+    from groups as g
+    left join tails as t on t.gkey = g.gkey
+    where on_time + late > 0
 )
 
 select * from final

@@ -65,3 +65,4 @@ create or replace temp macro fw_periods(
             merchant_id, district, industry, size_band, software_vendor, is_individual,
             merchant_ids, districts, industries, size_bands, vendors, individual
         );
+
