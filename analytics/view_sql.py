@@ -6,51 +6,30 @@ and the score views; ``analytics.views`` re-exports what pages use.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Sequence
-from functools import cache
 from typing import Any, Final
 
 import duckdb
 import polars as pl
 
-from analytics import frames
+from analytics import frames, sqlrun
 from analytics.config import settings
 from analytics.scope import DIMENSIONS
-from analytics.warehouse import sql_text, table_exists
+from analytics.warehouse import table_exists
 
 GROUP_KEYS: Final = ("period", "period_start", "merchant_id", "merchant_name", *DIMENSIONS)
 
 
-@cache
-def _macros() -> str:
-    return sql_text("views/macros.sql")
-
-
-# Connections that have the macros: creating them costs ~2 ms, and the dashboard reuses its
-# cursors (dashboard.cached), so each needs them once. Weak: a closed cursor drops out.
-_PREPARED: weakref.WeakSet[duckdb.DuckDBPyConnection] = weakref.WeakSet()
-
-
 def prepare(con: duckdb.DuckDBPyConnection) -> None:
     """Create the scope macros on this connection (temp: the snapshot is read-only)."""
-    if con in _PREPARED:
-        return
-    con.execute(_macros()).fetchall()
-    _PREPARED.add(con)
-
-
-_CUBE_PREPARED: weakref.WeakSet[duckdb.DuckDBPyConnection] = weakref.WeakSet()
+    sqlrun.install_once(con, "views/macros.sql")
 
 
 def prepare_cubes(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the macros of the ``cube_*`` views (``views/cube_macros.sql``); a catalogue
+    """Create the macros of the ``cube_*`` views (``views/cube_macros.sql``) too; a catalogue
     error when the snapshot has no aggregate marts."""
     prepare(con)
-    if con in _CUBE_PREPARED:
-        return
-    con.execute(sql_text("views/cube_macros.sql")).fetchall()
-    _CUBE_PREPARED.add(con)
+    sqlrun.install_once(con, "views/cube_macros.sql")
 
 
 def run(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, Any]) -> pl.DataFrame:

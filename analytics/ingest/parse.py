@@ -13,13 +13,13 @@ and joined back.
 from __future__ import annotations
 
 import re
-import weakref
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
 
 import duckdb
 
+from analytics import sqlrun
 from analytics import validation as v
 from analytics.ingest import layouts, lookups
 from analytics.ingest.headers import HeaderMatch
@@ -62,16 +62,9 @@ def bind(sql: str, params: Mapping[str, Any]) -> dict[str, Any]:
     return {k: params[k] for k in used}
 
 
-# Connections that hold the macros: they are temporary, so they live as long as the connection,
-# and creating them again costs ~6 ms per file (a folder of small monthly exports has hundreds).
-_WITH_MACROS: weakref.WeakSet[duckdb.DuckDBPyConnection] = weakref.WeakSet()
-
-
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
-    if con in _WITH_MACROS:
-        return
-    con.execute(sql_text("staging/ingest_macros.sql"))
-    _WITH_MACROS.add(con)
+    """The cell parsers of ``staging/ingest_macros.sql``, once per connection."""
+    sqlrun.install_once(con, "staging/ingest_macros.sql")
 
 
 def field_text(field: Field, trimmed: str) -> str:
