@@ -120,12 +120,9 @@ def sheet_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def column_width(frame: pl.DataFrame, name: str) -> float:
-    """Width of a column of an escaped frame: its header and its first values, in characters."""
-    return _width(name, frame.get_column(name), escape=False)
-
-
-def _width(name: str, series: pl.Series, *, escape: bool) -> float:
+def column_width(header: str, series: pl.Series, *, escape: bool = True) -> float:
+    """A worksheet column's width in characters: its header and its first values as written
+    (text escaped when ``escape``), CJK counting double, between 8 and 60 plus a margin."""
     dtype = series.dtype
     if isinstance(dtype, pl.Datetime):
         values = 19
@@ -135,7 +132,7 @@ def _width(name: str, series: pl.Series, *, escape: bool) -> float:
         show = escape_text if escape and _text_dtype(dtype) else str
         sample = series.head(_WIDTH_SAMPLE).to_list()
         values = max((_display_width(show(str(v))) for v in sample if v is not None), default=0)
-    return float(min(60, max(8, _display_width(name), values)) + 2)
+    return float(min(60, max(8, _display_width(header), values)) + 2)
 
 
 Writer = Callable[[int, int, Any], None]
@@ -193,7 +190,7 @@ def _write_sheet(wb: Any, name: str, frame: pl.DataFrame, formats: Mapping[str, 
     data = _textified(frame)
     headers = [escape_text(column) for column in data.columns]
     for col, (header, series) in enumerate(zip(headers, data.iter_columns(), strict=True)):
-        ws.set_column(col, col, _width(header, series, escape=True))
+        ws.set_column(col, col, column_width(header, series))
     for col, header in enumerate(headers):
         ws.write_string(0, col, header, formats["header"])
     writers = [_writer(ws, dtype, formats) for dtype in data.schema.values()]

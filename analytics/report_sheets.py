@@ -251,8 +251,9 @@ def build_merchant_sheets(
     of merchants) costs one pass over its frames."""
     found = _by_merchant(data.metrics)
     credit = _by_merchant(data.credit) if data.credit.width else {}
-    details = {name: _by_merchant(frame) for name, frame in _details(data.exceptions).items()}
-    empty = {name: f.drop("merchant_id") for name, f in _details(data.exceptions.clear()).items()}
+    sheets_all = _details(data.exceptions)
+    details = {name: _by_merchant(frame) for name, frame in sheets_all.items()}
+    empty = {name: frame.clear().drop("merchant_id") for name, frame in sheets_all.items()}
     for merchant_id in merchant_ids:
         metrics_rows = found.get(merchant_id)
         if metrics_rows is None or metrics_rows.height == 0:

@@ -96,5 +96,8 @@ def test_too_many_rows_for_a_sheet_is_a_clear_error(monkeypatch: pytest.MonkeyPa
 
 def test_column_widths_follow_chinese_text() -> None:
     wide = pl.DataFrame({"商户名称": ["北京市朝阳区某某商贸有限公司"], "n": [1]})
-    assert exports.column_width(wide, "商户名称") == 2 * 14 + 2
-    assert exports.column_width(wide, "n") == 8 + 2
+    assert exports.column_width("商户名称", wide["商户名称"]) == 2 * 14 + 2
+    assert exports.column_width("n", wide["n"]) == 8 + 2
+    risky = pl.Series(["=" + "a" * 11])  # written with a leading ', so one character wider
+    assert exports.column_width("f", risky) == 13 + 2
+    assert exports.column_width("f", risky, escape=False) == 12 + 2
