@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import duckdb
 import polars as pl
@@ -31,6 +30,7 @@ import polars as pl
 from analytics import sqlrun
 from analytics.alert_hits import evaluation_months, find_hits
 from analytics.alert_rules import AlertRules, load_rules
+from analytics.clock import beijing_now
 from analytics.context import Context
 from analytics.warehouse import sql_text, table_exists
 
@@ -50,11 +50,6 @@ class AlertNotFoundError(AlertError):
 
 class AlertTransitionError(AlertError):
     pass
-
-
-def beijing_now() -> datetime:
-    """Now in Beijing, naive (the warehouse stores Beijing local time)."""
-    return datetime.now(ZoneInfo("Asia/Shanghai")).replace(tzinfo=None, microsecond=0)
 
 
 def ensure_tables(con: duckdb.DuckDBPyConnection) -> None:

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
 
 import duckdb
 import numpy as np
@@ -37,6 +36,7 @@ import polars as pl
 from sklearn.ensemble import IsolationForest
 
 from analytics import anomaly, explain, features, periods, sqlrun
+from analytics.clock import beijing_now
 from analytics.context import Context
 from analytics.warehouse import table_exists
 
@@ -219,7 +219,7 @@ def fit_model(
     threshold = anomaly.threshold_of(anomaly.scores(forest, matrix))
     meta = pl.DataFrame(
         {
-            "fitted_at": [datetime.now().replace(microsecond=0)],
+            "fitted_at": [beijing_now()],
             "seed": [seed],
             "features": [list(names)],
             "dead_zone": [anomaly.DEAD_ZONE],

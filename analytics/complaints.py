@@ -46,6 +46,7 @@ from analytics.classifier import (
     evaluate_classifier,
     train_classifier,
 )
+from analytics.clock import beijing_now
 from analytics.validation import normalize_name
 from analytics.warehouse import query, table_exists
 
@@ -306,7 +307,7 @@ def build_complaint_tables(
     """Classify, link, and (re)write ``complaint_links`` and ``classifier_reports``."""
     result = classify_complaints(con, seed=seed)
     link_complaints(con, result.predictions)
-    _write_report(con, result, run_at or datetime.now().replace(microsecond=0), seed)
+    _write_report(con, result, run_at or beijing_now(), seed)
     return result
 
 

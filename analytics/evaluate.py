@@ -40,6 +40,7 @@ import polars as pl
 from sklearn.metrics import roc_auc_score
 
 from analytics import anomaly, anomaly_stage, explain, sqlrun
+from analytics.clock import beijing_now
 from analytics.context import Context
 from analytics.warehouse import table_exists
 
@@ -178,7 +179,7 @@ def evaluate_frames(
         top3_hit=_mean(planted["hit"].fill_null(False)) if k else None,
         explained=int(planted["hit"].is_not_null().sum()),
         per_cause=per_cause,
-        evaluated_at=datetime.now().replace(microsecond=0).isoformat(),
+        evaluated_at=beijing_now().isoformat(),
     )
 
 

@@ -33,6 +33,7 @@ from tqdm import tqdm
 from analytics import alerts, checks, complaints, credit, cubes, marts, reconcile, sqlrun
 from analytics.anomaly_stage import TABLES as ANOMALY_TABLES
 from analytics.anomaly_stage import anomaly_stage
+from analytics.clock import beijing_now
 from analytics.config import settings
 from analytics.context import Context, Stage
 from analytics.evaluate import evaluation_stage
@@ -204,11 +205,12 @@ def _record(
     counts = _counts(con, stages)
     run_id = int(sqlrun.scalar(con, "select nextval('analysis_run_seq')"))
     con.execute(
-        "insert into analysis_runs values ($run_id, $started, now()::timestamp, $mode, $reason, "
+        "insert into analysis_runs values ($run_id, $started, $finished, $mode, $reason, "
         "$version, $as_of, $deadline, $batches, $months, $quarters, $secs, $counts)",
         {
             "run_id": run_id,
             "started": started,
+            "finished": beijing_now(),
             "mode": plan.mode,
             "reason": plan.reason,
             "version": ANALYSIS_VERSION,
@@ -250,7 +252,7 @@ def analyse(
     ``publish`` refreshes the dashboard's serving snapshot afterwards (file warehouses only).
     """
     t0 = time.perf_counter()
-    started = datetime.now().replace(microsecond=0)
+    started = beijing_now()
     deadline = settings().deadline_workdays if deadline_workdays is None else deadline_workdays
     run_stages = STAGES if stages is None else stages
     # DuckDB's own progress bar writes to stdout; the stage bar (stderr) is ours. In Jupyter

@@ -53,6 +53,7 @@ import duckdb
 import polars as pl
 
 from analytics import sqlrun, workdays
+from analytics.clock import beijing_now
 from analytics.context import Context
 
 ISSUED_STATUSES = (
@@ -190,7 +191,7 @@ def data_span(
 def default_as_of(con: duckdb.DuckDBPyConnection) -> datetime:
     """The latest 入库 time; without tax records the latest instant in the data, else now."""
     _, last, latest = data_span(con)
-    return latest or last or datetime.now().replace(microsecond=0)
+    return latest or last or beijing_now()
 
 
 def run_stage(con: duckdb.DuckDBPyConnection, ctx: Context) -> None:

@@ -15,6 +15,8 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Final
 
+from analytics.clock import beijing_today
+
 # GB 32100-2015 统一社会信用代码 character set (no I, O, S, V, Z).
 USCC_CHARSET: Final = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_VALUE: Final = {c: i for i, c in enumerate(USCC_CHARSET)}
@@ -309,7 +311,7 @@ def amount_problems(
 def date_problems(value: date | datetime, today: date | None = None) -> list[str]:
     """Reason codes for a date: not in the future, not before 2000."""
     day = value.date() if isinstance(value, datetime) else value
-    if day > (today or date.today()):
+    if day > (today or beijing_today()):
         return ["date_in_future"]
     if day < EARLIEST_DATE:
         return ["date_before_2000"]

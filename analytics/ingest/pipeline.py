@@ -15,13 +15,14 @@ from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 import duckdb
 from tqdm import tqdm
 
+from analytics.clock import beijing_now, beijing_today
 from analytics.ingest import load, parse
 from analytics.ingest.excel import SheetCache
 from analytics.ingest.headers import HeaderMatch, detect_kind
@@ -40,7 +41,6 @@ from analytics.warehouse import thread_cap
 
 log = logging.getLogger(__name__)
 
-BEIJING = timezone(timedelta(hours=8))  # China has kept UTC+8 without daylight saving since 1991
 # Files a generated or exported folder carries beside its data.
 SKIP_PREFIXES = ("manifest", "readme", "bad_rows", "license", "changelog")
 TEMP_TABLES = (
@@ -55,11 +55,6 @@ TEMP_TABLES = (
     "_ing_rej_err",
     "_ing_rej_scan",
 )
-
-
-def beijing_now() -> datetime:
-    """Beijing wall-clock time, naive, as the warehouse stores timestamps."""
-    return datetime.now(BEIJING).replace(tzinfo=None, microsecond=0)
 
 
 @dataclass
@@ -447,7 +442,7 @@ def ingest_paths(
     :data:`AHEAD` tables ahead, on other connections and worker threads: many statements keep
     only one core busy, and the next files' work fills the other.
     """
-    day = today or beijing_now().date()
+    day = today or beijing_today()
     cache = SheetCache()
     planned = plan(con, [Path(p) for p in paths], kind, cache)
     with (
