@@ -23,7 +23,7 @@ from ingest_fixtures import (
 )
 
 from analytics.cli import main
-from analytics.ingest import IngestError, ingest_file, ingest_paths, load, pipeline
+from analytics.ingest import IngestError, ingest_file, ingest_paths, load, pipeline, planning
 from analytics.pipeline import analyse
 from analytics.warehouse import connect
 
@@ -233,7 +233,7 @@ def test_a_failing_file_stops_the_load_after_the_files_before_it(
         write_csv(folder / name, ISSUED_HEADERS, [issued_row(digital_no(i))])
     real = pipeline.prepare
 
-    def prepare(c: duckdb.DuckDBPyConnection, item: pipeline.Planned, **kw: Any) -> Any:
+    def prepare(c: duckdb.DuckDBPyConnection, item: planning.Planned, **kw: Any) -> Any:
         if item.source.name == "b.csv":
             raise IngestError("b.csv: unreadable on purpose")
         return real(c, item, **kw)
