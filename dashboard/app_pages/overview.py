@@ -3,10 +3,10 @@
 import polars as pl
 import streamlit as st
 
-from analytics import charts, formatting, periods, reference, views
-from dashboard import cached, components, filters, urlstate
+from analytics import charts, periods, views
+from dashboard import cached, components, filters, overview_panels, urlstate
 from dashboard.components import Col, metric_col
-from dashboard.i18n import lang, metric_label, t
+from dashboard.i18n import metric_label, t
 
 st.title(t("overview.title"))
 f = filters.current()
@@ -21,33 +21,7 @@ before = periods.month_of(periods.add_months(periods.parse_month(f.period_to), -
 previous = months.filter(pl.col("period") == before)
 n = cached.deadline()
 
-
-def value(frame: pl.DataFrame, name: str) -> float | None:
-    return None if frame.is_empty() else frame[name][0]
-
-
-cards = [
-    (metric_label(m), formatting.kpi(m, value(current, m), value(previous, m), lang()))
-    for m in ("entry_rate", "on_time_rate", "missing_count", "complaints")
-]
-alerts = cached.open_alerts(f)
-if alerts.is_empty():
-    alert_kpi = formatting.Kpi("open_alerts", formatting.MISSING, None, "off")
-else:
-    new = int(alerts["new_in_period"][0])
-    alert_kpi = formatting.Kpi(
-        "open_alerts", formatting.count(alerts["open_alerts"][0]), f"+{new}", "inverse"
-    )
-cards.append((t("overview.open_alerts"), alert_kpi))
-components.kpi_row(
-    cards,
-    help_text=lambda m: (
-        t("overview.open_alerts.help") if m == "open_alerts" else components.metric_help(m)
-    ),
-)
-st.caption(t("common.latest_month", period=f.period_to))
-if alerts.is_empty():
-    st.caption(t("overview.open_alerts.none"))
+overview_panels.kpi_panel(f, current, previous)
 
 st.subheader(t("overview.trends"))
 series = months.filter(pl.col("period") >= f.period_from)
@@ -83,28 +57,9 @@ choice = urlstate.choice(
     label=t("overview.district_metric"),
     format_func=metric_label,
 )
-by_district = cached.group_metrics(f, ("district",))
-tiles = reference.table("districts").join(
-    by_district, left_on="name_zh", right_on="district", how="left"
-)
-name = "name_zh" if lang() == "zh" else "name_en"
-texts = [
-    f"{d}<br>{formatting.metric_value(choice, v, lang())}"
-    for d, v in zip(tiles[name], tiles[choice], strict=True)
-]
-fig = charts.tile_map(
-    tiles.with_columns(text=pl.Series(texts)),
-    value=choice,
-    text="text",
-    higher_is_better=choice in ("entry_rate", "on_time_rate"),
-    colorbar_title=metric_label(choice),
-    percent=choice.endswith("rate"),
-)
-st.plotly_chart(fig, width="stretch")
-st.caption(t("overview.districts.caption"))
+table = overview_panels.district_tiles(f, choice)
 
 st.markdown(f"**{t('overview.district_table')}**")
-table = tiles.filter(pl.col("merchants").is_not_null()).with_columns(district=pl.col(name))
 cols = [Col("district", t("overview.district"))] + [
     metric_col(m)
     for m in (

@@ -1,0 +1,71 @@
+"""The panels of the Overview page: KPI cards against the previous month, the 16 districts."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from analytics import charts, formatting, reference
+from analytics.views import Filters
+from dashboard import cached, components
+from dashboard.i18n import lang, metric_label, t
+
+KPI_METRICS = ("entry_rate", "on_time_rate", "missing_count", "complaints")
+
+
+def _value(frame: pl.DataFrame, name: str) -> float | None:
+    return None if frame.is_empty() else frame[name][0]
+
+
+def _alert_card(f: Filters) -> formatting.Kpi | None:
+    """Open alerts in scope with the ones new this period; None before any alert exists."""
+    alerts = cached.open_alerts(f)
+    if alerts.is_empty():
+        return None
+    new = int(alerts["new_in_period"][0])
+    return formatting.Kpi(
+        "open_alerts", formatting.count(alerts["open_alerts"][0]), f"+{new}", "inverse"
+    )
+
+
+def kpi_panel(f: Filters, current: pl.DataFrame, previous: pl.DataFrame) -> None:
+    cards = [
+        (metric_label(m), formatting.kpi(m, _value(current, m), _value(previous, m), lang()))
+        for m in KPI_METRICS
+    ]
+    alert = _alert_card(f)
+    none = formatting.Kpi("open_alerts", formatting.MISSING, None, "off")
+    cards.append((t("overview.open_alerts"), alert or none))
+    components.kpi_row(
+        cards,
+        help_text=lambda m: (
+            t("overview.open_alerts.help") if m == "open_alerts" else components.metric_help(m)
+        ),
+    )
+    st.caption(t("common.latest_month", period=f.period_to))
+    if alert is None:
+        st.caption(t("overview.open_alerts.none"))
+
+
+def district_tiles(f: Filters, choice: str) -> pl.DataFrame:
+    """The 16 districts' tile map of one metric; returns the districts with their metrics."""
+    by_district = cached.group_metrics(f, ("district",))
+    tiles = reference.table("districts").join(
+        by_district, left_on="name_zh", right_on="district", how="left"
+    )
+    name = "name_zh" if lang() == "zh" else "name_en"
+    texts = [
+        f"{d}<br>{formatting.metric_value(choice, v, lang())}"
+        for d, v in zip(tiles[name], tiles[choice], strict=True)
+    ]
+    fig = charts.tile_map(
+        tiles.with_columns(text=pl.Series(texts)),
+        value=choice,
+        text="text",
+        higher_is_better=choice in ("entry_rate", "on_time_rate"),
+        colorbar_title=metric_label(choice),
+        percent=choice.endswith("rate"),
+    )
+    st.plotly_chart(fig, width="stretch")
+    st.caption(t("overview.districts.caption"))
+    return tiles.filter(pl.col("merchants").is_not_null()).with_columns(district=pl.col(name))
