@@ -39,7 +39,7 @@ import numpy as np
 import polars as pl
 from sklearn.metrics import roc_auc_score
 
-from analytics import anomaly, anomaly_stage, explain, sqlrun
+from analytics import anomaly, anomaly_model, anomaly_stage, explain, sqlrun
 from analytics.clock import beijing_now
 from analytics.context import Context
 from analytics.warehouse import table_exists
@@ -211,7 +211,7 @@ def best_planted_months(monthly: pl.DataFrame, labels: pl.DataFrame) -> pl.DataF
 
 
 def top_feature_names(
-    rows: pl.DataFrame, model: anomaly_stage.Model, method: explain.Method
+    rows: pl.DataFrame, model: anomaly_model.Model, method: explain.Method
 ) -> pl.DataFrame:
     """``merchant_id, features``: the top-3 feature names of ``rows`` (with model inputs)."""
     inputs = rows.select(anomaly.input_columns(model.names)).to_numpy().astype(np.float64)
@@ -236,7 +236,7 @@ def evaluate(
     labels = planted_labels(con)
     if labels.height == 0:
         return None
-    model = anomaly_stage.load_model(con, seed=seed)
+    model = anomaly_model.load_model(con, seed=seed)
     if model is None or not table_exists(con, anomaly_stage.SCORE_TABLE):
         raise LookupError(
             "no anomaly model or scores in this warehouse: run `fapiao-watch analyse`"

@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from analytics import anomaly_stage, config, evaluate, explain
+from analytics import anomaly_model, anomaly_stage, config, evaluate, explain
 
 METHODS: tuple[explain.Method, ...] = ("occlusion", "zscore", "diffi", "depth")
 
@@ -28,7 +28,7 @@ def measure(db: Path) -> None:
     con = duckdb.connect(str(db), read_only=True)
     try:
         labels = evaluate.planted_labels(con)
-        model = anomaly_stage.load_model(con)
+        model = anomaly_model.load_model(con)
         if labels.height == 0 or model is None:
             print(f"{db}: no planted labels or no anomaly model (run fapiao-watch demo)")
             return

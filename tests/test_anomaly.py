@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 from factories import TestWarehouse
 
-from analytics import anomaly, anomaly_stage
+from analytics import anomaly, anomaly_model, anomaly_stage
 
 # -- score_matrix: DESIGN.md's contract ---------------------------------------------------------
 
@@ -151,7 +151,7 @@ def test_the_stored_model_refits_identically_from_its_sample(
     analysed: tuple[TestWarehouse, str, Any],
 ) -> None:
     wh = analysed[0]
-    model = anomaly_stage.load_model(wh.con)
+    model = anomaly_model.load_model(wh.con)
     assert model is not None
     frame = anomaly_stage.stored_features(wh.con)
     rescored = anomaly_stage.score_rows(frame, model).sort("merchant_id", "period")
