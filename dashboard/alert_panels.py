@@ -162,8 +162,16 @@ def _details(a: dict[str, Any]) -> None:
             when = f"{at:%Y-%m-%d %H:%M}" if at else formatting.MISSING
             state.append(t(f"alerts.detail.{step}", by=a[f"{step}_by"], at=when))
     st.caption(" · ".join(state))
-    if st.button(t("alerts.open_profile"), icon=":material/storefront:", key="al_profile"):
+    left, right = st.columns(2)
+    if left.button(t("alerts.open_profile"), icon=":material/storefront:", key="al_profile"):
         components.open_profile(str(a["merchant_id"]))
+    if right.button(
+        t("alerts.self_check"),
+        icon=":material/fact_check:",
+        key="al_self_check",
+        help=t("alerts.self_check.help"),
+    ):
+        components.open_self_check(str(a["merchant_id"]), str(a["last_seen_period"]))
 
 
 def _history(alert_id: int) -> None:

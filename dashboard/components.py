@@ -23,6 +23,8 @@ from dashboard.i18n import metric_label, t
 
 PROFILE_PAGE = "app_pages/merchant_profile.py"
 MERCHANT_PARAM = "merchant"  # the profile's selectbox key, hence its URL parameter
+SELF_CHECK_PAGE = "app_pages/self_check.py"
+SELF_CHECK_PREFIX = "sc_"  # the self-check page's URL parameters
 Kind = Literal[
     "text",
     "pct",
@@ -170,6 +172,17 @@ def open_profile(merchant_id: str) -> None:
     """Switch to the merchant profile; the filters and the language go along in the URL."""
     params = {k: v for k, v in urlstate.current_params().items() if k != MERCHANT_PARAM}
     st.switch_page(PROFILE_PAGE, query_params={**params, MERCHANT_PARAM: merchant_id})
+
+
+def open_self_check(merchant_id: str, period: str) -> None:
+    """Switch to the self-check page with this merchant's report for ``period`` (a month or
+    a quarter) chosen: what an official sends with a reminder to enter missing invoices. The
+    filters and the language go along in the URL."""
+    params = {
+        k: v for k, v in urlstate.current_params().items() if not k.startswith(SELF_CHECK_PREFIX)
+    }
+    chosen = {"sc_mode": "merchant", "sc_merchant": merchant_id, "sc_period": period}
+    st.switch_page(SELF_CHECK_PAGE, query_params={**params, **chosen})
 
 
 def merchant_picker(

@@ -9,7 +9,7 @@ import duckdb
 import pytest
 from apptest import errors, metrics, open_page
 
-from analytics import alert_desk, config, formatting
+from analytics import alert_desk, config, formatting, self_check_views
 from analytics.views import Filters
 from analytics.warehouse import WarehouseBusyError
 from dashboard import cached
@@ -128,3 +128,19 @@ def test_who_is_required_and_a_busy_warehouse_is_said_plainly(
     assert errors(at) == []
     assert [e.value for e in at.error] == [LABELS["alerts.busy"][1]]
     assert _state(copy, alert_id)[0] == "new"
+
+
+def test_an_alert_opens_its_merchants_self_check_report_for_a_reminder(
+    snapshot: duckdb.DuckDBPyConnection,
+) -> None:
+    con = snapshot.cursor()
+    row = alert_desk.queue(con, Filters("", "")).row(0, named=True)
+    at = open_page("alerts", al_alert=str(row["alert_id"]))
+    at.button(key="al_self_check").click()
+    at.run()
+    assert errors(at) == []
+    assert at.title[0].value == LABELS["self_check.title"][0]
+    assert at.selectbox(key="sc_merchant").value == row["merchant_id"]
+    assert at.selectbox(key="sc_period").value == row["last_seen_period"]
+    summary = self_check_views.summary(con, row["last_seen_period"], merchant_id=row["merchant_id"])
+    assert metrics(at)["未入库数"] == formatting.count(summary["missing_count"][0])

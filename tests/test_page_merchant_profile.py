@@ -5,7 +5,8 @@ from __future__ import annotations
 import duckdb
 from apptest import errors, metrics, open_page
 
-from analytics import formatting, views
+from analytics import formatting, self_check_views, views
+from analytics.metrics import metric
 from analytics.views import Filters
 from dashboard import profile_sections
 from dashboard.i18n import LABELS
@@ -44,3 +45,21 @@ def test_an_unknown_merchant_in_the_url_is_ignored(small_warehouse: object) -> N
     at = open_page("merchant_profile", merchant="not-a-uscc", lang="en")
     assert errors(at) == []
     assert [i.value for i in at.info] == [LABELS["merchant_profile.choose"][1]]
+
+
+def test_the_self_check_button_opens_the_merchants_report_for_the_last_month(
+    snapshot: duckdb.DuckDBPyConnection,
+) -> None:
+    con = snapshot.cursor()
+    merchant_id, _, f = _busiest(con)
+    at = open_page("merchant_profile", merchant=merchant_id, lang="en")
+    at.button(key="mp_self_check").click()
+    at.run()
+    assert errors(at) == []
+    assert at.title[0].value == LABELS["self_check.title"][1]
+    assert at.selectbox(key="sc_period").value == f.period_to
+    assert at.selectbox(key="sc_merchant").value == merchant_id
+    assert at.query_params["lang"] == "en"  # the language goes along
+    summary = self_check_views.summary(con, f.period_to, merchant_id=merchant_id)
+    invoices = formatting.count(summary["invoices_issued"][0])
+    assert metrics(at)[metric("invoices_issued").label_en] == invoices

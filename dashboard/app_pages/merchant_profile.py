@@ -43,6 +43,9 @@ st.caption(
     )
 )
 st.caption(t("merchant_profile.scope", period=f"{f.period_from} – {f.period_to}"))
+report = t("merchant_profile.self_check", period=f.period_to)
+if st.button(report, icon=":material/fact_check:", key="mp_self_check"):
+    components.open_self_check(merchant_id, f.period_to)
 
 totals = cached.group_metrics(f.merchant(merchant_id))
 p95 = cached.delay_quantile(f.merchant(merchant_id))

@@ -52,6 +52,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "alerts.detail.acknowledged": ("{by} 于 {at} 确认", "acknowledged by {by} at {at}"),
     "alerts.detail.resolved": ("{by} 于 {at} 处理完毕", "resolved by {by} at {at}"),
     "alerts.open_profile": ("打开商户画像", "Open the merchant's profile"),
+    "alerts.self_check": ("生成自查报告（提醒商户）", "Self-check report for a reminder"),
+    "alerts.self_check.help": (
+        "打开该商户在预警月份的自查报告：未入库、逾期、金额不符和重复的发票清单，可随提醒一并发给商户。",
+        "Opens the merchant's self-check report for the alert's month: the missing, late, "
+        "mismatched and duplicate invoices, to send to the merchant with a reminder.",
+    ),
     "alerts.history": ("处理记录", "History"),
     "alerts.event.at": ("时间", "When"),
     "alerts.event.by": ("操作人", "By"),

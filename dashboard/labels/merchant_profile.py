@@ -14,6 +14,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "No merchant with USCC {merchant_id} in the warehouse.",
     ),
     "merchant_profile.registered": ("登记于 {day}", "registered {day}"),
+    "merchant_profile.self_check": ("{period} 自查报告", "Self-check report for {period}"),
     "merchant_profile.scope": (
         "期间：{period}（侧栏的期间筛选适用于本页；行政区等其他筛选不影响单个商户）",
         "Period: {period} (the sidebar's period applies here; the other filters do not narrow "
