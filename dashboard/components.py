@@ -114,6 +114,7 @@ def download_buttons(frame: pl.DataFrame, stem: str, key: str) -> None:
         file_name=f"{stem}.csv",
         mime="text/csv",
         key=f"{key}_csv",
+        help=t("table.download_csv.help"),
         on_click="ignore",
         icon=":material/download:",
     )
@@ -123,6 +124,7 @@ def download_buttons(frame: pl.DataFrame, stem: str, key: str) -> None:
         file_name=f"{stem}.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"{key}_xlsx",
+        help=t("table.download_xlsx.help"),
         on_click="ignore",
         icon=":material/download:",
     )

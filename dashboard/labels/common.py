@@ -86,6 +86,17 @@ LABELS: dict[str, tuple[str, str]] = {
     "common.simulation": ("模拟", "simulation"),
     "table.download_csv": ("下载 CSV", "Download CSV"),
     "table.download_xlsx": ("下载 Excel", "Download Excel"),
+    "table.download_csv.help": (
+        "CSV（UTF-8，带 BOM），供其他程序读取。直接用 Excel 打开时，"
+        "20 位发票号码会显示为科学计数法；请改用「下载 Excel」。",
+        "CSV (UTF-8 with a BOM), for other programs. Opened straight in Excel, 20-digit "
+        "invoice numbers show in scientific notation: use Download Excel instead.",
+    ),
+    "table.download_xlsx.help": (
+        "Excel 工作簿：发票号码、税号等保持为文本，以 = + - @ 开头的单元格已转义。",
+        "Excel workbook: invoice numbers and tax ids stay text; cells beginning with = + - @ are "
+        "escaped.",
+    ),
     "table.rows": ("共 {n} 行", "{n} rows"),
     "table.truncated": ("仅显示前 {shown} 行，共 {total} 行。", "Showing {shown} of {total} rows."),
     "table.unit.wan": ("（万元）", " (10k yuan)"),
