@@ -160,6 +160,17 @@ def kpis(page: Page) -> list[str]:
     return [t.strip() for t in page.locator("[data-testid='stMetric']").all_inner_texts()]
 
 
+def download_csv(page: Page, key: str) -> tuple[str, tuple[list[str], list[list[str]]]]:
+    """Click table ``key``'s CSV button (by its label: the button's help icon is a button
+    too); the suggested file name, and the header and rows of the file."""
+    button = page.locator(f".st-key-{key}_csv").get_by_role(
+        "button", name=label("table.download_csv")
+    )
+    with page.expect_download() as info:
+        button.click()
+    return info.value.suggested_filename, read_csv(Path(info.value.path()).read_bytes())
+
+
 def key_of(container: object) -> str:
     """The widget key Streamlit puts on an element's container as ``st-key-<key>``."""
     classes = str(container.get_attribute("class")).split()  # type: ignore[attr-defined]
@@ -250,10 +261,8 @@ def test_a_district_filter_changes_the_url_the_numbers_and_the_csv(
     full_page_screenshot(page, SHOTS / "zh_overview_one_district.png")
 
     # the district table's CSV: that district only, with the number analytics computes
-    with page.expect_download() as info:
-        page.locator(".st-key-ov_districts_csv button").click()
-    assert info.value.suggested_filename.endswith(".csv")
-    header, rows = read_csv(Path(info.value.path()).read_bytes())
+    name, (header, rows) = download_csv(page, "ov_districts")
+    assert name.endswith(".csv")
     issued = metrics.metric("invoices_issued").label_zh
     assert header[0] == label("overview.district")
     assert issued in header
@@ -287,9 +296,7 @@ def test_selecting_a_merchant_row_opens_its_profile(page: Page, server: Streamli
         .locator("xpath=following-sibling::div[@data-testid='stElementContainer'][1]")
     )
     key = key_of(table)
-    with page.expect_download() as info:
-        page.locator(f".st-key-{key}_csv button").click()
-    header, rows = read_csv(Path(info.value.path()).read_bytes())
+    _, (header, rows) = download_csv(page, key)
     id_col = header.index(label("common.merchant_id"))
     assert rows, f"the merchant table {key} should have rows"
     assert all(is_valid_uscc(row[id_col]) for row in rows)
