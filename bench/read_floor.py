@@ -38,7 +38,7 @@ sys.path.insert(0, str(HERE))
 from bench_data import bench_files, ensure_data  # noqa: E402
 from bench_pipeline import RESULTS, data_root  # noqa: E402
 
-from analytics.ingest.csvfile import _transcode  # noqa: E402
+from analytics.ingest.csvfile import transcode  # noqa: E402
 from analytics.ingest.readers import FileScan, scan_file  # noqa: E402
 
 
@@ -52,7 +52,7 @@ def reader(path: Path, scan: FileScan) -> tuple[str, Path | None]:
         return f"read_json('{path}', format = 'newline_delimited')", None
     copy = None
     if scan.encoding not in ("utf-8", "utf-8-sig"):
-        copy = _transcode(path, scan.encoding or "gb18030")
+        copy = transcode(path, scan.encoding or "gb18030")
     return f"read_csv('{copy or path}', all_varchar = true, header = true)", copy
 
 

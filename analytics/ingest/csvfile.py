@@ -92,7 +92,7 @@ def csv_source(path: Path, sha: str, encoding: str) -> Source:
     return Source(path, "csv", sha, unique_headers(headers), encoding, delimiter=delimiter)
 
 
-def _transcode(path: Path, encoding: str) -> Path:
+def transcode(path: Path, encoding: str) -> Path:
     """A UTF-8 copy of a GBK/UTF-16 file, written in chunks (the caller deletes it)."""
     fd, name = tempfile.mkstemp(prefix="fapiao-ingest-", suffix=".csv")
     decoder = codecs.getincrementaldecoder(encoding)()
@@ -142,7 +142,7 @@ def _read_csv(con: duckdb.DuckDBPyConnection, source: Source) -> None:
     spec = "{" + ", ".join(f"'{c}': 'VARCHAR'" for c in cols) + "}"
     target = source.path
     if source.encoding not in ("utf-8", "utf-8-sig"):
-        target = _transcode(source.path, source.encoding or "gb18030")
+        target = transcode(source.path, source.encoding or "gb18030")
     try:
         con.execute("drop table if exists _ing_rej_err")
         con.execute("drop table if exists _ing_rej_scan")
