@@ -43,17 +43,17 @@ from analytics.ingest.readers import FileScan, scan_file  # noqa: E402
 
 
 def reader(path: Path, scan: FileScan) -> tuple[str, Path | None]:
-    """SQL of DuckDB's reader for one file, every column as text where the format allows;
-    the transcoded copy to delete afterwards, if any."""
+    """DuckDB's reader for one file (the file bound as ``$p``), every column as text where
+    the format allows; the transcoded copy to read and delete afterwards, if any."""
     suffix = path.suffix.lower()
     if suffix == ".parquet":
-        return f"read_parquet('{path}')", None
+        return "read_parquet($p)", None
     if suffix in (".jsonl", ".json"):
-        return f"read_json('{path}', format = 'newline_delimited')", None
+        return "read_json($p, format = 'newline_delimited')", None
     copy = None
     if scan.encoding not in ("utf-8", "utf-8-sig"):
         copy = transcode(path, scan.encoding or "gb18030")
-    return f"read_csv('{copy or path}', all_varchar = true, header = true)", copy
+    return "read_csv($p, all_varchar = true, header = true)", copy
 
 
 def timed(fn: Callable[[], int]) -> dict[str, float | int]:
@@ -84,7 +84,10 @@ def main() -> None:
             for path in files:
                 source, copy = reader(path, scans[path])
                 try:
-                    con.execute("create or replace temp table _floor as " + select.format(source))
+                    con.execute(
+                        "create or replace temp table _floor as " + select.format(source),
+                        {"p": str(copy or path)},
+                    )
                     rows += int(con.execute(f"select {count} from _floor").fetchall()[0][0])
                 finally:
                     if copy is not None:
