@@ -33,6 +33,7 @@ STATUS_COLOURS: Mapping[str, str] = {  # reconciliation status -> colour
 GOOD_TO_BAD = "RdYlGn"  # colour scale where high values are good
 BAD_TO_GOOD = "RdYlGn_r"
 FONT = "Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
+LABEL_BOX = "rgba(255, 255, 255, 0.85)"  # behind a reference line's label
 
 Layout = dict[str, Any]
 
@@ -90,10 +91,18 @@ def hline(y: float, *, color: str, dash: str | None, text: str) -> tuple[Layout,
 
 
 def vline(x: float, *, color: str, dash: str | None, text: str, top: bool) -> tuple[Layout, Layout]:
-    """What ``addvline(x, annotation_position="top right" / "bottom right")`` adds."""
+    """What ``addvline(x, annotation_position="top right" / "bottom right")`` adds, with the
+    label on a light box: a line's label usually sits over bars."""
     line = {"color": color, "dash": dash} if dash else {"color": color}
     shape = {"type": "line", "xref": "x", "x0": x, "x1": x, "yref": "y domain", "y0": 0, "y1": 1}
-    note = {"showarrow": False, "text": text, "x": x, "xanchor": "left", "xref": "x"}
+    note = {
+        "showarrow": False,
+        "text": text,
+        "x": x,
+        "xanchor": "left",
+        "xref": "x",
+        "bgcolor": LABEL_BOX,
+    }
     where = {"y": 1, "yanchor": "top"} if top else {"y": 0, "yanchor": "bottom"}
     return {**shape, "line": line}, {**note, **where, "yref": "y domain"}
 

@@ -55,6 +55,9 @@ def test_score_histogram_splits_at_the_threshold_and_draws_both_lines() -> None:
     assert (above.name, list(above.y)) == ("above", [3, 1])
     assert list(above.x) == pytest.approx([0.55, 0.65])  # bars at the bins' centres
     assert sorted(s.x0 for s in fig.layout.shapes) == [0.44, 0.5]
+    labels = sorted((a.x, a.text) for a in fig.layout.annotations)
+    assert labels == [(0.44, "m"), (0.5, "t")]
+    assert all(a.bgcolor for a in fig.layout.annotations)  # readable over the bars
     assert fig.layout.yaxis.type == "log"
 
 
