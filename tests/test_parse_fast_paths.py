@@ -15,6 +15,7 @@ from typing import Any
 import duckdb
 import pytest
 
+from analytics import sqlrun
 from analytics import validation as v
 from analytics.ingest import layouts, parse
 
@@ -32,7 +33,7 @@ def _texts(con: duckdb.DuckDBPyConnection, values: list[str]) -> None:
 
 
 def _params(sql: str) -> dict[str, Any]:
-    return parse.bind(sql, parse.constants(date(2026, 11, 29), datetime(2026, 11, 29)))
+    return sqlrun.bind(sql, parse.constants(date(2026, 11, 29), datetime(2026, 11, 29)))
 
 
 def test_layout_runs_keep_the_list_order_and_guard_every_layout() -> None:

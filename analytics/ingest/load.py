@@ -32,8 +32,8 @@ from typing import Any
 
 import duckdb
 
+from analytics import sqlrun
 from analytics.ingest.model import scalar
-from analytics.ingest.parse import bind
 from analytics.ingest.spec import KindSpec
 
 # tax_records.recorded_at is the import time when the file has no entry-time column: it differs
@@ -210,7 +210,7 @@ def insert_batch(
     lo, hi = con.execute(
         f"select min({spec.key[0]}), max({spec.key[0]}) from _ing_final where len(problems) = 0"
     ).fetchall()[0]
-    con.execute(sql, bind(sql, {**STATUS_PARAMS, "key_lo": lo, "key_hi": hi}))
+    con.execute(sql, sqlrun.bind(sql, {**STATUS_PARAMS, "key_lo": lo, "key_hi": hi}))
     col_list = ", ".join(cols)
     # Every row of _ing_final has one fate in _ing_class (a valid row has its key: key fields
     # are required), so the rows to load are those without another: an anti join against the

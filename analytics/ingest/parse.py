@@ -12,7 +12,6 @@ and joined back.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from typing import Any
@@ -51,15 +50,6 @@ def constants(today: date, imported_at: datetime) -> dict[str, Any]:
         "summary_re": SUMMARY_RE,
         **layouts.run_params(),
     }
-
-
-def bind(sql: str, params: Mapping[str, Any]) -> dict[str, Any]:
-    """The parameters a statement uses (DuckDB rejects unused named parameters)."""
-    used = set(re.findall(r"\$([A-Za-z_][A-Za-z0-9_]*)", sql))
-    missing = used - set(params)
-    if missing:
-        raise KeyError(f"unbound SQL parameters: {sorted(missing)}")
-    return {k: params[k] for k in used}
 
 
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
@@ -259,7 +249,7 @@ def _distinct(
     if not parts:
         return []
     sql = f"select distinct v from ({' union all '.join(parts)}) where v is not null"
-    return [str(r[0]) for r in con.execute(sql, bind(sql, params)).fetchall()]
+    return [str(r[0]) for r in con.execute(sql, sqlrun.bind(sql, params)).fetchall()]
 
 
 def prepare_lookups(
@@ -298,7 +288,7 @@ def build_final(
     sql = final_sql(spec, match)
     if progress:
         progress("validating")
-    con.execute(sql, bind(sql, {**params, **labels}))
+    con.execute(sql, sqlrun.bind(sql, {**params, **labels}))
 
 
 def counts(
@@ -312,5 +302,5 @@ def counts(
         f"(select {summary_expr(match)} as summary from _ing_src s "
         f"where not {blank_expr(match)})"
     )
-    rows = con.execute(sql, bind(sql, params)).fetchall()
+    rows = con.execute(sql, sqlrun.bind(sql, params)).fetchall()
     return (int(rows[0][0]), int(rows[0][1])) if rows else (0, 0)
