@@ -255,21 +255,14 @@ def build_merchant_sheets(
     details = {name: _by_merchant(frame) for name, frame in sheets_all.items()}
     empty = {name: frame.clear().drop("merchant_id") for name, frame in sheets_all.items()}
     for merchant_id in merchant_ids:
+        # partition_by makes no empty parts: a merchant is either absent or has its rows
         metrics_rows = found.get(merchant_id)
-        if metrics_rows is None or metrics_rows.height == 0:
+        if metrics_rows is None:
             raise ReportError(f"no data for merchant {merchant_id} in {period.key}")
         credit_rows = credit.get(merchant_id)
         row = metrics_rows.row(0, named=True) | {"merchant_id": merchant_id}
-        sheets = {
-            SUMMARY_SHEET: _summary(
-                row,
-                credit_rows.row(0, named=True)
-                if credit_rows is not None and credit_rows.height
-                else None,
-                data,
-                period,
-            )
-        }
+        grade = None if credit_rows is None else credit_rows.row(0, named=True)
+        sheets = {SUMMARY_SHEET: _summary(row, grade, data, period)}
         sheets.update({name: by.get(merchant_id, empty[name]) for name, by in details.items()})
         yield merchant_id, sheets
 
