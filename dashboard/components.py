@@ -170,21 +170,28 @@ def merchant_table(
         open_profile(str(frame["merchant_id"][row]))
 
 
+def _switch_page(page: str, chosen: dict[str, str], *, drop_prefix: str | None = None) -> None:
+    """Switch to ``page`` with ``chosen`` in the URL; the current parameters go along (filters,
+    language), but for those ``chosen`` sets and those starting with ``drop_prefix`` (the
+    target page's own, which would otherwise restore a stale choice)."""
+    kept = {
+        k: v
+        for k, v in urlstate.current_params().items()
+        if drop_prefix is None or not k.startswith(drop_prefix)
+    }
+    st.switch_page(page, query_params={**kept, **chosen})
+
+
 def open_profile(merchant_id: str) -> None:
     """Switch to the merchant profile; the filters and the language go along in the URL."""
-    params = {k: v for k, v in urlstate.current_params().items() if k != MERCHANT_PARAM}
-    st.switch_page(PROFILE_PAGE, query_params={**params, MERCHANT_PARAM: merchant_id})
+    _switch_page(PROFILE_PAGE, {MERCHANT_PARAM: merchant_id})
 
 
 def open_self_check(merchant_id: str, period: str) -> None:
     """Switch to the self-check page with this merchant's report for ``period`` (a month or
-    a quarter) chosen: what an official sends with a reminder to enter missing invoices. The
-    filters and the language go along in the URL."""
-    params = {
-        k: v for k, v in urlstate.current_params().items() if not k.startswith(SELF_CHECK_PREFIX)
-    }
+    a quarter) chosen: what an official sends with a reminder to enter missing invoices."""
     chosen = {"sc_mode": "merchant", "sc_merchant": merchant_id, "sc_period": period}
-    st.switch_page(SELF_CHECK_PAGE, query_params={**params, **chosen})
+    _switch_page(SELF_CHECK_PAGE, chosen, drop_prefix=SELF_CHECK_PREFIX)
 
 
 def merchant_picker(
