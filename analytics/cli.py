@@ -52,14 +52,19 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
-    from analytics.ingest import IngestError, ingest_paths
+    from analytics.ingest import FileFailure, IngestError, ingest_paths
     from analytics.warehouse import connect, publish
 
+    # Without --strict a file that cannot be read is skipped and kept in import_failures, and the
+    # rest loads: one broken export in a watched folder must not hold back the others.
+    failures: list[FileFailure] | None = None if args.strict else []
+    paths = [Path(p) for p in args.paths]
     con = connect(args.db)
     try:
-        results = ingest_paths(con, [Path(p) for p in args.paths], kind=args.kind, progress=True)
-        if any(r.batch_id is not None for r in results):
-            # The dashboard reads the serving snapshot: show it the new batches and rejected rows.
+        results = ingest_paths(con, paths, kind=args.kind, progress=True, failures=failures)
+        if failures or any(r.batch_id is not None for r in results):
+            # The dashboard reads the serving snapshot: show it the new batches, rejected rows
+            # and unreadable files.
             publish(con, config.settings(args.db).serving_path)
     except IngestError as exc:
         raise CliError(str(exc)) from exc
@@ -77,7 +82,9 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
             f"+ rejected {sum(r.rows_rejected for r in new):,} "
             f"+ summary rows {sum(r.rows_summary for r in new):,}"
         )
-    return 0
+    for failure in failures or []:
+        print(f"fapiao-watch ingest: not loaded: {failure.reason}", file=sys.stderr)
+    return 2 if failures else 0
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -237,6 +244,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=None,
         help="merchants / payments / issued_invoices / tax_records / tax_record_lines / "
         "complaints / planted_labels (default: detected from headers)",
+    )
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="stop before loading anything when a file cannot be read (default: skip such "
+        "files, keep them in import_failures, load the rest, exit 2)",
     )
     _add_db(p)
     p.set_defaults(func=_cmd_ingest)

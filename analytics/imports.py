@@ -29,6 +29,24 @@ def import_history(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     return query_file(con, "views/import_history.sql").sort("batch_id", descending=True)
 
 
+def import_failures(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Files the loader could not read and that have not been loaded since (empty in a
+    snapshot published before the table existed)."""
+    if not table_exists(con, "import_failures"):
+        return pl.DataFrame(
+            schema={
+                "file_name": pl.String,
+                "file_path": pl.String,
+                "reason": pl.String,
+                "first_failed_at": pl.Datetime("us"),
+                "last_failed_at": pl.Datetime("us"),
+                "attempts": pl.Int32,
+            }
+        )
+    frame = query_file(con, "views/import_failures.sql")
+    return frame.sort(["last_failed_at", "file_path"], descending=[True, False])
+
+
 def rejected_by_reason(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     return query_file(con, "views/rejected_by_reason.sql").sort(
         ["rows", "kind", "reason"], descending=[True, False, False]

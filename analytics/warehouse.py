@@ -37,6 +37,7 @@ SCHEMA_FILES = ("schema/system.sql", "schema/raw.sql")
 # left out on purpose: pages read marts, never raw invoices.
 SERVING_TABLES: list[str] = [
     "import_batches",
+    "import_failures",
     "rejected_rows",
     "merchants",
     "complaints",

@@ -201,6 +201,16 @@ def import_history() -> pl.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
+def _import_failures(gen: Generation) -> pl.DataFrame:
+    return _read(gen, imports.import_failures)
+
+
+def import_failures() -> pl.DataFrame:
+    """Files the loader could not read, not loaded since (newest attempt first)."""
+    return _import_failures(_gen())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
 def _rejected_by_reason(gen: Generation) -> pl.DataFrame:
     return _read(gen, imports.rejected_by_reason)
 

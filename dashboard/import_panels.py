@@ -194,6 +194,7 @@ def history_panel() -> None:
     components.kpi_row(
         [(label, formatting.Kpi("n", formatting.count(v), None, "off")) for label, v in cards]
     )
+    _failures_table()
     history = label_codes(history, "kind", kind_labels())
     cols = [
         Col("batch_id", t("data_import.batch")),
@@ -207,6 +208,24 @@ def history_panel() -> None:
         Col("seconds", t("data_import.seconds"), "days"),
     ]
     components.table(history, cols, key="di_history", stem="import_history")
+
+
+def _failures_table() -> None:
+    """Files no pass could read (the CLI skips them and loads the rest): what needs a person."""
+    failures = cached.import_failures()
+    if failures.is_empty():
+        return
+    st.markdown(f"**{t('data_import.failures.title')}**")
+    st.warning(t("data_import.failures.note", n=failures.height))
+    cols = [
+        Col("file_name", t("data_import.file")),
+        Col("reason", t("data_import.reason")),
+        Col("last_failed_at", t("data_import.failures.last"), "datetime"),
+        Col("first_failed_at", t("data_import.failures.first"), "datetime"),
+        Col("attempts", t("data_import.failures.attempts"), "count"),
+        Col("file_path", t("data_import.failures.path")),
+    ]
+    components.table(failures, cols, key="di_failures", stem="import_failures")
 
 
 def rejected_panel() -> None:

@@ -332,14 +332,22 @@ def test_cli_ingest(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert (tmp_path / "w.serving.duckdb").exists()  # the dashboard's snapshot was refreshed
     bad = tmp_path / "payments.xlsx"
     bad.write_text("not a workbook", encoding="utf-8")
-    assert main(["ingest", str(good), str(bad), "--db", db]) != 0
+    more = _export(tmp_path / "more.xlsx", range(3, 5))
+    assert main(["ingest", str(more), str(bad), "--db", db, "--strict"]) == 2
     err = capsys.readouterr().err
     assert "payments.xlsx: not an XLSX workbook (zip header missing)" in err
     assert "Traceback" not in err
     assert len([line for line in err.splitlines() if "fapiao-watch" in line]) == 1
     con = connect(db)
     try:
-        assert _counts(con) == (2, 0, 1)  # the bad file stopped the run before loading anything
+        assert _counts(con) == (2, 0, 1)  # --strict: the bad file stopped the run before loading
+    finally:
+        con.close()
+    # without --strict it is skipped and kept (tests/test_ingest_failures.py), the rest loads
+    assert main(["ingest", str(more), str(bad), "--db", db]) == 2
+    con = connect(db)
+    try:
+        assert _counts(con) == (4, 0, 2)
     finally:
         con.close()
 

@@ -16,6 +16,15 @@ class IngestError(Exception):
     """A file that cannot be read at all; the message names the file and the reason in one line."""
 
 
+@dataclass(frozen=True)
+class FileFailure:
+    """A file a tolerant pass could not read at all (``ingest_paths(..., failures=[])``): skipped
+    so the other files load, and kept in ``import_failures`` until a later pass loads it."""
+
+    path: Path
+    reason: str  # the IngestError's one line; it names the file
+
+
 @dataclass
 class BatchResult:
     """What one file (or one XLSX sheet) did to the warehouse.

@@ -20,10 +20,11 @@ import duckdb
 from tqdm import tqdm
 
 from analytics.clock import beijing_now, beijing_today
+from analytics.ingest import failures as failure_log
 from analytics.ingest import load, parse
 from analytics.ingest.excel import SheetCache
 from analytics.ingest.headers import HeaderMatch, detect_kind
-from analytics.ingest.model import BatchResult, IngestError, scalar
+from analytics.ingest.model import BatchResult, FileFailure, IngestError, scalar
 from analytics.ingest.planning import Planned, forget, plan
 from analytics.ingest.readers import load_source
 from analytics.ingest.spec import KINDS
@@ -235,10 +236,12 @@ def _load_in_order(
     today: date,
     cache: SheetCache,
     bar: tqdm[Any],
+    failures: list[FileFailure] | None = None,
 ) -> list[BatchResult]:
     """Load the tables in plan order; table i is prepared and loaded on cons[i % n], while the
     next ``n - 1`` are prepared on the others by worker threads. ``control``: an idle
-    connection of the same database, for settings (the others may be mid-statement)."""
+    connection of the same database, for settings (the others may be mid-statement). A table
+    that cannot be read stops the load, or is added to ``failures`` when that is a list."""
     ahead = len(cons) - 1
     results: list[BatchResult] = []
     pending: deque[Future[Prepared | BatchResult]] = deque()
@@ -274,7 +277,14 @@ def _load_in_order(
                 # table i + ahead goes to the connection table i - 1 has finished with
                 for j in range(i + len(pending), min(i + ahead + 1, len(planned))):
                     submit(j)
-                ready = pending.popleft().result()
+                try:
+                    ready = pending.popleft().result()
+                except IngestError as exc:
+                    if failures is None:
+                        raise
+                    failures.append(FileFailure(planned[i].source.path, str(exc)))
+                    bar.update(1)
+                    continue
                 if isinstance(ready, Prepared):
                     ready = load_prepared(ready, cache=cache)
                 results.append(ready)
@@ -298,10 +308,17 @@ def ingest_paths(
     kind: str | None = None,
     progress: bool = True,
     today: date | None = None,
+    failures: list[FileFailure] | None = None,
 ) -> list[BatchResult]:
     """Load files and folders (recursively); one :class:`BatchResult` per table loaded.
 
     ``today`` (default: today in Beijing) bounds the "date in the future" rule.
+
+    A file that cannot be read at all (empty, not the format its name says, headers of no
+    known kind, ...) raises :class:`IngestError` before anything loads. When ``failures`` is a
+    list, such files are skipped instead: each is added to it and recorded in
+    ``import_failures`` (:mod:`.failures`), and every other file loads, so one
+    broken export in a watched folder does not hold back the rest.
 
     Tables load one after another, in plan order, each in its own transaction, so a file meets
     every row the files before it loaded (conflicts, duplicates, status updates). What does not
@@ -311,7 +328,9 @@ def ingest_paths(
     """
     day = today or beijing_today()
     cache = SheetCache()
-    planned = plan(con, [Path(p) for p in paths], kind, cache)
+    failed: list[FileFailure] = []
+    collect = failed if failures is not None else None
+    planned = plan(con, [Path(p) for p in paths], kind, cache, collect)
     with (
         _fewer_checkpoints(con),
         tqdm(
@@ -319,7 +338,14 @@ def ingest_paths(
         ) as bar,
         _cursors(con, AHEAD + 1) as cons,
     ):
-        return _load_in_order(planned, cons, control=con, today=day, cache=cache, bar=bar)
+        results = _load_in_order(
+            planned, cons, control=con, today=day, cache=cache, bar=bar, failures=collect
+        )
+    if failed:
+        failure_log.record(con, failed, beijing_now())
+        assert failures is not None
+        failures.extend(failed)
+    return results
 
 
 def ingest_file(

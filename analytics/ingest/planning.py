@@ -1,7 +1,8 @@
 """Planning a load: which files a path names, what each holds, in which order they load.
 
 Planning reads only headers (and hashes the bytes), so a folder with one unreadable file fails
-before anything is loaded. Merchants load first, so later files meet a complete registry.
+before anything is loaded, unless the caller collects such files (``failures``) to skip them.
+Merchants load first, so later files meet a complete registry.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import duckdb
 
 from analytics.ingest.excel import SheetCache
 from analytics.ingest.headers import HeaderMatch, detect_kind
-from analytics.ingest.model import IngestError
+from analytics.ingest.model import FileFailure, IngestError
 from analytics.ingest.readers import (
     FORMAT_BY_SUFFIX,
     FileScan,
@@ -121,15 +122,22 @@ def _plan_file(
 SCAN_THREADS = 2
 
 
-def _scans(files: Sequence[Path]) -> Iterator[FileScan]:
-    """``scan_file`` of each file, in order, computed ahead on worker threads. An error is
-    raised when its file's turn comes, as a sequential loop would raise it."""
+def _scan(path: Path) -> FileScan | IngestError:
+    try:
+        return scan_file(path)
+    except IngestError as exc:
+        return exc
+
+
+def _scans(files: Sequence[Path]) -> Iterator[FileScan | IngestError]:
+    """``scan_file`` of each file, in order, computed ahead on worker threads; a file that
+    cannot be read yields its error, so the files after it are still scanned."""
     if len(files) < 2:
-        yield from (scan_file(f) for f in files)
+        yield from (_scan(f) for f in files)
         return
     pool = ThreadPoolExecutor(max_workers=SCAN_THREADS, thread_name_prefix="fapiao-scan")
     try:
-        yield from pool.map(scan_file, files)
+        yield from pool.map(_scan, files)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -139,14 +147,22 @@ def plan(
     paths: Sequence[Path],
     kind: str | None = None,
     cache: SheetCache | None = None,
+    failures: list[FileFailure] | None = None,
 ) -> list[Planned]:
-    """Every table to load, merchants first, in a stable order; raises before loading anything."""
+    """Every table to load, merchants first, in a stable order. A file that cannot be read at
+    all raises before anything is loaded, or, when ``failures`` is a list, is added to it and
+    left out. A path that does not exist always raises."""
     keep = cache or SheetCache(0)
     found = discover(paths)
-    planned = [
-        p
-        for (path, folder), scan in zip(found, _scans([f for f, _ in found]), strict=True)
-        for p in _plan_file(con, path, folder, kind, keep, scan=scan)
-    ]
+    planned: list[Planned] = []
+    for (path, folder), scan in zip(found, _scans([f for f, _ in found]), strict=True):
+        try:
+            if isinstance(scan, IngestError):
+                raise scan
+            planned.extend(_plan_file(con, path, folder, kind, keep, scan=scan))
+        except IngestError as exc:
+            if failures is None:
+                raise
+            failures.append(FileFailure(path, str(exc)))
     order = {k: i for i, k in enumerate(LOAD_ORDER)}
     return sorted(planned, key=lambda p: order[p.match.kind])

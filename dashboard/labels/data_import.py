@@ -73,6 +73,18 @@ LABELS: dict[str, tuple[str, str]] = {
     "data_import.kpi.rows_read": ("读取行数", "Rows read"),
     "data_import.kpi.rows_loaded": ("入库行数", "Rows loaded"),
     "data_import.kpi.rows_rejected": ("隔离行数", "Rows rejected"),
+    "data_import.failures.title": ("无法读取的文件", "Files that could not be read"),
+    "data_import.failures.note": (
+        "{n} 个文件在导入时整个无法读取（空文件、格式与扩展名不符、表头无法识别等），一行也未入库。"
+        "修正或替换后，下一次导入会再试；已成功导入的文件不再列出。",
+        "{n} file(s) could not be read at all when imported (empty, not the format the name "
+        "says, headers of no known kind, ...) and loaded nothing. Fix or replace them and the "
+        "next import tries again; files loaded since are no longer listed.",
+    ),
+    "data_import.failures.path": ("路径", "Path"),
+    "data_import.failures.first": ("首次失败", "First failed"),
+    "data_import.failures.last": ("最近失败", "Last failed"),
+    "data_import.failures.attempts": ("尝试次数", "Attempts"),
     "data_import.by_reason": ("隔离行（按原因）", "Rejected rows by reason"),
     "data_import.reason": ("原因", "Reason"),
     "data_import.rows": ("行数", "Rows"),

@@ -1,0 +1,49 @@
+"""``import_failures``: the files a tolerant pass could not read at all (see
+:func:`analytics.ingest.pipeline.ingest_paths`), one row per file path and content with the
+number of passes that tried it. They load nothing, so they have no batch."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from analytics.ingest.model import FileFailure, scalar
+
+
+def _sha256(path: Path) -> str | None:
+    try:
+        with path.open("rb") as fh:
+            return hashlib.file_digest(fh, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+def record(con: duckdb.DuckDBPyConnection, failures: Sequence[FileFailure], when: datetime) -> None:
+    """Keep each unreadable file in ``import_failures``: a new row for a new path or content,
+    else one more attempt (and the latest reason) on its row. One transaction."""
+    con.begin()
+    try:
+        for failure in failures:
+            path = failure.path.resolve()
+            key = {"path": str(path), "sha": _sha256(path)}
+            same = "file_path = $path and sha256 is not distinct from $sha"
+            if scalar(con, f"select count(*) from import_failures where {same}", key):
+                con.execute(
+                    "update import_failures set attempts = attempts + 1, last_failed_at = $when, "
+                    f"reason = $reason where {same}",
+                    {**key, "reason": failure.reason, "when": when},
+                )
+            else:
+                con.execute(
+                    "insert into import_failures values "
+                    "($name, $path, $sha, $reason, $when, $when, 1)",
+                    {**key, "name": path.name, "reason": failure.reason, "when": when},
+                )
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise

@@ -1,0 +1,175 @@
+"""Files that cannot be read at all, in the tolerant mode the CLI uses: skipped with their reason,
+kept in ``import_failures`` (one row per file and content, counting attempts), the rest loaded;
+listed until a later pass loads them. The strict default of ``ingest_paths`` is tested in
+``test_ingest_batches.py``."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import pytest
+from apptest import errors, open_page, table_with
+from ingest_fixtures import ETAX_HEADERS, TODAY, digital_no, etax_row, write_csv, write_xlsx
+
+from analytics import config, imports
+from analytics.cli import main
+from analytics.ingest import FileFailure, IngestError, ingest_paths, pipeline
+from analytics.warehouse import connect
+from dashboard.i18n import LABELS
+
+
+@pytest.fixture
+def con() -> Iterator[duckdb.DuckDBPyConnection]:
+    connection = connect(":memory:")
+    yield connection
+    connection.close()
+
+
+def _export(path: Path, serials: range) -> Path:
+    rows = [etax_row(i, digital_no(i)) for i in serials]
+    return write_xlsx(path, {"发票基础信息": [ETAX_HEADERS, *rows]})
+
+
+def _drop_folder(root: Path) -> Path:
+    """A watched folder: one good export, and three files no pass can read."""
+    drop = root / "drop"
+    drop.mkdir()
+    _export(drop / "day1.xlsx", range(1, 4))
+    (drop / "empty.csv").write_bytes(b"")
+    write_csv(drop / "odd.csv", ["foo", "bar"], [["1", "2"]])
+    (drop / "payments.xlsx").write_text("not a workbook", encoding="utf-8")
+    return drop
+
+
+def _failure_rows(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[int, str]]:
+    rows = con.execute("select file_name, attempts, reason from import_failures").fetchall()
+    return {str(r[0]): (int(r[1]), str(r[2])) for r in rows}
+
+
+def _tax_records(con: duckdb.DuckDBPyConnection) -> int:
+    return int(con.execute("select count(*) from tax_records").fetchall()[0][0])
+
+
+def test_unreadable_files_are_skipped_kept_and_retried(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    drop = _drop_folder(tmp_path)
+    failures: list[FileFailure] = []
+    (loaded,) = ingest_paths(con, [drop], progress=False, today=TODAY, failures=failures)
+    assert loaded.rows_loaded == 3
+    assert _tax_records(con) == 3
+    reasons = {f.path.name: f.reason for f in failures}
+    assert reasons == {
+        "empty.csv": "empty.csv: empty file",
+        "odd.csv": reasons["odd.csv"],
+        "payments.xlsx": "payments.xlsx: not an XLSX workbook (zip header missing)",
+    }
+    assert reasons["odd.csv"].startswith("odd.csv: cannot tell what kind of file this is")
+    assert {n: a for n, (a, _) in _failure_rows(con).items()} == {
+        "empty.csv": 1,
+        "odd.csv": 1,
+        "payments.xlsx": 1,
+    }
+
+    # The next pass tries them again: one row each still, one more attempt; the export is
+    # already imported and changes nothing.
+    again: list[FileFailure] = []
+    (second,) = ingest_paths(con, [drop], progress=False, today=TODAY, failures=again)
+    assert second.already_imported
+    assert _tax_records(con) == 3
+    assert len(again) == 3
+    assert {n: a for n, (a, _) in _failure_rows(con).items()} == {
+        "empty.csv": 2,
+        "odd.csv": 2,
+        "payments.xlsx": 2,
+    }
+
+    # Replaced by a readable export, odd.csv loads and leaves the list of files still failing;
+    # its history stays in the table.
+    odd = drop / "odd.csv"
+    write_csv(odd, ETAX_HEADERS, [etax_row(i, digital_no(i)) for i in range(4, 6)])
+    third: list[FileFailure] = []
+    results = ingest_paths(con, [drop], progress=False, today=TODAY, failures=third)
+    assert sorted(f.path.name for f in third) == ["empty.csv", "payments.xlsx"]
+    assert _tax_records(con) == 5
+    assert sum(r.rows_loaded for r in results) == 2
+    still = imports.import_failures(con)
+    assert still["file_name"].to_list() == ["empty.csv", "payments.xlsx"]
+    assert still["attempts"].to_list() == [3, 3]
+    assert _failure_rows(con)["odd.csv"][0] == 2  # a new content is a new row; the old one stays
+
+
+def test_a_file_failing_while_it_is_read_is_skipped_too(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Errors of the read itself (past planning, on a worker thread) are kept the same way."""
+    first = _export(tmp_path / "a.xlsx", range(1, 3))
+    second = _export(tmp_path / "b.xlsx", range(3, 6))
+    real = pipeline.load_source
+
+    def load_source(con: duckdb.DuckDBPyConnection, source: object, cache: object) -> None:
+        if getattr(source, "path", None) == first:
+            raise IngestError("a.xlsx: truncated while being read")
+        real(con, source, cache)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "load_source", load_source)
+    failures: list[FileFailure] = []
+    (loaded,) = ingest_paths(con, [first, second], progress=False, today=TODAY, failures=failures)
+    assert loaded.file == second
+    assert loaded.rows_loaded == 3
+    assert [(f.path, f.reason) for f in failures] == [(first, "a.xlsx: truncated while being read")]
+    assert _failure_rows(con) == {"a.xlsx": (1, "a.xlsx: truncated while being read")}
+    with pytest.raises(IngestError, match="truncated"):  # strict: the error stops the load
+        ingest_paths(con, [first], progress=False, today=TODAY)
+
+
+def test_cli_loads_the_rest_and_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    drop = _drop_folder(tmp_path)
+    db = str(tmp_path / "w.duckdb")
+    assert main(["ingest", str(drop), "--db", db]) == 2
+    captured = capsys.readouterr()
+    assert "day1.xlsx [发票基础信息] tax_records: read 3 = loaded 3" in captured.out
+    lines = captured.err.splitlines()
+    assert "fapiao-watch ingest: not loaded: empty.csv: empty file" in lines
+    assert len([line for line in lines if "not loaded:" in line]) == 3
+    assert "Traceback" not in captured.err
+    # the dashboard's snapshot carries the list
+    serving = duckdb.connect(str(config.settings(db).serving_path), read_only=True)
+    try:
+        assert imports.import_failures(serving).height == 3
+    finally:
+        serving.close()
+
+    # --strict: the first unreadable file stops the pass before anything loads
+    fresh = str(tmp_path / "strict.duckdb")
+    assert main(["ingest", str(drop), "--db", fresh, "--strict"]) == 2
+    err = capsys.readouterr().err
+    assert len([line for line in err.splitlines() if "fapiao-watch" in line]) == 1
+    strict = connect(fresh)
+    try:
+        assert _tax_records(strict) == 0
+        assert strict.execute("select count(*) from import_failures").fetchall()[0][0] == 0
+    finally:
+        strict.close()
+
+
+def test_the_data_import_page_lists_files_still_failing(
+    small_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copy = tmp_path / "wh"
+    shutil.copytree(small_warehouse.parent, copy, ignore=shutil.ignore_patterns("files"))
+    db = copy / small_warehouse.name
+    bad = tmp_path / "vendor_export.csv"
+    bad.write_bytes(b"")
+    assert main(["ingest", str(bad), "--db", str(db)]) == 2
+    monkeypatch.setenv(config.ENV_DB, str(db))
+    at = open_page("data_import")
+    assert errors(at) == []
+    shown = table_with(at, LABELS["data_import.failures.attempts"][0])
+    assert shown[LABELS["data_import.file"][0]].tolist() == ["vendor_export.csv"]
+    assert shown[LABELS["data_import.reason"][0]].tolist() == ["vendor_export.csv: empty file"]
+    assert shown[LABELS["data_import.failures.attempts"][0]].tolist() == [1]
+    assert any(LABELS["data_import.failures.note"][0].format(n=1) == w.value for w in at.warning)
