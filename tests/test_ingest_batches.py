@@ -297,6 +297,13 @@ def test_unknown_headers_are_listed(con: duckdb.DuckDBPyConnection, tmp_path: Pa
     assert "columns not mapped: foo, bar" in message
     assert "kinds tried: merchants (missing merchant_id)" in message
     assert "\n" not in message
+    # every header known, but too few for any kind: said so, not "(none)"
+    part = write_csv(tmp_path / "part.csv", ["发票号码", "销方识别号"], [["1", "x"]])
+    with pytest.raises(IngestError) as info:
+        ingest_file(con, part, today=TODAY)
+    message = str(info.value)
+    assert "columns not mapped: none (every column was recognised)" in message
+    assert "issued_invoices (missing issued_at, amount, tax_amount, total_amount)" in message
 
 
 @pytest.mark.parametrize(

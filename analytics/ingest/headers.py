@@ -116,6 +116,10 @@ def _safe_match(spec: KindSpec, headers: Sequence[str], name: str) -> HeaderMatc
         return None
 
 
+def _unmapped(columns: Sequence[str]) -> str:
+    return ", ".join(columns) if columns else "none (every column was recognised)"
+
+
 def detect_kind(headers: Sequence[str], name: str, kind: str | None = None) -> HeaderMatch:
     """The kind of a file from its headers (or the forced ``kind``), raising a clear error."""
     if kind is not None:
@@ -125,7 +129,7 @@ def detect_kind(headers: Sequence[str], name: str, kind: str | None = None) -> H
         if match.missing:
             raise IngestError(
                 f"{name}: not a {kind} file: no column for {'; '.join(match.missing)}; "
-                f"columns not mapped: {', '.join(match.unmapped) or '(none)'}"
+                f"columns not mapped: {_unmapped(match.unmapped)}"
             )
         return match
     matches = [m for m in (_safe_match(s, headers, name) for s in KINDS.values()) if m]
@@ -136,7 +140,7 @@ def detect_kind(headers: Sequence[str], name: str, kind: str | None = None) -> H
         unmapped = best.unmapped if best else list(headers)
         raise IngestError(
             f"{name}: cannot tell what kind of file this is; columns not mapped: "
-            f"{', '.join(unmapped) or '(none)'}; kinds tried: {tried}. "
+            f"{_unmapped(unmapped)}; kinds tried: {tried}. "
             "Add aliases to data/reference/header_maps.csv or pass --kind"
         )
     if len(fitting) > 1 and fitting[0].score == fitting[1].score:
