@@ -24,6 +24,7 @@ from dashboard.i18n import metric_label, t
 PROFILE_PAGE = "app_pages/merchant_profile.py"
 MERCHANT_PARAM = "merchant"  # the profile's selectbox key, hence its URL parameter
 SELF_CHECK_PAGE = "app_pages/self_check.py"
+DATA_IMPORT_PAGE = "app_pages/data_import.py"
 SELF_CHECK_PREFIX = "sc_"  # the self-check page's URL parameters
 Kind = Literal[
     "text",

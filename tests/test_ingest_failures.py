@@ -156,20 +156,28 @@ def test_cli_loads_the_rest_and_exits_2(tmp_path: Path, capsys: pytest.CaptureFi
         strict.close()
 
 
-def test_the_data_import_page_lists_files_still_failing(
+def test_the_pages_point_at_files_still_failing(
     small_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     copy = tmp_path / "wh"
     shutil.copytree(small_warehouse.parent, copy, ignore=shutil.ignore_patterns("files"))
     db = copy / small_warehouse.name
+    monkeypatch.setenv(config.ENV_DB, str(db))
+    notice = LABELS["overview.import_failures"][0].format(n=1)
+    overview = open_page("overview")
+    assert errors(overview) == []
+    assert notice not in [w.value for w in overview.warning]
+
     bad = tmp_path / "vendor_export.csv"
     bad.write_bytes(b"")
     assert main(["ingest", str(bad), "--db", str(db)]) == 2
-    monkeypatch.setenv(config.ENV_DB, str(db))
     at = open_page("data_import")
     assert errors(at) == []
     shown = table_with(at, LABELS["data_import.failures.attempts"][0])
     assert shown[LABELS["data_import.file"][0]].tolist() == ["vendor_export.csv"]
     assert shown[LABELS["data_import.reason"][0]].tolist() == ["vendor_export.csv: empty file"]
     assert shown[LABELS["data_import.failures.attempts"][0]].tolist() == [1]
-    assert any(LABELS["data_import.failures.note"][0].format(n=1) == w.value for w in at.warning)
+    assert LABELS["data_import.failures.note"][0].format(n=1) in [w.value for w in at.warning]
+    overview = open_page("overview")
+    assert errors(overview) == []
+    assert notice in [w.value for w in overview.warning]

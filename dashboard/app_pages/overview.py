@@ -11,6 +11,7 @@ from dashboard.i18n import metric_label, t
 st.title(t("overview.title"))
 f = filters.current()
 st.caption(filters.describe(f))
+overview_panels.failures_notice()
 # One query for the trends and the KPIs: the range plus the month before it.
 months = cached.period_series(views.with_previous_month(f))
 current = months.filter(pl.col("period") == f.period_to)

@@ -3,6 +3,15 @@
 LABELS: dict[str, tuple[str, str]] = {
     "overview.title": ("总览", "Overview"),
     "overview.kpis": ("关键指标", "Key figures"),
+    "overview.import_failures": (
+        "有 {n} 个文件导入时无法读取，一行也未入库，以下数字不含这些文件。",
+        "{n} file(s) could not be read when imported and loaded nothing; the figures below "
+        "leave them out.",
+    ),
+    "overview.import_failures.link": (
+        "查看：数据导入 › 导入历史",
+        "See Data import › Import history",
+    ),
     "overview.open_alerts": ("未处理预警", "Open alerts"),
     "overview.open_alerts.help": (
         "状态为「新建」或「已确认」的预警；增量为本月新出现的预警。",
