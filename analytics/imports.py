@@ -36,6 +36,7 @@ def import_failures(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
         return pl.DataFrame(
             schema={
                 "file_name": pl.String,
+                "sheet": pl.String,
                 "file_path": pl.String,
                 "reason": pl.String,
                 "first_failed_at": pl.Datetime("us"),

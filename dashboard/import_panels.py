@@ -219,6 +219,7 @@ def _failures_table() -> None:
     st.warning(t("data_import.failures.note", n=failures.height))
     cols = [
         Col("file_name", t("data_import.file")),
+        Col("sheet", t("data_import.sheet")),
         Col("reason", t("data_import.reason")),
         Col("last_failed_at", t("data_import.failures.last"), "datetime"),
         Col("first_failed_at", t("data_import.failures.first"), "datetime"),

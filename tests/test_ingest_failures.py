@@ -12,7 +12,15 @@ from pathlib import Path
 import duckdb
 import pytest
 from apptest import errors, open_page, table_with
-from ingest_fixtures import ETAX_HEADERS, TODAY, digital_no, etax_row, write_csv, write_xlsx
+from ingest_fixtures import (
+    ETAX_HEADERS,
+    LINE_HEADERS,
+    TODAY,
+    digital_no,
+    etax_row,
+    write_csv,
+    write_xlsx,
+)
 
 from analytics import config, imports
 from analytics.cli import main
@@ -124,6 +132,50 @@ def test_a_file_failing_while_it_is_read_is_skipped_too(
     assert _failure_rows(con) == {"a.xlsx": (1, "a.xlsx: truncated while being read")}
     with pytest.raises(IngestError, match="truncated"):  # strict: the error stops the load
         ingest_paths(con, [first], progress=False, today=TODAY)
+
+
+def test_a_sheet_failing_while_the_others_load_stays_listed(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file's other sheets loaded (a batch with its bytes exists), yet the failed sheet did
+    not: it stays listed until a batch of that sheet exists."""
+    basic = [ETAX_HEADERS, etax_row(1, digital_no(1))]
+    row = etax_row(1, digital_no(1))
+    line = [
+        *row[:12],
+        "1030107010100000000",
+        "",
+        "餐饮服务",
+        "",
+        "份",
+        "1",
+        "100",
+        "13%",
+        *row[12:],
+    ]
+    book = write_xlsx(
+        tmp_path / "export.xlsx", {"发票基础信息": basic, "信息汇总表": [LINE_HEADERS, line]}
+    )
+    real = pipeline.load_source
+
+    def load_source(con: duckdb.DuckDBPyConnection, source: object, cache: object) -> None:
+        if getattr(source, "sheet", None) == "信息汇总表":
+            raise IngestError("export.xlsx [信息汇总表]: sheet could not be read")
+        real(con, source, cache)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "load_source", load_source)
+    failures: list[FileFailure] = []
+    (loaded,) = ingest_paths(con, [book], progress=False, today=TODAY, failures=failures)
+    assert loaded.sheet == "发票基础信息"
+    assert [(f.sheet, f.reason) for f in failures] == [
+        ("信息汇总表", "export.xlsx [信息汇总表]: sheet could not be read")
+    ]
+    still = imports.import_failures(con)
+    assert still.select("file_name", "sheet").rows() == [("export.xlsx", "信息汇总表")]
+    monkeypatch.setattr(pipeline, "load_source", real)  # the next pass reads the sheet
+    results = ingest_paths(con, [book], progress=False, today=TODAY, failures=[])
+    assert [r.sheet for r in results if not r.already_imported] == ["信息汇总表"]
+    assert imports.import_failures(con).is_empty()
 
 
 def test_cli_loads_the_rest_and_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -1,6 +1,7 @@
 """``import_failures``: the files a tolerant pass could not read at all (see
 :func:`analytics.ingest.pipeline.ingest_paths`), one row per file path and content with the
-number of passes that tried it. They load nothing, so they have no batch."""
+number of passes that tried it (and the sheet, for an XLSX sheet that failed while the file's
+other sheets loaded). They load nothing, so they have no batch."""
 
 from __future__ import annotations
 
@@ -23,14 +24,17 @@ def _sha256(path: Path) -> str | None:
 
 
 def record(con: duckdb.DuckDBPyConnection, failures: Sequence[FileFailure], when: datetime) -> None:
-    """Keep each unreadable file in ``import_failures``: a new row for a new path or content,
-    else one more attempt (and the latest reason) on its row. One transaction."""
+    """Keep each unreadable file in ``import_failures``: a new row for a new path, content or
+    sheet, else one more attempt (and the latest reason) on its row. One transaction."""
     con.begin()
     try:
         for failure in failures:
             path = failure.path.resolve()
-            key = {"path": str(path), "sha": _sha256(path)}
-            same = "file_path = $path and sha256 is not distinct from $sha"
+            key = {"path": str(path), "sha": _sha256(path), "sheet": failure.sheet}
+            same = (
+                "file_path = $path and sha256 is not distinct from $sha "
+                "and sheet is not distinct from $sheet"
+            )
             if scalar(con, f"select count(*) from import_failures where {same}", key):
                 con.execute(
                     "update import_failures set attempts = attempts + 1, last_failed_at = $when, "
@@ -39,8 +43,9 @@ def record(con: duckdb.DuckDBPyConnection, failures: Sequence[FileFailure], when
                 )
             else:
                 con.execute(
-                    "insert into import_failures values "
-                    "($name, $path, $sha, $reason, $when, $when, 1)",
+                    "insert into import_failures (file_name, file_path, sha256, sheet, reason, "
+                    "first_failed_at, last_failed_at, attempts) "
+                    "values ($name, $path, $sha, $sheet, $reason, $when, $when, 1)",
                     {**key, "name": path.name, "reason": failure.reason, "when": when},
                 )
         con.commit()

@@ -23,6 +23,7 @@ class FileFailure:
 
     path: Path
     reason: str  # the IngestError's one line; it names the file
+    sheet: str | None = None  # an XLSX sheet that failed while the file's others loaded
 
 
 @dataclass

@@ -282,7 +282,8 @@ def _load_in_order(
                 except IngestError as exc:
                     if failures is None:
                         raise
-                    failures.append(FileFailure(planned[i].source.path, str(exc)))
+                    source = planned[i].source
+                    failures.append(FileFailure(source.path, str(exc), source.sheet))
                     bar.update(1)
                     continue
                 if isinstance(ready, Prepared):

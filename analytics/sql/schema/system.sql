@@ -50,13 +50,14 @@ create table if not exists rejected_rows (
 
 -- Files a tolerant pass (`fapiao-watch ingest`) could not read at all: empty, not the format their
 -- name says, headers of no known kind ... They load nothing, so they have no batch; a row here
--- per file path and content, counting the passes that tried it, so officials see what is
--- stuck. views/import_failures.sql leaves out files loaded since (same bytes, or the same path
+-- per file path, content and sheet, counting the passes that tried it, so officials see what
+-- is stuck. views/import_failures.sql leaves out files loaded since (same bytes, or the same path
 -- after the failure).
 create table if not exists import_failures (
     file_name        varchar not null,
     file_path        varchar not null,   -- absolute path
     sha256           varchar,            -- of the bytes; null when they could not be read
+    sheet            varchar,            -- the XLSX sheet that failed; null: the whole file
     reason           varchar not null,   -- the loader's one line, naming the file
     first_failed_at  timestamp not null, -- Beijing time
     last_failed_at   timestamp not null,
