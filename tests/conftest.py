@@ -4,12 +4,13 @@
 × 4 months -> ``ingest_paths`` -> ``pipeline.analyse``, which publishes the serving snapshot)
 and points ``FAPIAO_WATCH_DB`` at it while the session lasts, so the dashboard (AppTest), the
 CLI and the views all read it. ``snapshot`` is a read-only connection to its serving snapshot,
-the file the pages read. Tests must not write to it; copy ``small_warehouse.parent`` first.
+the file the pages read. Tests must not write to it: ``warehouse_copy`` gives a private copy.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -60,3 +61,12 @@ def snapshot(small_warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         yield con
     finally:
         con.close()
+
+
+@pytest.fixture
+def warehouse_copy(small_warehouse: Path, tmp_path: Path) -> Path:
+    """The warehouse file of a private copy of ``small_warehouse`` (with its serving snapshot),
+    for a test that writes; ``FAPIAO_WATCH_DB`` still names the shared one."""
+    target = tmp_path / "wh"
+    shutil.copytree(small_warehouse.parent, target, ignore=shutil.ignore_patterns("files"))
+    return target / small_warehouse.name

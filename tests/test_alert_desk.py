@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -53,10 +52,8 @@ def test_rules_have_names_in_both_languages() -> None:
 
 
 @pytest.fixture
-def copy(small_warehouse: Path, tmp_path: Path) -> Path:
-    target = tmp_path / "wh"
-    shutil.copytree(small_warehouse.parent, target, ignore=shutil.ignore_patterns("files"))
-    return target / small_warehouse.name
+def copy(warehouse_copy: Path) -> Path:
+    return warehouse_copy
 
 
 def _status(path: Path, alert_id: int) -> tuple[str, list[str]]:

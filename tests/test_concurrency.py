@@ -262,11 +262,9 @@ def _hold(db: Path) -> subprocess.Popen[str]:
 
 
 def test_a_dashboard_upload_waits_for_a_busy_warehouse_then_says_so(
-    small_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    warehouse_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    copy = tmp_path / "wh"
-    shutil.copytree(small_warehouse.parent, copy, ignore=shutil.ignore_patterns("files"))
-    db = copy / small_warehouse.name
+    db = warehouse_copy
     monkeypatch.setenv(config.ENV_DB, str(db))
     load, busy = LABELS["data_import.load"][0], LABELS["data_import.busy"][0]
 

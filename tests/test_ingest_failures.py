@@ -5,7 +5,6 @@ listed until a later pass loads them. The strict default of ``ingest_paths`` is 
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -209,11 +208,9 @@ def test_cli_loads_the_rest_and_exits_2(tmp_path: Path, capsys: pytest.CaptureFi
 
 
 def test_the_pages_point_at_files_still_failing(
-    small_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    warehouse_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    copy = tmp_path / "wh"
-    shutil.copytree(small_warehouse.parent, copy, ignore=shutil.ignore_patterns("files"))
-    db = copy / small_warehouse.name
+    db = warehouse_copy
     monkeypatch.setenv(config.ENV_DB, str(db))
     notice = LABELS["overview.import_failures"][0].format(n=1)
     overview = open_page("overview")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -32,11 +31,9 @@ def _text(output: nbformat.NotebookNode) -> str:
 
 
 def test_the_walkthrough_notebook_runs_on_a_copy_of_the_warehouse(
-    small_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    warehouse_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    copy = tmp_path / "wh"
-    shutil.copytree(small_warehouse.parent, copy, ignore=shutil.ignore_patterns("files"))
-    db = copy / small_warehouse.name
+    db = warehouse_copy
     monkeypatch.setenv(config.ENV_DB, str(db))  # the kernel inherits the environment
 
     nb = nbformat.read(NOTEBOOK, as_version=4)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -41,10 +40,8 @@ def test_rule_and_severity_filters_in_english(snapshot: duckdb.DuckDBPyConnectio
 
 
 @pytest.fixture
-def copy(small_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    target = tmp_path / "wh"
-    shutil.copytree(small_warehouse.parent, target, ignore=shutil.ignore_patterns("files"))
-    db = target / small_warehouse.name
+def copy(warehouse_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    db = warehouse_copy
     monkeypatch.setenv(config.ENV_DB, str(db))
     return db
 

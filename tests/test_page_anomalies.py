@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -62,11 +61,9 @@ def test_the_evaluation_shows_the_stored_figures(snapshot: duckdb.DuckDBPyConnec
 
 
 def test_without_planted_truth_the_evaluation_is_a_sentence(
-    small_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    warehouse_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    copy = tmp_path / "wh"
-    shutil.copytree(small_warehouse.parent, copy, ignore=shutil.ignore_patterns("files"))
-    db = copy / small_warehouse.name
+    db = warehouse_copy
     con = duckdb.connect(str(config.settings(db).serving_path))
     con.execute("delete from planted_labels")
     con.close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -35,12 +34,8 @@ def _merchants_csv() -> bytes:
     return ("\n".join(rows) + "\n").encode("utf-8")
 
 
-def test_upload_preview_then_load(
-    small_warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    copy = tmp_path / "wh"
-    shutil.copytree(small_warehouse.parent, copy, ignore=shutil.ignore_patterns("files"))
-    db = copy / small_warehouse.name
+def test_upload_preview_then_load(warehouse_copy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = warehouse_copy
     monkeypatch.setenv(config.ENV_DB, str(db))
     at = open_page("data_import")
     at.file_uploader(key="di_files").upload("new_merchants.csv", _merchants_csv(), "text/csv")

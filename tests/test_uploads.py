@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 import time
@@ -24,11 +23,9 @@ def test_stage_upload_keeps_the_suffix_and_drops_directories(tmp_path: Path) -> 
 
 
 def test_a_busy_warehouse_is_reported_not_waited_for_forever(
-    small_warehouse: Path, tmp_path: Path
+    small_warehouse: Path, warehouse_copy: Path
 ) -> None:
-    copy = tmp_path / "wh"
-    shutil.copytree(small_warehouse.parent, copy, ignore=shutil.ignore_patterns("files"))
-    db = copy / small_warehouse.name
+    db = warehouse_copy
     holder = subprocess.Popen(  # another process holding the warehouse, as `analyse` would
         [
             sys.executable,
