@@ -5,6 +5,7 @@ listed until a later pass loads them. The strict default of ``ingest_paths`` is 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -75,6 +76,10 @@ def test_unreadable_files_are_skipped_kept_and_retried(
         "payments.xlsx": "payments.xlsx: not an XLSX workbook (zip header missing)",
     }
     assert reasons["odd.csv"].startswith("odd.csv: cannot tell what kind of file this is")
+    # the hash planning already took is the one kept (a file's bytes are not read again)
+    kept = dict(con.execute("select file_name, sha256 from import_failures").fetchall())
+    assert kept["odd.csv"] == hashlib.sha256((drop / "odd.csv").read_bytes()).hexdigest()
+    assert kept["empty.csv"] == hashlib.sha256(b"").hexdigest()  # no scan: hashed on record
     assert {n: a for n, (a, _) in _failure_rows(con).items()} == {
         "empty.csv": 1,
         "odd.csv": 1,

@@ -30,18 +30,19 @@ def record(con: duckdb.DuckDBPyConnection, failures: Sequence[FileFailure], when
     try:
         for failure in failures:
             path = failure.path.resolve()
-            key = {"path": str(path), "sha": _sha256(path), "sheet": failure.sheet}
+            sha = failure.sha256 or _sha256(path)
+            key = {"path": str(path), "sha": sha, "sheet": failure.sheet}
             same = (
                 "file_path = $path and sha256 is not distinct from $sha "
                 "and sheet is not distinct from $sheet"
             )
-            if scalar(con, f"select count(*) from import_failures where {same}", key):
-                con.execute(
-                    "update import_failures set attempts = attempts + 1, last_failed_at = $when, "
-                    f"reason = $reason where {same}",
-                    {**key, "reason": failure.reason, "when": when},
-                )
-            else:
+            updated = scalar(
+                con,
+                "update import_failures set attempts = attempts + 1, last_failed_at = $when, "
+                f"reason = $reason where {same}",
+                {**key, "reason": failure.reason, "when": when},
+            )
+            if not updated:
                 con.execute(
                     "insert into import_failures (file_name, file_path, sha256, sheet, reason, "
                     "first_failed_at, last_failed_at, attempts) "

@@ -24,6 +24,7 @@ class FileFailure:
     path: Path
     reason: str  # the IngestError's one line; it names the file
     sheet: str | None = None  # an XLSX sheet that failed while the file's others loaded
+    sha256: str | None = None  # of the bytes, when a scan got that far (else hashed on record)
 
 
 @dataclass

@@ -283,7 +283,7 @@ def _load_in_order(
                     if failures is None:
                         raise
                     source = planned[i].source
-                    failures.append(FileFailure(source.path, str(exc), source.sheet))
+                    failures.append(FileFailure(source.path, str(exc), source.sheet, source.sha256))
                     bar.update(1)
                     continue
                 if isinstance(ready, Prepared):
@@ -329,9 +329,8 @@ def ingest_paths(
     """
     day = today or beijing_today()
     cache = SheetCache()
-    failed: list[FileFailure] = []
-    collect = failed if failures is not None else None
-    planned = plan(con, [Path(p) for p in paths], kind, cache, collect)
+    known = len(failures) if failures is not None else 0
+    planned = plan(con, [Path(p) for p in paths], kind, cache, failures)
     with (
         _fewer_checkpoints(con),
         tqdm(
@@ -340,12 +339,10 @@ def ingest_paths(
         _cursors(con, AHEAD + 1) as cons,
     ):
         results = _load_in_order(
-            planned, cons, control=con, today=day, cache=cache, bar=bar, failures=collect
+            planned, cons, control=con, today=day, cache=cache, bar=bar, failures=failures
         )
-    if failed:
-        failure_log.record(con, failed, beijing_now())
-        assert failures is not None
-        failures.extend(failed)
+    if failures and len(failures) > known:
+        failure_log.record(con, failures[known:], beijing_now())
     return results
 
 

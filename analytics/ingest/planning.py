@@ -163,6 +163,7 @@ def plan(
         except IngestError as exc:
             if failures is None:
                 raise
-            failures.append(FileFailure(path, str(exc)))
+            sha = None if isinstance(scan, IngestError) else scan.sha256
+            failures.append(FileFailure(path, str(exc), sha256=sha))
     order = {k: i for i, k in enumerate(LOAD_ORDER)}
     return sorted(planned, key=lambda p: order[p.match.kind])
