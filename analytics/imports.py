@@ -42,9 +42,12 @@ def import_failures(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
                 "first_failed_at": pl.Datetime("us"),
                 "last_failed_at": pl.Datetime("us"),
                 "attempts": pl.Int32,
+                "reason_code": pl.String,
             }
         )
     frame = query_file(con, "views/import_failures.sql")
+    if "reason_code" not in frame.columns:  # a snapshot published before the codes
+        frame = frame.with_columns(reason_code=pl.lit(None, pl.String))
     return frame.sort(["last_failed_at", "file_path"], descending=[True, False])
 
 

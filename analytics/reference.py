@@ -19,6 +19,7 @@ TABLES = (
     "complaint_categories",
     "complaint_channels",
     "reason_codes",
+    "failure_codes",
 )
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import polars as pl
 import streamlit as st
 
-from analytics import formatting, uploads
+from analytics import formatting, reference, uploads
 from analytics.ingest.model import IngestError
 from analytics.ingest.preview import FilePreview
 from analytics.ingest.spec import KINDS
@@ -20,7 +20,7 @@ from analytics.uploads import UploadResult
 from analytics.warehouse import WarehouseBusyError
 from dashboard import cached, components
 from dashboard.components import Col
-from dashboard.i18n import catalogue_labels, label_codes, ref_labels, t
+from dashboard.i18n import catalogue_labels, label_codes, lang, ref_labels, t
 
 MAX_UPLOAD_MB = 200
 SUFFIXES = ["csv", "tsv", "txt", "xlsx", "xlsm", "json", "jsonl", "ndjson", "parquet", "pq"]
@@ -43,6 +43,23 @@ def _already(when: datetime | None, batch: int | None) -> str:
     return t("data_import.already", when=f"{when:%Y-%m-%d %H:%M}" if when else "—", batch=batch)
 
 
+def failure_text(code: str | None, detail: str) -> str:
+    """Why a file cannot be read, in the UI language, with what to do; then the loader's own
+    line (English, naming the file and the particulars)."""
+    if code is None:
+        return detail
+    name = ref_labels("failure_codes").get(code, code)
+    action = failure_actions().get(code, "")
+    return f"{name}（{action}）：{detail}" if lang() == "zh" else f"{name} ({action}): {detail}"
+
+
+def failure_actions() -> dict[str, str]:
+    """failure code -> what to do about it, in the UI language."""
+    frame = reference.table("failure_codes")
+    column = "action_zh" if lang() == "zh" else "action_en"
+    return dict(zip(frame["code"].to_list(), frame[column].to_list(), strict=True))
+
+
 def _check(p: FilePreview) -> list[dict[str, object]]:
     if p.error:
         return [
@@ -52,13 +69,13 @@ def _check(p: FilePreview) -> list[dict[str, object]]:
                 "format": None,
                 "encoding": None,
                 "kind": "—",
-                "check": p.error,
+                "check": failure_text(p.error_code, p.error),
             }
         ]
     rows: list[dict[str, object]] = []
     for tbl in p.tables:
         if tbl.error:
-            check = tbl.error
+            check = failure_text(tbl.error_code, tbl.error)
         elif tbl.previous_batch_id is not None:
             check = _already(tbl.previous_imported_at, tbl.previous_batch_id)
         else:
@@ -116,7 +133,7 @@ def _load(paths: list[Path], kind: str | None) -> None:
     except WarehouseBusyError:
         st.error(t("data_import.busy"))
     except IngestError as exc:
-        st.error(t("data_import.failed", error=exc))
+        st.error(t("data_import.failed", error=failure_text(exc.code, str(exc))))
     else:
         st.session_state[RESULT_KEY] = result
         st.rerun()  # every panel (and the preview's "already imported") reads the new snapshot
@@ -217,10 +234,16 @@ def _failures_table() -> None:
         return
     st.markdown(f"**{t('data_import.failures.title')}**")
     st.warning(t("data_import.failures.note", n=failures.height))
+    failures = failures.with_columns(
+        action=pl.col("reason_code").replace_strict(failure_actions(), default=None),
+        reason_code=pl.col("reason_code").replace(ref_labels("failure_codes")),
+    )
     cols = [
         Col("file_name", t("data_import.file")),
         Col("sheet", t("data_import.sheet")),
-        Col("reason", t("data_import.reason")),
+        Col("reason_code", t("data_import.reason")),
+        Col("action", t("data_import.failures.action")),
+        Col("reason", t("data_import.detail")),
         Col("last_failed_at", t("data_import.failures.last"), "datetime"),
         Col("first_failed_at", t("data_import.failures.first"), "datetime"),
         Col("attempts", t("data_import.failures.attempts"), "count"),

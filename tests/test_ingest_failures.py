@@ -22,9 +22,10 @@ from ingest_fixtures import (
     write_xlsx,
 )
 
-from analytics import config, imports
+from analytics import config, imports, reference
 from analytics.cli import main
 from analytics.ingest import FileFailure, IngestError, ingest_paths, pipeline
+from analytics.ingest.model import FAILURE_CODES
 from analytics.warehouse import connect
 from dashboard.i18n import LABELS
 
@@ -76,6 +77,8 @@ def test_unreadable_files_are_skipped_kept_and_retried(
         "payments.xlsx": "payments.xlsx: not an XLSX workbook (zip header missing)",
     }
     assert reasons["odd.csv"].startswith("odd.csv: cannot tell what kind of file this is")
+    codes = dict(con.execute("select file_name, reason_code from import_failures").fetchall())
+    assert codes == {"empty.csv": "empty", "odd.csv": "columns", "payments.xlsx": "format"}
     # the hash planning already took is the one kept (a file's bytes are not read again)
     kept = dict(con.execute("select file_name, sha256 from import_failures").fetchall())
     assert kept["odd.csv"] == hashlib.sha256((drop / "odd.csv").read_bytes()).hexdigest()
@@ -229,9 +232,71 @@ def test_the_pages_point_at_files_still_failing(
     assert errors(at) == []
     shown = table_with(at, LABELS["data_import.failures.attempts"][0])
     assert shown[LABELS["data_import.file"][0]].tolist() == ["vendor_export.csv"]
-    assert shown[LABELS["data_import.reason"][0]].tolist() == ["vendor_export.csv: empty file"]
+    # the kind of reason and what to do, in the UI language; the loader's line beside them
+    assert shown[LABELS["data_import.reason"][0]].tolist() == ["空文件"]
+    assert shown[LABELS["data_import.failures.action"][0]].tolist() == ["从开票软件重新导出该文件"]
+    assert shown[LABELS["data_import.detail"][0]].tolist() == ["vendor_export.csv: empty file"]
     assert shown[LABELS["data_import.failures.attempts"][0]].tolist() == [1]
     assert LABELS["data_import.failures.note"][0].format(n=1) in [w.value for w in at.warning]
     overview = open_page("overview")
     assert errors(overview) == []
     assert notice in [w.value for w in overview.warning]
+
+
+def test_a_json_object_in_a_folder_is_kept_by_a_tolerant_pass(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    """A vendor export wrapped in an object (``{"data": [...]}``) holds no top-level records:
+    a strict folder pass skips it as it skips a README, a tolerant one keeps it in sight."""
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    _export(drop / "day1.xlsx", range(1, 3))
+    (drop / "manifest.json").write_text('{"files": []}', encoding="utf-8")  # skipped by name
+    wrapped = drop / "vendor_api.json"
+    wrapped.write_text('{"code": 0, "data": [{"发票号码": "1"}]}', encoding="utf-8")
+    (strict,) = ingest_paths(con, [drop], progress=False, today=TODAY)
+    assert strict.rows_loaded == 2
+    assert con.execute("select count(*) from import_failures").fetchall()[0][0] == 0
+
+    failures: list[FileFailure] = []
+    (again,) = ingest_paths(con, [drop], progress=False, today=TODAY, failures=failures)
+    assert again.already_imported
+    assert [(f.path.name, f.code) for f in failures] == [("vendor_api.json", "not_records")]
+    assert failures[0].reason == "vendor_api.json: a single JSON object, not an array of records"
+    kept = con.execute("select file_name, reason_code from import_failures").fetchall()
+    assert kept == [("vendor_api.json", "not_records")]
+
+
+def test_every_failure_code_has_labels_and_an_action() -> None:
+    """The codes the loader raises are the reference table's, each with both languages."""
+    frame = reference.table("failure_codes")
+    assert tuple(frame["code"].to_list()) == FAILURE_CODES
+    for column in ("name_zh", "name_en", "action_zh", "action_en"):
+        assert frame[column].null_count() == 0
+        assert all(v.strip() for v in frame[column].to_list())
+    with pytest.raises(ValueError, match="unknown failure code 'nope'"):
+        IngestError("x.csv: broken", "nope")
+
+
+def test_a_snapshot_from_before_the_codes_still_lists_its_failures(tmp_path: Path) -> None:
+    """A snapshot published before ``reason_code`` existed (the dashboard may read one until the
+    next publish) lists its rows, with no code."""
+    old = duckdb.connect(str(tmp_path / "old.duckdb"))
+    try:
+        old.execute(
+            "create table import_batches (batch_id bigint, sha256 varchar, sheet varchar, "
+            "file_path varchar, started_at timestamp)"
+        )
+        old.execute(
+            "create table import_failures (file_name varchar, file_path varchar, "
+            "sha256 varchar, sheet varchar, reason varchar, first_failed_at timestamp, "
+            "last_failed_at timestamp, attempts integer)"
+        )
+        old.execute(
+            "insert into import_failures values ('a.csv', '/in/a.csv', 'ab', null, "
+            "'a.csv: empty file', '2026-11-01 08:00', '2026-11-02 08:00', 2)"
+        )
+        frame = imports.import_failures(old)
+    finally:
+        old.close()
+    assert frame.select("file_name", "attempts", "reason_code").rows() == [("a.csv", 2, None)]

@@ -56,12 +56,14 @@ def test_unreadable_or_unknown_files_come_back_with_a_reason(tmp_path: Path) -> 
     assert unknown.error is None
     assert not unknown.loadable
     assert "cannot tell what kind" in (unknown.tables[0].error or "")
+    assert unknown.tables[0].error_code == "columns"
     assert unknown.tables[0].unmapped == ("foo", "bar")
     legacy = tmp_path / "old.xls"
     legacy.write_bytes(b"\xd0\xcf\x11\xe0" + b"\0" * 64)
     refused = preview_file(legacy)
     assert refused.error is not None
     assert "xlsx" in refused.error
+    assert refused.error_code == "format"
     assert not refused.loadable
 
 

@@ -57,3 +57,19 @@ def test_upload_preview_then_load(warehouse_copy: Path, monkeypatch: pytest.Monk
     assert config.settings(db).serving_path.stat().st_mtime_ns != before  # republished
     at.run()  # the next rerun reads the new snapshot: one more file in the history
     assert int(metrics(at)[files].replace(",", "")) == imported + 1
+
+
+def test_an_unreadable_upload_says_why_in_chinese(
+    warehouse_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The preview names the kind of reason and what to do in the UI language, then the
+    loader's own line."""
+    monkeypatch.setenv(config.ENV_DB, str(warehouse_copy))
+    at = open_page("data_import")
+    at.file_uploader(key="di_files").upload("export.csv", b"foo,bar\n1,2\n", "text/csv")
+    at.run()
+    assert errors(at) == []
+    preview = table_with(at, LABELS["data_import.detected"][0], LABELS["data_import.check"][0])
+    (check,) = preview[LABELS["data_import.check"][0]].tolist()
+    assert check.startswith("无法识别表头（在 data/reference/header_maps.csv 中补充列名别名")
+    assert "：export.csv: cannot tell what kind of file this is" in check

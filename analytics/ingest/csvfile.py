@@ -54,7 +54,7 @@ def text_encoding(path: Path, head: bytes, utf8: str | None) -> str:
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
     if utf8 == "binary":
-        raise IngestError(f"{path.name}: binary content (NUL bytes), not a text file")
+        raise IngestError(f"{path.name}: binary content (NUL bytes), not a text file", "encoding")
     if utf8 == "utf-8":
         return "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
     decoder = codecs.getincrementaldecoder("gb18030")()
@@ -66,7 +66,8 @@ def text_encoding(path: Path, head: bytes, utf8: str | None) -> str:
             except UnicodeDecodeError as exc:
                 raise IngestError(
                     f"{path.name}: cannot decode as UTF-8 or GBK/GB18030 "
-                    f"(bad byte at offset {offset + exc.start})"
+                    f"(bad byte at offset {offset + exc.start})",
+                    "encoding",
                 ) from exc
             offset += len(chunk)
     return "gb18030"
@@ -86,7 +87,7 @@ def _first_line(path: Path, encoding: str) -> str:
 def csv_source(path: Path, sha: str, encoding: str) -> Source:
     line = _first_line(path, encoding).lstrip("\ufeff")
     if not line.strip():
-        raise IngestError(f"{path.name}: empty file (no header line)")
+        raise IngestError(f"{path.name}: empty file (no header line)", "empty")
     delimiter = max([",", "\t", ";", "|"], key=line.count)
     headers = next(csv.reader(io.StringIO(line), delimiter=delimiter))
     return Source(path, "csv", sha, unique_headers(headers), encoding, delimiter=delimiter)

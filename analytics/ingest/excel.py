@@ -76,7 +76,7 @@ def workbook_sources(path: Path, sha: str, cache: SheetCache | None = None) -> l
         try:
             frame = _load(reader, sheet)
         except IngestError as exc:
-            raise IngestError(f"{path.name}: {exc}") from exc
+            raise IngestError(f"{path.name}: {exc}", exc.code) from exc
         rows = [list(r) for r in frame.head(HEADER_SCAN_ROWS).rows()]
         if not rows:
             continue
@@ -102,7 +102,8 @@ def workbook_sources(path: Path, sha: str, cache: SheetCache | None = None) -> l
     if not sources:
         raise IngestError(
             f"{path.name}: no sheet has a header row with known column names "
-            f"(sheets: {', '.join(reader.sheet_names) or 'none'})"
+            f"(sheets: {', '.join(reader.sheet_names) or 'none'})",
+            "columns",
         )
     return sources
 
@@ -117,7 +118,7 @@ def load_sheet(
         try:
             table = _load(_reader(source.path), source.sheet)
         except IngestError as exc:
-            raise IngestError(f"{source.name}: {exc}") from exc
+            raise IngestError(f"{source.name}: {exc}", exc.code) from exc
     else:
         source.frame = None
         if cache:

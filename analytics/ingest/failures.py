@@ -32,6 +32,7 @@ def record(con: duckdb.DuckDBPyConnection, failures: Sequence[FileFailure], when
             path = failure.path.resolve()
             sha = failure.sha256 or _sha256(path)
             key = {"path": str(path), "sha": sha, "sheet": failure.sheet}
+            why = {"reason": failure.reason, "code": failure.code}
             same = (
                 "file_path = $path and sha256 is not distinct from $sha "
                 "and sheet is not distinct from $sheet"
@@ -39,15 +40,15 @@ def record(con: duckdb.DuckDBPyConnection, failures: Sequence[FileFailure], when
             updated = scalar(
                 con,
                 "update import_failures set attempts = attempts + 1, last_failed_at = $when, "
-                f"reason = $reason where {same}",
-                {**key, "reason": failure.reason, "when": when},
+                f"reason = $reason, reason_code = $code where {same}",
+                {**key, **why, "when": when},
             )
             if not updated:
                 con.execute(
                     "insert into import_failures (file_name, file_path, sha256, sheet, reason, "
-                    "first_failed_at, last_failed_at, attempts) "
-                    "values ($name, $path, $sha, $sheet, $reason, $when, $when, 1)",
-                    {**key, "name": path.name, "reason": failure.reason, "when": when},
+                    "reason_code, first_failed_at, last_failed_at, attempts) "
+                    "values ($name, $path, $sha, $sheet, $reason, $code, $when, $when, 1)",
+                    {**key, **why, "name": path.name, "when": when},
                 )
         con.commit()
     except BaseException:

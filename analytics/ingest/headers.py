@@ -97,7 +97,8 @@ def match_kind(
         if canonical is not None and canonical in seen:
             raise IngestError(
                 f"{name}: columns {seen[canonical]!r} and {header!r} both mean "
-                f"{spec.kind}.{canonical}; remove one"
+                f"{spec.kind}.{canonical}; remove one",
+                "columns",
             )
         if canonical is not None:
             seen[canonical] = header
@@ -124,12 +125,15 @@ def detect_kind(headers: Sequence[str], name: str, kind: str | None = None) -> H
     """The kind of a file from its headers (or the forced ``kind``), raising a clear error."""
     if kind is not None:
         if kind not in KINDS:
-            raise IngestError(f"{name}: unknown kind {kind!r}; use one of {', '.join(KINDS)}")
+            raise IngestError(
+                f"{name}: unknown kind {kind!r}; use one of {', '.join(KINDS)}", "columns"
+            )
         match = match_kind(KINDS[kind], headers, name, forced=True)
         if match.missing:
             raise IngestError(
                 f"{name}: not a {kind} file: no column for {'; '.join(match.missing)}; "
-                f"columns not mapped: {_unmapped(match.unmapped)}"
+                f"columns not mapped: {_unmapped(match.unmapped)}",
+                "columns",
             )
         return match
     matches = [m for m in (_safe_match(s, headers, name) for s in KINDS.values()) if m]
@@ -141,12 +145,14 @@ def detect_kind(headers: Sequence[str], name: str, kind: str | None = None) -> H
         raise IngestError(
             f"{name}: cannot tell what kind of file this is; columns not mapped: "
             f"{_unmapped(unmapped)}; kinds tried: {tried}. "
-            "Add aliases to data/reference/header_maps.csv or pass --kind"
+            "Add aliases to data/reference/header_maps.csv or pass --kind",
+            "columns",
         )
     if len(fitting) > 1 and fitting[0].score == fitting[1].score:
         tied = [m.kind for m in fitting if m.score == fitting[0].score]
         raise IngestError(
-            f"{name}: the headers fit {' and '.join(tied)} equally well; pass --kind to choose"
+            f"{name}: the headers fit {' and '.join(tied)} equally well; pass --kind to choose",
+            "columns",
         )
     return fitting[0]
 

@@ -11,9 +11,29 @@ from typing import Any
 
 import duckdb
 
+# Why a file could not be read, as a code the dashboard labels in Chinese or English with what to
+# do about it (data/reference/failure_codes.csv); the message keeps the particulars in English.
+FAILURE_CODES = (
+    "not_found",  # the path does not exist
+    "empty",  # no bytes, or no header line
+    "format",  # not a format we read (.xls, unknown suffix, a zip posing as text, ...)
+    "encoding",  # text in neither UTF-8 nor GBK/GB18030, or binary content
+    "unreadable",  # the reader gave up part-way (bad quoting, truncated JSON, corrupt workbook)
+    "not_records",  # JSON that is not a list of records (one object, or non-object elements)
+    "columns",  # the headers do not say which kind of file this is
+    "internal",  # the loader's own bookkeeping did not add up (a bug: please report it)
+)
+
 
 class IngestError(Exception):
-    """A file that cannot be read at all; the message names the file and the reason in one line."""
+    """A file that cannot be read at all; the message names the file and the reason in one line,
+    ``code`` (one of :data:`FAILURE_CODES`) says which kind of reason it is."""
+
+    def __init__(self, message: str, code: str = "unreadable") -> None:
+        if code not in FAILURE_CODES:
+            raise ValueError(f"unknown failure code {code!r}; known: {', '.join(FAILURE_CODES)}")
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -25,6 +45,13 @@ class FileFailure:
     reason: str  # the IngestError's one line; it names the file
     sheet: str | None = None  # an XLSX sheet that failed while the file's others loaded
     sha256: str | None = None  # of the bytes, when a scan got that far (else hashed on record)
+    code: str = "unreadable"  # the IngestError's code (FAILURE_CODES)
+
+    @classmethod
+    def of(
+        cls, path: Path, exc: IngestError, sheet: str | None = None, sha256: str | None = None
+    ) -> FileFailure:
+        return cls(path, str(exc), sheet, sha256, exc.code)
 
 
 @dataclass

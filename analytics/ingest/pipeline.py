@@ -143,7 +143,8 @@ def load_prepared(
                 raise IngestError(
                     f"{item.label}: {read} rows read but {accounted} accounted for "
                     f"(loaded {out.loaded}, unchanged {out.unchanged}, updated {out.updated}, "
-                    f"rejected {out.rejected}, summary {summary}); nothing was loaded"
+                    f"rejected {out.rejected}, summary {summary}); nothing was loaded",
+                    "internal",
                 )
             load.record_batch(
                 con,
@@ -283,7 +284,7 @@ def _load_in_order(
                     if failures is None:
                         raise
                     source = planned[i].source
-                    failures.append(FileFailure(source.path, str(exc), source.sheet, source.sha256))
+                    failures.append(FileFailure.of(source.path, exc, source.sheet, source.sha256))
                     bar.update(1)
                     continue
                 if isinstance(ready, Prepared):
@@ -356,5 +357,5 @@ def ingest_file(
 ) -> list[BatchResult]:
     """Load one file: one result, or one per loaded XLSX sheet."""
     if Path(path).is_dir():
-        raise IngestError(f"{path}: a folder; use ingest_paths")
+        raise IngestError(f"{path}: a folder; use ingest_paths", "format")
     return ingest_paths(con, [Path(path)], kind=kind, progress=progress, today=today)

@@ -62,7 +62,7 @@ def discover(paths: Sequence[Path]) -> list[tuple[Path, bool]]:
         elif path.exists():
             found.append((path, False))
         else:
-            raise IngestError(f"{path}: no such file or folder")
+            raise IngestError(f"{path}: no such file or folder", "not_found")
     return found
 
 
@@ -80,11 +80,16 @@ def _plan_file(
     cache: SheetCache,
     *,
     scan: FileScan | None = None,
+    tolerant: bool = False,
 ) -> list[Planned]:
     try:
         sources = open_sources(con, path, cache, scan)
     except NotTabularError as exc:
-        if from_folder:
+        # A strict pass over a folder passes over a JSON document that holds no records (a
+        # stray settings file, say) as it passes over a README. A tolerant pass keeps it in
+        # import_failures instead: it may be an export wrapped in an object, and a person
+        # should see that it did not load.
+        if from_folder and not tolerant:
             log.warning("skipped %s", exc)
             return []
         raise
@@ -112,7 +117,7 @@ def _plan_file(
     for skipped in errors:
         log.warning("skipped sheet: %s", skipped)
     if not planned:
-        raise IngestError(f"{path.name}: no sheet holds {kind} data")
+        raise IngestError(f"{path.name}: no sheet holds {kind} data", "columns")
     return planned
 
 
@@ -151,7 +156,8 @@ def plan(
 ) -> list[Planned]:
     """Every table to load, merchants first, in a stable order. A file that cannot be read at
     all raises before anything is loaded, or, when ``failures`` is a list, is added to it and
-    left out. A path that does not exist always raises."""
+    left out. A path that does not exist always raises. In a folder, a JSON file that holds one
+    object rather than records is skipped with a warning, or added to ``failures``."""
     keep = cache or SheetCache(0)
     found = discover(paths)
     planned: list[Planned] = []
@@ -159,11 +165,13 @@ def plan(
         try:
             if isinstance(scan, IngestError):
                 raise scan
-            planned.extend(_plan_file(con, path, folder, kind, keep, scan=scan))
+            planned.extend(
+                _plan_file(con, path, folder, kind, keep, scan=scan, tolerant=failures is not None)
+            )
         except IngestError as exc:
             if failures is None:
                 raise
             sha = None if isinstance(scan, IngestError) else scan.sha256
-            failures.append(FileFailure(path, str(exc), sha256=sha))
+            failures.append(FileFailure.of(path, exc, sha256=sha))
     order = {k: i for i, k in enumerate(LOAD_ORDER)}
     return sorted(planned, key=lambda p: order[p.match.kind])

@@ -32,6 +32,7 @@ class TablePreview:
     kind: str | None
     header_map: tuple[tuple[str, str | None], ...]  # (source header, canonical column or None)
     error: str | None = None
+    error_code: str | None = None  # IngestError.code (model.FAILURE_CODES)
     previous_batch_id: int | None = None
     previous_imported_at: datetime | None = None
 
@@ -51,6 +52,7 @@ class FilePreview:
     sha256: str | None
     tables: tuple[TablePreview, ...]
     error: str | None = None
+    error_code: str | None = None  # IngestError.code (model.FAILURE_CODES)
 
     @property
     def loadable(self) -> bool:
@@ -74,6 +76,7 @@ def _table(
             None,
             tuple((h, None) for h in source.headers),
             error=str(exc),
+            error_code=exc.code,
         )
     return TablePreview(
         source.sheet,
@@ -104,7 +107,7 @@ def preview_file(
     try:
         sources = open_sources(con, path, SheetCache(0))
     except (IngestError, NotTabularError) as exc:
-        return FilePreview(path.name, size, None, (), error=str(exc))
+        return FilePreview(path.name, size, None, (), error=str(exc), error_code=exc.code)
     finally:
         con.close()
     if known is not None and not table_exists(known, "import_batches"):

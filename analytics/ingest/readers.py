@@ -64,7 +64,9 @@ def file_format(path: Path, head: bytes) -> str:
     """The format from the suffix, confirmed by the first bytes."""
     fmt = FORMAT_BY_SUFFIX.get(path.suffix.lower())
     if path.suffix.lower() == ".xls" or head.startswith(OLE_MAGIC):
-        raise IngestError(f"{path.name}: legacy .xls workbook; save it as .xlsx and load that")
+        raise IngestError(
+            f"{path.name}: legacy .xls workbook; save it as .xlsx and load that", "format"
+        )
     if fmt is None:
         if head.startswith(ZIP_MAGIC):
             return "xlsx"
@@ -72,14 +74,17 @@ def file_format(path: Path, head: bytes) -> str:
             return "parquet"
         raise IngestError(
             f"{path.name}: unknown format {path.suffix or '(no suffix)'}; "
-            "expected .csv, .xlsx, .json, .jsonl or .parquet"
+            "expected .csv, .xlsx, .json, .jsonl or .parquet",
+            "format",
         )
     if fmt == "xlsx" and not head.startswith(ZIP_MAGIC):
-        raise IngestError(f"{path.name}: not an XLSX workbook (zip header missing)")
+        raise IngestError(f"{path.name}: not an XLSX workbook (zip header missing)", "format")
     if fmt == "parquet" and not head.startswith(PARQUET_MAGIC):
-        raise IngestError(f"{path.name}: not a Parquet file (PAR1 header missing)")
+        raise IngestError(f"{path.name}: not a Parquet file (PAR1 header missing)", "format")
     if fmt != "xlsx" and head.startswith(ZIP_MAGIC):
-        raise IngestError(f"{path.name}: a zip archive or workbook, not {fmt.upper()} text")
+        raise IngestError(
+            f"{path.name}: a zip archive or workbook, not {fmt.upper()} text", "format"
+        )
     return fmt
 
 
@@ -97,7 +102,7 @@ def json_source(con: duckdb.DuckDBPyConnection, path: Path, sha: str, fmt: str) 
     with path.open("rb") as fh:
         start = fh.read(4096).lstrip(codecs.BOM_UTF8).lstrip()
     if not start:
-        raise IngestError(f"{path.name}: empty file")
+        raise IngestError(f"{path.name}: empty file", "empty")
     if fmt == "json" and start[:1] == b"{":
         if not _looks_like_json_lines(path):
             raise NotTabularError(f"{path.name}: a single JSON object, not an array of records")
@@ -140,7 +145,8 @@ def json_record_keys(con: duckdb.DuckDBPyConnection, path: Path, json_format: st
         if others:
             raise IngestError(
                 f"{path.name}: not readable as {'JSON' if json_format == 'array' else 'JSONL'}: "
-                f"{others} element(s) are not JSON objects (records)"
+                f"{others} element(s) are not JSON objects (records)",
+                "not_records",
             )
     keys: dict[str, None] = {}
     for (ks,) in lists:
@@ -174,9 +180,9 @@ def scan_file(path: Path) -> FileScan:
     """Read a file's bytes once (and a GBK file's twice, to check it decodes): no DuckDB, no
     headers, so it can run on a worker thread (hashlib releases the GIL while it hashes)."""
     if not path.is_file():
-        raise IngestError(f"{path}: no such file")
+        raise IngestError(f"{path}: no such file", "not_found")
     if path.stat().st_size == 0:
-        raise IngestError(f"{path.name}: empty file")
+        raise IngestError(f"{path.name}: empty file", "empty")
     with path.open("rb") as fh:
         head = fh.read(8)
     fmt = file_format(path, head)
@@ -202,7 +208,7 @@ def open_sources(
         return [csv_source(path, sha, found.encoding)]
     if fmt in ("json", "jsonl"):
         if found.utf8 != "utf-8":
-            raise IngestError(f"{path.name}: JSON must be UTF-8 text")
+            raise IngestError(f"{path.name}: JSON must be UTF-8 text", "encoding")
         return [json_source(con, path, sha, fmt)]
     if fmt == "parquet":
         return [parquet_source(con, path, sha)]

@@ -12,7 +12,11 @@ CHUNK = 8 << 20  # bytes per read when hashing, checking or transcoding a file
 
 
 class NotTabularError(IngestError):
-    """A JSON document that is one object, not records (a manifest): folders skip these."""
+    """A JSON document that is one object, not records (a manifest): a strict folder pass skips
+    these, a tolerant one keeps them in ``import_failures``."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, "not_records")
 
 
 @dataclass

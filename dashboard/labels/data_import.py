@@ -82,6 +82,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "next import tries again; files loaded since are no longer listed.",
     ),
     "data_import.failures.path": ("路径", "Path"),
+    "data_import.failures.action": ("处理建议", "What to do"),
     "data_import.failures.first": ("首次失败", "First failed"),
     "data_import.failures.last": ("最近失败", "Last failed"),
     "data_import.failures.attempts": ("尝试次数", "Attempts"),

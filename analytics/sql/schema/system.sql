@@ -61,5 +61,8 @@ create table if not exists import_failures (
     reason           varchar not null,   -- the loader's one line, naming the file
     first_failed_at  timestamp not null, -- Beijing time
     last_failed_at   timestamp not null,
-    attempts         integer not null
+    attempts         integer not null,
+    reason_code      varchar             -- which kind of reason (data/reference/failure_codes.csv)
 );
+-- reason_code came after the table did, hence the ALTER for warehouses built before it.
+alter table import_failures add column if not exists reason_code varchar;
