@@ -1,10 +1,15 @@
-"""Read-side views of the import bookkeeping: history, quarantine, table sizes.
+"""Read-side views of the import bookkeeping: history, quarantine, table sizes, and whether the
+figures wait for an analysis.
 
 Each function takes an open connection (the warehouse or its serving snapshot) and returns a
 small, sorted Polars frame. No I/O beyond the query, no UI.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 import duckdb
 import polars as pl
@@ -60,3 +65,40 @@ def rejected_by_reason(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 def rejected_sample(con: duckdb.DuckDBPyConnection, limit: int = 200) -> pl.DataFrame:
     frame = query_file(con, "views/rejected_sample.sql", {"limit": limit})
     return frame.sort(["batch_id", "row_number"], descending=[True, False])
+
+
+@dataclass(frozen=True)
+class AnalysisStatus:
+    """How current the analysed figures are: batches imported but not analysed yet, and the
+    runs of ``analyse`` that failed since the last one that succeeded."""
+
+    analysed_at: datetime | None  # the last successful run's end
+    as_of: datetime | None  # ... and the as-of time it used
+    waiting_batches: int
+    waiting_rows: int
+    waiting_since: datetime | None
+    failures: int = 0
+    first_failed_at: datetime | None = None
+    last_failed_at: datetime | None = None
+    reason_code: str | None = None  # holiday_calendar / error
+    reason: str | None = None
+    missing_year: int | None = None
+
+    @property
+    def stale(self) -> bool:
+        return self.waiting_batches > 0 or self.failures > 0
+
+
+def analysis_status(con: duckdb.DuckDBPyConnection) -> AnalysisStatus | None:
+    """None until something was both imported and analysed (the first-run page covers that).
+    A snapshot published before ``analysis_failures`` existed reports no failures."""
+    if not (table_exists(con, "import_batches") and table_exists(con, "analysis_runs")):
+        return None
+    waiting = query_file(con, "views/analysis_waiting.sql").row(0, named=True)
+    if waiting["analysed_at"] is None:
+        return None
+    failed: dict[str, Any] = {}
+    if table_exists(con, "analysis_failures"):
+        row = query_file(con, "views/analysis_failures.sql", {"since": waiting["analysed_at"]})
+        failed = row.row(0, named=True)
+    return AnalysisStatus(**waiting, **failed)

@@ -30,7 +30,17 @@ from pathlib import Path
 import duckdb
 from tqdm import tqdm
 
-from analytics import alerts, checks, complaints, credit, cubes, marts, reconcile, sqlrun
+from analytics import (
+    alerts,
+    checks,
+    complaints,
+    credit,
+    cubes,
+    marts,
+    reconcile,
+    sqlrun,
+    workdays,
+)
 from analytics.anomaly_stage import TABLES as ANOMALY_TABLES
 from analytics.anomaly_stage import anomaly_stage
 from analytics.clock import beijing_now
@@ -237,6 +247,30 @@ def _database_path(con: duckdb.DuckDBPyConnection) -> Path | None:
     return Path(path) if path and path != ":memory:" else None
 
 
+def _record_failure(con: duckdb.DuckDBPyConnection, exc: Exception, *, publish: bool) -> None:
+    """Keep a failed run in ``analysis_failures`` and publish that, so the dashboard says its
+    figures wait for an analysis and why (a cron job's log is read by nobody). Best effort:
+    what goes wrong here is added to the run's own error as a note, never raised instead."""
+    missing = exc.year if isinstance(exc, workdays.UnknownHolidayYearError) else None
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    try:
+        con.execute(
+            "insert into analysis_failures (failed_at, reason_code, reason, missing_year) "
+            "values ($at, $code, $reason, $year)",
+            {
+                "at": beijing_now(),
+                "code": "error" if missing is None else "holiday_calendar",
+                "reason": f"{type(exc).__name__}: {first}" if missing is None else first,
+                "year": missing,
+            },
+        ).fetchall()
+        db_file = _database_path(con)
+        if publish and db_file is not None:
+            publish_snapshot(con, settings(db_file).serving_path)
+    except (duckdb.Error, OSError) as extra:
+        exc.add_note(f"(the failure could not be recorded for the dashboard: {extra})")
+
+
 def analyse(
     con: duckdb.DuckDBPyConnection,
     *,
@@ -291,8 +325,10 @@ def analyse(
                 secs[stage.name] = round(time.perf_counter() - s0, 3)
         _record(con, plan, ctx, started=started, secs=secs, stages=run_stages)
         con.commit()
-    except BaseException:
+    except BaseException as exc:
         con.rollback()
+        if isinstance(exc, Exception):  # not an interrupt
+            _record_failure(con, exc, publish=publish)
         raise
     result = AnalyseResult(
         mode=plan.mode,

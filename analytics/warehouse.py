@@ -50,6 +50,7 @@ SERVING_TABLES: list[str] = [
     "recon_summary",
     "check_violations",
     "analysis_runs",
+    "analysis_failures",  # written by a failed analyse; read with analysis_runs for freshness
     "complaint_links",
     "classifier_reports",
     "credit_scores",

@@ -211,6 +211,16 @@ def import_failures() -> pl.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
+def _analysis_status(gen: Generation) -> imports.AnalysisStatus | None:
+    return _read(gen, imports.analysis_status)
+
+
+def analysis_status() -> imports.AnalysisStatus | None:
+    """Batches waiting for an analysis and analyses failing since the last good one."""
+    return _analysis_status(_gen())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
 def _rejected_by_reason(gen: Generation) -> pl.DataFrame:
     return _read(gen, imports.rejected_by_reason)
 

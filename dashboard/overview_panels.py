@@ -1,5 +1,4 @@
-"""The panels of the Overview page: KPI cards against the previous month, the 16 districts, and
-a notice when files could not be read."""
+"""The panels of the Overview page: KPI cards against the previous month and the 16 districts."""
 
 from __future__ import annotations
 
@@ -8,24 +7,10 @@ import streamlit as st
 
 from analytics import charts, formatting, reference
 from analytics.views import Filters
-from dashboard import cached, components, urlstate
+from dashboard import cached, components
 from dashboard.i18n import lang, metric_label, t
 
 KPI_METRICS = ("entry_rate", "on_time_rate", "missing_count", "complaints")
-
-
-def failures_notice() -> None:
-    """A notice when the loader skipped files it could not read (``import_failures``): the
-    figures leave them out until someone fixes them, and the Data import page lists them."""
-    n = cached.import_failures().height
-    if not n:
-        return
-    st.warning(t("overview.import_failures", n=n))
-    st.page_link(
-        components.DATA_IMPORT_PAGE,
-        label=t("overview.import_failures.link"),
-        query_params=urlstate.current_params(),
-    )
 
 
 def _value(frame: pl.DataFrame, name: str) -> float | None:

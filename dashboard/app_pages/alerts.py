@@ -7,13 +7,14 @@ published (``analytics.alert_desk``); the panels are in ``dashboard/alert_panels
 import streamlit as st
 
 from analytics import alerts
-from dashboard import alert_panels, cached, filters, urlstate
+from dashboard import alert_panels, cached, filters, notices, urlstate
 from dashboard.i18n import lang, t
 
 st.title(t("alerts.title"))
 f = filters.current()
 st.caption(filters.describe(f))
 st.caption(t("alerts.scope"))
+notices.freshness_notice()
 everything = cached.alert_queue(f)
 if everything.width == 0:
     st.info(t("alerts.none"))

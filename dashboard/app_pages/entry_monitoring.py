@@ -6,7 +6,7 @@ Panels live in ``dashboard/entry_panels.py``; this page picks the metric and lay
 import polars as pl
 import streamlit as st
 
-from dashboard import cached, entry_panels, filters, urlstate
+from dashboard import cached, entry_panels, filters, notices, urlstate
 from dashboard.i18n import metric_label, t
 
 METRICS = ["on_time_rate", "entry_rate"]
@@ -14,6 +14,7 @@ METRICS = ["on_time_rate", "entry_rate"]
 st.title(t("entry_monitoring.title"))
 f = filters.current()
 st.caption(filters.describe(f))
+notices.freshness_notice()
 metric = urlstate.choice(
     "em_metric",
     METRICS,

@@ -4,14 +4,15 @@ import polars as pl
 import streamlit as st
 
 from analytics import charts, periods, views
-from dashboard import cached, components, filters, overview_panels, urlstate
+from dashboard import cached, components, filters, notices, overview_panels, urlstate
 from dashboard.components import Col, metric_col
 from dashboard.i18n import metric_label, t
 
 st.title(t("overview.title"))
 f = filters.current()
 st.caption(filters.describe(f))
-overview_panels.failures_notice()
+notices.failures_notice()
+notices.freshness_notice()
 # One query for the trends and the KPIs: the range plus the month before it.
 months = cached.period_series(views.with_previous_month(f))
 current = months.filter(pl.col("period") == f.period_to)

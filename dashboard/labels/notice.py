@@ -1,0 +1,29 @@
+"""Labels of the notices above page figures (dashboard/notices.py)."""
+
+LABELS: dict[str, tuple[str, str]] = {
+    "notice.analysis_failed": (
+        "数据分析自 {first} 起已失败 {n} 次（最近一次 {last}）：{why}。"
+        "以下数字仍是 {analysed} 那次分析的结果，"
+        "此后导入的 {batches} 个批次（{rows} 行）尚未计入。",
+        "Analysis has failed {n} time(s) since {first} (last at {last}): {why}. The figures below "
+        "are those of the analysis of {analysed}; the {batches} batch(es) imported since "
+        "({rows} rows) are not in them yet.",
+    ),
+    "notice.holiday_calendar": (
+        "缺少 {year} 年节假日安排，无法计算工作日。请按国务院办公厅公布的 {year} 年节假日安排添加 "
+        "data/reference/holidays/{year}.csv（格式见该目录 README），或升级 chinesecalendar",
+        "there is no holiday table for {year}, so working days cannot be counted. Add "
+        "data/reference/holidays/{year}.csv from the State Council's {year} holiday notice "
+        "(format in that folder's README), or upgrade chinesecalendar",
+    ),
+    "notice.analysis_error": (
+        "分析出错（{reason}）",
+        "the analysis stopped with an error ({reason})",
+    ),
+    "notice.analysis_waiting": (
+        "有 {batches} 个新导入的批次（{rows} 行，最早于 {since} 导入）尚未分析；以下数字截至 "
+        "{as_of}，分析完成后自动更新。",
+        "{batches} batch(es) imported since {since} ({rows} rows) are not analysed yet; the "
+        "figures below are as of {as_of} and update when the analysis has run.",
+    ),
+}

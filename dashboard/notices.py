@@ -1,0 +1,69 @@
+"""Notices above a page's figures when they leave something out: files the loader could not
+read, and batches no analysis has counted yet (one is running, or ``analyse`` keeps failing,
+say for a year without a holiday table). Shown on the pages officials act from (Overview,
+Entry monitoring, Alerts)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import streamlit as st
+
+from analytics import formatting
+from dashboard import cached, components, urlstate
+from dashboard.i18n import t
+
+
+def failures_notice() -> None:
+    """A notice when the loader skipped files it could not read (``import_failures``): the
+    figures leave them out until someone fixes them, and the Data import page lists them."""
+    n = cached.import_failures().height
+    if not n:
+        return
+    st.warning(t("overview.import_failures", n=n))
+    st.page_link(
+        components.DATA_IMPORT_PAGE,
+        label=t("overview.import_failures.link"),
+        query_params=urlstate.current_params(),
+    )
+
+
+def _when(value: datetime | None) -> str:
+    return f"{value:%Y-%m-%d %H:%M}" if value else "—"
+
+
+def freshness_notice() -> None:
+    """An error while ``analyse`` fails (the figures are those of its last good run, and why it
+    fails), else a note while imported batches wait for the next analysis."""
+    status = cached.analysis_status()
+    if status is None or not status.stale:
+        return
+    waiting = {
+        "batches": formatting.count(status.waiting_batches),
+        "rows": formatting.count(status.waiting_rows),
+    }
+    if status.failures:
+        if status.reason_code == "holiday_calendar":
+            why = t("notice.holiday_calendar", year=status.missing_year)
+        else:
+            why = t("notice.analysis_error", reason=status.reason or "")
+        st.error(
+            t(
+                "notice.analysis_failed",
+                n=formatting.count(status.failures),
+                first=_when(status.first_failed_at),
+                last=_when(status.last_failed_at),
+                why=why,
+                analysed=_when(status.analysed_at),
+                **waiting,
+            )
+        )
+        return
+    st.info(
+        t(
+            "notice.analysis_waiting",
+            since=_when(status.waiting_since),
+            as_of=_when(status.as_of),
+            **waiting,
+        )
+    )

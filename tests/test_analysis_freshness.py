@@ -1,0 +1,129 @@
+"""Whether the figures wait for an analysis: a failing ``analyse`` is kept in
+``analysis_failures`` and published, and the pages officials act from say so (and why) until an
+analysis succeeds; batches imported but not analysed yet are noted."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+from apptest import errors, open_page
+from ingest_fixtures import ETAX_HEADERS, digital_no, etax_row, write_csv
+
+from analytics import config, imports, pipeline, workdays
+from analytics.cli import main
+from analytics.context import Stage
+from analytics.ingest import ingest_paths
+from analytics.warehouse import connect
+from dashboard.i18n import LABELS
+
+PAGES = ("overview", "entry_monitoring", "alerts")
+
+
+def _status(db: Path) -> imports.AnalysisStatus | None:
+    serving = duckdb.connect(str(config.settings(db).serving_path), read_only=True)
+    try:
+        return imports.analysis_status(serving)
+    finally:
+        serving.close()
+
+
+def _shown(page: str) -> tuple[list[str], list[str]]:
+    at = open_page(page)
+    assert errors(at) == []
+    return [e.value for e in at.error], [i.value for i in at.info]
+
+
+def test_a_year_without_a_holiday_table_is_shown_until_it_is_added(
+    warehouse_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = warehouse_copy
+    monkeypatch.setenv(config.ENV_DB, str(db))
+    assert _status(db) is not None
+    assert not _status(db).stale  # type: ignore[union-attr]
+
+    # January 2027 arrives before anyone added the 2027 holiday table
+    export = write_csv(
+        tmp_path / "etax_2027-01.csv",
+        ETAX_HEADERS,
+        [etax_row(1, digital_no(1, year="27"), 开票日期="2027-01-04 10:00:00")],
+    )
+    con = connect(db)
+    try:
+        (batch,) = ingest_paths(con, [export], progress=False, today=date(2027, 1, 5))
+        assert batch.rows_loaded == 1
+        with pytest.raises(workdays.UnknownHolidayYearError, match="2027"):
+            pipeline.analyse(con, progress=False)
+        kept = con.execute(
+            "select reason_code, missing_year, reason from analysis_failures"
+        ).fetchall()
+    finally:
+        con.close()
+    assert [(code, year) for code, year, _ in kept] == [("holiday_calendar", 2027)]
+    assert "data/reference/holidays/2027.csv" in kept[0][2]
+
+    status = _status(db)  # published although the analysis failed
+    assert status is not None
+    assert (status.failures, status.waiting_batches, status.waiting_rows) == (1, 1, 1)
+    assert status.reason_code == "holiday_calendar"
+    expected = LABELS["notice.holiday_calendar"][0].format(year=2027)
+    for page in PAGES:
+        shown, _ = _shown(page)
+        assert len(shown) == 1, page
+        assert expected in shown[0], page
+        assert "1 个批次（1 行）尚未计入" in shown[0], page
+
+    # the table is added: the next analysis succeeds and the notice goes
+    holidays = tmp_path / "holidays"
+    holidays.mkdir()
+    (holidays / "2027.csv").write_text("date,kind,name\n2027-01-01,holiday,元旦\n", "utf-8")
+    real = workdays._year_workdays
+    monkeypatch.setattr(workdays, "_year_workdays", lambda year: real(year, holidays))
+    assert main(["analyse", "--db", str(db), "--quiet"]) == 0
+    status = _status(db)
+    assert status is not None
+    assert not status.stale
+    assert status.failures == 0
+    for page in PAGES:
+        assert _shown(page) == ([], []), page
+
+
+def test_batches_waiting_for_the_next_analysis_are_noted(
+    warehouse_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = warehouse_copy
+    monkeypatch.setenv(config.ENV_DB, str(db))
+    rows = [etax_row(i, digital_no(900 + i)) for i in range(1, 4)]
+    export = write_csv(tmp_path / "etax_more.csv", ETAX_HEADERS, rows)
+    assert main(["ingest", str(export), "--db", str(db)]) == 0  # publishes; no analysis yet
+    status = _status(db)
+    assert status is not None
+    assert (status.failures, status.waiting_batches, status.waiting_rows) == (0, 1, 3)
+    errors_shown, infos = _shown("overview")
+    assert errors_shown == []
+    assert len(infos) == 1
+    assert "有 1 个新导入的批次（3 行" in infos[0]
+    assert main(["analyse", "--db", str(db), "--quiet"]) == 0
+    assert _shown("overview") == ([], [])
+
+
+def test_any_failing_run_is_kept_with_its_error_and_the_results_stay() -> None:
+    con = connect(":memory:")
+    try:
+
+        def boom(con: duckdb.DuckDBPyConnection, ctx: object) -> None:
+            con.execute("create table half_done (x integer)").fetchall()
+            raise RuntimeError("disk full\nsecond line")
+
+        with pytest.raises(RuntimeError, match="disk full"):
+            pipeline.analyse(con, progress=False, stages=[Stage("boom", boom, ("half_done",))])
+        kept = con.execute(
+            "select reason_code, reason, missing_year from analysis_failures"
+        ).fetchall()
+        assert kept == [("error", "RuntimeError: disk full", None)]
+        tables = {r[0] for r in con.execute("show tables").fetchall()}
+        assert "half_done" not in tables  # rolled back; only the failure is kept
+    finally:
+        con.close()
