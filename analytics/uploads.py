@@ -49,6 +49,9 @@ def stage_upload(name: str, data: bytes, folder: Path) -> Path:
 class UploadResult:
     batches: list[BatchResult] = field(default_factory=list)
     analysis: AnalyseResult | None = None
+    # the files loaded but the analysis stopped for want of this year's holiday table (kept in
+    # analysis_failures and published; the pages say so until a run succeeds)
+    missing_holiday_year: int | None = None
 
     @property
     def rows_read(self) -> int:
@@ -67,11 +70,13 @@ def load_uploads(
 
     ``on_progress(stage, fraction)`` reports 'ingest', 'analyse' and 'done'. Raises
     ``WarehouseBusyError`` when the warehouse stays locked for ``timeout_s`` seconds, and
-    ``IngestError`` for a file the loader cannot read at all (nothing is loaded then).
+    ``IngestError`` for a file the loader cannot read at all (nothing is loaded then). Data in
+    a year with no holiday table loads, but is not analysed (``missing_holiday_year``).
     """
     from analytics.ingest import ingest_paths
     from analytics.pipeline import analyse
     from analytics.warehouse import connect
+    from analytics.workdays import UnknownHolidayYearError
 
     notify = on_progress or (lambda _stage, _fraction: None)
     result = UploadResult()
@@ -80,7 +85,10 @@ def load_uploads(
     try:
         result.batches = ingest_paths(con, list(paths), kind=kind, progress=False)
         notify("analyse", 0.5)
-        result.analysis = analyse(con, progress=False, publish=True)
+        try:
+            result.analysis = analyse(con, progress=False, publish=True)
+        except UnknownHolidayYearError as exc:
+            result.missing_holiday_year = exc.year
     finally:
         con.close()
     notify("done", 1.0)

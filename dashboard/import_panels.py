@@ -168,6 +168,9 @@ def _summary(result: UploadResult) -> None:
         months = ", ".join(result.analysis.months) or "—"
         mode = t(f"data_import.mode.{result.analysis.mode}")
         st.success(t("data_import.analysis", mode=mode, months=months))
+    elif result.missing_holiday_year is not None:
+        why = t("notice.holiday_calendar", year=result.missing_holiday_year)
+        st.error(t("data_import.not_analysed", why=why))
 
 
 def upload_panel() -> None:

@@ -16,6 +16,7 @@ from analytics import config, imports, pipeline, workdays
 from analytics.cli import main
 from analytics.context import Stage
 from analytics.ingest import ingest_paths
+from analytics.ingest import pipeline as ingest_pipeline
 from analytics.warehouse import connect
 from dashboard.i18n import LABELS
 
@@ -127,3 +128,28 @@ def test_any_failing_run_is_kept_with_its_error_and_the_results_stay() -> None:
         assert "half_done" not in tables  # rolled back; only the failure is kept
     finally:
         con.close()
+
+
+def test_an_upload_of_a_year_without_holidays_loads_and_says_why_it_is_not_analysed(
+    warehouse_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(config.ENV_DB, str(warehouse_copy))
+    # uploaded on 5 January (an export without entry times is stamped with the day it is seen)
+    monkeypatch.setattr(ingest_pipeline, "beijing_today", lambda: date(2027, 1, 5))
+    export = write_csv(
+        tmp_path / "etax_2027-01.csv",
+        ETAX_HEADERS,
+        [etax_row(1, digital_no(1, year="27"), 开票日期="2027-01-04 10:00:00")],
+    )
+    at = open_page("data_import")
+    at.file_uploader(key="di_files").upload(export.name, export.read_bytes(), "text/csv")
+    at.run()
+    next(b for b in at.button if b.label == LABELS["data_import.load"][0]).click()
+    at.run()
+    assert errors(at) == []
+    why = LABELS["notice.holiday_calendar"][0].format(year=2027)
+    expected = LABELS["data_import.not_analysed"][0].format(why=why)
+    assert [e.value for e in at.error] == [expected]
+    status = _status(warehouse_copy)
+    assert status is not None
+    assert (status.failures, status.waiting_batches) == (1, 1)

@@ -47,6 +47,11 @@ LABELS: dict[str, tuple[str, str]] = {
         "try again in a moment.",
     ),
     "data_import.failed": ("导入失败，未写入任何数据：{error}", "Nothing was loaded: {error}"),
+    "data_import.not_analysed": (
+        "文件已导入，但未能分析：{why}。在此之前，各页面的数字不含这些文件。",
+        "The files were loaded but could not be analysed: {why}. Until then the pages' figures "
+        "leave them out.",
+    ),
     "data_import.summary": ("导入结果", "Load summary"),
     "data_import.summary.caption": (
         "每个文件：读取行数 = 入库 + 未变化 + 隔离 + 汇总行，一行不丢。",
