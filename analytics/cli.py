@@ -126,14 +126,35 @@ def _cmd_analyse(args: argparse.Namespace) -> int:
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
+    from datetime import datetime
+
+    from analytics.imports import analysis_status, import_failures
     from analytics.warehouse import connect, table_counts
 
     con = connect(args.db, read_only=True)
     try:
         for name, count in table_counts(con).items():
             print(f"{name:<28}{count:>12,}")
+        status = analysis_status(con)
+        unreadable = import_failures(con).height
     finally:
         con.close()
+    if status is not None:
+
+        def when(t: datetime | None) -> str:
+            return f"{t:%Y-%m-%d %H:%M}" if t else "-"
+
+        print(
+            f"last analysis: {when(status.analysed_at)} (as of {when(status.as_of)}); batches "
+            f"not analysed yet: {status.waiting_batches:,} ({status.waiting_rows:,} rows)"
+        )
+        if status.failures:
+            print(
+                f"analysis failing: {status.failures:,} run(s) since "
+                f"{when(status.first_failed_at)}, last: {status.reason}"
+            )
+    if unreadable:
+        print(f"files that could not be read, not loaded since: {unreadable:,} (import_failures)")
     return 0
 
 

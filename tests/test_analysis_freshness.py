@@ -38,7 +38,10 @@ def _shown(page: str) -> tuple[list[str], list[str]]:
 
 
 def test_a_year_without_a_holiday_table_is_shown_until_it_is_added(
-    warehouse_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    warehouse_copy: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     db = warehouse_copy
     monkeypatch.setenv(config.ENV_DB, str(db))
@@ -64,6 +67,12 @@ def test_a_year_without_a_holiday_table_is_shown_until_it_is_added(
         con.close()
     assert [(code, year) for code, year, _ in kept] == [("holiday_calendar", 2027)]
     assert "data/reference/holidays/2027.csv" in kept[0][2]
+
+    assert main(["status", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "batches not analysed yet: 1 (1 rows)" in out
+    assert "analysis failing: 1 run(s) since" in out
+    assert "no holiday table for 2027" in out
 
     status = _status(db)  # published although the analysis failed
     assert status is not None
