@@ -33,10 +33,14 @@ def _when(value: datetime | None) -> str:
 
 
 def freshness_notice() -> None:
-    """An error while ``analyse`` fails (the figures are those of its last good run, and why it
-    fails), else a note while imported batches wait for the next analysis."""
+    """A caption with how current the figures are (the latest 入库 time they count, and when
+    they were analysed); an error while ``analyse`` fails (the figures are those of its last
+    good run, and why it fails), else a note while imported batches wait for the next run."""
     status = cached.analysis_status()
-    if status is None or not status.stale:
+    if status is None:
+        return
+    st.caption(t("notice.as_of", as_of=_when(status.as_of), analysed=_when(status.analysed_at)))
+    if not status.stale:
         return
     waiting = {
         "batches": formatting.count(status.waiting_batches),

@@ -96,8 +96,16 @@ def test_a_year_without_a_holiday_table_is_shown_until_it_is_added(
     assert status is not None
     assert not status.stale
     assert status.failures == 0
+    assert status.as_of is not None
+    assert status.analysed_at is not None
+    as_of = LABELS["notice.as_of"][0].format(
+        as_of=f"{status.as_of:%Y-%m-%d %H:%M}", analysed=f"{status.analysed_at:%Y-%m-%d %H:%M}"
+    )
     for page in PAGES:
-        assert _shown(page) == ([], []), page
+        at = open_page(page)
+        assert errors(at) == []
+        assert ([e.value for e in at.error], [i.value for i in at.info]) == ([], []), page
+        assert as_of in [c.value for c in at.caption], page
 
 
 def test_batches_waiting_for_the_next_analysis_are_noted(

@@ -1,6 +1,10 @@
 """Labels of the notices above page figures (dashboard/notices.py)."""
 
 LABELS: dict[str, tuple[str, str]] = {
+    "notice.as_of": (
+        "数据截至 {as_of}（税务系统最新入库时间），分析于 {analysed}。",
+        "Data as of {as_of} (the latest entry into the tax system), analysed at {analysed}.",
+    ),
     "notice.analysis_failed": (
         "数据分析自 {first} 起已失败 {n} 次（最近一次 {last}）：{why}。"
         "以下数字仍是 {analysed} 那次分析的结果，"
