@@ -102,3 +102,31 @@ def analysis_status(con: duckdb.DuckDBPyConnection) -> AnalysisStatus | None:
         row = query_file(con, "views/analysis_failures.sql", {"since": waiting["analysed_at"]})
         failed = row.row(0, named=True)
     return AnalysisStatus(**waiting, **failed)
+
+
+_RUN_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
+    "run_at": pl.Datetime("us"),
+    "outcome": pl.String,  # full / incremental / noop / failed
+    "reason": pl.String,
+    "new_batches": pl.Int64,
+    "months": pl.String,
+    "as_of": pl.Datetime("us"),
+    "seconds": pl.Float64,
+    "reason_code": pl.String,  # failed runs: holiday_calendar / error
+    "missing_year": pl.Int32,
+}
+
+
+def analysis_history(con: duckdb.DuckDBPyConnection, limit: int = 200) -> pl.DataFrame:
+    """The latest ``limit`` runs of ``analyse``, newest first: those that succeeded and those
+    that failed (and were rolled back), one frame."""
+    parts = [pl.DataFrame(schema=_RUN_SCHEMA)]
+    for table, name in (
+        ("analysis_runs", "analysis_run_list"),
+        ("analysis_failures", "analysis_failure_list"),
+    ):
+        if table_exists(con, table):
+            frame = query_file(con, f"views/{name}.sql")
+            parts.append(frame.cast({c: t for c, t in _RUN_SCHEMA.items() if c in frame.columns}))
+    runs = pl.concat(parts, how="diagonal")
+    return runs.sort("run_at", descending=True, nulls_last=True).head(limit)

@@ -221,6 +221,16 @@ def analysis_status() -> imports.AnalysisStatus | None:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
+def _analysis_history(gen: Generation) -> pl.DataFrame:
+    return _read(gen, imports.analysis_history)
+
+
+def analysis_history() -> pl.DataFrame:
+    """The latest runs of ``analyse``, succeeded and failed, newest first."""
+    return _analysis_history(_gen())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
 def _rejected_by_reason(gen: Generation) -> pl.DataFrame:
     return _read(gen, imports.rejected_by_reason)
 

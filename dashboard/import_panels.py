@@ -228,6 +228,38 @@ def history_panel() -> None:
         Col("seconds", t("data_import.seconds"), "days"),
     ]
     components.table(history, cols, key="di_history", stem="import_history")
+    _analysis_table()
+
+
+def _analysis_table() -> None:
+    """Every run of ``analyse``: when, full or incremental (or failed, and why), what it
+    recomputed. Failed runs were rolled back: the figures are those of the last good run."""
+    runs = cached.analysis_history()
+    if runs.is_empty():
+        return
+    st.markdown(f"**{t('data_import.runs.title')}**")
+    holiday = {
+        year: t("notice.holiday_calendar", year=year)
+        for year in runs["missing_year"].drop_nulls().unique().to_list()
+    }
+    runs = runs.with_columns(
+        reason=pl.when(pl.col("missing_year").is_not_null())
+        .then(pl.col("missing_year").replace_strict(holiday, default=None))
+        .otherwise(pl.col("reason")),
+        outcome=pl.col("outcome").replace(
+            {m: t(f"data_import.mode.{m}") for m in ("full", "incremental", "noop", "failed")}
+        ),
+    )
+    cols = [
+        Col("run_at", t("data_import.runs.at"), "datetime"),
+        Col("outcome", t("data_import.runs.outcome")),
+        Col("reason", t("data_import.detail")),
+        Col("new_batches", t("data_import.runs.batches"), "count"),
+        Col("months", t("data_import.runs.months")),
+        Col("as_of", t("data_import.runs.as_of"), "datetime"),
+        Col("seconds", t("data_import.seconds"), "days"),
+    ]
+    components.table(runs, cols, key="di_runs", stem="analysis_runs")
 
 
 def _failures_table() -> None:

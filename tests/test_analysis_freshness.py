@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from apptest import errors, open_page
+from apptest import errors, open_page, table_with
 from ingest_fixtures import ETAX_HEADERS, digital_no, etax_row, write_csv
 
 from analytics import config, imports, pipeline, workdays
@@ -84,6 +84,16 @@ def test_a_year_without_a_holiday_table_is_shown_until_it_is_added(
         assert len(shown) == 1, page
         assert expected in shown[0], page
         assert "1 个批次（1 行）尚未计入" in shown[0], page
+
+    at = open_page("data_import")  # the analysis history lists the failed run and why
+    assert errors(at) == []
+    runs = table_with(at, LABELS["data_import.runs.outcome"][0])
+    outcome, detail = LABELS["data_import.runs.outcome"][0], LABELS["data_import.detail"][0]
+    assert runs[outcome].tolist() == [
+        LABELS["data_import.mode.failed"][0],
+        LABELS["data_import.mode.full"][0],  # the small warehouse's own analysis
+    ]
+    assert runs[detail].tolist()[0] == expected
 
     # the table is added: the next analysis succeeds and the notice goes
     holidays = tmp_path / "holidays"
