@@ -99,7 +99,7 @@ def analysis_status(con: duckdb.DuckDBPyConnection) -> AnalysisStatus | None:
         return None
     failed: dict[str, Any] = {}
     if table_exists(con, "analysis_failures"):
-        row = query_file(con, "views/analysis_failures.sql", {"since": waiting["analysed_at"]})
+        row = query_file(con, "views/analysis_failing_since.sql", {"since": waiting["analysed_at"]})
         failed = row.row(0, named=True)
     return AnalysisStatus(**waiting, **failed)
 
