@@ -69,8 +69,8 @@ alter table import_failures add column if not exists reason_code varchar;
 
 -- Runs of `analyse` that failed: rolled back, so the results of the last good run stay, and the
 -- batches imported since wait. Kept (and published) so the dashboard can say its figures are
--- stale and why, instead of a cron log nobody reads (views/analysis_status.sql). Created here,
--- not with the analysis tables, so that even a first analysis that fails is recorded.
+-- stale and why, instead of a cron log nobody reads (views/analysis_failing_since.sql).
+-- Created here, not with the analysis tables, so that even a first analysis that fails is kept.
 create table if not exists analysis_failures (
     failed_at     timestamp not null,  -- Beijing time
     reason_code   varchar not null,    -- holiday_calendar (a year with no holiday table) / error
