@@ -246,14 +246,16 @@ def test_the_pages_point_at_files_still_failing(
 def test_a_json_object_in_a_folder_is_kept_by_a_tolerant_pass(
     con: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
-    """A vendor export wrapped in an object (``{"data": [...]}``) holds no top-level records:
-    a strict folder pass skips it as it skips a README, a tolerant one keeps it in sight."""
+    """A JSON document that is one object with no array of records in it (a settings file, or
+    an export cut down to its envelope): a strict folder pass skips it as it skips a README, a
+    tolerant one keeps it in sight. (One wrapping an array of records loads: see
+    test_ingest_formats.)"""
     drop = tmp_path / "drop"
     drop.mkdir()
     _export(drop / "day1.xlsx", range(1, 3))
     (drop / "manifest.json").write_text('{"files": []}', encoding="utf-8")  # skipped by name
-    wrapped = drop / "vendor_api.json"
-    wrapped.write_text('{"code": 0, "data": [{"发票号码": "1"}]}', encoding="utf-8")
+    stray = drop / "vendor_api.json"
+    stray.write_text('{"code": 0, "msg": "成功", "data": {"total": 0}}', encoding="utf-8")
     (strict,) = ingest_paths(con, [drop], progress=False, today=TODAY)
     assert strict.rows_loaded == 2
     assert con.execute("select count(*) from import_failures").fetchall()[0][0] == 0

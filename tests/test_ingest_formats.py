@@ -32,6 +32,8 @@ from ingest_fixtures import (
 
 from analytics.ingest import BatchResult, IngestError, ingest_file, readers
 from analytics.ingest.native import native_cast
+from analytics.ingest.preview import preview_file
+from analytics.ingest.source import NotTabularError
 from analytics.warehouse import connect
 
 
@@ -246,6 +248,61 @@ def test_jsonl_keys_of_every_record_in_order_of_first_appearance(
     assert (r.rows_read, r.rows_loaded, r.rows_rejected) == (3, 3, 0)
     got = con.execute("select remark from issued_invoices order by source_row").fetchall()
     assert got == [(None,), (None,), ("备注",)]
+
+
+def test_a_vendor_api_dump_wrapping_its_records_loads(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    """{"code": 0, "data": {"list": [...], "total": n}}: the one array of records inside, in its
+    order, keys of every record; loaded like an array of records, and again changes nothing."""
+    rows = [issued_row(digital_no(n)) for n in (401, 402, 403)]
+    recs: list[dict[str, object]] = [dict(zip(ISSUED_HEADERS, r, strict=True)) for r in rows]
+    recs[2] = {**recs[2], "remark": "备注"}  # a key only the last record has
+    doc = {"code": 0, "msg": "成功", "data": {"total": 3, "page": 1, "list": recs}}
+    path = tmp_path / "vendor_api_2026-03.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    preview = preview_file(path)
+    assert (preview.error, preview.tables[0].kind) == (None, "issued_invoices")
+    r = _one(ingest_file(con, path, today=TODAY))
+    assert (r.kind, r.format, r.rows_read, r.rows_loaded, r.rows_rejected) == (
+        "issued_invoices",
+        "json",
+        3,
+        3,
+        0,
+    )
+    got = con.execute(
+        "select source_row, invoice_no, remark from issued_invoices order by source_row"
+    ).fetchall()
+    assert got == [
+        (1, digital_no(401), None),
+        (2, digital_no(402), None),
+        (3, digital_no(403), "备注"),
+    ]
+    again = _one(ingest_file(con, path, today=TODAY))
+    assert again.already_imported
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        ('{"files": ["a.csv"], "seed": 1}', "a single JSON object, not an array of records"),
+        (
+            '{"data": [{"a": 1}], "errors": [{"code": 2}]}',
+            'a single JSON object holding several arrays of records ($."data", $."errors"); '
+            "export one of them alone",
+        ),
+    ],
+)
+def test_a_single_object_without_one_array_of_records_is_not_tabular(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path, content: str, reason: str
+) -> None:
+    path = tmp_path / "dump.json"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(NotTabularError) as info:
+        ingest_file(con, path, today=TODAY)
+    assert str(info.value) == f"dump.json: {reason}"
+    assert info.value.code == "not_records"
 
 
 @pytest.mark.parametrize(

@@ -103,45 +103,112 @@ def json_source(con: duckdb.DuckDBPyConnection, path: Path, sha: str, fmt: str) 
         start = fh.read(4096).lstrip(codecs.BOM_UTF8).lstrip()
     if not start:
         raise IngestError(f"{path.name}: empty file", "empty")
+    json_path = None
     if fmt == "json" and start[:1] == b"{":
-        if not _looks_like_json_lines(path):
-            raise NotTabularError(f"{path.name}: a single JSON object, not an array of records")
-        fmt = "jsonl"  # one object per line, under a .json name
+        if _looks_like_json_lines(path):
+            fmt = "jsonl"  # one object per line, under a .json name
+        else:
+            json_path = _wrapped_records(con, path)
     json_format = "array" if fmt == "json" else "newline_delimited"
     try:
-        keys = json_record_keys(con, path, json_format)
+        keys = json_record_keys(con, path, json_format, json_path)
     except duckdb.Error as exc:
         raise IngestError(
             f"{path.name}: not readable as {fmt.upper()}: {first_line_of(exc)}"
         ) from exc
-    return Source(path, fmt, sha, unique_headers(keys), "utf-8", raw_headers=keys)
+    return Source(
+        path, fmt, sha, unique_headers(keys), "utf-8", raw_headers=keys, json_path=json_path
+    )
+
+
+# Where a document that is one object may hold its records: an array of objects under a key,
+# or under a key of a key ({"data": [...]}, {"data": {"list": [...], "total": 2}}).
+_RECORD_ARRAYS = """
+with doc as (
+    select json from read_json_objects($p, format = 'unstructured')
+),
+
+paths as (
+    select '$."' || replace(k, '"', '\\"') || '"' as path
+    from doc, unnest(json_keys(json)) as t (k)
+),
+
+nested as (
+    select path from paths
+    union all
+    select p.path || '."' || replace(k, '"', '\\"') || '"'
+    from doc, paths as p, unnest(json_keys(doc.json, p.path)) as t (k)
+)
+
+select path
+from doc, nested
+where json_type(json, path) = 'ARRAY' and json_type(json, path || '[0]') = 'OBJECT'
+order by path
+"""
+
+
+def _wrapped_records(con: duckdb.DuckDBPyConnection, path: Path) -> str:
+    """The JSON path of the one array of records a single-object document wraps; a manifest or
+    settings file (none) or an ambiguous document (several) is not tabular."""
+    try:
+        found = [str(r[0]) for r in con.execute(_RECORD_ARRAYS, {"p": str(path)}).fetchall()]
+    except duckdb.Error as exc:
+        raise IngestError(f"{path.name}: not readable as JSON: {first_line_of(exc)}") from exc
+    if not found:
+        raise NotTabularError(f"{path.name}: a single JSON object, not an array of records")
+    if len(found) > 1:
+        raise NotTabularError(
+            f"{path.name}: a single JSON object holding several arrays of records "
+            f"({', '.join(found)}); export one of them alone"
+        )
+    return found[0]
+
+
+# The records of a wrapped document (Source.json_path, bound as $jp), numbered from 1 as
+# ``ordinality`` (in the order of the array) where a query needs their order.
+_WRAPPED = (
+    "(select unnest(json_extract(json, $jp)) as json "
+    "from read_json_objects($p, format = 'unstructured'))"
+)
+_WRAPPED_IN_ORDER = (
+    "(select unnest(range(1, len(l) + 1)) as ordinality, unnest(l) as json from ("
+    "select json_extract(json, $jp) as l from read_json_objects($p, format = 'unstructured')))"
+)
 
 
 # The distinct key lists of the records: almost always one (every record has the same keys).
-_KEY_LISTS = "select distinct json_keys(json) from read_json_objects($p, format = $f)"
+_KEY_LISTS = "select distinct json_keys(json) from {records}"
 # Several: ordered by the first record holding each list (numbering the records costs ~2x).
 _KEY_LISTS_IN_ORDER = (
-    "select json_keys(json) as ks from read_json_objects($p, format = $f) with ordinality "
-    "group by ks order by min(ordinality)"
+    "select json_keys(json) as ks from {ordered} group by ks order by min(ordinality)"
 )
-_NOT_RECORDS = (
-    "select count(*) from read_json_objects($p, format = $f) where json_type(json) <> 'OBJECT'"
-)
+_NOT_RECORDS = "select count(*) from {records} where json_type(json) <> 'OBJECT'"
 
 
-def json_record_keys(con: duckdb.DuckDBPyConnection, path: Path, json_format: str) -> list[str]:
+def json_record_keys(
+    con: duckdb.DuckDBPyConnection, path: Path, json_format: str, json_path: str | None = None
+) -> list[str]:
     """Every key of every record, in order of first appearance (record, then position).
 
     Read from the records' key lists: inferring the column types of the whole file (``describe
     read_json`` with ``sample_size = -1``), only to keep the names, took 4x as long (0.32 against
     0.09 s for a 170k-record vendor export); a sample alone could miss a key of a late record.
+    ``json_path``: the records are the array there, in a document that is one object.
     """
-    params = {"p": str(path), "f": json_format}
-    lists = con.execute(_KEY_LISTS, params).fetchall()
+    params: dict[str, str] = {"p": str(path)}
+    if json_path is None:
+        params["f"] = json_format
+        records = "read_json_objects($p, format = $f)"
+        ordered = f"{records} with ordinality"
+    else:
+        params["jp"] = json_path + "[*]"
+        records, ordered = _WRAPPED, _WRAPPED_IN_ORDER
+    lists = con.execute(_KEY_LISTS.format(records=records), params).fetchall()
     if len(lists) > 1:
-        lists = con.execute(_KEY_LISTS_IN_ORDER, params).fetchall()
+        lists = con.execute(_KEY_LISTS_IN_ORDER.format(ordered=ordered), params).fetchall()
     if any(not ks for (ks,) in lists):  # an empty object, or not an object at all
-        (others,) = con.execute(_NOT_RECORDS, params).fetchall()[0]
+        query = _NOT_RECORDS.format(records=records)
+        (others,) = con.execute(query, params).fetchall()[0]
         if others:
             raise IngestError(
                 f"{path.name}: not readable as {'JSON' if json_format == 'array' else 'JSONL'}: "
@@ -229,7 +296,17 @@ def load_json_or_parquet(con: duckdb.DuckDBPyConnection, source: Source) -> None
         f"{quote_ident(raw)}{'' if i in source.native else '::varchar'} as {c}"
         for i, (raw, c) in enumerate(zip(source.raw_headers, cols, strict=True))
     )
-    if source.format == "parquet" and "file_row_number" not in source.raw_headers:
+    params = {"p": str(source.path)}
+    if source.json_path is not None:
+        # one object wrapping the records: each cell is its key's value as text (nested values
+        # as JSON), as read_json gives VARCHAR columns
+        picks = ", ".join(
+            f"json ->> '{raw.replace(chr(39), chr(39) * 2)}' as {c}"
+            for raw, c in zip(source.raw_headers, cols, strict=True)
+        )
+        select = f"select ordinality::bigint as __row, {picks} from {_WRAPPED_IN_ORDER}"
+        params["jp"] = source.json_path + "[*]"
+    elif source.format == "parquet" and "file_row_number" not in source.raw_headers:
         # Parquet numbers its rows itself, exactly and in parallel ("with ordinality" numbers
         # them on one thread: 0.35 s against 0.21 s for a 1.9M-row payments file).
         select = (
@@ -247,7 +324,7 @@ def load_json_or_parquet(con: duckdb.DuckDBPyConnection, source: Source) -> None
             reader = f"read_json($p, format = '{fmt}', records = true, columns = {{{spec}}})"
         select = f"select ordinality::bigint as __row, {picks} from {reader} with ordinality"
     try:
-        con.execute(f"create or replace temp table _ing_src as {select}", {"p": str(source.path)})
+        con.execute(f"create or replace temp table _ing_src as {select}", params)
     except duckdb.Error as exc:
         raise IngestError(
             f"{source.name}: not readable as {source.format}: {first_line_of(exc)}"

@@ -36,6 +36,9 @@ class Source:
     # Parquet: column index -> DuckDB type of the columns read in their own type (dates, times,
     # decimals, integers, booleans), not as text; see analytics.ingest.parse.native_cast
     native: dict[int, str] = field(default_factory=dict)
+    # JSON: where the records are when the document is one object wrapping them (a vendor API
+    # dump such as {"code": 0, "data": {"list": [...]}}), as a JSON path: '$."data"."list"'
+    json_path: str | None = None
 
     @property
     def name(self) -> str:
