@@ -283,6 +283,18 @@ def test_a_vendor_api_dump_wrapping_its_records_loads(
     assert again.already_imported
 
 
+def test_a_wrapped_dump_larger_than_duckdbs_default_object_size_loads(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    """The whole document is one JSON value: past 16 MiB DuckDB refuses it by default."""
+    recs = [dict(zip(ISSUED_HEADERS, issued_row(digital_no(n)), strict=True)) for n in (1, 2)]
+    doc = {"data": recs, "signature": "x" * (17 << 20)}
+    path = tmp_path / "big_api.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    r = _one(ingest_file(con, path, today=TODAY))
+    assert (r.rows_read, r.rows_loaded) == (2, 2)
+
+
 @pytest.mark.parametrize(
     ("content", "reason"),
     [

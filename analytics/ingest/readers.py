@@ -125,7 +125,7 @@ def json_source(con: duckdb.DuckDBPyConnection, path: Path, sha: str, fmt: str) 
 # or under a key of a key ({"data": [...]}, {"data": {"list": [...], "total": 2}}).
 _RECORD_ARRAYS = """
 with doc as (
-    select json from read_json_objects($p, format = 'unstructured')
+    select json from read_json_objects($p, format = 'unstructured', maximum_object_size = $mx)
 ),
 
 paths as (
@@ -147,11 +147,18 @@ order by path
 """
 
 
+def _whole_document(path: Path) -> int:
+    """``maximum_object_size`` for reading a file as one JSON value: DuckDB's default (16 MiB)
+    refuses a larger wrapped dump, which is one object."""
+    return max(path.stat().st_size + 1, 16 << 20)
+
+
 def _wrapped_records(con: duckdb.DuckDBPyConnection, path: Path) -> str:
     """The JSON path of the one array of records a single-object document wraps; a manifest or
     settings file (none) or an ambiguous document (several) is not tabular."""
     try:
-        found = [str(r[0]) for r in con.execute(_RECORD_ARRAYS, {"p": str(path)}).fetchall()]
+        params = {"p": str(path), "mx": _whole_document(path)}
+        found = [str(r[0]) for r in con.execute(_RECORD_ARRAYS, params).fetchall()]
     except duckdb.Error as exc:
         raise IngestError(f"{path.name}: not readable as JSON: {first_line_of(exc)}") from exc
     if not found:
@@ -168,11 +175,12 @@ def _wrapped_records(con: duckdb.DuckDBPyConnection, path: Path) -> str:
 # ``ordinality`` (in the order of the array) where a query needs their order.
 _WRAPPED = (
     "(select unnest(json_extract(json, $jp)) as json "
-    "from read_json_objects($p, format = 'unstructured'))"
+    "from read_json_objects($p, format = 'unstructured', maximum_object_size = $mx))"
 )
 _WRAPPED_IN_ORDER = (
     "(select unnest(range(1, len(l) + 1)) as ordinality, unnest(l) as json from ("
-    "select json_extract(json, $jp) as l from read_json_objects($p, format = 'unstructured')))"
+    "select json_extract(json, $jp) as l "
+    "from read_json_objects($p, format = 'unstructured', maximum_object_size = $mx)))"
 )
 
 
@@ -195,13 +203,13 @@ def json_record_keys(
     0.09 s for a 170k-record vendor export); a sample alone could miss a key of a late record.
     ``json_path``: the records are the array there, in a document that is one object.
     """
-    params: dict[str, str] = {"p": str(path)}
+    params: dict[str, object] = {"p": str(path)}
     if json_path is None:
         params["f"] = json_format
         records = "read_json_objects($p, format = $f)"
         ordered = f"{records} with ordinality"
     else:
-        params["jp"] = json_path + "[*]"
+        params |= {"jp": json_path + "[*]", "mx": _whole_document(path)}
         records, ordered = _WRAPPED, _WRAPPED_IN_ORDER
     lists = con.execute(_KEY_LISTS.format(records=records), params).fetchall()
     if len(lists) > 1:
@@ -296,7 +304,7 @@ def load_json_or_parquet(con: duckdb.DuckDBPyConnection, source: Source) -> None
         f"{quote_ident(raw)}{'' if i in source.native else '::varchar'} as {c}"
         for i, (raw, c) in enumerate(zip(source.raw_headers, cols, strict=True))
     )
-    params = {"p": str(source.path)}
+    params: dict[str, object] = {"p": str(source.path)}
     if source.json_path is not None:
         # one object wrapping the records: each cell is its key's value as text (nested values
         # as JSON), as read_json gives VARCHAR columns
@@ -305,7 +313,7 @@ def load_json_or_parquet(con: duckdb.DuckDBPyConnection, source: Source) -> None
             for raw, c in zip(source.raw_headers, cols, strict=True)
         )
         select = f"select ordinality::bigint as __row, {picks} from {_WRAPPED_IN_ORDER}"
-        params["jp"] = source.json_path + "[*]"
+        params |= {"jp": source.json_path + "[*]", "mx": _whole_document(source.path)}
     elif source.format == "parquet" and "file_row_number" not in source.raw_headers:
         # Parquet numbers its rows itself, exactly and in parallel ("with ordinality" numbers
         # them on one thread: 0.35 s against 0.21 s for a 1.9M-row payments file).
