@@ -112,7 +112,7 @@ _RUN_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "months": pl.String,
     "as_of": pl.Datetime("us"),
     "seconds": pl.Float64,
-    "reason_code": pl.String,  # failed runs: holiday_calendar / error
+    "reason_code": pl.String,  # pipeline._Plan.code; failed runs: holiday_calendar / error
     "missing_year": pl.Int32,
 }
 

@@ -137,6 +137,9 @@ class _Plan:
     reason: str
     months: tuple[str, ...]
     new_batches: tuple[int, ...]
+    # the reason as a code the dashboard labels (data_import.plan.<code>): requested, first,
+    # version, deadline, as_of_back, missing_tables, new_batches, as_of_moved, nothing_new
+    code: str
 
 
 def _months_of(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, object]) -> set[str]:
@@ -163,22 +166,22 @@ def _plan(
     ).fetchall()
     last = runs[0] if runs else None
     missing = [t for s in stages for t in s.tables if not table_exists(con, t)]
-    reason = ""
+    code, reason = "", ""
     if full:
-        reason = "full run requested"
+        code, reason = "requested", "full run requested"
     elif last is None:
-        reason = "first analysis"
+        code, reason = "first", "first analysis"
     elif last[0] != ANALYSIS_VERSION:
-        reason = f"analysis version {last[0]} -> {ANALYSIS_VERSION}"
+        code, reason = "version", f"analysis version {last[0]} -> {ANALYSIS_VERSION}"
     elif last[1] != deadline:
-        reason = f"deadline changed from {last[1]} to {deadline} working days"
+        code, reason = "deadline", f"deadline changed from {last[1]} to {deadline} working days"
     elif last[2] is not None and as_of < last[2]:
-        reason = f"as-of time moved back from {last[2]:%Y-%m-%d %H:%M}"
+        code, reason = "as_of_back", f"as-of time moved back from {last[2]:%Y-%m-%d %H:%M}"
     elif missing:
-        reason = f"table(s) not built yet: {', '.join(missing)}"
+        code, reason = "missing_tables", f"table(s) not built yet: {', '.join(missing)}"
     if reason:
         months = _months_of(con, "pipeline/all_months.sql", {})
-        return _Plan("full", reason, tuple(sorted(months)), new)
+        return _Plan("full", reason, tuple(sorted(months)), new, code)
     affected: set[str] = set()
     if new:
         batches: dict[str, object] = {"batches": list(new)}
@@ -198,9 +201,10 @@ def _plan(
             {"old_as_of": old_as_of, "as_of": as_of, "grace_days": Context.payment_grace_days},
         )
     if not affected:
-        return _Plan("noop", "nothing new to analyse", (), new)
+        return _Plan("noop", "nothing new to analyse", (), new, "nothing_new")
     why = f"{len(new)} new batch(es)" if new else "as-of time moved"
-    return _Plan("incremental", why, tuple(sorted(affected)), new)
+    code = "new_batches" if new else "as_of_moved"
+    return _Plan("incremental", why, tuple(sorted(affected)), new, code)
 
 
 def _record(
@@ -215,8 +219,10 @@ def _record(
     counts = _counts(con, stages)
     run_id = int(sqlrun.scalar(con, "select nextval('analysis_run_seq')"))
     con.execute(
-        "insert into analysis_runs values ($run_id, $started, $finished, $mode, $reason, "
-        "$version, $as_of, $deadline, $batches, $months, $quarters, $secs, $counts)",
+        "insert into analysis_runs (run_id, started_at, finished_at, mode, reason, version, "
+        "as_of, deadline_workdays, new_batches, months, quarters, stage_seconds, row_counts, "
+        "reason_code) values ($run_id, $started, $finished, $mode, $reason, $version, $as_of, "
+        "$deadline, $batches, $months, $quarters, $secs, $counts, $code)",
         {
             "run_id": run_id,
             "started": started,
@@ -231,6 +237,7 @@ def _record(
             "quarters": list(ctx.quarters),
             "secs": json.dumps(secs),
             "counts": json.dumps(counts),
+            "code": plan.code,
         },
     ).fetchall()
     if plan.new_batches:

@@ -93,7 +93,7 @@ def test_a_year_without_a_holiday_table_is_shown_until_it_is_added(
         LABELS["data_import.mode.failed"][0],
         LABELS["data_import.mode.full"][0],  # the small warehouse's own analysis
     ]
-    assert runs[detail].tolist()[0] == expected
+    assert runs[detail].tolist() == [expected, LABELS["data_import.plan.first"][0]]
 
     # the table is added: the next analysis succeeds and the notice goes
     holidays = tmp_path / "holidays"
@@ -180,3 +180,28 @@ def test_an_upload_of_a_year_without_holidays_loads_and_says_why_it_is_not_analy
     status = _status(warehouse_copy)
     assert status is not None
     assert (status.failures, status.waiting_batches) == (1, 1)
+
+
+def test_the_history_reads_a_snapshot_from_before_the_reason_codes(tmp_path: Path) -> None:
+    """analysis_runs without reason_code and no analysis_failures (published by an older
+    version): the history lists the run with its English reason, no code."""
+    old = duckdb.connect(str(tmp_path / "old.duckdb"))
+    try:
+        old.execute(
+            "create table analysis_runs (run_id integer, started_at timestamp, "
+            "finished_at timestamp, mode varchar, reason varchar, version integer, "
+            "as_of timestamp, deadline_workdays integer, new_batches integer[], "
+            "months varchar[], quarters varchar[], stage_seconds json, row_counts json)"
+        )
+        old.execute(
+            "insert into analysis_runs values (1, '2026-11-01 08:00:00', '2026-11-01 08:00:05', "
+            "'incremental', '2 new batch(es)', 4, '2026-10-31 18:00', 2, [7, 8], "
+            "['2026-10'], ['2026-Q4'], '{}', '{}')"
+        )
+        runs = imports.analysis_history(old)
+    finally:
+        old.close()
+    assert runs.select("outcome", "reason", "reason_code", "new_batches", "months").rows() == [
+        ("incremental", "2 new batch(es)", None, 2, "2026-10")
+    ]
+    assert runs["seconds"].to_list() == [5.0]

@@ -89,8 +89,11 @@ create table if not exists analysis_runs (
     months             varchar[] not null,
     quarters           varchar[] not null,
     stage_seconds      json not null,
-    row_counts         json not null
+    row_counts         json not null,
+    reason_code        varchar            -- the reason as a code (pipeline._Plan.code)
 );
+-- reason_code came after the table did, hence the ALTER for warehouses analysed before it.
+alter table analysis_runs add column if not exists reason_code varchar;
 
 create table if not exists analysis_batches (
     batch_id  integer not null,
