@@ -283,6 +283,21 @@ def test_a_vendor_api_dump_wrapping_its_records_loads(
     assert again.already_imported
 
 
+def test_wrapped_records_keep_every_key_however_it_is_spelt(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    """Keys with quotes, backslashes or a leading '$' (which DuckDB would take for a path) are
+    read as keys, in the wrapper and in the records."""
+    odd = ['it\'s "x"', "$.a", "a\\b", "备注"]
+    doc = {'结果 "list"': [dict(zip(odd, ["1", "2", "3", "4"], strict=True))]}
+    path = tmp_path / "odd.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    (source,) = readers.open_sources(con, path)
+    assert source.raw_headers == odd
+    readers.load_source(con, source)
+    assert con.execute("select * from _ing_src").fetchall() == [(1, "1", "2", "3", "4")]
+
+
 def test_a_wrapped_dump_larger_than_duckdbs_default_object_size_loads(
     con: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:

@@ -129,14 +129,14 @@ with doc as (
 ),
 
 paths as (
-    select '$."' || replace(k, '"', '\\"') || '"' as path
+    select '$."' || replace(replace(k, '\\', '\\\\'), '"', '\\"') || '"' as path
     from doc, unnest(json_keys(json)) as t (k)
 ),
 
 nested as (
     select path from paths
     union all
-    select p.path || '."' || replace(k, '"', '\\"') || '"'
+    select p.path || '."' || replace(replace(k, '\\', '\\\\'), '"', '\\"') || '"'
     from doc, paths as p, unnest(json_keys(doc.json, p.path)) as t (k)
 )
 
@@ -145,6 +145,11 @@ from doc, nested
 where json_type(json, path) = 'ARRAY' and json_type(json, path || '[0]') = 'OBJECT'
 order by path
 """
+
+
+def _key_path(key: str) -> str:
+    """The JSON path of one key of an object: ``$."key"``, quotes and backslashes escaped."""
+    return '$."' + key.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _whole_document(path: Path) -> int:
@@ -308,12 +313,11 @@ def load_json_or_parquet(con: duckdb.DuckDBPyConnection, source: Source) -> None
     if source.json_path is not None:
         # one object wrapping the records: each cell is its key's value as text (nested values
         # as JSON), as read_json gives VARCHAR columns
-        picks = ", ".join(
-            f"json ->> '{raw.replace(chr(39), chr(39) * 2)}' as {c}"
-            for raw, c in zip(source.raw_headers, cols, strict=True)
-        )
+        picks = ", ".join(f"json ->> $k{i} as {c}" for i, c in enumerate(cols))
         select = f"select ordinality::bigint as __row, {picks} from {_WRAPPED_IN_ORDER}"
         params |= {"jp": source.json_path + "[*]", "mx": _whole_document(source.path)}
+        # each key as a quoted JSON path: a bare key starting with '$' would be read as a path
+        params |= {f"k{i}": _key_path(raw) for i, raw in enumerate(source.raw_headers)}
     elif source.format == "parquet" and "file_row_number" not in source.raw_headers:
         # Parquet numbers its rows itself, exactly and in parallel ("with ordinality" numbers
         # them on one thread: 0.35 s against 0.21 s for a 1.9M-row payments file).
