@@ -118,7 +118,10 @@ def _cmd_analyse(args: argparse.Namespace) -> int:
             progress=not args.quiet,
         )
     except UnknownHolidayYearError as exc:
-        raise CliError(str(exc)) from exc
+        # kept in analysis_failures and published: the dashboard says so until a run succeeds
+        raise CliError(
+            f"{exc} Nothing was analysed; the dashboard shows this until an analysis succeeds."
+        ) from exc
     finally:
         con.close()
     print(result.summary())

@@ -68,15 +68,21 @@ def test_a_year_without_a_holiday_table_is_shown_until_it_is_added(
     assert [(code, year) for code, year, _ in kept] == [("holiday_calendar", 2027)]
     assert "data/reference/holidays/2027.csv" in kept[0][2]
 
+    assert main(["analyse", "--db", str(db), "--quiet"]) == 2  # the cron line: one line why
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1
+    assert err[0].startswith("fapiao-watch analyse: no holiday table for 2027")
+    assert err[0].endswith("the dashboard shows this until an analysis succeeds.")
+
     assert main(["status", "--db", str(db)]) == 0
     out = capsys.readouterr().out
     assert "batches not analysed yet: 1 (1 rows)" in out
-    assert "analysis failing: 1 run(s) since" in out
+    assert "analysis failing: 2 run(s) since" in out
     assert "no holiday table for 2027" in out
 
     status = _status(db)  # published although the analysis failed
     assert status is not None
-    assert (status.failures, status.waiting_batches, status.waiting_rows) == (1, 1, 1)
+    assert (status.failures, status.waiting_batches, status.waiting_rows) == (2, 1, 1)
     assert status.reason_code == "holiday_calendar"
     expected = LABELS["notice.holiday_calendar"][0].format(year=2027)
     for page in PAGES:
@@ -89,11 +95,10 @@ def test_a_year_without_a_holiday_table_is_shown_until_it_is_added(
     assert errors(at) == []
     runs = table_with(at, LABELS["data_import.runs.outcome"][0])
     outcome, detail = LABELS["data_import.runs.outcome"][0], LABELS["data_import.detail"][0]
-    assert runs[outcome].tolist() == [
-        LABELS["data_import.mode.failed"][0],
-        LABELS["data_import.mode.full"][0],  # the small warehouse's own analysis
-    ]
-    assert runs[detail].tolist() == [expected, LABELS["data_import.plan.first"][0]]
+    failed = LABELS["data_import.mode.failed"][0]
+    full = LABELS["data_import.mode.full"][0]  # the small warehouse's own analysis
+    assert runs[outcome].tolist() == [failed, failed, full]
+    assert runs[detail].tolist() == [expected, expected, LABELS["data_import.plan.first"][0]]
 
     # the table is added: the next analysis succeeds and the notice goes
     holidays = tmp_path / "holidays"
