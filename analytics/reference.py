@@ -36,10 +36,11 @@ def table(name: str) -> pl.DataFrame:
 
 
 @cache
-def labels(name: str, lang: str) -> dict[str, str]:
-    """code -> label in 'zh' or 'en' for a reference table with name_zh / name_en columns."""
+def labels(name: str, lang: str, field: str = "name") -> dict[str, str]:
+    """code -> ``<field>_zh`` or ``<field>_en`` (by ``lang``) of a reference table: its labels by
+    default, or another text it keeps in both languages (``failure_codes``' actions)."""
     frame = table(name)
-    column = "name_zh" if lang == "zh" else "name_en"
+    column = f"{field}_zh" if lang == "zh" else f"{field}_en"
     return dict(zip(frame["code"].to_list(), frame[column].to_list(), strict=True))
 
 

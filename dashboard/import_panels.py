@@ -55,9 +55,7 @@ def failure_text(code: str | None, detail: str) -> str:
 
 def failure_actions() -> dict[str, str]:
     """failure code -> what to do about it, in the UI language."""
-    frame = reference.table("failure_codes")
-    column = "action_zh" if lang() == "zh" else "action_en"
-    return dict(zip(frame["code"].to_list(), frame[column].to_list(), strict=True))
+    return reference.labels("failure_codes", lang(), "action")
 
 
 def _check(p: FilePreview) -> list[dict[str, object]]:
