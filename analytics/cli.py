@@ -129,8 +129,7 @@ def _cmd_analyse(args: argparse.Namespace) -> int:
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
-    from datetime import datetime
-
+    from analytics import formatting
     from analytics.imports import analysis_status, import_failures
     from analytics.warehouse import connect, table_counts
 
@@ -143,10 +142,7 @@ def _cmd_status(args: argparse.Namespace) -> int:
     finally:
         con.close()
     if status is not None:
-
-        def when(t: datetime | None) -> str:
-            return f"{t:%Y-%m-%d %H:%M}" if t else "-"
-
+        when = formatting.minute
         print(
             f"last analysis: {when(status.analysed_at)} (as of {when(status.as_of)}); batches "
             f"not analysed yet: {status.waiting_batches:,} ({status.waiting_rows:,} rows)"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 
 from analytics.metrics import metric
@@ -21,6 +22,11 @@ DeltaColor = Literal["normal", "inverse", "off"]
 
 def _absent(value: float | None) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def minute(value: datetime | None) -> str:
+    """A time to the minute: '2026-11-30 13:21' (the dashboard's and the CLI's bookkeeping)."""
+    return MISSING if value is None else f"{value:%Y-%m-%d %H:%M}"
 
 
 def count(value: float | None) -> str:

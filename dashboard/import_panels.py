@@ -40,7 +40,7 @@ def kind_labels() -> dict[str, str]:
 
 
 def _already(when: datetime | None, batch: int | None) -> str:
-    return t("data_import.already", when=f"{when:%Y-%m-%d %H:%M}" if when else "—", batch=batch)
+    return t("data_import.already", when=formatting.minute(when), batch=batch)
 
 
 def failure_text(code: str | None, detail: str) -> str:

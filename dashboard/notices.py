@@ -5,8 +5,6 @@ Entry monitoring, Alerts)."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import streamlit as st
 
 from analytics import formatting
@@ -28,10 +26,6 @@ def failures_notice() -> None:
     )
 
 
-def _when(value: datetime | None) -> str:
-    return f"{value:%Y-%m-%d %H:%M}" if value else "—"
-
-
 def freshness_notice() -> None:
     """A caption with how current the figures are (the latest 入库 time they count, and when
     they were analysed); an error while ``analyse`` fails (the figures are those of its last
@@ -39,7 +33,13 @@ def freshness_notice() -> None:
     status = cached.analysis_status()
     if status is None:
         return
-    st.caption(t("notice.as_of", as_of=_when(status.as_of), analysed=_when(status.analysed_at)))
+    st.caption(
+        t(
+            "notice.as_of",
+            as_of=formatting.minute(status.as_of),
+            analysed=formatting.minute(status.analysed_at),
+        )
+    )
     if not status.stale:
         return
     waiting = {
@@ -55,10 +55,10 @@ def freshness_notice() -> None:
             t(
                 "notice.analysis_failed",
                 n=formatting.count(status.failures),
-                first=_when(status.first_failed_at),
-                last=_when(status.last_failed_at),
+                first=formatting.minute(status.first_failed_at),
+                last=formatting.minute(status.last_failed_at),
                 why=why,
-                analysed=_when(status.analysed_at),
+                analysed=formatting.minute(status.analysed_at),
                 **waiting,
             )
         )
@@ -66,8 +66,8 @@ def freshness_notice() -> None:
     st.info(
         t(
             "notice.analysis_waiting",
-            since=_when(status.waiting_since),
-            as_of=_when(status.as_of),
+            since=formatting.minute(status.waiting_since),
+            as_of=formatting.minute(status.as_of),
             **waiting,
         )
     )
