@@ -177,12 +177,9 @@ def _wrapped_records(con: duckdb.DuckDBPyConnection, path: Path) -> str:
 
 
 # The records of a wrapped document (Source.json_path, bound as $jp), numbered from 1 as
-# ``ordinality`` (in the order of the array) where a query needs their order.
+# ``ordinality`` in the order of the array. The document is read whole either way, so the
+# numbering costs nothing worth a second, unnumbered form.
 _WRAPPED = (
-    "(select unnest(json_extract(json, $jp)) as json "
-    "from read_json_objects($p, format = 'unstructured', maximum_object_size = $mx))"
-)
-_WRAPPED_IN_ORDER = (
     "(select unnest(range(1, len(l) + 1)) as ordinality, unnest(l) as json from ("
     "select json_extract(json, $jp) as l "
     "from read_json_objects($p, format = 'unstructured', maximum_object_size = $mx)))"
@@ -215,7 +212,7 @@ def json_record_keys(
         ordered = f"{records} with ordinality"
     else:
         params |= {"jp": json_path + "[*]", "mx": _whole_document(path)}
-        records, ordered = _WRAPPED, _WRAPPED_IN_ORDER
+        records = ordered = _WRAPPED
     lists = con.execute(_KEY_LISTS.format(records=records), params).fetchall()
     if len(lists) > 1:
         lists = con.execute(_KEY_LISTS_IN_ORDER.format(ordered=ordered), params).fetchall()
@@ -314,7 +311,7 @@ def load_json_or_parquet(con: duckdb.DuckDBPyConnection, source: Source) -> None
         # one object wrapping the records: each cell is its key's value as text (nested values
         # as JSON), as read_json gives VARCHAR columns
         picks = ", ".join(f"json ->> $k{i} as {c}" for i, c in enumerate(cols))
-        select = f"select ordinality::bigint as __row, {picks} from {_WRAPPED_IN_ORDER}"
+        select = f"select ordinality::bigint as __row, {picks} from {_WRAPPED}"
         params |= {"jp": source.json_path + "[*]", "mx": _whole_document(source.path)}
         # each key as a quoted JSON path: a bare key starting with '$' would be read as a path
         params |= {f"k{i}": _key_path(raw) for i, raw in enumerate(source.raw_headers)}
