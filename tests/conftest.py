@@ -70,3 +70,14 @@ def warehouse_copy(small_warehouse: Path, tmp_path: Path) -> Path:
     target = tmp_path / "wh"
     shutil.copytree(small_warehouse.parent, target, ignore=shutil.ignore_patterns("files"))
     return target / small_warehouse.name
+
+
+@pytest.fixture
+def con() -> Iterator[duckdb.DuckDBPyConnection]:
+    """An empty in-memory warehouse (schema applied), for tests that load their own rows.
+    Modules that read the small warehouse's snapshot define their own ``con`` (a cursor)."""
+    from analytics.warehouse import connect
+
+    connection = connect(":memory:")
+    yield connection
+    connection.close()

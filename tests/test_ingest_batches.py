@@ -4,7 +4,6 @@ detection, unreadable files and the CLI."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,13 +25,6 @@ from analytics.cli import main
 from analytics.ingest import IngestError, ingest_file, ingest_paths, load, pipeline, planning
 from analytics.pipeline import analyse
 from analytics.warehouse import connect
-
-
-@pytest.fixture
-def con() -> Iterator[duckdb.DuckDBPyConnection]:
-    connection = connect(":memory:")
-    yield connection
-    connection.close()
 
 
 def _counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int, int]:

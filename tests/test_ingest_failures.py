@@ -6,7 +6,6 @@ listed until a later pass loads them. The strict default of ``ingest_paths`` is 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -28,13 +27,6 @@ from analytics.ingest import FileFailure, IngestError, ingest_paths, pipeline
 from analytics.ingest.model import FAILURE_CODES
 from analytics.warehouse import connect
 from dashboard.i18n import LABELS
-
-
-@pytest.fixture
-def con() -> Iterator[duckdb.DuckDBPyConnection]:
-    connection = connect(":memory:")
-    yield connection
-    connection.close()
 
 
 def _export(path: Path, serials: range) -> Path:

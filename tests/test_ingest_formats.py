@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -35,13 +34,6 @@ from analytics.ingest.native import native_cast
 from analytics.ingest.preview import preview_file
 from analytics.ingest.source import NotTabularError
 from analytics.warehouse import connect
-
-
-@pytest.fixture
-def con() -> Iterator[duckdb.DuckDBPyConnection]:
-    connection = connect(":memory:")
-    yield connection
-    connection.close()
 
 
 def _one(results: list[BatchResult]) -> BatchResult:

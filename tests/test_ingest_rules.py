@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -15,17 +14,9 @@ from ingest_fixtures import BUYER, SELLER, TODAY, digital_no, write_csv
 
 from analytics import validation as v
 from analytics.ingest import ingest_file
-from analytics.warehouse import connect
 
 HEADERS = ["数电发票号码", "销方识别号", "购方识别号", "开票日期", "入库时间", "金额", "税额",
            "价税合计", "税率", "是否正数发票", "发票状态", "备注"]  # fmt: skip
-
-
-@pytest.fixture
-def con() -> Iterator[duckdb.DuckDBPyConnection]:
-    connection = connect(":memory:")
-    yield connection
-    connection.close()
 
 
 def row(no: str, **over: str) -> list[str]:
