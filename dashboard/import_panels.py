@@ -229,20 +229,6 @@ def history_panel() -> None:
     _analysis_table()
 
 
-# Why analyse ran as it did (analytics.pipeline._Plan.code), labelled data_import.plan.<code>.
-PLAN_CODES = (
-    "requested",
-    "first",
-    "version",
-    "deadline",
-    "as_of_back",
-    "missing_tables",
-    "new_batches",
-    "as_of_moved",
-    "nothing_new",
-)
-
-
 def _analysis_table() -> None:
     """Every run of ``analyse``: when, full or incremental (or failed, and why), what it
     recomputed. Failed runs were rolled back: the figures are those of the last good run."""
@@ -254,15 +240,20 @@ def _analysis_table() -> None:
         year: t("notice.holiday_calendar", year=year)
         for year in runs["missing_year"].drop_nulls().unique().to_list()
     }
-    plans = {c: t(f"data_import.plan.{c}") for c in PLAN_CODES}
+    # why a run ran as it did (analytics.pipeline._Plan.code), labelled data_import.plan.<code>
+    plans = {
+        code: label
+        for code, label in catalogue_labels(
+            "data_import.plan", runs["reason_code"].drop_nulls().unique().to_list()
+        ).items()
+        if label != code
+    }
     runs = runs.with_columns(
         reason=pl.when(pl.col("missing_year").is_not_null())
         .then(pl.col("missing_year").replace_strict(holiday, default=None))
-        .when(pl.col("reason_code").is_in(list(PLAN_CODES)))
-        .then(pl.col("reason_code").replace_strict(plans, default=None))
-        .otherwise(pl.col("reason")),
+        .otherwise(pl.col("reason_code").replace_strict(plans, default=pl.col("reason"))),
         outcome=pl.col("outcome").replace(
-            {m: t(f"data_import.mode.{m}") for m in ("full", "incremental", "noop", "failed")}
+            catalogue_labels("data_import.mode", runs["outcome"].unique().to_list())
         ),
     )
     cols = [
