@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from analytics import config
@@ -128,6 +129,23 @@ def _cmd_analyse(args: argparse.Namespace) -> int:
     return 0
 
 
+def _calendar_line(as_of: date) -> str:
+    """How far the holiday calendar reaches past the data, and what to add when it ends soon."""
+    from analytics import workdays
+
+    end = workdays.known_through(as_of)
+    if end is None:
+        return f"holiday calendar: no table for {as_of.year}"
+    line = f"holiday calendar: through {end:%Y-%m-%d}"
+    if workdays.calendar_ends_soon(as_of) is not None:
+        nxt = end.year + 1
+        line += (
+            f"; no table for {nxt} yet: add data/reference/holidays/{nxt}.csv before the data "
+            f"reaches {nxt}, or analyse stops"
+        )
+    return line
+
+
 def _cmd_status(args: argparse.Namespace) -> int:
     from analytics import formatting
     from analytics.imports import analysis_status, import_failures
@@ -152,6 +170,8 @@ def _cmd_status(args: argparse.Namespace) -> int:
                 f"analysis failing: {status.failures:,} run(s) since "
                 f"{when(status.first_failed_at)}, last: {status.reason}"
             )
+        if status.as_of is not None:
+            print(_calendar_line(status.as_of.date()))
     if unreadable:
         print(f"files that could not be read, not loaded since: {unreadable:,} (import_failures)")
     return 0

@@ -144,15 +144,10 @@ def with_deadlines(calendar: pl.LazyFrame, deadline_workdays: int) -> pl.LazyFra
 
 
 def _known_until(last: date, wanted_end: date) -> date:
-    """``wanted_end``, or the last day of the last year with a holiday table if earlier."""
-    end = wanted_end
-    for year in range(last.year + 1, wanted_end.year + 1):
-        try:
-            workdays.is_workday(date(year, 1, 1))
-        except workdays.UnknownHolidayYearError:
-            end = min(end, date(year - 1, 12, 31))
-            break
-    return end
+    """``wanted_end``, or the last day of the holiday calendar if earlier. When ``last``'s own
+    year has no table, ``wanted_end``: building the calendar then raises the error naming it."""
+    known = workdays.known_through(last)
+    return wanted_end if known is None else min(wanted_end, known)
 
 
 def build_calendar(

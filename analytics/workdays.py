@@ -52,12 +52,19 @@ def _override_table(year: int, holidays_dir: Path) -> tuple[frozenset[date], fro
                 raise ValueError(f"{path}, line {line_no}: expected date,kind,name") from exc
             if day.year != year:
                 raise ValueError(f"{path}, line {line_no}: {day} is not in {year}")
-            if kind == "holiday":
-                holidays.add(day)
-            elif kind == "workday":
-                workdays.add(day)
-            else:
+            if kind not in ("holiday", "workday"):
                 raise ValueError(f"{path}, line {line_no}: kind must be holiday or workday")
+            # a hand-typed table is checked for what a typo makes (a wrong day or kind would
+            # shift every deadline around it): 调休 make-up workdays are Saturdays or Sundays,
+            # and no day is listed as both
+            if kind == "workday" and day.weekday() < 5:
+                raise ValueError(
+                    f"{path}, line {line_no}: {day} is a {day:%A}; kind workday is for a "
+                    "Saturday or Sunday worked in exchange for a holiday (调休)"
+                )
+            if day in (workdays if kind == "holiday" else holidays):
+                raise ValueError(f"{path}, line {line_no}: {day} is listed as both kinds")
+            (holidays if kind == "holiday" else workdays).add(day)
     return frozenset(holidays), frozenset(workdays)
 
 
@@ -79,6 +86,37 @@ def is_workday(d: date) -> bool:
     """True on a working day: weekdays that are not holidays, plus 调休 make-up weekend days."""
     day = d.date() if isinstance(d, datetime) else d
     return day in _year_workdays(day.year)
+
+
+# How long before the holiday calendar runs out the dashboard and ``fapiao-watch status`` warn:
+# the State Council publishes the next year's notice in November or December, and the table
+# must be in place before the data reaches January.
+CALENDAR_WARNING_DAYS = 31
+
+
+def known_through(day: date, *, years_ahead: int = 5) -> date | None:
+    """The last day of the holiday calendar that runs unbroken from ``day``'s year: 31 December
+    of the last consecutive year with a table (looking at most ``years_ahead`` years on). None
+    when ``day``'s own year has none."""
+    last: date | None = None
+    for year in range(day.year, day.year + years_ahead + 1):
+        try:
+            is_workday(date(year, 1, 1))
+        except UnknownHolidayYearError:
+            break
+        last = date(year, 12, 31)
+    return last
+
+
+def calendar_ends_soon(as_of: date) -> date | None:
+    """The holiday calendar's last day when it lies within :data:`CALENDAR_WARNING_DAYS` after
+    ``as_of`` (the data's as-of day), else None; also None when ``as_of``'s own year has no
+    table, since ``analyse`` then fails and says so itself. Deadlines that fall past that day
+    are unknown (such invoices stay pending), and data past it stops the analysis."""
+    end = known_through(as_of)
+    if end is None or (end - as_of).days > CALENDAR_WARNING_DAYS:
+        return None
+    return end
 
 
 def add_workdays(d: date, n: int) -> date:

@@ -1,13 +1,13 @@
 """Notices above a page's figures when they leave something out: files the loader could not
-read, and batches no analysis has counted yet (one is running, or ``analyse`` keeps failing,
-say for a year without a holiday table). Shown on the pages officials act from (Overview,
-Entry monitoring, Alerts)."""
+read, batches no analysis has counted yet (one is running, or ``analyse`` keeps failing, say
+for a year without a holiday table), and a holiday calendar about to run out. Shown on the
+pages officials act from (Overview, Entry monitoring, Alerts)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from analytics import formatting
+from analytics import formatting, workdays
 from dashboard import cached, components, urlstate
 from dashboard.i18n import t
 
@@ -29,7 +29,9 @@ def failures_notice() -> None:
 def freshness_notice() -> None:
     """A caption with how current the figures are (the latest 入库 time they count, and when
     they were analysed); an error while ``analyse`` fails (the figures are those of its last
-    good run, and why it fails), else a note while imported batches wait for the next run."""
+    good run, and why it fails), else a note while imported batches wait for the next run; a
+    warning when the holiday calendar ends within a month of the as-of day (unless the missing
+    year already stops the analysis, which the error says)."""
     status = cached.analysis_status()
     if status is None:
         return
@@ -40,6 +42,11 @@ def freshness_notice() -> None:
             analysed=formatting.minute(status.analysed_at),
         )
     )
+    calendar_failure = status.failures and status.reason_code == "holiday_calendar"
+    if status.as_of is not None and not calendar_failure:
+        end = workdays.calendar_ends_soon(status.as_of.date())
+        if end is not None:
+            st.warning(t("notice.calendar_ends", end=f"{end:%Y-%m-%d}", year=end.year + 1))
     if not status.stale:
         return
     waiting = {

@@ -123,6 +123,43 @@ def test_a_year_without_a_holiday_table_is_shown_until_it_is_added(
         assert as_of in [c.value for c in at.caption], page
 
 
+def test_a_holiday_calendar_about_to_end_is_announced_a_month_ahead(
+    warehouse_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = warehouse_copy
+    monkeypatch.setenv(config.ENV_DB, str(db))
+    real = workdays._year_workdays
+
+    def no_table_after_2026(year: int) -> frozenset[date]:
+        # whatever chinesecalendar version is installed: 2027 has no table
+        if year > 2026:
+            raise workdays.UnknownHolidayYearError(year)
+        return real(year)
+
+    monkeypatch.setattr(workdays, "_year_workdays", no_table_after_2026)
+    expected = LABELS["notice.calendar_ends"][0].format(end="2026-12-31", year=2027)
+
+    assert main(["analyse", "--db", str(db), "--quiet", "--as-of", "2026-11-20T12:00"]) == 0
+    for page in PAGES:  # 41 days before the end: nothing to say yet
+        at = open_page(page)
+        assert errors(at) == []
+        assert [w.value for w in at.warning] == [], page
+    assert main(["status", "--db", str(db)]) == 0
+    assert "holiday calendar: through 2026-12-31\n" in capsys.readouterr().out
+
+    assert main(["analyse", "--db", str(db), "--quiet", "--as-of", "2026-12-10T12:00"]) == 0
+    for page in PAGES:
+        at = open_page(page)
+        assert errors(at) == []
+        assert [w.value for w in at.warning] == [expected], page
+        assert [e.value for e in at.error] == [], page
+    assert main(["status", "--db", str(db)]) == 0
+    assert (
+        "holiday calendar: through 2026-12-31; no table for 2027 yet: add "
+        "data/reference/holidays/2027.csv before the data reaches 2027, or analyse stops"
+    ) in capsys.readouterr().out
+
+
 def test_batches_waiting_for_the_next_analysis_are_noted(
     warehouse_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

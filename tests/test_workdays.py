@@ -109,3 +109,34 @@ def test_override_table_rejects_bad_rows(tmp_path: Path) -> None:
     (tmp_path / "2098.csv").write_text("date,kind,name\n2098-01-01,party,元旦\n", encoding="utf-8")
     with pytest.raises(ValueError, match="line 2"):
         workdays._year_workdays(2098, tmp_path)
+
+
+def test_override_table_rejects_what_a_typo_makes(tmp_path: Path) -> None:
+    (tmp_path / "2097.csv").write_text(
+        "date,kind,name\n2097-01-01,holiday,元旦\n2097-01-07,workday,调休\n", encoding="utf-8"
+    )
+    with pytest.raises(ValueError, match=r"line 3: 2097-01-07 is a Monday; kind workday"):
+        workdays._year_workdays(2097, tmp_path)
+    (tmp_path / "2096.csv").write_text(
+        "date,kind,name\n2096-01-01,holiday,元旦\n2096-01-01,workday,调休\n", encoding="utf-8"
+    )
+    with pytest.raises(ValueError, match="line 3: 2096-01-01 is listed as both kinds"):
+        workdays._year_workdays(2096, tmp_path)
+
+
+def test_known_through_and_the_warning_a_month_before_the_calendar_ends(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def tables_until_2030(year: int) -> frozenset[date]:
+        if year > 2030:
+            raise UnknownHolidayYearError(year)
+        return frozenset()
+
+    monkeypatch.setattr(workdays, "_year_workdays", tables_until_2030)
+    assert workdays.known_through(date(2028, 6, 1)) == date(2030, 12, 31)
+    assert workdays.known_through(date(2020, 6, 1)) == date(2025, 12, 31)  # 5 years ahead at most
+    assert workdays.known_through(date(2031, 1, 1)) is None
+    assert workdays.calendar_ends_soon(date(2030, 11, 29)) is None  # 32 days before
+    assert workdays.calendar_ends_soon(date(2030, 11, 30)) == date(2030, 12, 31)
+    assert workdays.calendar_ends_soon(date(2030, 12, 31)) == date(2030, 12, 31)
+    assert workdays.calendar_ends_soon(date(2031, 1, 2)) is None  # analyse fails and says so
