@@ -127,6 +127,7 @@ def analysis_history(con: duckdb.DuckDBPyConnection, limit: int = 200) -> pl.Dat
     ):
         if table_exists(con, table):
             frame = query_file(con, f"views/{name}.sql")
+            frame = frame.select([c for c in _RUN_SCHEMA if c in frame.columns])
             parts.append(frame.cast({c: t for c, t in _RUN_SCHEMA.items() if c in frame.columns}))
     runs = pl.concat(parts, how="diagonal")
     return runs.sort("run_at", descending=True, nulls_last=True).head(limit)

@@ -4,8 +4,9 @@ The run is an ordered list of :class:`~analytics.context.Stage` objects executed
 transaction, so a reader never sees half an analysis and a failure leaves the previous results
 untouched. Which months to recompute:
 
-* **full** (``full=True``, the first run, a changed deadline or pipeline version, an as-of time
-  that moved back, or a stage table that does not exist yet): every month with data;
+* **full** (``full=True``, the first run, a changed deadline or pipeline version, a holiday
+  table added or corrected, an as-of time that moved back, or a stage table that does not exist
+  yet): every month with data;
 * **incremental**: the months touched by import batches not analysed yet
   (``sql/pipeline/affected_months.sql``: the rows' own months and those linked to them by
   invoice number, original invoice, payment or merchant), plus, when the as-of time moved
@@ -26,6 +27,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import duckdb
 from tqdm import tqdm
@@ -138,12 +140,59 @@ class _Plan:
     months: tuple[str, ...]
     new_batches: tuple[int, ...]
     # the reason as a code the dashboard labels (data_import.plan.<code>): requested, first,
-    # version, deadline, as_of_back, missing_tables, new_batches, as_of_moved, nothing_new
+    # version, deadline, calendar, as_of_back, missing_tables, new_batches, as_of_moved,
+    # nothing_new
     code: str
+
+
+# The holiday calendar of the as-of year, the next one and this many before is kept with each
+# run (analysis_runs.calendar): a table added or corrected for one of them recomputes all.
+CALENDAR_YEARS_BACK = 5
+
+
+def calendar_years(as_of: datetime) -> range:
+    return range(as_of.year - CALENDAR_YEARS_BACK, as_of.year + 2)
 
 
 def _months_of(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, object]) -> set[str]:
     return {str(r[0]) for r in sqlrun.fetch_file(con, name, params)}
+
+
+def _full_run_reason(
+    con: duckdb.DuckDBPyConnection,
+    last: tuple[Any, ...] | None,
+    *,
+    full: bool,
+    deadline: int,
+    as_of: datetime,
+    stages: list[Stage],
+    calendar: dict[str, str],
+) -> tuple[str, str]:
+    """(code, reason) when everything must be recomputed, else ("", ""). ``last``: the previous
+    run's (version, deadline_workdays, as_of, calendar)."""
+    if full:
+        return "requested", "full run requested"
+    if last is None:
+        return "first", "first analysis"
+    version, last_deadline, last_as_of, last_calendar = last
+    # a table added (the next year's, from the State Council notice) or corrected changes
+    # deadlines and delays in every month that reaches that year; runs from before the
+    # calendar was kept (null) compare as unchanged
+    changed = workdays.changed_years(json.loads(last_calendar), calendar) if last_calendar else []
+    missing = [t for s in stages for t in s.tables if not table_exists(con, t)]
+    code, reason = "", ""
+    if version != ANALYSIS_VERSION:
+        code, reason = "version", f"analysis version {version} -> {ANALYSIS_VERSION}"
+    elif last_deadline != deadline:
+        code = "deadline"
+        reason = f"deadline changed from {last_deadline} to {deadline} working days"
+    elif changed:
+        code, reason = "calendar", f"holiday calendar changed for {', '.join(map(str, changed))}"
+    elif last_as_of is not None and as_of < last_as_of:
+        code, reason = "as_of_back", f"as-of time moved back from {last_as_of:%Y-%m-%d %H:%M}"
+    elif missing:
+        code, reason = "missing_tables", f"table(s) not built yet: {', '.join(missing)}"
+    return code, reason
 
 
 def _plan(
@@ -153,6 +202,7 @@ def _plan(
     deadline: int,
     as_of: datetime,
     stages: list[Stage],
+    calendar: dict[str, str],
 ) -> _Plan:
     new = tuple(
         int(r[0])
@@ -162,23 +212,13 @@ def _plan(
         ).fetchall()
     )
     runs = con.execute(
-        "select version, deadline_workdays, as_of from analysis_runs order by run_id desc limit 1"
+        "select version, deadline_workdays, as_of, calendar from analysis_runs "
+        "order by run_id desc limit 1"
     ).fetchall()
     last = runs[0] if runs else None
-    missing = [t for s in stages for t in s.tables if not table_exists(con, t)]
-    code, reason = "", ""
-    if full:
-        code, reason = "requested", "full run requested"
-    elif last is None:
-        code, reason = "first", "first analysis"
-    elif last[0] != ANALYSIS_VERSION:
-        code, reason = "version", f"analysis version {last[0]} -> {ANALYSIS_VERSION}"
-    elif last[1] != deadline:
-        code, reason = "deadline", f"deadline changed from {last[1]} to {deadline} working days"
-    elif last[2] is not None and as_of < last[2]:
-        code, reason = "as_of_back", f"as-of time moved back from {last[2]:%Y-%m-%d %H:%M}"
-    elif missing:
-        code, reason = "missing_tables", f"table(s) not built yet: {', '.join(missing)}"
+    code, reason = _full_run_reason(
+        con, last, full=full, deadline=deadline, as_of=as_of, stages=stages, calendar=calendar
+    )
     if reason:
         months = _months_of(con, "pipeline/all_months.sql", {})
         return _Plan("full", reason, tuple(sorted(months)), new, code)
@@ -215,14 +255,15 @@ def _record(
     started: datetime,
     secs: dict[str, float],
     stages: list[Stage],
+    calendar: dict[str, str],
 ) -> None:
     counts = _counts(con, stages)
     run_id = int(sqlrun.scalar(con, "select nextval('analysis_run_seq')"))
     con.execute(
         "insert into analysis_runs (run_id, started_at, finished_at, mode, reason, version, "
         "as_of, deadline_workdays, new_batches, months, quarters, stage_seconds, row_counts, "
-        "reason_code) values ($run_id, $started, $finished, $mode, $reason, $version, $as_of, "
-        "$deadline, $batches, $months, $quarters, $secs, $counts, $code)",
+        "reason_code, calendar) values ($run_id, $started, $finished, $mode, $reason, $version, "
+        "$as_of, $deadline, $batches, $months, $quarters, $secs, $counts, $code, $calendar)",
         {
             "run_id": run_id,
             "started": started,
@@ -238,6 +279,7 @@ def _record(
             "secs": json.dumps(secs),
             "counts": json.dumps(counts),
             "code": plan.code,
+            "calendar": json.dumps(calendar),
         },
     ).fetchall()
     if plan.new_batches:
@@ -305,7 +347,10 @@ def analyse(
         reconcile.ensure_objects(con)
         when = as_of or reconcile.default_as_of(con)
         p0 = time.perf_counter()
-        plan = _plan(con, full=full, deadline=deadline, as_of=when, stages=run_stages)
+        calendar = workdays.calendar_digests(calendar_years(when))
+        plan = _plan(
+            con, full=full, deadline=deadline, as_of=when, stages=run_stages, calendar=calendar
+        )
         secs: dict[str, float] = {"(plan)": round(time.perf_counter() - p0, 3)}
         if plan.mode == "full":
             reconcile.reset_result_tables(con)
@@ -330,7 +375,7 @@ def analyse(
                     release_memory(con)
                 stage.run(con, ctx)
                 secs[stage.name] = round(time.perf_counter() - s0, 3)
-        _record(con, plan, ctx, started=started, secs=secs, stages=run_stages)
+        _record(con, plan, ctx, started=started, secs=secs, stages=run_stages, calendar=calendar)
         con.commit()
     except BaseException as exc:
         con.rollback()

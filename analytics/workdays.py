@@ -15,6 +15,7 @@ issued before the National Day holiday and recorded after it took only the worki
 from __future__ import annotations
 
 import csv
+import hashlib
 from datetime import date, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
@@ -117,6 +118,29 @@ def calendar_ends_soon(as_of: date) -> date | None:
     if end is None or (end - as_of).days > CALENDAR_WARNING_DAYS:
         return None
     return end
+
+
+def calendar_digests(years: range) -> dict[str, str]:
+    """A digest of each year's calendar as it stands (its holidays on weekdays and its 调休
+    make-up weekend days), "" for a year with no table; keyed by the year as text (JSON keys).
+    ``analyse`` keeps them to tell when a table was added or corrected since it last ran."""
+    out: dict[str, str] = {}
+    for year in years:
+        try:
+            working = _year_workdays(year)
+        except UnknownHolidayYearError:
+            out[str(year)] = ""
+            continue
+        first = date(year, 1, 1)
+        days = (first + timedelta(days=i) for i in range(366))
+        odd = [d for d in days if d.year == year and (d in working) != (d.weekday() < 5)]
+        out[str(year)] = hashlib.sha256(",".join(map(str, odd)).encode()).hexdigest()[:16]
+    return out
+
+
+def changed_years(before: dict[str, str], now: dict[str, str]) -> list[int]:
+    """The years, among those both digests cover, whose calendar was added or changed."""
+    return sorted(int(y) for y in before.keys() & now.keys() if before[y] != now[y])
 
 
 def add_workdays(d: date, n: int) -> date:

@@ -107,6 +107,13 @@ def test_a_year_without_a_holiday_table_is_shown_until_it_is_added(
     real = workdays._year_workdays
     monkeypatch.setattr(workdays, "_year_workdays", lambda year: real(year, holidays))
     assert main(["analyse", "--db", str(db), "--quiet"]) == 0
+    con = connect(db, read_only=True)
+    try:  # the table for 2027 changed deadlines of late-December invoices too: all recomputed
+        assert con.execute(
+            "select mode, reason from analysis_runs order by run_id desc limit 1"
+        ).fetchall() == [("full", "holiday calendar changed for 2027")]
+    finally:
+        con.close()
     status = _status(db)
     assert status is not None
     assert not status.stale
@@ -158,6 +165,51 @@ def test_a_holiday_calendar_about_to_end_is_announced_a_month_ahead(
         "holiday calendar: through 2026-12-31; no table for 2027 yet: add "
         "data/reference/holidays/2027.csv before the data reaches 2027, or analyse stops"
     ) in capsys.readouterr().out
+
+
+def test_a_holiday_table_added_or_corrected_recomputes_everything(
+    warehouse_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = warehouse_copy
+    con = connect(db)
+
+    def facts() -> list[tuple[object, ...]]:
+        return con.execute(
+            "select subject, subject_id, status, deadline_at, delay_workdays from recon_facts "
+            "order by all"
+        ).fetchall()
+
+    def last_run() -> tuple[object, ...]:
+        return con.execute(
+            "select mode, reason_code, reason from analysis_runs order by run_id desc limit 1"
+        ).fetchall()[0]
+
+    try:
+        before = facts()
+        # the busiest day of entries turns out to have been a holiday (a corrected table)
+        (busiest,) = con.execute(
+            "select recorded_at::date from tax_records where year(recorded_at) = 2026 "
+            "and isodow(recorded_at) <= 5 group by all order by count(*) desc, 1 limit 1"
+        ).fetchone() or (None,)
+        real = workdays._year_workdays
+
+        def corrected(year: int) -> frozenset[date]:
+            return real(year) - {busiest} if year == 2026 else real(year)
+
+        monkeypatch.setattr(workdays, "_year_workdays", corrected)
+        pipeline.analyse(con, progress=False, publish=False)
+        assert last_run() == ("full", "calendar", "holiday calendar changed for 2026")
+        changed = facts()
+        assert changed != before  # deadlines and delays around that day moved
+        pipeline.analyse(con, progress=False, publish=False)
+        assert last_run()[:2] == ("noop", "nothing_new")
+
+        monkeypatch.setattr(workdays, "_year_workdays", real)  # and back
+        pipeline.analyse(con, progress=False, publish=False)
+        assert last_run()[:2] == ("full", "calendar")
+        assert facts() == before
+    finally:
+        con.close()
 
 
 def test_batches_waiting_for_the_next_analysis_are_noted(

@@ -71,6 +71,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "data_import.plan.first": ("首次分析", "first analysis"),
     "data_import.plan.version": ("分析程序已更新，全量重算", "analysis logic updated: full run"),
     "data_import.plan.deadline": ("入库时限已变更，全量重算", "deadline changed: full run"),
+    "data_import.plan.calendar": (
+        "节假日安排已新增或更正，全量重算",
+        "holiday calendar added to or corrected: full run",
+    ),
     "data_import.plan.as_of_back": (
         "数据截至时间提前，全量重算",
         "as-of time moved back: full run",

@@ -90,10 +90,13 @@ create table if not exists analysis_runs (
     quarters           varchar[] not null,
     stage_seconds      json not null,
     row_counts         json not null,
-    reason_code        varchar            -- the reason as a code (pipeline._Plan.code)
+    reason_code        varchar,           -- the reason as a code (pipeline._Plan.code)
+    calendar           json               -- {year: digest} of the holiday calendar it used
 );
--- reason_code came after the table did, hence the ALTER for warehouses analysed before it.
+-- reason_code and calendar came after the table did, hence the ALTERs for warehouses analysed
+-- before them.
 alter table analysis_runs add column if not exists reason_code varchar;
+alter table analysis_runs add column if not exists calendar json;
 
 create table if not exists analysis_batches (
     batch_id  integer not null,
