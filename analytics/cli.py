@@ -129,25 +129,28 @@ def _cmd_analyse(args: argparse.Namespace) -> int:
     return 0
 
 
-def _calendar_line(as_of: date) -> str:
-    """How far the holiday calendar reaches past the data, and what to add when it ends soon."""
+def _calendar_line(as_of: date) -> tuple[str, bool]:
+    """How far the holiday calendar reaches past the data (and what to add when it ends soon),
+    and whether it ends soon."""
     from analytics import workdays
 
     end = workdays.known_through(as_of)
     if end is None:
-        return f"holiday calendar: no table for {as_of.year}"
+        return f"holiday calendar: no table for {as_of.year}", True
     line = f"holiday calendar: through {end:%Y-%m-%d}"
-    if workdays.calendar_ends_soon(as_of) is not None:
-        nxt = end.year + 1
-        line += (
-            f"; no table for {nxt} yet: add data/reference/holidays/{nxt}.csv before the data "
-            f"reaches {nxt}, or analyse stops"
-        )
-    return line
+    if workdays.calendar_ends_soon(as_of) is None:
+        return line, False
+    nxt = end.year + 1
+    return (
+        f"{line}; no table for {nxt} yet: add data/reference/holidays/{nxt}.csv before the data "
+        f"reaches {nxt}, or analyse stops",
+        True,
+    )
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
     from analytics import formatting
+    from analytics.clock import beijing_now
     from analytics.imports import analysis_status, import_failures
     from analytics.warehouse import connect, table_counts
 
@@ -159,22 +162,35 @@ def _cmd_status(args: argparse.Namespace) -> int:
         unreadable = import_failures(con).height
     finally:
         con.close()
+    problems: list[str] = []  # what --check reports
     if status is not None:
         when = formatting.minute
         print(
             f"last analysis: {when(status.analysed_at)} (as of {when(status.as_of)}); batches "
             f"not analysed yet: {status.waiting_batches:,} ({status.waiting_rows:,} rows)"
         )
+        if status.waiting_since is not None:
+            waited = (beijing_now() - status.waiting_since).total_seconds() / 60
+            if waited >= args.max_wait:
+                problems.append(f"batches waiting for an analysis for {waited:,.0f} minutes")
         if status.failures:
             print(
                 f"analysis failing: {status.failures:,} run(s) since "
                 f"{when(status.first_failed_at)}, last: {status.reason}"
             )
+            problems.append("analysis failing")
         if status.as_of is not None:
-            print(_calendar_line(status.as_of.date()))
+            line, ends = _calendar_line(status.as_of.date())
+            print(line)
+            if ends:
+                problems.append("holiday calendar ends soon")
     if unreadable:
         print(f"files that could not be read, not loaded since: {unreadable:,} (import_failures)")
-    return 0
+        problems.append("files that could not be read")
+    if not args.check:
+        return 0
+    print(f"check: {'; '.join(problems)}" if problems else "check: ok")
+    return 1 if problems else 0
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
@@ -252,6 +268,27 @@ def _add_evaluate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.set_defaults(func=_cmd_evaluate)
 
 
+def _add_status(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "status", help="row counts, last analysis, what waits, how far the holiday calendar runs"
+    )
+    _add_db(p)
+    p.add_argument(
+        "--check",
+        action="store_true",
+        help="for monitoring: exit 1 when analyse fails, batches wait longer than --max-wait, "
+        "files could not be read, or the holiday calendar ends within a month",
+    )
+    p.add_argument(
+        "--max-wait",
+        type=float,
+        default=60.0,
+        metavar="MINUTES",
+        help="how long imported batches may wait for an analysis under --check (default 60)",
+    )
+    p.set_defaults(func=_cmd_status)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="fapiao-watch", description="发票入库监测 Fapiao Watch: invoice entry monitoring"
@@ -316,9 +353,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(p)
     p.set_defaults(func=_cmd_analyse)
 
-    p = sub.add_parser("status", help="row counts per table")
-    _add_db(p)
-    p.set_defaults(func=_cmd_status)
+    _add_status(sub)
 
     p = sub.add_parser("report", help="self-check reports (自查报告) for merchants")
     kinds = p.add_subparsers(dest="report", required=True)

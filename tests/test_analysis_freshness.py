@@ -79,6 +79,8 @@ def test_a_year_without_a_holiday_table_is_shown_until_it_is_added(
     assert "batches not analysed yet: 1 (1 rows)" in out
     assert "analysis failing: 2 run(s) since" in out
     assert "no holiday table for 2027" in out
+    assert main(["status", "--db", str(db), "--check"]) == 1  # for the operators' monitoring
+    assert capsys.readouterr().out.splitlines()[-1] == "check: analysis failing"
 
     status = _status(db)  # published although the analysis failed
     assert status is not None
@@ -128,6 +130,8 @@ def test_a_year_without_a_holiday_table_is_shown_until_it_is_added(
         assert errors(at) == []
         assert ([e.value for e in at.error], [i.value for i in at.info]) == ([], []), page
         assert as_of in [c.value for c in at.caption], page
+    assert main(["status", "--db", str(db), "--check"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "check: ok"
 
 
 def test_a_holiday_calendar_about_to_end_is_announced_a_month_ahead(
@@ -151,8 +155,10 @@ def test_a_holiday_calendar_about_to_end_is_announced_a_month_ahead(
         at = open_page(page)
         assert errors(at) == []
         assert [w.value for w in at.warning] == [], page
-    assert main(["status", "--db", str(db)]) == 0
-    assert "holiday calendar: through 2026-12-31\n" in capsys.readouterr().out
+    assert main(["status", "--db", str(db), "--check"]) == 0
+    out = capsys.readouterr().out
+    assert "holiday calendar: through 2026-12-31\n" in out
+    assert out.splitlines()[-1] == "check: ok"
 
     assert main(["analyse", "--db", str(db), "--quiet", "--as-of", "2026-12-10T12:00"]) == 0
     for page in PAGES:
@@ -160,11 +166,13 @@ def test_a_holiday_calendar_about_to_end_is_announced_a_month_ahead(
         assert errors(at) == []
         assert [w.value for w in at.warning] == [expected], page
         assert [e.value for e in at.error] == [], page
-    assert main(["status", "--db", str(db)]) == 0
+    assert main(["status", "--db", str(db), "--check"]) == 1
+    out = capsys.readouterr().out
     assert (
         "holiday calendar: through 2026-12-31; no table for 2027 yet: add "
         "data/reference/holidays/2027.csv before the data reaches 2027, or analyse stops"
-    ) in capsys.readouterr().out
+    ) in out
+    assert out.splitlines()[-1] == "check: holiday calendar ends soon"
 
 
 def test_a_holiday_table_added_or_corrected_recomputes_everything(
@@ -213,7 +221,10 @@ def test_a_holiday_table_added_or_corrected_recomputes_everything(
 
 
 def test_batches_waiting_for_the_next_analysis_are_noted(
-    warehouse_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    warehouse_copy: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     db = warehouse_copy
     monkeypatch.setenv(config.ENV_DB, str(db))
@@ -227,6 +238,12 @@ def test_batches_waiting_for_the_next_analysis_are_noted(
     assert errors_shown == []
     assert len(infos) == 1
     assert "有 1 个新导入的批次（3 行" in infos[0]
+    capsys.readouterr()
+    assert main(["status", "--db", str(db), "--check"]) == 0  # waiting, not for an hour yet
+    assert capsys.readouterr().out.splitlines()[-1] == "check: ok"
+    assert main(["status", "--db", str(db), "--check", "--max-wait", "0"]) == 1
+    last = capsys.readouterr().out.splitlines()[-1]
+    assert last.startswith("check: batches waiting for an analysis for "), last
     assert main(["analyse", "--db", str(db), "--quiet"]) == 0
     assert _shown("overview") == ([], [])
 
