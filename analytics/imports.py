@@ -117,9 +117,42 @@ _RUN_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
 }
 
 
+# Outcomes a schedule repeats: a cron line every 15 minutes writes 96 a day when nothing arrives
+# or while the same error persists, which would push every run that did something out of view.
+REPEATING = ("noop", "failed")
+
+
+def collapse_repeats(runs: pl.DataFrame) -> pl.DataFrame:
+    """Consecutive runs (newest first) with the same repeating outcome and reason as one row:
+    the latest's columns, ``runs`` how many, ``first_run_at`` the earliest. Other runs keep a
+    row each (``runs`` 1)."""
+    repeat = pl.col("outcome").is_in(REPEATING)
+    key = pl.when(repeat).then(
+        pl.concat_str(
+            "outcome", "reason_code", "reason", "missing_year", separator="\x1f", ignore_nulls=True
+        )
+    )
+    # a run that does something is a group of its own: its row number stands in for the key
+    own = pl.int_range(pl.len()).cast(pl.String)
+    return (
+        runs.with_columns(_group=pl.coalesce(key, own).rle_id())
+        .group_by("_group", maintain_order=True)
+        .agg(
+            pl.all().exclude("run_at").first(),
+            pl.col("run_at").max(),
+            pl.col("run_at").min().alias("first_run_at"),
+            pl.len().cast(pl.Int64).alias("runs"),
+        )
+        .drop("_group")
+        .select(*runs.columns, "first_run_at", "runs")
+        .sort("run_at", descending=True, nulls_last=True)
+    )
+
+
 def analysis_history(con: duckdb.DuckDBPyConnection, limit: int = 200) -> pl.DataFrame:
-    """The latest ``limit`` runs of ``analyse``, newest first: those that succeeded and those
-    that failed (and were rolled back), one frame."""
+    """The latest ``limit`` rows of the runs of ``analyse``, newest first: those that succeeded
+    and those that failed (and were rolled back), one frame; repeated no-op and failed runs
+    collapsed (:func:`collapse_repeats`)."""
     parts = [pl.DataFrame(schema=_RUN_SCHEMA)]
     for table, name in (
         ("analysis_runs", "analysis_run_list"),
@@ -130,4 +163,5 @@ def analysis_history(con: duckdb.DuckDBPyConnection, limit: int = 200) -> pl.Dat
             frame = frame.select([c for c in _RUN_SCHEMA if c in frame.columns])
             parts.append(frame.cast({c: t for c, t in _RUN_SCHEMA.items() if c in frame.columns}))
     runs = pl.concat(parts, how="diagonal")
-    return runs.sort("run_at", descending=True, nulls_last=True).head(limit)
+    runs = runs.sort("run_at", descending=True, nulls_last=True)
+    return collapse_repeats(runs).head(limit)

@@ -231,7 +231,8 @@ def history_panel() -> None:
 
 def _analysis_table() -> None:
     """Every run of ``analyse``: when, full or incremental (or failed, and why), what it
-    recomputed. Failed runs were rolled back: the figures are those of the last good run."""
+    recomputed. Failed runs were rolled back: the figures are those of the last good run.
+    Repeated no-op or failed runs (a schedule's) are one row with their count and first time."""
     runs = cached.analysis_history()
     if runs.is_empty():
         return
@@ -259,6 +260,8 @@ def _analysis_table() -> None:
     cols = [
         Col("run_at", t("data_import.runs.at"), "datetime"),
         Col("outcome", t("data_import.runs.outcome")),
+        Col("runs", t("data_import.runs.count"), "count"),
+        Col("first_run_at", t("data_import.runs.first"), "datetime"),
         Col("reason", t("data_import.detail")),
         Col("new_batches", t("data_import.runs.batches"), "count"),
         Col("months", t("data_import.runs.months")),

@@ -4,10 +4,11 @@ analysis succeeds; batches imported but not analysed yet are noted."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 from apptest import errors, open_page, table_with
 from ingest_fixtures import ETAX_HEADERS, digital_no, etax_row, write_csv
@@ -99,8 +100,10 @@ def test_a_year_without_a_holiday_table_is_shown_until_it_is_added(
     outcome, detail = LABELS["data_import.runs.outcome"][0], LABELS["data_import.detail"][0]
     failed = LABELS["data_import.mode.failed"][0]
     full = LABELS["data_import.mode.full"][0]  # the small warehouse's own analysis
-    assert runs[outcome].tolist() == [failed, failed, full]
-    assert runs[detail].tolist() == [expected, expected, LABELS["data_import.plan.first"][0]]
+    count = LABELS["data_import.runs.count"][0]
+    assert runs[outcome].tolist() == [failed, full]  # the two failures in a row are one row
+    assert runs[count].tolist() == [2, 1]
+    assert runs[detail].tolist() == [expected, LABELS["data_import.plan.first"][0]]
 
     # the table is added: the next analysis succeeds and the notice goes
     holidays = tmp_path / "holidays"
@@ -316,3 +319,46 @@ def test_the_history_reads_a_snapshot_from_before_the_reason_codes(tmp_path: Pat
         ("incremental", "2 new batch(es)", None, 2, "2026-10")
     ]
     assert runs["seconds"].to_list() == [5.0]
+
+
+def test_a_schedule_s_repeated_runs_are_one_row_each_stretch() -> None:
+    start = datetime(2026, 12, 1, 12, 0)
+    runs = [  # newest first, as the history is read: every 15 minutes from a cron line
+        ("noop", "nothing_new", "nothing new", None),
+        ("noop", "nothing_new", "nothing new", None),
+        ("incremental", "new_batches", "1 new batch(es)", None),
+        ("incremental", "new_batches", "1 new batch(es)", None),  # both did work: kept apart
+        ("failed", "holiday_calendar", "no holiday table for 2027", 2027),
+        ("failed", "holiday_calendar", "no holiday table for 2027", 2027),
+        ("failed", "holiday_calendar", "no holiday table for 2027", 2027),
+        ("failed", "error", "OSError: disk full", None),  # another reason: its own row
+        ("noop", "nothing_new", "nothing new", None),
+        ("full", "first", "first analysis", None),
+    ]
+    frame = pl.DataFrame(
+        {
+            "run_at": [start - timedelta(minutes=15 * i) for i in range(len(runs))],
+            "outcome": [r[0] for r in runs],
+            "reason_code": [r[1] for r in runs],
+            "reason": [r[2] for r in runs],
+            "missing_year": pl.Series([r[3] for r in runs], dtype=pl.Int32),
+        }
+    )
+    out = imports.collapse_repeats(frame)
+    assert out.columns == [*frame.columns, "first_run_at", "runs"]
+    assert out.select("outcome", "reason_code", "runs").rows() == [
+        ("noop", "nothing_new", 2),
+        ("incremental", "new_batches", 1),
+        ("incremental", "new_batches", 1),
+        ("failed", "holiday_calendar", 3),
+        ("failed", "error", 1),
+        ("noop", "nothing_new", 1),
+        ("full", "first", 1),
+    ]
+    stretch = out.row(3, named=True)  # the latest time shows, and since when
+    assert (stretch["run_at"], stretch["first_run_at"]) == (
+        start - timedelta(minutes=60),
+        start - timedelta(minutes=90),
+    )
+    assert stretch["missing_year"] == 2027
+    assert out["runs"].sum() == len(runs)  # nothing lost

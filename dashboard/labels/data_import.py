@@ -91,6 +91,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "data_import.plan.nothing_new": ("没有新数据", "nothing new"),
     "data_import.runs.at": ("完成时间", "Finished"),
     "data_import.runs.outcome": ("结果", "Outcome"),
+    "data_import.runs.count": ("次数", "Runs"),
+    "data_import.runs.first": ("首次", "First at"),
     "data_import.runs.batches": ("新批次", "New batches"),
     "data_import.runs.months": ("重算月份", "Months recomputed"),
     "data_import.runs.as_of": ("数据截至", "Data as of"),
