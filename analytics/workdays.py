@@ -69,12 +69,23 @@ def _override_table(year: int, holidays_dir: Path) -> tuple[frozenset[date], fro
     return frozenset(holidays), frozenset(workdays)
 
 
-@cache
 def _year_workdays(year: int, holidays_dir: Path = HOLIDAYS_DIR) -> frozenset[date]:
-    """All working days of a year."""
+    """All working days of a year. Cached per state of its override table, so that a table
+    added or corrected while a process runs (the dashboard, which also analyses uploads) is
+    read again instead of the old calendar being kept."""
+    try:
+        stat = (holidays_dir / f"{year}.csv").stat()
+        stamp: tuple[int, int] | None = (stat.st_mtime_ns, stat.st_size)
+    except FileNotFoundError:
+        stamp = None
+    return _year_table(year, holidays_dir, stamp)
+
+
+@cache
+def _year_table(year: int, holidays_dir: Path, stamp: tuple[int, int] | None) -> frozenset[date]:
     days = [date(year, 1, 1) + timedelta(days=i) for i in range(366)]
     days = [d for d in days if d.year == year]
-    if (holidays_dir / f"{year}.csv").exists():
+    if stamp is not None:
         holidays, makeup = _override_table(year, holidays_dir)
         return frozenset(d for d in days if d in makeup or (d.weekday() < 5 and d not in holidays))
     try:

@@ -85,7 +85,7 @@ def test_calendar_frame_matches_scalar_functions() -> None:
 
 
 def test_unknown_year_names_the_year_and_the_fix(tmp_path: Path) -> None:
-    workdays._year_workdays.cache_clear()
+    workdays._year_table.cache_clear()
     with pytest.raises(UnknownHolidayYearError) as info:
         workdays._year_workdays(2099, tmp_path)
     message = str(info.value)
@@ -140,3 +140,17 @@ def test_known_through_and_the_warning_a_month_before_the_calendar_ends(
     assert workdays.calendar_ends_soon(date(2030, 11, 30)) == date(2030, 12, 31)
     assert workdays.calendar_ends_soon(date(2030, 12, 31)) == date(2030, 12, 31)
     assert workdays.calendar_ends_soon(date(2031, 1, 2)) is None  # analyse fails and says so
+
+
+def test_a_table_added_or_corrected_while_running_is_read_again(tmp_path: Path) -> None:
+    with pytest.raises(UnknownHolidayYearError):
+        workdays._year_workdays(2095, tmp_path)
+    table = tmp_path / "2095.csv"
+    table.write_text("date,kind,name\n2095-01-03,holiday,元旦\n", encoding="utf-8")
+    assert date(2095, 1, 3) not in workdays._year_workdays(2095, tmp_path)  # a Monday
+    table.write_text(
+        "date,kind,name\n2095-01-03,holiday,元旦\n2095-01-04,holiday,元旦\n", encoding="utf-8"
+    )
+    days = workdays._year_workdays(2095, tmp_path)  # the same process: the corrected table
+    assert date(2095, 1, 4) not in days
+    assert date(2095, 1, 5) in days
