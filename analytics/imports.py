@@ -74,6 +74,7 @@ class AnalysisStatus:
 
     analysed_at: datetime | None  # the last successful run's end
     as_of: datetime | None  # ... and the as-of time it used
+    as_of_source: str | None  # entries / data / now / given; None from before it was kept
     waiting_batches: int
     waiting_rows: int
     waiting_since: datetime | None

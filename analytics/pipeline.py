@@ -256,14 +256,16 @@ def _record(
     secs: dict[str, float],
     stages: list[Stage],
     calendar: dict[str, str],
+    as_of_source: str,
 ) -> None:
     counts = _counts(con, stages)
     run_id = int(sqlrun.scalar(con, "select nextval('analysis_run_seq')"))
     con.execute(
         "insert into analysis_runs (run_id, started_at, finished_at, mode, reason, version, "
         "as_of, deadline_workdays, new_batches, months, quarters, stage_seconds, row_counts, "
-        "reason_code, calendar) values ($run_id, $started, $finished, $mode, $reason, $version, "
-        "$as_of, $deadline, $batches, $months, $quarters, $secs, $counts, $code, $calendar)",
+        "reason_code, calendar, as_of_source) values ($run_id, $started, $finished, $mode, "
+        "$reason, $version, $as_of, $deadline, $batches, $months, $quarters, $secs, $counts, "
+        "$code, $calendar, $as_of_source)",
         {
             "run_id": run_id,
             "started": started,
@@ -280,6 +282,7 @@ def _record(
             "counts": json.dumps(counts),
             "code": plan.code,
             "calendar": json.dumps(calendar),
+            "as_of_source": as_of_source,
         },
     ).fetchall()
     if plan.new_batches:
@@ -345,7 +348,7 @@ def analyse(
     con.begin()
     try:
         reconcile.ensure_objects(con)
-        when = as_of or reconcile.default_as_of(con)
+        when, as_of_source = (as_of, "given") if as_of else reconcile.default_as_of(con)
         p0 = time.perf_counter()
         calendar = workdays.calendar_digests(calendar_years(when))
         plan = _plan(
@@ -375,7 +378,16 @@ def analyse(
                     release_memory(con)
                 stage.run(con, ctx)
                 secs[stage.name] = round(time.perf_counter() - s0, 3)
-        _record(con, plan, ctx, started=started, secs=secs, stages=run_stages, calendar=calendar)
+        _record(
+            con,
+            plan,
+            ctx,
+            started=started,
+            secs=secs,
+            stages=run_stages,
+            calendar=calendar,
+            as_of_source=as_of_source,
+        )
         con.commit()
     except BaseException as exc:
         con.rollback()

@@ -183,10 +183,16 @@ def data_span(
     return first, last, latest
 
 
-def default_as_of(con: duckdb.DuckDBPyConnection) -> datetime:
-    """The latest 入库 time; without tax records the latest instant in the data, else now."""
+def default_as_of(con: duckdb.DuckDBPyConnection) -> tuple[datetime, str]:
+    """The as-of time when none is given, and where it comes from (``analysis_runs.as_of_source``):
+    the latest 入库 time (``entries``); without tax records the latest instant in the data
+    (``data``); without data, now (``now``)."""
     _, last, latest = data_span(con)
-    return latest or last or beijing_now()
+    if latest is not None:
+        return latest, "entries"
+    if last is not None:
+        return last, "data"
+    return beijing_now(), "now"
 
 
 def run_stage(con: duckdb.DuckDBPyConnection, ctx: Context) -> None:

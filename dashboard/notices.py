@@ -39,6 +39,7 @@ def freshness_notice() -> None:
         t(
             "notice.as_of",
             as_of=formatting.minute(status.as_of),
+            source=t(f"notice.as_of.{status.as_of_source or 'entries'}"),
             analysed=formatting.minute(status.analysed_at),
         )
     )

@@ -125,8 +125,11 @@ def test_a_year_without_a_holiday_table_is_shown_until_it_is_added(
     assert status.failures == 0
     assert status.as_of is not None
     assert status.analysed_at is not None
+    assert status.as_of_source == "entries"
     as_of = LABELS["notice.as_of"][0].format(
-        as_of=f"{status.as_of:%Y-%m-%d %H:%M}", analysed=f"{status.analysed_at:%Y-%m-%d %H:%M}"
+        as_of=f"{status.as_of:%Y-%m-%d %H:%M}",
+        source=LABELS["notice.as_of.entries"][0],
+        analysed=f"{status.analysed_at:%Y-%m-%d %H:%M}",
     )
     for page in PAGES:
         at = open_page(page)
@@ -164,11 +167,13 @@ def test_a_holiday_calendar_about_to_end_is_announced_a_month_ahead(
     assert out.splitlines()[-1] == "check: ok"
 
     assert main(["analyse", "--db", str(db), "--quiet", "--as-of", "2026-12-10T12:00"]) == 0
+    given = LABELS["notice.as_of.given"][0]  # not the latest entry: the time asked for
     for page in PAGES:
         at = open_page(page)
         assert errors(at) == []
         assert [w.value for w in at.warning] == [expected], page
         assert [e.value for e in at.error] == [], page
+        assert any(f"2026-12-10 12:00（{given}）" in c.value for c in at.caption), page
     assert main(["status", "--db", str(db), "--check"]) == 1
     out = capsys.readouterr().out
     assert (

@@ -2,9 +2,17 @@
 
 LABELS: dict[str, tuple[str, str]] = {
     "notice.as_of": (
-        "数据截至 {as_of}（税务系统最新入库时间），分析于 {analysed}。",
-        "Data as of {as_of} (the latest entry into the tax system), analysed at {analysed}.",
+        "数据截至 {as_of}（{source}），分析于 {analysed}。",
+        "Data as of {as_of} ({source}), analysed at {analysed}.",
     ),
+    # where the as-of time came from (analysis_runs.as_of_source)
+    "notice.as_of.entries": ("税务系统最新入库时间", "the latest entry into the tax system"),
+    "notice.as_of.data": (
+        "尚无税务系统记录，取数据中最新的时间",
+        "no tax records yet: the latest time in the data",
+    ),
+    "notice.as_of.now": ("尚无数据，取分析时间", "no data yet: the time of the analysis"),
+    "notice.as_of.given": ("分析时指定的截至时间", "the as-of time given to the analysis"),
     "notice.analysis_failed": (
         "数据分析自 {first} 起已失败 {n} 次（最近一次 {last}）：{why}。"
         "以下数字仍是 {analysed} 那次分析的结果，"

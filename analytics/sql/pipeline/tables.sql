@@ -91,12 +91,13 @@ create table if not exists analysis_runs (
     stage_seconds      json not null,
     row_counts         json not null,
     reason_code        varchar,           -- the reason as a code (pipeline._Plan.code)
-    calendar           json               -- {year: digest} of the holiday calendar it used
+    calendar           json,              -- {year: digest} of the holiday calendar it used
+    as_of_source       varchar            -- entries / data / now / given (reconcile.default_as_of)
 );
--- reason_code and calendar came after the table did, hence the ALTERs for warehouses analysed
--- before them.
+-- The last three came after the table did, hence the ALTERs for warehouses analysed before them.
 alter table analysis_runs add column if not exists reason_code varchar;
 alter table analysis_runs add column if not exists calendar json;
+alter table analysis_runs add column if not exists as_of_source varchar;
 
 create table if not exists analysis_batches (
     batch_id  integer not null,

@@ -6,7 +6,11 @@ with analysed as (
 ),
 
 last_run as (
-    select max(finished_at) as analysed_at, arg_max(as_of, run_id) as as_of
+    select
+        max(finished_at) as analysed_at,
+        arg_max(as_of, run_id) as as_of,
+        -- read through JSON: a snapshot published before the column existed gives null
+        to_json(arg_max(analysis_runs, run_id)) ->> 'as_of_source' as as_of_source
     from analysis_runs
 ),
 
@@ -20,7 +24,7 @@ waiting as (
 ),
 
 final as (
-    select analysed_at, as_of, waiting_batches, waiting_rows, waiting_since
+    select analysed_at, as_of, as_of_source, waiting_batches, waiting_rows, waiting_since
     from last_run, waiting
 )
 
