@@ -148,6 +148,41 @@ def _calendar_line(as_of: date) -> tuple[str, bool]:
     )
 
 
+def _cmd_holidays(args: argparse.Namespace) -> int:
+    """Each year's calendar as ``analyse`` will use it, to check a new table against the State
+    Council notice; exit 1 when a year has no table or its table fails a check."""
+    from analytics import workdays
+    from analytics.clock import beijing_today
+
+    this_year = beijing_today().year
+    ok = True
+    for year in args.years or [this_year, this_year + 1]:
+        try:
+            cal = workdays.year_calendar(year)
+        except workdays.UnknownHolidayYearError:
+            ok = False
+            print(
+                f"{year}: no table: add data/reference/holidays/{year}.csv "
+                "(format in data/reference/holidays/README.md)"
+            )
+            continue
+        except ValueError as exc:
+            ok = False
+            print(f"{year}: {exc}")
+            continue
+        print(
+            f"{year}: {cal.source}; {cal.workdays} working days, {cal.weekdays_off} weekdays "
+            f"off, {len(cal.makeup)} weekend days worked (调休)"
+        )
+        breaks = ", ".join(
+            f"{a:%m-%d}" if a == b else f"{a:%m-%d}–{b:%m-%d} ({(b - a).days + 1})"
+            for a, b in cal.breaks
+        )
+        print(f"  days off: {breaks or '-'}")
+        print(f"  worked:   {', '.join(f'{d:%m-%d}' for d in cal.makeup) or '-'}")
+    return 0 if ok else 1
+
+
 def _cmd_status(args: argparse.Namespace) -> int:
     from analytics import formatting
     from analytics.clock import beijing_now
@@ -268,6 +303,17 @@ def _add_evaluate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     p.set_defaults(func=_cmd_evaluate)
 
 
+def _add_holidays(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "holidays",
+        help="each year's holidays and 调休 workdays as analyse will use them (check a new table)",
+    )
+    p.add_argument(
+        "years", nargs="*", type=int, metavar="YEAR", help="default: this year and the next"
+    )
+    p.set_defaults(func=_cmd_holidays)
+
+
 def _add_status(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "status", help="row counts, last analysis, what waits, how far the holiday calendar runs"
@@ -354,6 +400,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_analyse)
 
     _add_status(sub)
+    _add_holidays(sub)
 
     p = sub.add_parser("report", help="self-check reports (自查报告) for merchants")
     kinds = p.add_subparsers(dest="report", required=True)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
 from pathlib import Path
@@ -152,6 +153,52 @@ def calendar_digests(years: range) -> dict[str, str]:
 def changed_years(before: dict[str, str], now: dict[str, str]) -> list[int]:
     """The years, among those both digests cover, whose calendar was added or changed."""
     return sorted(int(y) for y in before.keys() & now.keys() if before[y] != now[y])
+
+
+@dataclass(frozen=True)
+class YearCalendar:
+    """What the calendar of one year says, to check a table against the State Council notice
+    before ``analyse`` uses it (``fapiao-watch holidays``)."""
+
+    year: int
+    source: str  # the override table's path, or "chinesecalendar"
+    workdays: int
+    breaks: tuple[tuple[date, date], ...]  # runs of days off that hold a weekday off
+    makeup: tuple[date, ...]  # Saturdays and Sundays worked (调休)
+
+    @property
+    def weekdays_off(self) -> int:
+        return sum(
+            1
+            for first, last in self.breaks
+            for i in range((last - first).days + 1)
+            if (first + timedelta(days=i)).weekday() < 5
+        )
+
+
+def year_calendar(year: int, holidays_dir: Path = HOLIDAYS_DIR) -> YearCalendar:
+    """The calendar of ``year``; raises :class:`UnknownHolidayYearError` without one, and
+    ``ValueError`` naming the file and line for a table that does not pass its checks."""
+    working = _year_workdays(year, holidays_dir)
+    table = holidays_dir / f"{year}.csv"
+    days = [date(year, 1, 1) + timedelta(days=i) for i in range(366)]
+    days = [d for d in days if d.year == year]
+    breaks: list[tuple[date, date]] = []
+    run: list[date] = []
+    for day in [*days, None]:
+        if day is not None and day not in working:
+            run.append(day)
+            continue
+        if any(d.weekday() < 5 for d in run):
+            breaks.append((run[0], run[-1]))
+        run = []
+    return YearCalendar(
+        year=year,
+        source=str(table) if table.exists() else "chinesecalendar",
+        workdays=len(working),
+        breaks=tuple(breaks),
+        makeup=tuple(d for d in days if d in working and d.weekday() >= 5),
+    )
 
 
 def add_workdays(d: date, n: int) -> date:

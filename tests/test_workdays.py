@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from analytics import workdays
+from analytics.cli import main
 from analytics.workdays import (
     UnknownHolidayYearError,
     add_workdays,
@@ -154,3 +155,39 @@ def test_a_table_added_or_corrected_while_running_is_read_again(tmp_path: Path) 
     days = workdays._year_workdays(2095, tmp_path)  # the same process: the corrected table
     assert date(2095, 1, 4) not in days
     assert date(2095, 1, 5) in days
+
+
+def test_a_year_s_calendar_as_analyse_will_use_it(tmp_path: Path) -> None:
+    (tmp_path / "2094.csv").write_text(
+        "date,kind,name\n"
+        "2094-01-01,holiday,元旦\n"  # a Friday: 1-3 January off
+        "2094-02-08,holiday,春节\n2094-02-09,holiday,春节\n"  # Mon-Tue, joined to the weekend
+        "2094-02-13,workday,春节调休\n",  # that Saturday worked
+        encoding="utf-8",
+    )
+    cal = workdays.year_calendar(2094, tmp_path)
+    assert cal.source == str(tmp_path / "2094.csv")
+    assert cal.breaks == (
+        (date(2094, 1, 1), date(2094, 1, 3)),
+        (date(2094, 2, 6), date(2094, 2, 9)),
+    )
+    assert cal.makeup == (date(2094, 2, 13),)
+    assert cal.weekdays_off == 3
+    weekdays = sum(1 for i in range(365) if (date(2094, 1, 1) + timedelta(i)).weekday() < 5)
+    assert cal.workdays == weekdays - 3 + 1
+
+
+def test_the_holidays_command_shows_a_year_and_names_a_missing_one(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["holidays", "2026"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == (
+        "2026: chinesecalendar; 248 working days, 19 weekdays off, 6 weekend days worked (调休)"
+    )
+    assert "02-15–02-23 (9)" in out[1]  # the Spring Festival
+    assert "10-01–10-07 (7)" in out[1]  # National Day
+    assert out[2].split() == ["worked:", "01-04,", "02-14,", "02-28,", "05-09,", "09-20,", "10-10"]
+    assert main(["holidays", "2026", "2099"]) == 1
+    last = capsys.readouterr().out.splitlines()[-1]
+    assert last.startswith("2099: no table: add data/reference/holidays/2099.csv")
