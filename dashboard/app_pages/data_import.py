@@ -1,15 +1,16 @@
-"""数据导入 Data import: preview and load files; import history, quarantine and table sizes."""
+"""数据导入 Data import: preview and load files; import history, quarantine, table sizes and the
+holiday calendar."""
 
 import streamlit as st
 
-from dashboard import cached, import_panels
+from dashboard import cached, holiday_panel, import_panels
 from dashboard.i18n import t
 
 st.title(t("data_import.title"))
 published = cached.snapshot_meta()["published_at"][0]
 st.caption(t("data_import.published", when=f"{published:%Y-%m-%d %H:%M}"))
-upload, history, rejected, tables = st.tabs(
-    [t(f"data_import.tab.{k}") for k in ("upload", "history", "rejected", "tables")]
+upload, history, rejected, tables, holidays = st.tabs(
+    [t(f"data_import.tab.{k}") for k in ("upload", "history", "rejected", "tables", "holidays")]
 )
 with upload:
     import_panels.upload_panel()
@@ -19,3 +20,5 @@ with rejected:
     import_panels.rejected_panel()
 with tables:
     import_panels.tables_panel()
+with holidays:
+    holiday_panel.holiday_panel()

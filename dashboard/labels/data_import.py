@@ -7,6 +7,47 @@ LABELS: dict[str, tuple[str, str]] = {
     "data_import.tab.history": ("导入历史", "Import history"),
     "data_import.tab.rejected": ("隔离行", "Rejected rows"),
     "data_import.tab.tables": ("数据表", "Tables"),
+    "data_import.tab.holidays": ("节假日安排", "Holiday calendar"),
+    "data_import.holidays.through": (
+        "工作日日历目前到 {end} 为止。{next} 年的节假日安排公布后，可在此上传。",
+        "The working-day calendar currently ends on {end}. Once the {next} holiday notice is "
+        "published, upload its table here.",
+    ),
+    "data_import.holidays.none": (
+        "今年（{year} 年）没有节假日安排，分析无法进行：请在此上传。",
+        "There is no holiday table for this year ({year}), so nothing can be analysed: upload "
+        "it here.",
+    ),
+    "data_import.holidays.format": (
+        "CSV，列 date,kind,name，每个放假日和每个调休上班日一行：kind 为 holiday（放假）或 "
+        "workday（调休上班的周六、周日）；其余周一至周五上班、周六周日休息。UTF-8 或 GBK 均可。"
+        "保存后，下一次分析按新日历全量重算。",
+        "CSV with columns date,kind,name, one row per day off and per make-up working day: kind "
+        "is holiday (a day off) or workday (a Saturday or Sunday worked, 调休); other weekdays "
+        "are worked and other weekends are not. UTF-8 or GBK. Once saved, the next analysis "
+        "recomputes every month with it.",
+    ),
+    "data_import.holidays.uploader": (
+        "上传节假日安排（按国务院办公厅通知）",
+        "Upload a holiday table (from the State Council notice)",
+    ),
+    "data_import.holidays.invalid": ("未保存：{error}", "Not saved: {error}"),
+    "data_import.holidays.summary": (
+        "**{year} 年**：{workdays} 个工作日，{off} 个工作日放假，{makeup} 个周末调休上班。",
+        "**{year}**: {workdays} working days, {off} weekdays off, {makeup} weekend days worked.",
+    ),
+    "data_import.holidays.breaks": ("放假：{breaks}", "Days off: {breaks}"),
+    "data_import.holidays.makeup": ("调休上班：{days}", "Weekend days worked: {days}"),
+    "data_import.holidays.replaces": (
+        "{year} 年已有节假日安排文件，保存将替换它。",
+        "A {year} table exists already; saving replaces it.",
+    ),
+    "data_import.holidays.save": ("保存为 {year} 年节假日安排", "Save as the {year} holiday table"),
+    "data_import.holidays.saved": (
+        "已保存 {path}。下一次分析（定时或上传后）按 {year} 年新日历重算所有月份。",
+        "Saved {path}. The next analysis (the schedule, or the next upload) recomputes every "
+        "month with the {year} calendar.",
+    ),
     "data_import.uploader": ("选择文件（可多选）", "Choose files (several at once)"),
     "data_import.limit": (
         "支持 CSV / TSV（UTF-8、GBK/GB18030、UTF-16）、Excel（.xlsx）、JSON、JSON Lines、Parquet；"

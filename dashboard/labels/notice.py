@@ -22,22 +22,24 @@ LABELS: dict[str, tuple[str, str]] = {
         "({rows} rows) are not in them yet.",
     ),
     "notice.holiday_calendar": (
-        "缺少 {year} 年节假日安排，无法计算工作日。请按国务院办公厅公布的 {year} 年节假日安排添加 "
-        "data/reference/holidays/{year}.csv（格式见该目录 README），或升级 chinesecalendar",
-        "there is no holiday table for {year}, so working days cannot be counted. Add "
-        "data/reference/holidays/{year}.csv from the State Council's {year} holiday notice "
-        "(format in that folder's README), or upgrade chinesecalendar",
+        "缺少 {year} 年节假日安排，无法计算工作日。请按国务院办公厅公布的 {year} 年节假日安排，"
+        "在“数据导入 › 节假日安排”上传，或在服务器上添加 data/reference/holidays/{year}.csv"
+        "（格式见该目录 README），或升级 chinesecalendar",
+        "there is no holiday table for {year}, so working days cannot be counted. From the "
+        "State Council's {year} holiday notice, upload it under Data import › Holiday calendar, "
+        "or add data/reference/holidays/{year}.csv on the server (format in that folder's "
+        "README), or upgrade chinesecalendar",
     ),
     "notice.calendar_ends": (
         "工作日日历只到 {end}，尚未添加 {year} 年节假日安排："
         "入库期限落在 {year} 年的发票暂记为待入库，数据进入 {year} 年后分析将停止。"
-        "请在此之前按国务院办公厅公布的 {year} 年节假日安排添加 "
-        "data/reference/holidays/{year}.csv（格式见该目录 README），或升级 chinesecalendar。",
+        "请在此之前按国务院办公厅公布的 {year} 年节假日安排，在“数据导入 › 节假日安排”上传，"
+        "或在服务器上添加 data/reference/holidays/{year}.csv（格式见该目录 README）。",
         "The working-day calendar ends on {end}; there is no holiday table for {year} yet. "
         "Invoices whose entry deadline falls in {year} count as pending, and once the data "
-        "reaches {year} the analysis stops. Before then, add data/reference/holidays/{year}.csv "
-        "from the State Council's {year} holiday notice (format in that folder's README), or "
-        "upgrade chinesecalendar.",
+        "reaches {year} the analysis stops. Before then, from the State Council's {year} "
+        "holiday notice, upload it under Data import › Holiday calendar, or add "
+        "data/reference/holidays/{year}.csv on the server (format in that folder's README).",
     ),
     "notice.analysis_error": (
         "分析出错（{reason}）",
