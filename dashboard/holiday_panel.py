@@ -4,6 +4,8 @@ where ``analyse`` reads it (``analytics.holiday_tables``)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
 from analytics import holiday_tables, workdays
@@ -53,9 +55,10 @@ def holiday_panel() -> None:
         st.error(t("data_import.holidays.invalid", error=str(exc)))
         return
     _shown(cal)
-    replaced = holiday_tables.target(cal.year).exists()
-    if replaced:
+    if holiday_tables.target(cal.year).exists():
         st.warning(t("data_import.holidays.replaces", year=cal.year))
+    elif workdays.known_through(date(cal.year, 1, 1)) is not None:
+        st.warning(t("data_import.holidays.overrides", year=cal.year))
     if st.button(t("data_import.holidays.save", year=cal.year), type="primary", key="hol_save"):
         path = holiday_tables.install(data, upload.name)
         st.success(t("data_import.holidays.saved", path=path.name, year=cal.year))

@@ -89,6 +89,18 @@ def test_the_page_shows_an_uploaded_table_and_saves_it(
     saved = LABELS["data_import.holidays.saved"][0].format(path="2093.csv", year=2093)
     assert saved in [s.value for s in at.success]
 
+    at.run()
+    assert [w.value for w in at.warning] == [
+        LABELS["data_import.holidays.replaces"][0].format(year=2093)  # now that it exists
+    ]
+    at.file_uploader(key="hol_file").upload(
+        "2026.csv", b"date,kind,name\n2026-01-01,holiday,x\n", "text/csv"
+    )
+    at.run()
+    assert [w.value for w in at.warning] == [  # the package's year: the table would replace it
+        LABELS["data_import.holidays.overrides"][0].format(year=2026)
+    ]
+
     at.file_uploader(key="hol_file").upload("bad.csv", b"date,kind\n2093-01-05,workday\n")
     at.run()
     assert errors(at) == []

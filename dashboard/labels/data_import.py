@@ -42,6 +42,11 @@ LABELS: dict[str, tuple[str, str]] = {
         "{year} 年已有节假日安排文件，保存将替换它。",
         "A {year} table exists already; saving replaces it.",
     ),
+    "data_import.holidays.overrides": (
+        "chinesecalendar 已有 {year} 年的节假日安排；保存后以此表为准。",
+        "chinesecalendar already has the {year} holidays; once saved, this table takes their "
+        "place.",
+    ),
     "data_import.holidays.save": ("保存为 {year} 年节假日安排", "Save as the {year} holiday table"),
     "data_import.holidays.saved": (
         "已保存 {path}。下一次分析（定时或上传后）按 {year} 年新日历重算所有月份。",
