@@ -60,5 +60,9 @@ def holiday_panel() -> None:
     elif workdays.known_through(date(cal.year, 1, 1)) is not None:
         st.warning(t("data_import.holidays.overrides", year=cal.year))
     if st.button(t("data_import.holidays.save", year=cal.year), type="primary", key="hol_save"):
-        path = holiday_tables.install(data, upload.name)
-        st.success(t("data_import.holidays.saved", path=path.name, year=cal.year))
+        try:
+            path = holiday_tables.install(data, upload.name)
+        except OSError as exc:  # a server whose reference folder is read-only
+            st.error(t("data_import.holidays.not_saved", error=str(exc)))
+        else:
+            st.success(t("data_import.holidays.saved", path=path.name, year=cal.year))

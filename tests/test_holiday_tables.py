@@ -105,3 +105,20 @@ def test_the_page_shows_an_uploaded_table_and_saves_it(
     at.run()
     assert errors(at) == []
     assert any("bad.csv, line 2: 2093-01-05 is a Monday" in e.value for e in at.error)
+
+
+def test_a_folder_that_cannot_be_written_says_so(
+    warehouse_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(config.ENV_DB, str(warehouse_copy))
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setattr(config, "HOLIDAYS_DIR", blocked / "holidays")
+    at = open_page("data_import")
+    at.file_uploader(key="hol_file").upload("2093.csv", TABLE_2093.encode(), "text/csv")
+    at.run()
+    save = LABELS["data_import.holidays.save"][0].format(year=2093)
+    next(b for b in at.button if b.label == save).click()
+    at.run()
+    assert errors(at) == []
+    assert [e.value.split("（")[0] for e in at.error] == ["无法保存"]

@@ -47,6 +47,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "chinesecalendar already has the {year} holidays; once saved, this table takes their "
         "place.",
     ),
+    "data_import.holidays.not_saved": (
+        "无法保存（{error}）：请服务器管理员添加该文件。",
+        "Could not save it ({error}): ask whoever runs the server to add the file.",
+    ),
     "data_import.holidays.save": ("保存为 {year} 年节假日安排", "Save as the {year} holiday table"),
     "data_import.holidays.saved": (
         "已保存 {path}。下一次分析（定时或上传后）按 {year} 年新日历重算所有月份。",
