@@ -174,11 +174,7 @@ def _cmd_holidays(args: argparse.Namespace) -> int:
             f"{year}: {cal.source}; {cal.workdays} working days, {cal.weekdays_off} weekdays "
             f"off, {len(cal.makeup)} weekend days worked (调休)"
         )
-        breaks = ", ".join(
-            f"{a:%m-%d}" if a == b else f"{a:%m-%d}–{b:%m-%d} ({(b - a).days + 1})"
-            for a, b in cal.breaks
-        )
-        print(f"  days off: {breaks or '-'}")
+        print(f"  days off: {', '.join(cal.break_texts(' ({n})')) or '-'}")
         print(f"  worked:   {', '.join(f'{d:%m-%d}' for d in cal.makeup) or '-'}")
     return 0 if ok else 1
 

@@ -82,10 +82,14 @@ def _year_workdays(year: int, holidays_dir: Path = HOLIDAYS_DIR) -> frozenset[da
     return _year_table(year, holidays_dir, stamp)
 
 
+def _days_of(year: int) -> list[date]:
+    first = date(year, 1, 1)
+    return [first + timedelta(days=i) for i in range((date(year + 1, 1, 1) - first).days)]
+
+
 @cache
 def _year_table(year: int, holidays_dir: Path, stamp: tuple[int, int] | None) -> frozenset[date]:
-    days = [date(year, 1, 1) + timedelta(days=i) for i in range(366)]
-    days = [d for d in days if d.year == year]
+    days = _days_of(year)
     if stamp is not None:
         holidays, makeup = _override_table(year, holidays_dir)
         return frozenset(d for d in days if d in makeup or (d.weekday() < 5 and d not in holidays))
@@ -143,9 +147,7 @@ def calendar_digests(years: range) -> dict[str, str]:
         except UnknownHolidayYearError:
             out[str(year)] = ""
             continue
-        first = date(year, 1, 1)
-        days = (first + timedelta(days=i) for i in range(366))
-        odd = [d for d in days if d.year == year and (d in working) != (d.weekday() < 5)]
+        odd = [d for d in _days_of(year) if (d in working) != (d.weekday() < 5)]
         out[str(year)] = hashlib.sha256(",".join(map(str, odd)).encode()).hexdigest()[:16]
     return out
 
@@ -163,17 +165,17 @@ class YearCalendar:
     year: int
     source: str  # the override table's path, or "chinesecalendar"
     workdays: int
+    weekdays_off: int
     breaks: tuple[tuple[date, date], ...]  # runs of days off that hold a weekday off
     makeup: tuple[date, ...]  # Saturdays and Sundays worked (调休)
 
-    @property
-    def weekdays_off(self) -> int:
-        return sum(
-            1
-            for first, last in self.breaks
-            for i in range((last - first).days + 1)
-            if (first + timedelta(days=i)).weekday() < 5
-        )
+    def break_texts(self, days: str) -> list[str]:
+        """Each break as '02-15–02-23' plus ``days`` (a format of ``n``, the days in it) when it
+        is longer than a day, for the command line and the page alike."""
+        return [
+            f"{a:%m-%d}" if a == b else f"{a:%m-%d}–{b:%m-%d}" + days.format(n=(b - a).days + 1)
+            for a, b in self.breaks
+        ]
 
 
 def year_calendar(year: int, holidays_dir: Path = HOLIDAYS_DIR) -> YearCalendar:
@@ -181,8 +183,7 @@ def year_calendar(year: int, holidays_dir: Path = HOLIDAYS_DIR) -> YearCalendar:
     ``ValueError`` naming the file and line for a table that does not pass its checks."""
     working = _year_workdays(year, holidays_dir)
     table = holidays_dir / f"{year}.csv"
-    days = [date(year, 1, 1) + timedelta(days=i) for i in range(366)]
-    days = [d for d in days if d.year == year]
+    days = _days_of(year)
     breaks: list[tuple[date, date]] = []
     run: list[date] = []
     for day in [*days, None]:
@@ -196,6 +197,7 @@ def year_calendar(year: int, holidays_dir: Path = HOLIDAYS_DIR) -> YearCalendar:
         year=year,
         source=str(table) if table.exists() else "chinesecalendar",
         workdays=len(working),
+        weekdays_off=sum(1 for d in days if d.weekday() < 5 and d not in working),
         breaks=tuple(breaks),
         makeup=tuple(d for d in days if d in working and d.weekday() >= 5),
     )

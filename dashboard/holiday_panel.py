@@ -24,10 +24,7 @@ def _coverage() -> None:
 
 
 def _shown(cal: YearCalendar) -> None:
-    breaks = "；".join(
-        f"{a:%m-%d}" if a == b else f"{a:%m-%d}–{b:%m-%d}（{(b - a).days + 1}）"
-        for a, b in cal.breaks
-    )
+    breaks = "；".join(cal.break_texts("（{n}）"))
     st.markdown(
         t(
             "data_import.holidays.summary",
