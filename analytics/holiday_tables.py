@@ -11,11 +11,9 @@ table is stored as UTF-8.
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 import tempfile
-from datetime import date
 from pathlib import Path
 
 from analytics import config, workdays
@@ -35,18 +33,10 @@ def _text(data: bytes, name: str) -> str:
 
 def _year(text: str, name: str) -> int:
     """The year of the first row's date (every other row is then checked to lie in it)."""
-    rows = csv.DictReader(io.StringIO(text))
-    if rows.fieldnames is None or "date" not in rows.fieldnames:
-        raise ValueError(f"{name}, line 1: expected the header date,kind,name")
-    for row in rows:
-        value = (row["date"] or "").strip()
-        try:
-            return date.fromisoformat(value).year
-        except ValueError as exc:
-            raise ValueError(
-                f"{name}, line {rows.line_num}: {value!r} is not a date like 2027-01-01"
-            ) from exc
-    raise ValueError(f"{name}: no rows under the header")
+    first = next(workdays.table_rows(io.StringIO(text), name), None)
+    if first is None:
+        raise ValueError(f"{name}: no rows under the header")
+    return first[1].year
 
 
 def check(data: bytes, name: str) -> tuple[YearCalendar, str]:

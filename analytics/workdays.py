@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache
@@ -40,18 +41,30 @@ class UnknownHolidayYearError(LookupError):
         self.year = year
 
 
+def table_rows(lines: Iterable[str], name: str) -> Iterator[tuple[int, date, str]]:
+    """(line number, date, kind) of each row of a holiday table; ``ValueError`` naming ``name``,
+    the line and the reason for a missing header or a row that is not date,kind,name."""
+    rows = csv.DictReader(lines)
+    if rows.fieldnames is None or not {"date", "kind"} <= set(rows.fieldnames):
+        raise ValueError(f"{name}, line 1: expected the header date,kind,name")
+    for line_no, row in enumerate(rows, start=2):
+        value = (row["date"] or "").strip()
+        try:
+            day = date.fromisoformat(value)
+        except ValueError as exc:
+            raise ValueError(
+                f"{name}, line {line_no}: {value!r} is not a date like 2027-01-01"
+            ) from exc
+        yield line_no, day, (row["kind"] or "").strip()
+
+
 def _override_table(year: int, holidays_dir: Path) -> tuple[frozenset[date], frozenset[date]]:
     """(holidays, make-up workdays) from an override CSV."""
     holidays: set[date] = set()
     workdays: set[date] = set()
     path = holidays_dir / f"{year}.csv"
     with path.open(encoding="utf-8") as fh:
-        for line_no, row in enumerate(csv.DictReader(fh), start=2):
-            try:
-                day = date.fromisoformat(row["date"].strip())
-                kind = row["kind"].strip()
-            except (KeyError, ValueError, AttributeError) as exc:
-                raise ValueError(f"{path}, line {line_no}: expected date,kind,name") from exc
+        for line_no, day, kind in table_rows(fh, str(path)):
             if day.year != year:
                 raise ValueError(f"{path}, line {line_no}: {day} is not in {year}")
             if kind not in ("holiday", "workday"):
