@@ -426,7 +426,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     args = build_parser().parse_args(argv)
     try:
-        return int(args.func(args))
+        code = int(args.func(args))
+        sys.stdout.flush()  # here, not at exit: a closed pipe is then the case below
+        return code
+    except BrokenPipeError:
+        # The reader went away (`fapiao-watch holidays | head -1`): stop quietly, as other
+        # command-line tools do. stdout now points at /dev/null so that the interpreter's own
+        # flush at exit does not raise again; 141 is what a shell reports for a tool stopped
+        # by SIGPIPE.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except (CliError, WarehouseBusyError, FileNotFoundError) as exc:
         print(f"fapiao-watch {args.command}: {exc}", file=sys.stderr)
         return 2
