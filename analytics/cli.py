@@ -129,22 +129,22 @@ def _cmd_analyse(args: argparse.Namespace) -> int:
     return 0
 
 
-def _calendar_line(as_of: date) -> tuple[str, bool]:
-    """How far the holiday calendar reaches past the data (and what to add when it ends soon),
-    and whether it ends soon."""
+def _calendar_line(day: date) -> tuple[str, str | None]:
+    """How far the holiday calendar reaches past ``day`` (and what to add when it ends soon),
+    and the problem for ``--check`` when it ends soon or has ended."""
     from analytics import workdays
 
-    end = workdays.known_through(as_of)
+    end = workdays.known_through(day)
     if end is None:
-        return f"holiday calendar: no table for {as_of.year}", True
+        return f"holiday calendar: no table for {day.year}", f"no holiday table for {day.year}"
     line = f"holiday calendar: through {end:%Y-%m-%d}"
-    if workdays.calendar_ends_soon(as_of) is None:
-        return line, False
+    if workdays.calendar_ends_soon(day) is None:
+        return line, None
     nxt = end.year + 1
     return (
         f"{line}; no table for {nxt} yet: add data/reference/holidays/{nxt}.csv before the data "
         f"reaches {nxt}, or analyse stops",
-        True,
+        "holiday calendar ends soon",
     )
 
 
@@ -181,7 +181,7 @@ def _cmd_holidays(args: argparse.Namespace) -> int:
 
 def _cmd_status(args: argparse.Namespace) -> int:
     from analytics import formatting
-    from analytics.clock import beijing_now
+    from analytics.clock import beijing_now, beijing_today
     from analytics.imports import analysis_status, import_failures
     from analytics.warehouse import connect, table_counts
 
@@ -210,11 +210,15 @@ def _cmd_status(args: argparse.Namespace) -> int:
                 f"{when(status.first_failed_at)}, last: {status.reason}"
             )
             problems.append("analysis failing")
-        if status.as_of is not None:
-            line, ends = _calendar_line(status.as_of.date())
-            print(line)
-            if ends:
-                problems.append("holiday calendar ends soon")
+    # Counted from today as well as from the data: a warehouse with no new data for weeks still
+    # stops analysing once data of the next year arrives, and the operator needs the warning.
+    day = beijing_today()
+    if status is not None and status.as_of is not None:
+        day = max(day, status.as_of.date())  # data analysed ahead of the clock (--as-of)
+    line, problem = _calendar_line(day)
+    print(line)
+    if problem:
+        problems.append(problem)
     if unreadable:
         print(f"files that could not be read, not loaded since: {unreadable:,} (import_failures)")
         problems.append("files that could not be read")

@@ -13,7 +13,7 @@ import pytest
 from apptest import errors, open_page, table_with
 from ingest_fixtures import ETAX_HEADERS, digital_no, etax_row, write_csv
 
-from analytics import config, imports, pipeline, workdays
+from analytics import clock, config, imports, pipeline, workdays
 from analytics.cli import main
 from analytics.context import Stage
 from analytics.ingest import ingest_paths
@@ -22,6 +22,13 @@ from analytics.warehouse import connect
 from dashboard.i18n import LABELS
 
 PAGES = ("overview", "entry_monitoring", "alerts")
+
+
+@pytest.fixture(autouse=True)
+def _today(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`status` counts the holiday calendar's end from today as well as from the data: today is
+    held where these tests' data is, whatever day they run on."""
+    monkeypatch.setattr(clock, "beijing_today", lambda: date(2026, 11, 20))
 
 
 def _status(db: Path) -> imports.AnalysisStatus | None:
@@ -165,6 +172,22 @@ def test_a_holiday_calendar_about_to_end_is_announced_a_month_ahead(
     out = capsys.readouterr().out
     assert "holiday calendar: through 2026-12-31\n" in out
     assert out.splitlines()[-1] == "check: ok"
+    soon = (
+        "holiday calendar: through 2026-12-31; no table for 2027 yet: add "
+        "data/reference/holidays/2027.csv before the data reaches 2027, or analyse stops"
+    )
+    # no new data since, but the days go by: the operators' check warns all the same
+    monkeypatch.setattr(clock, "beijing_today", lambda: date(2026, 12, 10))
+    assert main(["status", "--db", str(db), "--check"]) == 1
+    out = capsys.readouterr().out
+    assert soon in out
+    assert out.splitlines()[-1] == "check: holiday calendar ends soon"
+    monkeypatch.setattr(clock, "beijing_today", lambda: date(2027, 1, 4))
+    assert main(["status", "--db", str(db), "--check"]) == 1
+    out = capsys.readouterr().out
+    assert "holiday calendar: no table for 2027\n" in out
+    assert out.splitlines()[-1] == "check: no holiday table for 2027"
+    monkeypatch.setattr(clock, "beijing_today", lambda: date(2026, 11, 20))
 
     assert main(["analyse", "--db", str(db), "--quiet", "--as-of", "2026-12-10T12:00"]) == 0
     given = LABELS["notice.as_of.given"][0]  # not the latest entry: the time asked for
@@ -174,12 +197,9 @@ def test_a_holiday_calendar_about_to_end_is_announced_a_month_ahead(
         assert [w.value for w in at.warning] == [expected], page
         assert [e.value for e in at.error] == [], page
         assert any(f"2026-12-10 12:00（{given}）" in c.value for c in at.caption), page
-    assert main(["status", "--db", str(db), "--check"]) == 1
+    assert main(["status", "--db", str(db), "--check"]) == 1  # the data is ahead of the clock
     out = capsys.readouterr().out
-    assert (
-        "holiday calendar: through 2026-12-31; no table for 2027 yet: add "
-        "data/reference/holidays/2027.csv before the data reaches 2027, or analyse stops"
-    ) in out
+    assert soon in out
     assert out.splitlines()[-1] == "check: holiday calendar ends soon"
 
 
