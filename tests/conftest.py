@@ -12,16 +12,38 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from analytics import config
+from analytics import clock, config
 
 MERCHANTS = 150
 MONTHS = 4
 SEED = 20261129
+# The tests' clock (Beijing time): their data lies in 2026 (analytics.synth.clock), and files
+# without entry times are stamped with the time they are imported, so the suite runs at this
+# time, moving on as the real clock does, whatever day it runs (a CI run in 2027 would
+# otherwise need the 2027 holiday table for those stamps).
+TEST_NOW = datetime(2026, 11, 20, 10, 0, 0)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _tests_clock() -> Iterator[None]:
+    """The clock offset that puts :data:`TEST_NOW` at the start of the session, for this
+    process and the servers and commands it starts (they inherit the environment)."""
+    real = datetime.now(clock.BEIJING).replace(tzinfo=None)
+    previous = os.environ.get(clock.ENV_OFFSET)
+    os.environ[clock.ENV_OFFSET] = str((TEST_NOW - real).total_seconds())
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(clock.ENV_OFFSET, None)
+        else:
+            os.environ[clock.ENV_OFFSET] = previous
 
 
 @pytest.fixture(scope="session")

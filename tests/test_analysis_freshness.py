@@ -24,13 +24,6 @@ from dashboard.i18n import LABELS
 PAGES = ("overview", "entry_monitoring", "alerts")
 
 
-@pytest.fixture(autouse=True)
-def _today(monkeypatch: pytest.MonkeyPatch) -> None:
-    """`status` counts the holiday calendar's end from today as well as from the data: today is
-    held where these tests' data is, whatever day they run on."""
-    monkeypatch.setattr(clock, "beijing_today", lambda: date(2026, 11, 20))
-
-
 def _status(db: Path) -> imports.AnalysisStatus | None:
     serving = duckdb.connect(str(config.settings(db).serving_path), read_only=True)
     try:
@@ -177,6 +170,8 @@ def test_a_holiday_calendar_about_to_end_is_announced_a_month_ahead(
         "data/reference/holidays/2027.csv before the data reaches 2027, or analyse stops"
     )
     # no new data since, but the days go by: the operators' check warns all the same
+    assert clock.beijing_today() == date(2026, 11, 20)  # the tests' clock (conftest)
+    tests_today = clock.beijing_today
     monkeypatch.setattr(clock, "beijing_today", lambda: date(2026, 12, 10))
     assert main(["status", "--db", str(db), "--check"]) == 1
     out = capsys.readouterr().out
@@ -187,7 +182,7 @@ def test_a_holiday_calendar_about_to_end_is_announced_a_month_ahead(
     out = capsys.readouterr().out
     assert "holiday calendar: no table for 2027\n" in out
     assert out.splitlines()[-1] == "check: no holiday table for 2027"
-    monkeypatch.setattr(clock, "beijing_today", lambda: date(2026, 11, 20))
+    monkeypatch.setattr(clock, "beijing_today", tests_today)
 
     assert main(["analyse", "--db", str(db), "--quiet", "--as-of", "2026-12-10T12:00"]) == 0
     given = LABELS["notice.as_of.given"][0]  # not the latest entry: the time asked for

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from factories import TestWarehouse
 
-from analytics.clock import beijing_now, beijing_today
+from analytics.clock import ENV_OFFSET, beijing_now, beijing_today
 from analytics.validation import date_problems
 
 
@@ -18,6 +18,7 @@ def far_from_beijing(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The process runs at UTC-12, 20 hours behind Beijing: its local date differs from
     Beijing's for 20 hours of every day."""
     monkeypatch.setenv("TZ", "Etc/GMT+12")  # POSIX sign: GMT+12 is UTC-12
+    monkeypatch.delenv(ENV_OFFSET, raising=False)  # the real clock, not the tests' (conftest)
     time.tzset()
     yield
     monkeypatch.undo()
@@ -51,3 +52,13 @@ def test_analysis_runs_are_stamped_in_beijing_time(far_from_beijing: None) -> No
         "select started_at, finished_at from analysis_runs"
     ).fetchall()[0]
     assert before <= started <= finished <= after
+
+
+def test_the_clock_can_be_shifted_for_tests_and_replays(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(ENV_OFFSET, str(-400 * 86400))
+    shifted = beijing_now()
+    assert abs(beijing_from_utc() - timedelta(days=400) - shifted) < timedelta(seconds=2)
+    assert beijing_today() == shifted.date()
+    monkeypatch.setenv(ENV_OFFSET, "yesterday")
+    with pytest.raises(ValueError, match="FAPIAO_WATCH_CLOCK_OFFSET='yesterday' is not a number"):
+        beijing_now()
