@@ -12,7 +12,6 @@ import os
 import subprocess
 import sys
 from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
 
 from analytics import config
@@ -129,103 +128,32 @@ def _cmd_analyse(args: argparse.Namespace) -> int:
     return 0
 
 
-def _calendar_line(day: date) -> tuple[str, str | None]:
-    """How far the holiday calendar reaches past ``day`` (and what to add when it ends soon),
-    and the problem for ``--check`` when it ends soon or has ended."""
-    from analytics import workdays
-
-    end = workdays.known_through(day)
-    if end is None:
-        return f"holiday calendar: no table for {day.year}", f"no holiday table for {day.year}"
-    line = f"holiday calendar: through {end:%Y-%m-%d}"
-    if workdays.calendar_ends_soon(day) is None:
-        return line, None
-    nxt = end.year + 1
-    return (
-        f"{line}; no table for {nxt} yet: add data/reference/holidays/{nxt}.csv before the data "
-        f"reaches {nxt}, or analyse stops",
-        "holiday calendar ends soon",
-    )
-
-
 def _cmd_holidays(args: argparse.Namespace) -> int:
-    """Each year's calendar as ``analyse`` will use it, to check a new table against the State
-    Council notice; exit 1 when a year has no table or its table fails a check."""
-    from analytics import workdays
+    """Each year's calendar as ``analyse`` will use it; exit 1 when a year has no table or its
+    table fails a check."""
+    from analytics import health
     from analytics.clock import beijing_today
 
     this_year = beijing_today().year
-    ok = True
-    for year in args.years or [this_year, this_year + 1]:
-        try:
-            cal = workdays.year_calendar(year)
-        except workdays.UnknownHolidayYearError:
-            ok = False
-            print(
-                f"{year}: no table: add data/reference/holidays/{year}.csv "
-                "(format in data/reference/holidays/README.md)"
-            )
-            continue
-        except ValueError as exc:
-            ok = False
-            print(f"{year}: {exc}")
-            continue
-        print(
-            f"{year}: {cal.source}; {cal.workdays} working days, {cal.weekdays_off} weekdays "
-            f"off, {len(cal.makeup)} weekend days worked (调休)"
-        )
-        print(f"  days off: {', '.join(cal.break_texts(' ({n})')) or '-'}")
-        print(f"  worked:   {', '.join(f'{d:%m-%d}' for d in cal.makeup) or '-'}")
-    return 0 if ok else 1
+    report = health.holidays(args.years or [this_year, this_year + 1])
+    print("\n".join(report.lines))
+    return 1 if report.problems else 0
 
 
 def _cmd_status(args: argparse.Namespace) -> int:
-    from analytics import formatting
-    from analytics.clock import beijing_now, beijing_today
-    from analytics.imports import analysis_status, import_failures
-    from analytics.warehouse import connect, table_counts
+    from analytics import health
+    from analytics.warehouse import connect
 
     con = connect(args.db, read_only=True)
     try:
-        for name, count in table_counts(con).items():
-            print(f"{name:<28}{count:>12,}")
-        status = analysis_status(con)
-        unreadable = import_failures(con).height
+        report = health.status(con, max_wait_minutes=args.max_wait)
     finally:
         con.close()
-    problems: list[str] = []  # what --check reports
-    if status is not None:
-        when = formatting.minute
-        print(
-            f"last analysis: {when(status.analysed_at)} (as of {when(status.as_of)}); batches "
-            f"not analysed yet: {status.waiting_batches:,} ({status.waiting_rows:,} rows)"
-        )
-        if status.waiting_since is not None:
-            waited = (beijing_now() - status.waiting_since).total_seconds() / 60
-            if waited >= args.max_wait:
-                problems.append(f"batches waiting for an analysis for {waited:,.0f} minutes")
-        if status.failures:
-            print(
-                f"analysis failing: {status.failures:,} run(s) since "
-                f"{when(status.first_failed_at)}, last: {status.reason}"
-            )
-            problems.append("analysis failing")
-    # Counted from today as well as from the data: a warehouse with no new data for weeks still
-    # stops analysing once data of the next year arrives, and the operator needs the warning.
-    day = beijing_today()
-    if status is not None and status.as_of is not None:
-        day = max(day, status.as_of.date())  # data analysed ahead of the clock (--as-of)
-    line, problem = _calendar_line(day)
-    print(line)
-    if problem:
-        problems.append(problem)
-    if unreadable:
-        print(f"files that could not be read, not loaded since: {unreadable:,} (import_failures)")
-        problems.append("files that could not be read")
+    print("\n".join(report.lines))
     if not args.check:
         return 0
-    print(f"check: {'; '.join(problems)}" if problems else "check: ok")
-    return 1 if problems else 0
+    print(f"check: {'; '.join(report.problems)}" if report.problems else "check: ok")
+    return 1 if report.problems else 0
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from analytics import workdays
-from analytics.cli import main
 from analytics.workdays import (
     UnknownHolidayYearError,
     add_workdays,
@@ -175,19 +174,3 @@ def test_a_year_s_calendar_as_analyse_will_use_it(tmp_path: Path) -> None:
     assert cal.weekdays_off == 3
     weekdays = sum(1 for i in range(365) if (date(2094, 1, 1) + timedelta(i)).weekday() < 5)
     assert cal.workdays == weekdays - 3 + 1
-
-
-def test_the_holidays_command_shows_a_year_and_names_a_missing_one(
-    capsys: pytest.CaptureFixture[str],
-) -> None:
-    assert main(["holidays", "2026"]) == 0
-    out = capsys.readouterr().out.splitlines()
-    assert out[0] == (
-        "2026: chinesecalendar; 248 working days, 19 weekdays off, 6 weekend days worked (调休)"
-    )
-    assert "02-15–02-23 (9)" in out[1]  # the Spring Festival
-    assert "10-01–10-07 (7)" in out[1]  # National Day
-    assert out[2].split() == ["worked:", "01-04,", "02-14,", "02-28,", "05-09,", "09-20,", "10-10"]
-    assert main(["holidays", "2026", "2099"]) == 1
-    last = capsys.readouterr().out.splitlines()[-1]
-    assert last.startswith("2099: no table: add data/reference/holidays/2099.csv")

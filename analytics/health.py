@@ -1,0 +1,105 @@
+"""How an installation stands, for the people who run it: what ``fapiao-watch status`` prints
+and what its ``--check`` reports (analysis failing, batches waiting too long, files that could
+not be read, the holiday calendar ending), and each year's calendar as ``fapiao-watch
+holidays`` shows it. Lines of text and verdicts only: the command line prints them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+import duckdb
+
+from analytics import clock, formatting, workdays
+from analytics.imports import analysis_status, import_failures
+from analytics.warehouse import table_counts
+
+
+@dataclass
+class Report:
+    lines: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # what --check reports; none = ok
+
+
+def calendar_line(day: date) -> tuple[str, str | None]:
+    """How far the holiday calendar reaches past ``day`` (and what to add when it ends soon),
+    and the problem for ``--check`` when it ends soon or has ended."""
+    end = workdays.known_through(day)
+    if end is None:
+        return f"holiday calendar: no table for {day.year}", f"no holiday table for {day.year}"
+    line = f"holiday calendar: through {end:%Y-%m-%d}"
+    if workdays.calendar_ends_soon(day) is None:
+        return line, None
+    nxt = end.year + 1
+    return (
+        f"{line}; no table for {nxt} yet: add data/reference/holidays/{nxt}.csv before the data "
+        f"reaches {nxt}, or analyse stops",
+        "holiday calendar ends soon",
+    )
+
+
+def status(con: duckdb.DuckDBPyConnection, *, max_wait_minutes: float) -> Report:
+    """Row counts, the last analysis and what waits for the next, failures, files that could
+    not be read, and how far the holiday calendar runs."""
+    out = Report([f"{name:<28}{count:>12,}" for name, count in table_counts(con).items()])
+    state = analysis_status(con)
+    unreadable = import_failures(con).height
+    if state is not None:
+        when = formatting.minute
+        out.lines.append(
+            f"last analysis: {when(state.analysed_at)} (as of {when(state.as_of)}); batches "
+            f"not analysed yet: {state.waiting_batches:,} ({state.waiting_rows:,} rows)"
+        )
+        if state.waiting_since is not None:
+            waited = (clock.beijing_now() - state.waiting_since).total_seconds() / 60
+            if waited >= max_wait_minutes:
+                out.problems.append(f"batches waiting for an analysis for {waited:,.0f} minutes")
+        if state.failures:
+            out.lines.append(
+                f"analysis failing: {state.failures:,} run(s) since "
+                f"{when(state.first_failed_at)}, last: {state.reason}"
+            )
+            out.problems.append("analysis failing")
+    # Counted from today as well as from the data: a warehouse with no new data for weeks still
+    # stops analysing once data of the next year arrives, and the operator needs the warning.
+    day = clock.beijing_today()
+    if state is not None and state.as_of is not None:
+        day = max(day, state.as_of.date())  # data analysed ahead of the clock (--as-of)
+    line, problem = calendar_line(day)
+    out.lines.append(line)
+    if problem:
+        out.problems.append(problem)
+    if unreadable:
+        out.lines.append(
+            f"files that could not be read, not loaded since: {unreadable:,} (import_failures)"
+        )
+        out.problems.append("files that could not be read")
+    return out
+
+
+def holidays(years: Iterable[int]) -> Report:
+    """Each year's calendar as ``analyse`` will use it, to check a new table against the State
+    Council notice; a problem for each year with no table, or whose table fails a check."""
+    out = Report()
+    for year in years:
+        try:
+            cal = workdays.year_calendar(year)
+        except workdays.UnknownHolidayYearError:
+            out.problems.append(f"no table for {year}")
+            out.lines.append(
+                f"{year}: no table: add data/reference/holidays/{year}.csv "
+                "(format in data/reference/holidays/README.md)"
+            )
+            continue
+        except ValueError as exc:
+            out.problems.append(f"{year}: {exc}")
+            out.lines.append(f"{year}: {exc}")
+            continue
+        out.lines += [
+            f"{year}: {cal.source}; {cal.workdays} working days, {cal.weekdays_off} weekdays "
+            f"off, {len(cal.makeup)} weekend days worked (调休)",
+            f"  days off: {', '.join(cal.break_texts(' ({n})')) or '-'}",
+            f"  worked:   {', '.join(f'{d:%m-%d}' for d in cal.makeup) or '-'}",
+        ]
+    return out
