@@ -7,6 +7,7 @@ Pure functions ``(pl.DataFrame, ...) -> plotly Figure`` built like :mod:`analyti
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 
 import plotly.graph_objects as go
@@ -78,6 +79,42 @@ def grade_distribution(
         yaxis=style.axis(y_title, type="category", autorange="reversed"),
         legend_props={"traceorder": "normal"},
         barmode="stack",
+    )
+
+
+def grade_migration(
+    frame: pl.DataFrame,
+    *,
+    names: Mapping[str, str],
+    x_title: str = "",
+    y_title: str = "",
+) -> go.Figure:
+    """Merchants by grade in the previous period (rows) and now (columns), the counts written
+    in the cells: the diagonal kept its grade, right of it fell, left of it rose. ``frame``:
+    ``previous_grade, grade, merchants`` (every pair, as ``credit_views.grade_migration``
+    gives); ``names`` maps each grade code, in order, to its axis text. Shade follows the
+    count on a log scale, so a few downgrades still show beside a thousand unchanged A."""
+    codes = list(names)
+    counts = {(p, g): n for p, g, n in frame.select("previous_grade", "grade", "merchants").rows()}
+    z = [[counts.get((p, g), 0) for g in codes] for p in codes]
+    heat = go.Heatmap(
+        z=[[math.log10(1 + n) for n in row] for row in z],
+        x=[names[g] for g in codes],
+        y=[names[p] for p in codes],
+        text=[[f"{n:,}" for n in row] for row in z],
+        texttemplate="%{text}",
+        hovertemplate="%{y} → %{x}: %{text}<extra></extra>",
+        colorscale="Blues",
+        showscale=False,
+        xgap=3,
+        ygap=3,
+    )
+    return style.figure(
+        [heat],
+        height=340,
+        legend=False,
+        xaxis=style.axis(x_title, type="category", side="top"),
+        yaxis=style.axis(y_title, type="category", autorange="reversed"),
     )
 
 

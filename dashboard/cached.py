@@ -34,6 +34,7 @@ from analytics import (
     alert_desk,
     complaint_trends,
     config,
+    credit_views,
     imports,
     profile,
     reports,
@@ -553,7 +554,7 @@ def build_demo(on_progress: Callable[[str, float], None]) -> str:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _credit_periods(gen: Generation) -> pl.DataFrame:
-    return _read(gen, scores_views.credit_periods)
+    return _read(gen, credit_views.credit_periods)
 
 
 def credit_periods() -> pl.DataFrame:
@@ -563,7 +564,7 @@ def credit_periods() -> pl.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=_ENTRIES)
 def _ranking(gen: Generation, f: Filters, period: str) -> pl.DataFrame:
-    return _read(gen, scores_views.ranking, f, period)
+    return _read(gen, credit_views.ranking, f, period)
 
 
 def ranking(f: Filters, period: str) -> pl.DataFrame:
@@ -625,7 +626,7 @@ def evaluation() -> scores_views.Evaluation | None:
 
 @st.cache_data(show_spinner=False, max_entries=_ENTRIES)
 def _merchant_credit(gen: Generation, merchant_id: str) -> pl.DataFrame:
-    return _read(gen, scores_views.merchant_credit, merchant_id)
+    return _read(gen, credit_views.merchant_credit, merchant_id)
 
 
 def merchant_credit(merchant_id: str) -> pl.DataFrame:
@@ -636,11 +637,11 @@ def merchant_credit(merchant_id: str) -> pl.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=_ENTRIES)
 def _score_breakdown(gen: Generation, merchant_id: str, period: str) -> pl.DataFrame:
     rows = _merchant_credit(gen, merchant_id).filter(pl.col("period") == period)
-    return scores_views.breakdown(rows.row(0, named=True)) if rows.height else pl.DataFrame()
+    return credit_views.breakdown(rows.row(0, named=True)) if rows.height else pl.DataFrame()
 
 
 def score_breakdown(merchant_id: str, period: str) -> pl.DataFrame:
-    """One period's score breakdown with its rules in words (``scores_views.breakdown``:
+    """One period's score breakdown with its rules in words (``credit_views.breakdown``:
     the words are rendered from the scheme file, ~20 ms, once per snapshot, not per rerun)."""
     return _score_breakdown(_gen(), merchant_id, period)
 

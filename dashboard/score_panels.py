@@ -8,9 +8,10 @@ from collections.abc import Sequence
 import polars as pl
 import streamlit as st
 
-from analytics import explain, features, formatting, metrics, reference, score_charts, scores_views
+from analytics import credit_views, explain, features, formatting, metrics, reference, score_charts
 from analytics.credit import WINDOW_SUFFIX
-from analytics.scores_views import period_months, top_features
+from analytics.credit_views import period_months
+from analytics.scores_views import top_features
 from dashboard import components, urlstate
 from dashboard.components import Col
 from dashboard.i18n import label_codes, label_refs, lang, metric_label, pick, ref_labels, t
@@ -115,6 +116,12 @@ def ranking_rows(frame: pl.DataFrame) -> pl.DataFrame:
         ),
         summary=pl.col("summary_zh" if zh else "summary_en"),
         m_reason=pl.col("m_reason_zh" if zh else "m_reason_en"),
+        previous_grade_label=pl.col("previous_grade").replace_strict(
+            {g: grade_label(g) for g in credit_views.GRADES}, default=pl.col("previous_grade")
+        ),
+        change_label=pl.col("grade_change").replace_strict(
+            {c: t(f"ranking.change.{c}") for c in ("down", "up", "same")}, default=None
+        ),
     )
     return label_refs(out, district="districts", industry="industries")
 
@@ -128,6 +135,8 @@ def ranking_cols() -> list[Col]:
         Col("industry", t("filters.industry")),
         Col("score", t("scores.score"), "points"),
         Col("grade_label", t("scores.grade")),
+        Col("previous_grade_label", t("ranking.previous_grade")),
+        Col("change_label", t("ranking.change")),
         Col("points_deducted", t("scores.points_deducted"), "points"),
         Col("summary", t("scores.summary")),
         Col("anomaly_score", t("scores.anomaly_score"), "score"),
@@ -164,10 +173,10 @@ def grade_panel(ranked: pl.DataFrame) -> None:
         False,
         lambda start: st.toggle(t("ranking.by_district"), value=start, key="rk_by_district"),
     )
-    names = {g: grade_label(g) for g in scores_views.GRADES}
+    names = {g: grade_label(g) for g in credit_views.GRADES}
     if split:
         fig = score_charts.grade_distribution(
-            by_district(scores_views.grade_counts(ranked, "district")),
+            by_district(credit_views.grade_counts(ranked, "district")),
             grade="grade",
             value="share",
             names=names,
@@ -177,13 +186,44 @@ def grade_panel(ranked: pl.DataFrame) -> None:
         )
     else:
         fig = score_charts.grade_distribution(
-            scores_views.grade_counts(ranked),
+            credit_views.grade_counts(ranked),
             grade="grade",
             value="merchants",
             names=names,
             y_title=t("ranking.axis.merchants"),
         )
     st.plotly_chart(fig, width="stretch")
+
+
+def migration_panel(ranked: pl.DataFrame, period: str, periods_scored: Sequence[str]) -> None:
+    """Grades against the previous period: how many merchants fell, rose or kept their grade,
+    and the previous × current grade counts."""
+    st.subheader(t("ranking.migration"))
+    previous = credit_views.previous_period(period)
+    if previous not in periods_scored:
+        st.caption(t("ranking.migration.none", previous=period_label(previous)))
+        return
+    change = ranked["grade_change"]
+    counts = {c: formatting.count(int((change == c).sum())) for c in ("down", "up", "same")}
+    new = formatting.count(int(ranked["previous_grade"].is_null().sum()))
+    components.kpi_row(
+        [
+            *(
+                (t(f"ranking.migration.{c}"), formatting.Kpi(c, n, None, "off"))
+                for c, n in counts.items()
+            ),
+            (t("ranking.migration.new"), formatting.Kpi("new", new, None, "off")),
+        ],
+        help_text=lambda _: t("ranking.migration.help"),
+    )
+    fig = score_charts.grade_migration(
+        credit_views.grade_migration(ranked),
+        names={g: grade_label(g) for g in credit_views.GRADES},
+        x_title=t("ranking.migration.now", period=period_label(period)),
+        y_title=t("ranking.migration.before", period=period_label(previous)),
+    )
+    st.plotly_chart(fig, width="stretch")
+    st.caption(t("ranking.migration.caption"))
 
 
 def cards(items: Sequence[tuple[str, str, str | None]]) -> None:

@@ -16,7 +16,7 @@ import polars as pl
 import pytest
 from factories import TestWarehouse
 
-from analytics import credit, credit_scoring, scores_views, sqlrun
+from analytics import credit, credit_scoring, credit_views, sqlrun
 from analytics.credit_scheme import SCHEME_PATH, SchemeError, load_scheme, parse_scheme
 
 SCHEME = parse_scheme(
@@ -189,7 +189,7 @@ def points(row: dict[str, Any]) -> dict[str, float]:
 
 def worded(row: dict[str, Any]) -> list[dict[str, Any]]:
     """The row's breakdown with its words, in rule order (as the profile reads it)."""
-    return scores_views.breakdown(row, SCHEME).sort("order").to_dicts()
+    return credit_views.breakdown(row, SCHEME).sort("order").to_dicts()
 
 
 def test_a_clean_merchant_keeps_100_and_grade_a() -> None:

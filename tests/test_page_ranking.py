@@ -6,7 +6,7 @@ import duckdb
 import polars as pl
 from apptest import errors, metrics, open_page, texts
 
-from analytics import formatting, scores_views, views
+from analytics import credit_views, formatting, views
 from analytics.views import Filters
 from dashboard.i18n import LABELS
 
@@ -21,9 +21,9 @@ def test_the_ranking_shows_the_simulated_grades_of_the_default_period(
 ) -> None:
     con = snapshot.cursor()
     f = _everything(con)
-    period = scores_views.default_credit_period(scores_views.credit_periods(con), f.period_to)
+    period = credit_views.default_credit_period(credit_views.credit_periods(con), f.period_to)
     assert period is not None
-    ranked = scores_views.ranking(con, f, period)
+    ranked = credit_views.ranking(con, f, period)
     at = open_page("ranking")
     assert errors(at) == []
     shown = metrics(at)
@@ -42,9 +42,9 @@ def test_the_ranking_shows_the_simulated_grades_of_the_default_period(
 
 def test_search_window_and_language_come_from_the_url(snapshot: duckdb.DuckDBPyConnection) -> None:
     con = snapshot.cursor()
-    window = scores_views.credit_periods(con).filter(pl.col("period_type") == "trailing_12m")
+    window = credit_views.credit_periods(con).filter(pl.col("period_type") == "trailing_12m")
     period = window["period"][0]
-    ranked = scores_views.ranking(con, _everything(con), period)
+    ranked = credit_views.ranking(con, _everything(con), period)
     needle = ranked["merchant_id"][0][:8]
     hits = ranked.filter(pl.col("merchant_id").str.contains(needle, literal=True))
     at = open_page(
@@ -63,11 +63,53 @@ def test_search_window_and_language_come_from_the_url(snapshot: duckdb.DuckDBPyC
 def test_a_district_filter_narrows_the_ranking(snapshot: duckdb.DuckDBPyConnection) -> None:
     con = snapshot.cursor()
     f = _everything(con)
-    period = scores_views.default_credit_period(scores_views.credit_periods(con), f.period_to)
+    period = credit_views.default_credit_period(credit_views.credit_periods(con), f.period_to)
     assert period is not None
-    district = scores_views.ranking(con, f, period)["district"].mode().sort()[0]
-    narrowed = scores_views.ranking(con, Filters("", "", districts=(district,)), period)
+    district = credit_views.ranking(con, f, period)["district"].mode().sort()[0]
+    narrowed = credit_views.ranking(con, Filters("", "", districts=(district,)), period)
     at = open_page("ranking", district=district, rk_grade=["A", "B"])
     assert errors(at) == []
     assert metrics(at)[LABELS["ranking.kpi.merchants"][0]] == formatting.count(narrowed.height)
     assert at.dataframe[0].value.shape[0] == narrowed["grade"].is_in(["A", "B"]).sum()
+
+
+def test_grades_against_the_previous_quarter_and_only_the_downgraded(
+    snapshot: duckdb.DuckDBPyConnection,
+) -> None:
+    con = snapshot.cursor()
+    quarters = credit_views.credit_periods(con).filter(pl.col("period_type") == "quarter")
+    first, latest = quarters["period"][0], quarters["period"][-1]
+    ranked = credit_views.ranking(con, _everything(con), latest)
+    scores = con.sql("select merchant_id, period, grade from credit_scores").pl()
+    before = dict(scores.filter(pl.col("period") == first).select("merchant_id", "grade").rows())
+    order = "ABCD"
+    fell = sorted(
+        m
+        for m, g in ranked.select("merchant_id", "grade").rows()
+        if g in order and before.get(m, "M") in order and order.index(g) > order.index(before[m])
+    )
+    assert fell, "the small warehouse has downgrades to show"
+    assert credit_views.previous_period(latest) == first
+
+    at = open_page("ranking", rk_period=latest, rk_down="true")
+    assert errors(at) == []
+    shown = metrics(at)
+    assert shown[LABELS["ranking.migration.down"][0]] == formatting.count(len(fell))
+    assert shown[LABELS["ranking.migration.new"][0]] == formatting.count(
+        sum(1 for m in ranked["merchant_id"] if m not in before)
+    )
+    assert len(at.get("plotly_chart")) == 2  # the distribution and the grade migration
+    table = at.dataframe[0].value
+    ids = table[LABELS["common.merchant_id"][0]].tolist()
+    assert sorted(ids) == fell  # only the downgraded
+    assert set(table[LABELS["ranking.change"][0]]) == {LABELS["ranking.change.down"][0]}
+    previous = table[LABELS["ranking.previous_grade"][0]].tolist()
+    assert previous == [LABELS[f"grade.{before[m]}"][0] for m in ids]
+
+    at = open_page("ranking", rk_period=first)  # nothing scored before the first quarter
+    assert errors(at) == []
+    none = LABELS["ranking.migration.none"][0].format(
+        previous=f"{credit_views.previous_period(first)} 季度"
+    )
+    assert none in texts(at)
+    assert len(at.get("plotly_chart")) == 1

@@ -6,7 +6,7 @@ import duckdb
 import polars as pl
 from apptest import errors, open_page, texts
 
-from analytics import scores_views, views
+from analytics import credit_views, scores_views, views
 from dashboard import profile_sections
 from dashboard.i18n import LABELS
 
@@ -27,8 +27,8 @@ def test_score_breakdown_and_anomaly_words_of_the_most_anomalous_merchant(
     months = views.available_months(con)
     merchant = con.sql("select merchant_id from merchant_anomaly order by merchant_rank limit 1")
     merchant_id = str(merchant.fetchall()[0][0])
-    credit = scores_views.merchant_credit(con, merchant_id)
-    period = scores_views.default_credit_period(credit, months[-1])
+    credit = credit_views.merchant_credit(con, merchant_id)
+    period = credit_views.default_credit_period(credit, months[-1])
     row = credit.filter(pl.col("period") == period).row(0, named=True)
     at = open_page("merchant_profile", merchant=merchant_id, lang="en")
     assert errors(at) == []
@@ -36,7 +36,7 @@ def test_score_breakdown_and_anomaly_words_of_the_most_anomalous_merchant(
     assert cards[LABELS["scores.score"][1]] == f"{row['score']:.2f}"
     assert at.segmented_control(key="mp_score_period").value == period
     assert any("Simulated grades" in x for x in texts(at))  # the simulation note
-    deducting = scores_views.breakdown(row).filter(pl.col("points") > 0)["text_en"].to_list()
+    deducting = credit_views.breakdown(row).filter(pl.col("points") > 0)["text_en"].to_list()
     assert all(any(words in x for x in texts(at)) for words in deducting)
 
     scored = scores_views.merchant_anomaly_months(con, merchant_id, months[0], months[-1])

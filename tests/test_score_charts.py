@@ -88,3 +88,21 @@ def test_score_timeline_marks_flagged_months_and_the_threshold() -> None:
     assert (list(flagged.x), flagged.name) == (["2026-08"], "f")
     (shape,) = fig.layout.shapes
     assert (shape.y0, shape.line.dash) == (0.45, "dash")
+
+
+def test_grade_migration_writes_each_count_in_its_cell() -> None:
+    frame = pl.DataFrame(
+        {
+            "previous_grade": ["A", "A", "B", "B"],
+            "grade": ["A", "B", "A", "B"],
+            "merchants": [1026, 68, 0, 25],
+        }
+    )
+    names = {"A": "A 级", "B": "B 级"}
+    fig = score_charts.grade_migration(frame, names=names, x_title="本期", y_title="上期")
+    (heat,) = fig.data
+    assert list(heat.y) == ["A 级", "B 级"]  # previous grade, best on top (reversed axis)
+    assert list(heat.x) == ["A 级", "B 级"]
+    assert [list(row) for row in heat.text] == [["1,026", "68"], ["0", "25"]]
+    assert heat.z[0][0] > heat.z[0][1] > heat.z[1][1] > heat.z[1][0] == 0  # shade by count
+    assert fig.layout.yaxis.autorange == "reversed"

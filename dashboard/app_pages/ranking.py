@@ -1,14 +1,16 @@
 """商户排名 Merchant ranking: simulated compliance score and grade beside the anomaly score.
 
 Sortable (the table's column headers) and searchable; the grade distribution overall or by
-district; the ranking downloads as CSV/XLSX; a row opens the merchant's profile. Grades are a
+district; grades against the previous period (how many fell or rose, and a table of who went
+where), with a switch to list only the downgraded; the ranking downloads as CSV/XLSX; a row
+opens the merchant's profile. Grades are a
 simulation and the page says so first.
 """
 
 import polars as pl
 import streamlit as st
 
-from analytics import formatting, scores_views
+from analytics import credit_views, formatting
 from dashboard import cached, components, filters, score_panels, urlstate
 from dashboard.i18n import lang, t
 
@@ -17,7 +19,7 @@ score_panels.simulation_banner()
 f = filters.current()
 st.caption(filters.describe(f))
 options = cached.credit_periods()
-default = scores_views.default_credit_period(options, f.period_to)
+default = credit_views.default_credit_period(options, f.period_to)
 if default is None:
     st.info(t("scores.no_scores"))
     st.stop()
@@ -45,13 +47,13 @@ only: list[str] = urlstate.widget(
     [],
     lambda start: right.multiselect(
         t("ranking.grades"),
-        scores_views.GRADES,
+        credit_views.GRADES,
         default=start,
         format_func=score_panels.grade_label,
         placeholder=t("filters.all"),
         key="rk_grade",
     ),
-    options=scores_views.GRADES,
+    options=credit_views.GRADES,
 )
 st.caption(t("ranking.scope"))
 ranked = cached.ranking(f, period)
@@ -61,11 +63,19 @@ if ranked.is_empty():
 
 score_panels.ranking_kpis(ranked)
 score_panels.grade_panel(ranked)
+score_panels.migration_panel(ranked, period, choices)
 
 st.subheader(t("ranking.table"))
+down_only = urlstate.widget(
+    "rk_down",
+    False,
+    lambda start: st.toggle(t("ranking.down_only"), value=start, key="rk_down"),
+)
 shown = score_panels.search(ranked, query)
 if only:
     shown = shown.filter(pl.col("grade").is_in(only))
+if down_only:
+    shown = shown.filter(pl.col("grade_change") == "down")
 st.caption(
     t("ranking.shown", shown=formatting.count(shown.height), total=formatting.count(ranked.height))
 )

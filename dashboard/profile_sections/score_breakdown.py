@@ -3,7 +3,7 @@
 import polars as pl
 import streamlit as st
 
-from analytics import credit_scheme, formatting, score_charts, scores_views
+from analytics import credit_scheme, credit_views, formatting, score_charts
 from analytics.views import Filters
 from dashboard import cached, components, score_panels, urlstate
 from dashboard.components import Col
@@ -69,7 +69,7 @@ def render(merchant_id: str, f: Filters) -> None:
     period = urlstate.choice(
         "mp_score_period",
         choices,
-        scores_views.default_credit_period(rows, f.period_to) or choices[-1],
+        credit_views.default_credit_period(rows, f.period_to) or choices[-1],
         label=t("scores.breakdown.period"),
         format_func=score_panels.period_label,
     )

@@ -2,6 +2,7 @@
 -- filters select, beside the anomaly score over the same months: the mean of the merchant's
 -- two highest monthly scores, as merchant_anomaly ranks merchants, so a sustained anomaly
 -- outranks a one-month blip. The breakdown stays out: the profile reads it per merchant.
+-- Beside it, each merchant's grade and score in the previous period ($previous), if scored.
 with scores as (
     select * exclude (breakdown)
     from credit_scores
@@ -24,14 +25,23 @@ anomaly as (
     group by merchant_id
 ),
 
+previous as (
+    select merchant_id, grade as previous_grade, score as previous_score
+    from credit_scores
+    where period = $previous
+),
+
 final as (
     select
         s.*,
         a.anomaly_score,
         a.max_anomaly_score,
-        coalesce(a.months_flagged, 0) as months_flagged
+        coalesce(a.months_flagged, 0) as months_flagged,
+        p.previous_grade,
+        p.previous_score
     from scores as s
     left join anomaly as a using (merchant_id)
+    left join previous as p using (merchant_id)
 )
 
 select * from final
