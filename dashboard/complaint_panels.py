@@ -142,6 +142,8 @@ def classifier_panel() -> None:
             n_unlabelled=r["n_unlabelled"],
         )
     )
+    if cached.evaluation() is not None:  # planted truth: the generator's demo data
+        st.caption(t("complaints.classifier.synthetic"))
     per_class = json.loads(r["per_class_f1"] or "{}")
     names = ref_labels("complaint_categories")
     table = pl.DataFrame(

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import duckdb
+import polars as pl
+import pytest
 from apptest import errors, metrics, open_page
 
 from analytics import complaint_trends, formatting, views
 from analytics.views import Filters
+from dashboard import cached
 from dashboard.i18n import LABELS
 
 
@@ -24,6 +29,36 @@ def test_complaint_figures_equal_the_views(snapshot: duckdb.DuckDBPyConnection) 
     )
     times = complaint_trends.resolution_times(links.lazy(), by=None).collect()
     assert shown[LABELS["complaints.median"][0]] == formatting.days(times["median_days"][0])
+
+
+def test_the_classifier_scores_of_generated_data_are_explained(
+    small_warehouse: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the small warehouse has too few labelled complaints to train on: a report as the demo's
+    report = pl.DataFrame(
+        {
+            "run_at": [datetime(2026, 11, 20, 10, 0)],
+            "status": ["ok"],
+            "message": [None],
+            "model": ["logreg"],
+            "n_train": [1533],
+            "n_test": [511],
+            "n_unlabelled": [384],
+            "macro_f1": [1.0],
+            "per_class_f1": ['{"not_found": 1.0, "other": 1.0}'],
+        }
+    )
+    monkeypatch.setattr(cached, "classifier_report", lambda: report)
+    caveat = LABELS["complaints.classifier.synthetic"][0]
+    at = open_page("complaints")  # planted truth: the generator's data
+    assert errors(at) == []
+    assert caveat in [c.value for c in at.caption]
+    assert at.dataframe[-1].value.shape[0] == 2  # the per-class table
+    monkeypatch.setattr(cached, "evaluation", lambda: None)  # real data: no planted truth
+    at = open_page("complaints")
+    assert errors(at) == []
+    assert caveat not in [c.value for c in at.caption]
+    assert at.dataframe[-1].value.shape[0] == 2
 
 
 def test_weekly_by_channel_in_english(small_warehouse: object) -> None:

@@ -56,6 +56,14 @@ LABELS: dict[str, tuple[str, str]] = {
         "Model {model}: evaluated on held-out complaints ({n_train} train / {n_test} test); "
         "{n_unlabelled} unlabelled complaints were classified by it.",
     ),
+    "complaints.classifier.synthetic": (
+        "这是生成的演示数据：每类投诉文本只来自少数几个模板，留出集与训练集共用这些模板，"
+        "所以得分接近满分，只说明模型学会了模板。对真实投诉的准确度须以真实标注数据评估。",
+        "This is generated demo data: each category's complaint texts come from a few "
+        "templates, shared by the held-out and training complaints, so the scores come near 1 "
+        "and show only that the model learned the templates. Its accuracy on real complaints "
+        "must be measured on real labelled data.",
+    ),
     "complaints.no_classifier": (
         "分类器尚未训练。",
         "The classifier has not been trained yet.",
