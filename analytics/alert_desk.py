@@ -1,18 +1,20 @@
 """The alert desk: the queue as the dashboard reads it, and people's actions written back.
 
 Reading (:func:`queue`, :func:`events`) works on the serving snapshot like the other views.
-Writing (:func:`act`) follows :mod:`analytics.uploads`: the dashboard holds no writable
-connection of its own, so an action opens the warehouse for the length of one transition
-(waiting a short while if ``ingest``/``analyse`` hold it, then raising
-:class:`~analytics.warehouse.WarehouseBusyError`), moves the alert on with
-:func:`analytics.alerts.acknowledge` / :func:`~analytics.alerts.resolve` (which check the
-transition and log an ``alert_events`` row with who and when), and publishes a new serving
+Writing (:func:`act`; :func:`act_all` for several alerts at once) follows
+:mod:`analytics.uploads`: the dashboard holds no writable connection of its own, so an action
+opens the warehouse for the length of one transition (waiting a short while if
+``ingest``/``analyse`` hold it, then raising :class:`~analytics.warehouse.WarehouseBusyError`),
+moves the alerts on with :func:`analytics.alerts.acknowledge_all` /
+:func:`~analytics.alerts.resolve_all` (which check the transition, all alerts or none, and log
+an ``alert_events`` row each with who and when), and publishes a new serving
 snapshot, which the pages pick up on their next rerun.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from typing import Any, Final, Literal
 
 import duckdb
@@ -79,12 +81,26 @@ def act(
     db: str | os.PathLike[str] | None = None,
     timeout_s: float = 5.0,
 ) -> dict[str, Any]:
-    """Acknowledge or resolve one alert in the warehouse and publish the serving snapshot.
+    """Acknowledge or resolve one alert (:func:`act_all`); returns the alert as written."""
+    return act_all([alert_id], action, by=by, note=note, db=db, timeout_s=timeout_s)[0]
+
+
+def act_all(
+    alert_ids: Sequence[int],
+    action: Action,
+    *,
+    by: str,
+    note: str | None = None,
+    db: str | os.PathLike[str] | None = None,
+    timeout_s: float = 5.0,
+) -> list[dict[str, Any]]:
+    """Acknowledge or resolve alerts in the warehouse, all of them or none, and publish the
+    serving snapshot once.
 
     ``by`` (who) is required, and so is ``note`` for a resolution. Raises
     :class:`~analytics.alerts.AlertError` for an action that cannot be done (unknown alert,
     wrong status, missing who or note: nothing is written then) and ``WarehouseBusyError``
-    when the warehouse stays locked for ``timeout_s`` seconds. Returns the alert as written.
+    when the warehouse stays locked for ``timeout_s`` seconds. Returns the alerts as written.
     """
     from analytics.config import settings
     from analytics.warehouse import connect, publish
@@ -94,10 +110,10 @@ def act(
     con = connect(db, timeout_s=timeout_s, create=False)
     try:
         if action == "acknowledge":
-            row = alerts.acknowledge(con, alert_id, by=by, note=note)
+            rows = alerts.acknowledge_all(con, alert_ids, by=by, note=note)
         else:
-            row = alerts.resolve(con, alert_id, by=by, note=note or "")
+            rows = alerts.resolve_all(con, alert_ids, by=by, note=note or "")
         publish(con, settings(db).serving_path)
     finally:
         con.close()
-    return row
+    return rows

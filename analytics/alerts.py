@@ -21,6 +21,7 @@ connection); every change is a row of ``alert_events``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -149,20 +150,29 @@ def _required(value: str | None, what: str) -> str:
     return value.strip()
 
 
-def _status(con: duckdb.DuckDBPyConnection, alert_id: int) -> str:
+def _statuses(con: duckdb.DuckDBPyConnection, alert_ids: Sequence[int]) -> dict[int, str]:
     if not table_exists(con, TABLE):
         raise AlertNotFoundError("there are no alerts yet: run `fapiao-watch analyse`")
     rows = con.execute(
-        "select status from alerts where alert_id = $id", {"id": int(alert_id)}
+        "select alert_id, status from alerts where list_contains($ids, alert_id)",
+        {"ids": [int(i) for i in alert_ids]},
     ).fetchall()
-    if not rows:
-        raise AlertNotFoundError(f"alert {alert_id} does not exist")
-    return str(rows[0][0])
+    found = {int(r[0]): str(r[1]) for r in rows}
+    missing = [i for i in alert_ids if i not in found]
+    if missing:
+        raise AlertNotFoundError(
+            f"{_named(missing)} {'does' if len(missing) == 1 else 'do'} not exist"
+        )
+    return found
+
+
+def _named(alert_ids: Sequence[int]) -> str:
+    return ("alert " if len(alert_ids) == 1 else "alerts ") + ", ".join(map(str, alert_ids))
 
 
 def _transition(
     con: duckdb.DuckDBPyConnection,
-    alert_id: int,
+    alert_ids: Sequence[int],
     *,
     action: str,
     allowed_from: tuple[str, ...],
@@ -170,36 +180,44 @@ def _transition(
     by: str,
     note: str | None,
     at: datetime | None,
-) -> dict[str, Any]:
-    """Move one alert on and log the event, atomically. ``con`` must not be inside an open
-    transaction (DuckDB has no nested transactions): the dashboard's short-lived writable
-    connection is not."""
-    status = _status(con, alert_id)
-    if status not in allowed_from:
+) -> list[dict[str, Any]]:
+    """Move the alerts on and log an event for each, atomically: all of them or none (an
+    official handling the alerts of one vendor outage acts on them together). ``con`` must not
+    be inside an open transaction (DuckDB has no nested transactions): the dashboard's
+    short-lived writable connection is not."""
+    ids = list(dict.fromkeys(int(i) for i in alert_ids))
+    if not ids:
+        raise AlertError("no alert chosen")
+    status = _statuses(con, ids)
+    stuck = [i for i in ids if status[i] not in allowed_from]
+    if stuck:
+        states = sorted({status[i] for i in stuck})
         raise AlertTransitionError(
-            f"alert {alert_id} is {status}: "
+            f"{_named(stuck)} {'is' if len(stuck) == 1 else 'are'} {' or '.join(states)}: "
             f"only a {' or '.join(allowed_from)} alert can be {action}"
         )
-    params = {"id": int(alert_id), "by": by, "note": note, "at": at or beijing_now()}
+    params = {"ids": ids, "by": by, "note": note, "at": at or beijing_now()}
     con.begin()
     try:
         changed = con.execute(
             f"update alerts set {assignments}, note = coalesce($note, note), updated_at = $at "
-            "where alert_id = $id and list_contains($allowed, status) returning alert_id",
+            "where list_contains($ids, alert_id) and list_contains($allowed, status) "
+            "returning alert_id",
             params | {"allowed": list(allowed_from)},
         ).fetchall()
-        if not changed:  # another session moved it on between our read and our write
-            raise AlertTransitionError(f"alert {alert_id} changed meanwhile; reload and retry")
+        if len(changed) != len(ids):  # another session moved one on between read and write
+            moved = sorted(set(ids) - {int(r[0]) for r in changed})
+            raise AlertTransitionError(f"{_named(moved)} changed meanwhile; reload and retry")
         con.execute(
             "insert into alert_events (alert_id, event_at, event_by, action, note) "
-            "values ($id, $at, $by, $action, $note)",
+            "select unnest($ids), $at, $by, $action, $note",
             params | {"action": action},
         ).fetchall()
         con.commit()
     except BaseException:
         con.rollback()
         raise
-    return alert(con, alert_id)
+    return [alert(con, i) for i in ids]
 
 
 def acknowledge(
@@ -211,10 +229,22 @@ def acknowledge(
     at: datetime | None = None,
 ) -> dict[str, Any]:
     """new → acknowledged (someone is looking into it). Returns the alert as a dict."""
+    return acknowledge_all(con, [alert_id], by=by, note=note, at=at)[0]
+
+
+def acknowledge_all(
+    con: duckdb.DuckDBPyConnection,
+    alert_ids: Sequence[int],
+    *,
+    by: str,
+    note: str | None = None,
+    at: datetime | None = None,
+) -> list[dict[str, Any]]:
+    """Acknowledge several new alerts together (all or none); returns them as dicts."""
     who = _required(by, "who acknowledges (by)")
     return _transition(
         con,
-        alert_id,
+        alert_ids,
         action="acknowledged",
         allowed_from=("new",),
         assignments="status = 'acknowledged', acknowledged_by = $by, acknowledged_at = $at",
@@ -233,11 +263,23 @@ def resolve(
     at: datetime | None = None,
 ) -> dict[str, Any]:
     """new / acknowledged → resolved; a note saying what was done is required."""
+    return resolve_all(con, [alert_id], by=by, note=note, at=at)[0]
+
+
+def resolve_all(
+    con: duckdb.DuckDBPyConnection,
+    alert_ids: Sequence[int],
+    *,
+    by: str,
+    note: str,
+    at: datetime | None = None,
+) -> list[dict[str, Any]]:
+    """Resolve several open alerts together (all or none), with one note for all of them."""
     who = _required(by, "who resolves (by)")
     text = _required(note, "a note saying how the alert was resolved")
     return _transition(
         con,
-        alert_id,
+        alert_ids,
         action="resolved",
         allowed_from=OPEN_STATUSES,
         assignments="status = 'resolved', resolved_by = $by, resolved_at = $at",

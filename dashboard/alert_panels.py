@@ -2,11 +2,13 @@
 
 Actions run in button callbacks (before the rerun draws the page), so a success or an error is
 shown once after it and the note box can be emptied; they write through
-``cached.act_on_alert`` (a short-lived writable connection, then a new snapshot).
+``cached.act_on_alert`` / ``act_on_alerts`` (a short-lived writable connection, then a new
+snapshot). Several alerts at once: :mod:`dashboard.alert_bulk`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import polars as pl
@@ -55,7 +57,7 @@ def _metric(metric: str) -> str:
     return t("alerts.metric.is_anomaly") if metric == "is_anomaly" else metric
 
 
-def _display(rows: pl.DataFrame) -> pl.DataFrame:
+def display(rows: pl.DataFrame) -> pl.DataFrame:
     """The queue in words: labels, values in their metric's format, message in the UI language."""
     rules = cached.alert_rule_names(lang())
     text = [
@@ -109,37 +111,59 @@ def queue(rows: pl.DataFrame) -> None:
         Col("merchant_id", t("common.merchant_id")),
         Col("updated_at", t("alerts.col.updated"), "datetime"),
     ]
-    components.merchant_table(_display(rows), cols, key="al_queue", stem="alerts", height=380)
+    components.merchant_table(display(rows), cols, key="al_queue", stem="alerts", height=380)
 
 
 def _act(alert_id: int, action: Action) -> None:
-    """Button callback: check who and the note, write, and leave a message for the rerun."""
-    state = st.session_state
-    who = str(state.get("al_who") or "").strip()
-    note = str(state.get("al_note") or "").strip()
+    run_action([alert_id], action, who_key="al_who", note_key="al_note")
+
+
+# what a refused action says, by its exception (the first that matches)
+_REFUSED: dict[type[Exception], str] = {
+    WarehouseBusyError: "alerts.busy",
+    AlertTransitionError: "alerts.changed",
+    AlertNotFoundError: "alerts.not_found",
+    AlertError: "alerts.note_required",  # who or note refused by the lifecycle rules
+}
+
+
+def _unfit(alert_ids: Sequence[int], action: Action, who: str, note: str) -> str | None:
+    """The label saying why the action cannot be tried, or None."""
+    if not alert_ids:
+        return "alerts.bulk.none"
     if not who:
-        state[FLASH] = ("error", t("alerts.who_required"))
-        return
+        return "alerts.who_required"
     if action == "resolve" and not note:
-        state[FLASH] = ("error", t("alerts.note_required"))
-        return
-    try:
-        cached.act_on_alert(alert_id, action, by=who, note=note or None)
-    except WarehouseBusyError:
-        state[FLASH] = ("error", t("alerts.busy"))
-        return
-    except AlertTransitionError:
-        state[FLASH] = ("error", t("alerts.changed"))
-        return
-    except AlertNotFoundError:
-        state[FLASH] = ("error", t("alerts.not_found"))
-        return
-    except AlertError:  # who or note refused by the lifecycle rules (checked above)
-        state[FLASH] = ("error", t("alerts.note_required"))
-        return
+        return "alerts.note_required"
+    return None
+
+
+def run_action(alert_ids: Sequence[int], action: Action, *, who_key: str, note_key: str) -> bool:
+    """Button callback for one alert or several: check who and the note, write, and leave a
+    message for the rerun; True when written."""
+    state = st.session_state
+    who = str(state.get(who_key) or "").strip()
+    note = str(state.get(note_key) or "").strip()
+    refused = _unfit(alert_ids, action, who, note)
+    if refused is None:
+        try:
+            if len(alert_ids) == 1:
+                cached.act_on_alert(alert_ids[0], action, by=who, note=note or None)
+            else:
+                cached.act_on_alerts(alert_ids, action, by=who, note=note or None)
+        except (WarehouseBusyError, AlertError) as exc:
+            refused = next(key for kind, key in _REFUSED.items() if isinstance(exc, kind))
+    if refused is not None:
+        state[FLASH] = ("error", t(refused))
+        return False
     state[WHO] = who
-    state["al_note"] = ""
-    state[FLASH] = ("success", t(f"alerts.done.{action}", id=alert_id, by=who))
+    state[note_key] = ""
+    if len(alert_ids) == 1:
+        state[FLASH] = ("success", t(f"alerts.done.{action}", id=alert_ids[0], by=who))
+    else:
+        done = t(f"alerts.bulk.done.{action}", n=formatting.count(len(alert_ids)), by=who)
+        state[FLASH] = ("success", done)
+    return True
 
 
 def _details(a: dict[str, Any]) -> None:
@@ -206,7 +230,7 @@ def act_panel(rows: pl.DataFrame) -> None:
         (st.success if kind == "success" else st.error)(text)
     if rows.is_empty():
         return
-    shown = _display(rows)
+    shown = display(rows)
     ids = shown["alert_id"].to_list()
     names = {
         r["alert_id"]: f"#{r['alert_id']} · {r['rule_name']} · {r['merchant_name']} · "

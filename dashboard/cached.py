@@ -22,7 +22,7 @@ import functools
 import os
 import queue
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -704,6 +704,13 @@ def act_on_alert(
     """Write an acknowledgement or resolution to the warehouse and publish (a writer: the new
     snapshot's generation makes every cached result above stale by itself)."""
     return alert_desk.act(alert_id, action, by=by, note=note, db=warehouse_path())
+
+
+def act_on_alerts(
+    alert_ids: Sequence[int], action: alert_desk.Action, *, by: str, note: str | None
+) -> list[dict[str, Any]]:
+    """:func:`act_on_alert` for several alerts at once: all of them or none."""
+    return alert_desk.act_all(alert_ids, action, by=by, note=note, db=warehouse_path())
 
 
 # --- self-check reports (the Self-check page) ---------------------------------------------

@@ -429,3 +429,32 @@ def test_alerts_survive_a_full_run_of_the_real_pipeline(
     )
     keys = [(r["rule"], r["merchant_id"], r["period"]) for r in rows]
     assert len(keys) == len(set(keys))
+
+
+def test_several_alerts_move_on_together_or_not_at_all() -> None:
+    wh = TestWarehouse()
+    shops = [wh.merchant(name=f"第{i}商户有限公司") for i in range(3)]
+    for shop in shops:  # one vendor's outage: each of its merchants' entry rate drops
+        month_of_invoices(wh, shop, "2026-02", 25, 0)
+        month_of_invoices(wh, shop, "2026-03", 25, 10)
+    analyse(wh, as_of=AS_OF)
+    ids = [r["alert_id"] for r in open_alerts(wh)]
+    assert len(ids) == 3
+    alerts.acknowledge(wh.con, ids[0], by="王科长")
+    with pytest.raises(alerts.AlertTransitionError, match=f"alert {ids[0]} is acknowledged"):
+        alerts.acknowledge_all(wh.con, ids, by="李四")
+    assert [a["status"] for a in open_alerts(wh)] == ["acknowledged", "new", "new"]  # none moved
+    with pytest.raises(alerts.AlertNotFoundError, match="alert 999999 does not exist"):
+        alerts.resolve_all(wh.con, [*ids, 999_999], by="李四", note="已处理")
+    with pytest.raises(alerts.AlertError, match="no alert chosen"):
+        alerts.resolve_all(wh.con, [], by="李四", note="已处理")
+    at = datetime(2026, 4, 11, 9, 30)
+    note = "开票软件上传故障已修复，商户已补传"
+    rows = alerts.resolve_all(wh.con, [*ids, ids[1]], by="李四", note=note, at=at)  # a repeat
+    assert [(r["alert_id"], r["status"], r["resolved_by"], r["resolved_at"]) for r in rows] == [
+        (aid, "resolved", "李四", at) for aid in ids
+    ]
+    for aid in ids:
+        last = alerts.history(wh.con, aid).row(-1, named=True)
+        assert (last["action"], last["event_by"], last["note"]) == ("resolved", "李四", note)
+    assert wh.rows("select count(*) as n from alert_events where action = 'resolved'") == [{"n": 3}]

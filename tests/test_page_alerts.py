@@ -141,3 +141,45 @@ def test_an_alert_opens_its_merchants_self_check_report_for_a_reminder(
     assert at.selectbox(key="sc_period").value == row["last_seen_period"]
     summary = self_check_views.summary(con, row["last_seen_period"], merchant_id=row["merchant_id"])
     assert metrics(at)["未入库数"] == formatting.count(summary["missing_count"][0])
+
+
+def test_several_alerts_are_acknowledged_together(copy: Path) -> None:
+    rows = _read(copy, "select alert_id from alerts where status = 'new' order by alert_id")
+    chosen = [int(str(r[0])) for r in rows[:2]]
+    assert len(chosen) == 2
+    at = open_page("alerts")
+    assert errors(at) == []
+    at.multiselect(key="al_bulk").set_value(chosen)
+    at.run()
+    assert at.button(key="al_bulk_ack").label == LABELS["alerts.bulk.acknowledge"][0].format(n=2)
+    at.button(key="al_bulk_ack").click()
+    at.run()
+    assert [e.value for e in at.error] == [LABELS["alerts.who_required"][0]]  # nothing written
+    at.text_input(key="al_bulk_who").input("王科员")
+    at.text_area(key="al_bulk_note").input("开票软件上传故障，已通知厂商")
+    at.button(key="al_bulk_ack").click()
+    at.run()
+    assert errors(at) == []
+    done = LABELS["alerts.bulk.done.acknowledge"][0].format(n="2", by="王科员")
+    assert [s.value for s in at.success] == [done]
+    for alert_id in chosen:
+        assert _state(copy, alert_id) == (
+            "acknowledged",
+            "王科员",
+            None,
+            "开票软件上传故障，已通知厂商",
+        )
+        assert _events(copy, alert_id)[-1] == (
+            "acknowledged",
+            "王科员",
+            "开票软件上传故障，已通知厂商",
+        )
+    assert at.multiselect(key="al_bulk").value == []  # emptied after the action
+
+    # every open alert of the queue, some acknowledged now: they can only be resolved together
+    open_ids = _read(copy, "select alert_id from alerts where status <> 'resolved'")
+    at.button(key="al_bulk_all").click()
+    at.run()
+    assert sorted(at.multiselect(key="al_bulk").value) == sorted(int(str(r[0])) for r in open_ids)
+    assert at.button(key="al_bulk_ack").disabled
+    assert not at.button(key="al_bulk_resolve").disabled

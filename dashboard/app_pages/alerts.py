@@ -1,4 +1,5 @@
-"""预警中心 Alerts: the queue, each alert's history, and acknowledge / resolve with who and a note.
+"""预警中心 Alerts: the queue, each alert's history, and acknowledge / resolve with who and a note,
+one alert or several at once.
 
 Actions are written to the warehouse through a short-lived connection and a new snapshot is
 published (``analytics.alert_desk``); the panels are in ``dashboard/alert_panels.py``.
@@ -7,7 +8,7 @@ published (``analytics.alert_desk``); the panels are in ``dashboard/alert_panels
 import streamlit as st
 
 from analytics import alerts
-from dashboard import alert_panels, cached, filters, notices, urlstate
+from dashboard import alert_bulk, alert_panels, cached, filters, notices, urlstate
 from dashboard.i18n import lang, t
 
 st.title(t("alerts.title"))
@@ -52,4 +53,5 @@ severities = urlstate.multiselect(
 )
 rows = cached.alert_queue(f, tuple(statuses), tuple(chosen_rules), tuple(severities))
 alert_panels.queue(rows)
+alert_bulk.panel(rows)
 alert_panels.act_panel(rows)

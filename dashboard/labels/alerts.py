@@ -81,6 +81,29 @@ LABELS: dict[str, tuple[str, str]] = {
         "处理完毕须填写备注，说明采取了什么措施。",
         "A resolution needs a note saying what was done.",
     ),
+    "alerts.bulk": ("批量处理（{n} 条未处理预警）", "Act on several alerts ({n} open)"),
+    "alerts.bulk.caption": (
+        "同一原因（如某开票软件上传故障）引发的多条预警可一并确认或处理完毕，只填一次处理人和备注；"
+        "全部写入或全部不写入。可选的是上方筛选后的未处理预警。",
+        "Alerts with one cause (say a vendor's upload outage) can be acknowledged or resolved "
+        "together, with one name and one note; all of them are written or none. The choice is "
+        "the open alerts of the queue as filtered above.",
+    ),
+    "alerts.bulk.pick": ("选择预警（可多选）", "Alerts"),
+    "alerts.bulk.all": ("选择全部 {n} 条", "Choose all {n}"),
+    "alerts.bulk.acknowledge": ("确认所选 {n} 条", "Acknowledge {n}"),
+    "alerts.bulk.resolve": ("所选 {n} 条处理完毕", "Resolve {n}"),
+    "alerts.bulk.ack_help": (
+        "只有新预警可以确认；所选中有已确认（跟进中）的预警时，请直接处理完毕。",
+        "Only new alerts can be acknowledged; when some of those chosen are acknowledged "
+        "already, resolve them instead.",
+    ),
+    "alerts.bulk.none": ("请先选择预警。", "Choose alerts first."),
+    "alerts.bulk.done.acknowledge": (
+        "{n} 条预警已由 {by} 确认。",
+        "{n} alerts acknowledged by {by}.",
+    ),
+    "alerts.bulk.done.resolve": ("{n} 条预警已由 {by} 处理完毕。", "{n} alerts resolved by {by}."),
     "alerts.done.acknowledge": ("预警 #{id} 已由 {by} 确认。", "Alert #{id} acknowledged by {by}."),
     "alerts.done.resolve": ("预警 #{id} 已由 {by} 处理完毕。", "Alert #{id} resolved by {by}."),
     "alerts.busy": (
