@@ -46,3 +46,26 @@ def test_score_breakdown_and_anomaly_words_of_the_most_anomalous_merchant(
     ]
     assert worst["explanation_en"] in texts(at)
     assert len(at.get("plotly_chart")) == 3  # activity, waterfall, monthly anomaly score
+
+
+def test_the_grade_card_names_the_grade_of_the_quarter_before(
+    snapshot: duckdb.DuckDBPyConnection,
+) -> None:
+    con = snapshot.cursor()
+    scores = con.sql("select merchant_id, period, grade from credit_scores").pl()
+    quarters = sorted(scores.filter(pl.col("period").str.contains("Q"))["period"].unique())
+    first, latest = quarters[0], quarters[-1]
+    assert credit_views.previous_period(latest) == first
+    both = scores.filter(pl.col("period").is_in([first, latest])).group_by("merchant_id").len()
+    merchant_id = both.filter(pl.col("len") == 2).sort("merchant_id")["merchant_id"][0]
+    before = scores.filter((pl.col("merchant_id") == merchant_id) & (pl.col("period") == first))
+
+    def grade_card(period: str) -> object:
+        at = open_page("merchant_profile", merchant=merchant_id, mp_score_period=period, lang="en")
+        assert errors(at) == []
+        return next(m for m in at.metric if m.label == LABELS["scores.grade"][1]).delta
+
+    assert grade_card(latest) == LABELS["scores.breakdown.previous"][1].format(
+        period=f"Quarter {first}", grade=LABELS[f"grade.{before['grade'][0]}"][1]
+    )
+    assert not grade_card(first)  # nothing scored the quarter before

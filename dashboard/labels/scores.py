@@ -51,6 +51,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "该商户没有模拟评分（评分按季度和近 12 个月计算）。",
         "The merchant has no simulated score (scores are per quarter and trailing 12 months).",
     ),
+    "scores.breakdown.previous": ("上期（{period}）：{grade}", "Previous ({period}): {grade}"),
     "scores.breakdown.of": ("参与评级 {n} 家", "of {n} rated"),
     "scores.breakdown.not_rated": ("不予评级", "Not rated"),
     "scores.breakdown.clean": ("本期没有规则扣分。", "No rule deducted points in this period."),

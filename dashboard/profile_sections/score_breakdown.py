@@ -56,6 +56,16 @@ def _rules(merchant_id: str, period: str) -> None:
     st.caption(t("scores.breakdown.caption"))
 
 
+def _before(rows: pl.DataFrame, period: str) -> str | None:
+    """The grade of the period before, as the note under this period's grade."""
+    previous = credit_views.previous_period(period)
+    before = rows.filter(pl.col("period") == previous)
+    if before.is_empty():
+        return None
+    grade = score_panels.grade_label(before["grade"][0])
+    return t("scores.breakdown.previous", period=score_panels.period_label(previous), grade=grade)
+
+
 def render(merchant_id: str, f: Filters) -> None:
     rows = cached.merchant_credit(merchant_id)
     if rows.width == 0:
@@ -77,7 +87,7 @@ def render(merchant_id: str, f: Filters) -> None:
     score_panels.cards(
         [
             (t("scores.score"), f"{r['score']:.2f}", None),
-            (t("scores.grade"), score_panels.grade_label(r["grade"]), None),
+            (t("scores.grade"), score_panels.grade_label(r["grade"]), _before(rows, period)),
             (t("scores.rank"), *_rank(r["rank"], r["rated"])),
             (t("scores.rank_in_district"), *_rank(r["rank_in_district"], r["rated_in_district"])),
         ]
