@@ -107,7 +107,7 @@ def queue(rows: pl.DataFrame) -> None:
         Col("threshold_text", t("alerts.col.threshold")),
         Col("period", t("alerts.col.first_seen")),
         Col("last_seen_period", t("alerts.col.last_seen")),
-        Col("district", t("filters.district")),
+        Col("district", t("common.district")),
         Col("merchant_id", t("common.merchant_id")),
         Col("updated_at", t("alerts.col.updated"), "datetime"),
     ]

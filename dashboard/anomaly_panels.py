@@ -74,8 +74,8 @@ def top_merchants(f: Filters, threshold: float) -> None:
         Col("worst_score", t("anomalies.col.worst_score"), "score"),
         Col("months_above", t("anomalies.col.months_above"), "count"),
         Col("months_scored", t("anomalies.col.months_scored"), "count"),
-        Col("district", t("filters.district")),
-        Col("industry", t("filters.industry")),
+        Col("district", t("common.district")),
+        Col("industry", t("common.industry")),
         Col("merchant_id", t("common.merchant_id")),
     ]
     components.merchant_table(
@@ -97,7 +97,7 @@ def months_above(f: Filters, threshold: float) -> None:
         Col("explanation", t("anomalies.col.explanation")),
         Col("is_anomaly", t("anomalies.col.flagged"), "bool"),
         Col("rank_in_period", t("anomalies.col.rank"), "count"),
-        Col("district", t("filters.district")),
+        Col("district", t("common.district")),
         Col("merchant_id", t("common.merchant_id")),
     ]
     components.merchant_table(

@@ -160,8 +160,8 @@ def below_panel(f: Filters, metric: str) -> None:
     cols = [
         Col("merchant_name", t("common.merchant")),
         Col("merchant_id", t("common.merchant_id")),
-        Col("district", t("filters.district")),
-        Col("industry", t("filters.industry")),
+        Col("district", t("common.district")),
+        Col("industry", t("common.industry")),
         Col("software_vendor", t("filters.vendor")),
         *map(metric_col, ("invoices_due", metric, "late_count", "missing_count")),
     ]

@@ -74,6 +74,8 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "common.period": ("月份", "Month"),
     "common.merchant": ("商户", "Merchant"),
+    "common.district": ("行政区", "District"),  # a column; the filter is plural
+    "common.industry": ("行业", "Industry"),
     "common.merchant_id": ("统一社会信用代码", "USCC"),
     "common.count": ("数量", "Count"),
     "common.share": ("占比", "Share"),
