@@ -22,6 +22,18 @@ class Report:
     problems: list[str] = field(default_factory=list)  # what --check reports; none = ok
 
 
+def calendar_end_near(as_of: date) -> date | None:
+    """The holiday calendar's last day when it ends within a month of today or of the data's
+    as-of day, whichever is later, or has ended by today already (the data follows within
+    days); else None, and None too when the data's own year has no table (``analyse`` then
+    fails and says so). Today counts as well as the data: a warehouse without new data for
+    weeks still stops analysing once data of the next year arrives."""
+    day = max(as_of, clock.beijing_today())
+    if workdays.known_through(day) is None:
+        return workdays.known_through(as_of)
+    return workdays.calendar_ends_soon(day)
+
+
 def calendar_line(day: date) -> tuple[str, str | None]:
     """How far the holiday calendar reaches past ``day`` (and what to add when it ends soon),
     and the problem for ``--check`` when it ends soon or has ended."""
@@ -61,8 +73,7 @@ def status(con: duckdb.DuckDBPyConnection, *, max_wait_minutes: float) -> Report
                 f"{when(state.first_failed_at)}, last: {state.reason}"
             )
             out.problems.append("analysis failing")
-    # Counted from today as well as from the data: a warehouse with no new data for weeks still
-    # stops analysing once data of the next year arrives, and the operator needs the warning.
+    # Counted from today as well as from the data (see calendar_end_near).
     day = clock.beijing_today()
     if state is not None and state.as_of is not None:
         day = max(day, state.as_of.date())  # data analysed ahead of the clock (--as-of)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analytics import formatting, workdays
+from analytics import formatting, health
 from dashboard import cached, components, urlstate
 from dashboard.i18n import t
 
@@ -30,8 +30,9 @@ def freshness_notice() -> None:
     """A caption with how current the figures are (the latest 入库 time they count, and when
     they were analysed); an error while ``analyse`` fails (the figures are those of its last
     good run, and why it fails), else a note while imported batches wait for the next run; a
-    warning when the holiday calendar ends within a month of the as-of day (unless the missing
-    year already stops the analysis, which the error says)."""
+    warning when the holiday calendar ends within a month of today or of the as-of day, or has
+    ended (``health.calendar_end_near``; unless the missing year already stops the analysis,
+    which the error says)."""
     status = cached.analysis_status()
     if status is None:
         return
@@ -45,7 +46,7 @@ def freshness_notice() -> None:
     )
     calendar_failure = status.failures and status.reason_code == "holiday_calendar"
     if status.as_of is not None and not calendar_failure:
-        end = workdays.calendar_ends_soon(status.as_of.date())
+        end = health.calendar_end_near(status.as_of.date())
         if end is not None:
             st.warning(t("notice.calendar_ends", end=f"{end:%Y-%m-%d}", year=end.year + 1))
     if not status.stale:

@@ -169,15 +169,18 @@ def test_a_holiday_calendar_about_to_end_is_announced_a_month_ahead(
         "holiday calendar: through 2026-12-31; no table for 2027 yet: add "
         "data/reference/holidays/2027.csv before the data reaches 2027, or analyse stops"
     )
-    # no new data since, but the days go by: the operators' check warns all the same
+    # no new data since, but the days go by: the pages and the operators' check warn all the
+    # same, before the end and after it
     assert clock.beijing_today() == date(2026, 11, 20)  # the tests' clock (conftest)
     tests_today = clock.beijing_today
     monkeypatch.setattr(clock, "beijing_today", lambda: date(2026, 12, 10))
+    assert [w.value for w in open_page("overview").warning] == [expected]
     assert main(["status", "--db", str(db), "--check"]) == 1
     out = capsys.readouterr().out
     assert soon in out
     assert out.splitlines()[-1] == "check: holiday calendar ends soon"
     monkeypatch.setattr(clock, "beijing_today", lambda: date(2027, 1, 4))
+    assert [w.value for w in open_page("alerts").warning] == [expected]
     assert main(["status", "--db", str(db), "--check"]) == 1
     out = capsys.readouterr().out
     assert "holiday calendar: no table for 2027\n" in out

@@ -7,8 +7,29 @@ from datetime import date
 
 import pytest
 
-from analytics import health, workdays
+from analytics import clock, health, workdays
 from analytics.cli import main
+
+
+def test_the_calendar_end_is_near_by_today_or_by_the_data(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def tables_until_2030(year: int) -> frozenset[date]:
+        if year > 2030:
+            raise workdays.UnknownHolidayYearError(year)
+        return frozenset()
+
+    monkeypatch.setattr(workdays, "_year_workdays", tables_until_2030)
+    end = date(2030, 12, 31)
+    for today, as_of, expected in [
+        (date(2030, 10, 1), date(2030, 10, 1), None),  # three months ahead
+        (date(2030, 10, 1), date(2030, 12, 5), end),  # the data is ahead of the clock
+        (date(2030, 12, 5), date(2030, 10, 1), end),  # no new data, but the days go by
+        (date(2031, 1, 4), date(2030, 10, 1), end),  # ended already
+        (date(2031, 1, 4), date(2031, 1, 4), None),  # the data's year: analyse says so
+    ]:
+        monkeypatch.setattr(clock, "beijing_today", lambda today=today: today)
+        assert health.calendar_end_near(as_of) == expected, (today, as_of)
 
 
 def test_the_calendar_line_says_how_far_it_runs_and_when_to_act(
