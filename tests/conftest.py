@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
@@ -103,3 +103,16 @@ def con() -> Iterator[duckdb.DuckDBPyConnection]:
     connection = connect(":memory:")
     yield connection
     connection.close()
+
+
+@pytest.fixture
+def calendar_until_2030(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A holiday table (with no holidays) for every year up to 2030, and none after."""
+    from analytics import workdays
+
+    def tables_until_2030(year: int) -> frozenset[date]:
+        if year > 2030:
+            raise workdays.UnknownHolidayYearError(year)
+        return frozenset()
+
+    monkeypatch.setattr(workdays, "_year_workdays", tables_until_2030)

@@ -7,19 +7,13 @@ from datetime import date
 
 import pytest
 
-from analytics import clock, health, workdays
+from analytics import clock, health
 from analytics.cli import main
 
 
 def test_the_calendar_end_is_near_by_today_or_by_the_data(
-    monkeypatch: pytest.MonkeyPatch,
+    calendar_until_2030: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def tables_until_2030(year: int) -> frozenset[date]:
-        if year > 2030:
-            raise workdays.UnknownHolidayYearError(year)
-        return frozenset()
-
-    monkeypatch.setattr(workdays, "_year_workdays", tables_until_2030)
     end = date(2030, 12, 31)
     for today, as_of, expected in [
         (date(2030, 10, 1), date(2030, 10, 1), None),  # three months ahead
@@ -33,14 +27,8 @@ def test_the_calendar_end_is_near_by_today_or_by_the_data(
 
 
 def test_the_calendar_line_says_how_far_it_runs_and_when_to_act(
-    monkeypatch: pytest.MonkeyPatch,
+    calendar_until_2030: None,
 ) -> None:
-    def tables_until_2030(year: int) -> frozenset[date]:
-        if year > 2030:
-            raise workdays.UnknownHolidayYearError(year)
-        return frozenset()
-
-    monkeypatch.setattr(workdays, "_year_workdays", tables_until_2030)
     assert health.calendar_line(date(2030, 11, 29)) == (
         "holiday calendar: through 2030-12-31",
         None,

@@ -125,14 +125,8 @@ def test_override_table_rejects_what_a_typo_makes(tmp_path: Path) -> None:
 
 
 def test_known_through_and_the_warning_a_month_before_the_calendar_ends(
-    monkeypatch: pytest.MonkeyPatch,
+    calendar_until_2030: None,
 ) -> None:
-    def tables_until_2030(year: int) -> frozenset[date]:
-        if year > 2030:
-            raise UnknownHolidayYearError(year)
-        return frozenset()
-
-    monkeypatch.setattr(workdays, "_year_workdays", tables_until_2030)
     assert workdays.known_through(date(2028, 6, 1)) == date(2030, 12, 31)
     assert workdays.known_through(date(2020, 6, 1)) == date(2025, 12, 31)  # 5 years ahead at most
     assert workdays.known_through(date(2031, 1, 1)) is None
