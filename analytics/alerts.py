@@ -217,7 +217,7 @@ def _transition(
     except BaseException:
         con.rollback()
         raise
-    return [alert(con, i) for i in ids]
+    return _alerts(con, ids)
 
 
 def acknowledge(
@@ -291,11 +291,20 @@ def resolve_all(
 
 def alert(con: duckdb.DuckDBPyConnection, alert_id: int) -> dict[str, Any]:
     """One alert as a dict."""
-    frame = con.sql("select * from alerts where alert_id = $id", params={"id": int(alert_id)}).pl()
-    if frame.height == 0:
+    found = _alerts(con, [alert_id])
+    if not found:
         raise AlertNotFoundError(f"alert {alert_id} does not exist")
-    row: dict[str, Any] = frame.row(0, named=True)
-    return row
+    return found[0]
+
+
+def _alerts(con: duckdb.DuckDBPyConnection, alert_ids: Sequence[int]) -> list[dict[str, Any]]:
+    """The alerts as dicts, in the order asked (one query, however many)."""
+    frame = con.sql(
+        "select * from alerts where list_contains($ids, alert_id)",
+        params={"ids": [int(i) for i in alert_ids]},
+    ).pl()
+    by_id = {int(r["alert_id"]): r for r in frame.iter_rows(named=True)}
+    return [by_id[int(i)] for i in alert_ids if int(i) in by_id]
 
 
 def history(con: duckdb.DuckDBPyConnection, alert_id: int) -> pl.DataFrame:
