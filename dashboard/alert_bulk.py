@@ -29,18 +29,17 @@ def _act(action: Action) -> None:
         st.session_state[PICK] = []
 
 
-def panel(rows: pl.DataFrame) -> None:
-    """An expander to act on several open alerts of ``rows`` (the filtered queue) at once."""
-    shown = alert_panels.display(rows).filter(pl.col("status").is_in(alerts.OPEN_STATUSES))
+def panel(shown: pl.DataFrame) -> None:
+    """An expander to act on several open alerts of the filtered queue at once (``shown`` as
+    :func:`alert_panels.display` gives it)."""
+    if shown.is_empty():
+        return
+    shown = shown.filter(pl.col("status").is_in(alerts.OPEN_STATUSES))
     if shown.height < 2:
         return
     ids = shown["alert_id"].to_list()
     status = dict(zip(ids, shown["status"].to_list(), strict=True))
-    names = {
-        r["alert_id"]: f"#{r['alert_id']} · {r['rule_name']} · {r['merchant_name']} · "
-        f"{r['status_label']}"
-        for r in shown.iter_rows(named=True)
-    }
+    names = alert_panels.pick_labels(shown)
     with st.expander(t("alerts.bulk", n=len(ids)), icon=":material/checklist:"):
         st.caption(t("alerts.bulk.caption"))
         if any(i not in status for i in st.session_state.get(PICK) or []):

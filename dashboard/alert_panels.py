@@ -58,7 +58,11 @@ def _metric(metric: str) -> str:
 
 
 def display(rows: pl.DataFrame) -> pl.DataFrame:
-    """The queue in words: labels, values in their metric's format, message in the UI language."""
+    """The queue in words: labels, values in their metric's format, message in the UI language,
+    and ``pick_label`` naming each alert in a choice box. Built once per rerun by the page and
+    handed to every panel (a Python pass over each row)."""
+    if rows.is_empty():
+        return rows
     rules = cached.alert_rule_names(lang())
     text = [
         {
@@ -85,15 +89,30 @@ def display(rows: pl.DataFrame) -> pl.DataFrame:
             {s: t(f"severity.{s}") for s in SEVERITIES}, default=pl.col("severity")
         ),
     )
+    out = out.with_columns(
+        pick_label=pl.format(
+            "#{} · {} · {} · {}",
+            "alert_id",
+            "rule_name",
+            pl.col("merchant_name").fill_null(""),
+            "status_label",
+        )
+    )
     return label_codes(out, "district", ref_labels("districts"))
 
 
-def queue(rows: pl.DataFrame) -> None:
+def pick_labels(shown: pl.DataFrame) -> dict[int, str]:
+    """alert id -> its name in a choice box, for a frame of :func:`display`."""
+    return dict(zip(shown["alert_id"].to_list(), shown["pick_label"].to_list(), strict=True))
+
+
+def queue(shown: pl.DataFrame) -> None:
+    """The queue's table; ``shown`` as :func:`display` gives it."""
     st.subheader(t("alerts.queue"))
-    if rows.is_empty():
+    if shown.is_empty():
         st.info(t("alerts.empty"))
         return
-    st.caption(t("alerts.queue.caption", n=formatting.count(rows.height)))
+    st.caption(t("alerts.queue.caption", n=formatting.count(shown.height)))
     cols = [
         Col("alert_id", t("alerts.col.id")),
         Col("severity_label", t("alerts.col.severity")),
@@ -111,7 +130,7 @@ def queue(rows: pl.DataFrame) -> None:
         Col("merchant_id", t("common.merchant_id")),
         Col("updated_at", t("alerts.col.updated"), "datetime"),
     ]
-    components.merchant_table(display(rows), cols, key="al_queue", stem="alerts", height=380)
+    components.merchant_table(shown, cols, key="al_queue", stem="alerts", height=380)
 
 
 def _act(alert_id: int, action: Action) -> None:
@@ -221,22 +240,18 @@ def _history(alert_id: int) -> None:
     components.table(events, cols, key="al_history", stem=f"alert_{alert_id}_history")
 
 
-def act_panel(rows: pl.DataFrame) -> None:
-    """Choose an alert (kept in the URL), see it and its history, acknowledge or resolve it."""
+def act_panel(shown: pl.DataFrame) -> None:
+    """Choose an alert (kept in the URL), see it and its history, acknowledge or resolve it;
+    ``shown`` as :func:`display` gives it."""
     st.subheader(t("alerts.act"))
     flash = st.session_state.pop(FLASH, None)
     if flash is not None:
         kind, text = flash
         (st.success if kind == "success" else st.error)(text)
-    if rows.is_empty():
+    if shown.is_empty():
         return
-    shown = display(rows)
     ids = shown["alert_id"].to_list()
-    names = {
-        r["alert_id"]: f"#{r['alert_id']} · {r['rule_name']} · {r['merchant_name']} · "
-        f"{r['status_label']}"
-        for r in shown.iter_rows(named=True)
-    }
+    names = pick_labels(shown)
     chosen = urlstate.widget(
         "al_alert",
         None,

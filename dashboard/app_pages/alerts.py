@@ -52,6 +52,7 @@ severities = urlstate.multiselect(
     placeholder=t("filters.all"),
 )
 rows = cached.alert_queue(f, tuple(statuses), tuple(chosen_rules), tuple(severities))
-alert_panels.queue(rows)
-alert_bulk.panel(rows)
-alert_panels.act_panel(rows)
+shown = alert_panels.display(rows)
+alert_panels.queue(shown)
+alert_bulk.panel(shown)
+alert_panels.act_panel(shown)
