@@ -31,7 +31,12 @@ def period_label(period: str) -> str:
 
 
 def grade_label(code: str | None) -> str:
-    return t(f"grade.{code}") if code in ("A", "B", "C", "D", "M") else "—"
+    return t(f"grade.{code}") if code in credit_views.GRADES else "—"
+
+
+def grade_names() -> dict[str, str]:
+    """Each grade code, best first, -> its label in the UI language (axes, legends, columns)."""
+    return {g: grade_label(g) for g in credit_views.GRADES}
 
 
 def explanation_column() -> str:
@@ -111,13 +116,11 @@ def ranking_rows(frame: pl.DataFrame) -> pl.DataFrame:
     """Ranking rows with labels in the UI language (district, industry, grade, words)."""
     zh = lang() == "zh"
     out = frame.with_columns(
-        grade_label=pl.col("grade").replace_strict(
-            {g: grade_label(g) for g in ("A", "B", "C", "D", "M")}, default=pl.col("grade")
-        ),
+        grade_label=pl.col("grade").replace_strict(grade_names(), default=pl.col("grade")),
         summary=pl.col("summary_zh" if zh else "summary_en"),
         m_reason=pl.col("m_reason_zh" if zh else "m_reason_en"),
         previous_grade_label=pl.col("previous_grade").replace_strict(
-            {g: grade_label(g) for g in credit_views.GRADES}, default=pl.col("previous_grade")
+            grade_names(), default=pl.col("previous_grade")
         ),
         change_label=pl.col("grade_change").replace_strict(
             {c: t(f"ranking.change.{c}") for c in ("down", "up", "same")}, default=None
@@ -173,7 +176,7 @@ def grade_panel(ranked: pl.DataFrame) -> None:
         False,
         lambda start: st.toggle(t("ranking.by_district"), value=start, key="rk_by_district"),
     )
-    names = {g: grade_label(g) for g in credit_views.GRADES}
+    names = grade_names()
     if split:
         fig = score_charts.grade_distribution(
             by_district(credit_views.grade_counts(ranked, "district")),
@@ -218,7 +221,7 @@ def migration_panel(ranked: pl.DataFrame, period: str, periods_scored: Sequence[
     )
     fig = score_charts.grade_migration(
         credit_views.grade_migration(ranked),
-        names={g: grade_label(g) for g in credit_views.GRADES},
+        names=grade_names(),
         x_title=t("ranking.migration.now", period=period_label(period)),
         y_title=t("ranking.migration.before", period=period_label(previous)),
     )

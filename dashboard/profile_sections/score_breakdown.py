@@ -100,7 +100,7 @@ def render(merchant_id: str, f: Filters) -> None:
             {p: score_panels.period_label(p) for p in choices}
         ),
         grade_label=pl.col("grade").replace_strict(
-            {g: score_panels.grade_label(g) for g in rows["grade"].unique().to_list()}
+            score_panels.grade_names(), default=pl.col("grade")
         ),
     )
     with st.expander(t("scores.breakdown.history")):
