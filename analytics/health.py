@@ -22,13 +22,20 @@ class Report:
     problems: list[str] = field(default_factory=list)  # what --check reports; none = ok
 
 
+def calendar_day(as_of: date | None) -> date:
+    """The day the holiday calendar's end is counted from: today, or the data's as-of day when
+    it is later (data analysed ahead of the clock, ``--as-of``). Today counts as well as the
+    data: a warehouse without new data for weeks still stops analysing once data of the next
+    year arrives."""
+    today = clock.beijing_today()
+    return today if as_of is None else max(as_of, today)
+
+
 def calendar_end_near(as_of: date) -> date | None:
-    """The holiday calendar's last day when it ends within a month of today or of the data's
-    as-of day, whichever is later, or has ended by today already (the data follows within
-    days); else None, and None too when the data's own year has no table (``analyse`` then
-    fails and says so). Today counts as well as the data: a warehouse without new data for
-    weeks still stops analysing once data of the next year arrives."""
-    day = max(as_of, clock.beijing_today())
+    """The holiday calendar's last day when it ends within a month of :func:`calendar_day`, or
+    has ended by then already (the data follows within days); else None, and None too when
+    the data's own year has no table (``analyse`` then fails and says so)."""
+    day = calendar_day(as_of)
     if workdays.known_through(day) is None:
         return workdays.known_through(as_of)
     return workdays.calendar_ends_soon(day)
@@ -73,11 +80,8 @@ def status(con: duckdb.DuckDBPyConnection, *, max_wait_minutes: float) -> Report
                 f"{when(state.first_failed_at)}, last: {state.reason}"
             )
             out.problems.append("analysis failing")
-    # Counted from today as well as from the data (see calendar_end_near).
-    day = clock.beijing_today()
-    if state is not None and state.as_of is not None:
-        day = max(day, state.as_of.date())  # data analysed ahead of the clock (--as-of)
-    line, problem = calendar_line(day)
+    as_of = state.as_of.date() if state is not None and state.as_of is not None else None
+    line, problem = calendar_line(calendar_day(as_of))
     out.lines.append(line)
     if problem:
         out.problems.append(problem)

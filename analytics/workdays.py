@@ -140,9 +140,10 @@ def known_through(day: date, *, years_ahead: int = 5) -> date | None:
 
 def calendar_ends_soon(as_of: date) -> date | None:
     """The holiday calendar's last day when it lies within :data:`CALENDAR_WARNING_DAYS` after
-    ``as_of`` (the data's as-of day), else None; also None when ``as_of``'s own year has no
-    table, since ``analyse`` then fails and says so itself. Deadlines that fall past that day
-    are unknown (such invoices stay pending), and data past it stops the analysis."""
+    ``as_of`` (the day counted from: ``health.calendar_day``), else None; also None when
+    ``as_of``'s own year has no table, since ``analyse`` then fails and says so itself.
+    Deadlines that fall past that day are unknown (such invoices stay pending), and data past
+    it stops the analysis."""
     end = known_through(as_of)
     if end is None or (end - as_of).days > CALENDAR_WARNING_DAYS:
         return None
