@@ -205,21 +205,23 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from analytics.reports import ReportError, write_self_check
+    from analytics.report_files import write_self_check
+    from analytics.reports import ReportError
 
     try:
-        path = write_self_check(
+        path, what = write_self_check(
             db=args.db,
             period=args.period,
             fmt=args.format,
             merchant=args.merchant,
             district=args.district,
+            merchant_list=args.merchants,
             out=args.out,
             progress=not args.quiet,
         )
     except ReportError as exc:
         raise CliError(str(exc)) from exc
-    print(f"wrote {path} ({path.stat().st_size:,} bytes)")
+    print(f"wrote {path} ({path.stat().st_size:,} bytes): {what}")
     return 0
 
 
@@ -332,10 +334,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("report", help="self-check reports (自查报告) for merchants")
     kinds = p.add_subparsers(dest="report", required=True)
-    p = kinds.add_parser("self-check", help="a merchant's report, or a zip for a district")
+    p = kinds.add_parser(
+        "self-check", help="a merchant's report, or a zip for a district or a list of merchants"
+    )
     who = p.add_mutually_exclusive_group(required=True)
     who.add_argument("--merchant", help="the merchant's USCC (统一社会信用代码)")
     who.add_argument("--district", help="every merchant of a district, e.g. 朝阳区, in one zip")
+    who.add_argument(
+        "--merchants",
+        metavar="FILE",
+        help="a list of merchants in one zip: a CSV/XLSX with a USCC column (e.g. an export "
+        "of merchants below the threshold) or ids one per line; the zip's 清单.csv names them all",
+    )
     p.add_argument("--period", required=True, help="a month like 2026-03 or a quarter 2026-Q1")
     p.add_argument("--format", choices=("xlsx", "csv"), default="xlsx", help="csv: a zip of CSVs")
     p.add_argument("--out", default=None, help="output file (default: self-check-<who>-<period>)")

@@ -1,4 +1,5 @@
-"""Self-check reports (发票入库自查报告) for a merchant and period, one file or a district's zip.
+"""Self-check reports (发票入库自查报告) for a merchant and period: one file, or a zip for a
+district or for a list of merchants (with 清单.csv naming every listed merchant and its file).
 
 A report is a summary sheet (who, which period, the entry figures, the simulated grade, and
 what to do, in Chinese) followed by one sheet per kind of reconciliation exception: missing,
@@ -16,11 +17,11 @@ downloads from its read-only snapshot that the CLI writes from the warehouse.
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import sys
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import duckdb
 import polars as pl
@@ -41,6 +42,7 @@ from analytics.warehouse import table_exists
 
 __all__ = [
     "FORMATS",
+    "MANIFEST",
     "SHEETS",
     "SUMMARY_SHEET",
     "Period",
@@ -48,13 +50,15 @@ __all__ = [
     "district_reports",
     "encode",
     "file_name",
+    "list_manifest",
+    "list_reports",
     "parse_period",
     "report_sheets",
     "self_check_report",
-    "write_self_check",
 ]
 
 FORMATS = ("xlsx", "csv")
+MANIFEST = "清单.csv"
 _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\s]+')
 
 
@@ -141,6 +145,36 @@ def file_name(merchant_id: str, merchant_name: str | None, period: str, fmt: str
     return f"{stem}.{'xlsx' if fmt == 'xlsx' else 'zip'}"
 
 
+def _batch(
+    con: duckdb.DuckDBPyConnection,
+    ids: list[str],
+    p: Period,
+    fmt: str,
+    *,
+    desc: str,
+    progress: bool,
+    on_progress: Callable[[int, int], None] | None,
+) -> Iterator[tuple[str, bytes]]:
+    """(file name, bytes) of each merchant's report, ``ids`` all with data in ``p``; the data
+    is read once for all of them."""
+    data = _load(con, ids, p)
+    names = dict(data.metrics.select("merchant_id", "merchant_name").iter_rows())
+    bar = tqdm(ids, desc=desc, unit="merchant", file=sys.stderr, disable=not progress)
+    for done, (m, sheets) in enumerate(build_merchant_sheets(data, bar, p), start=1):
+        yield file_name(m, names.get(m), p.key, fmt), encode(sheets, fmt)
+        if on_progress is not None:
+            on_progress(done, len(ids))
+
+
+def _require(fmt: str, con: duckdb.DuckDBPyConnection) -> None:
+    if fmt not in FORMATS:
+        raise ReportError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
+    if not table_exists(con, "merchant_period_metrics"):
+        raise ReportError(
+            "the warehouse has no merchant_period_metrics yet: run `fapiao-watch analyse`"
+        )
+
+
 def district_reports(
     con: duckdb.DuckDBPyConnection,
     district: str,
@@ -153,16 +187,11 @@ def district_reports(
     """A zip with one report file per merchant of ``district`` that has data in ``period``.
 
     ``on_progress(done, total)`` is called after each merchant's file (the dashboard's bar)."""
-    if fmt not in FORMATS:
-        raise ReportError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
     p = parse_period(period)
     known = reference.district_labels("zh")
     if district not in known:
         raise ReportError(f"unknown district {district!r}; known: {', '.join(known)}")
-    if not table_exists(con, "merchant_period_metrics"):
-        raise ReportError(
-            "the warehouse has no merchant_period_metrics yet: run `fapiao-watch analyse`"
-        )
+    _require(fmt, con)
     ids = [
         str(r[0])
         for r in con.execute(
@@ -173,56 +202,61 @@ def district_reports(
     ]
     if not ids:
         raise ReportError(f"no merchant of {district} has data in {p.key}")
-    data = _load(con, ids, p)
-    names = dict(data.metrics.select("merchant_id", "merchant_name").iter_rows())
-    bar = tqdm(
-        ids, desc=f"reports {district}", unit="merchant", file=sys.stderr, disable=not progress
+    desc = f"reports {district}"
+    return _zip(_batch(con, ids, p, fmt, desc=desc, progress=progress, on_progress=on_progress))
+
+
+def list_manifest(con: duckdb.DuckDBPyConnection, ids: Sequence[str], period: str) -> pl.DataFrame:
+    """What a list's zip holds, one row per listed merchant in the list's order:
+    ``merchant_id, merchant_name, known, has_data`` (in the registry or the metrics; with
+    metrics for the month or quarter, so with a report)."""
+    p = parse_period(period)
+    _require("xlsx", con)
+    params = {"merchant_ids": list(ids), "period_type": p.kind, "period": p.key}
+    return frames.file_frame(con, "marts/report_list_manifest.sql", params)
+
+
+def _manifest_csv(manifest: pl.DataFrame, p: Period, fmt: str) -> bytes:
+    """清单.csv: every listed merchant, the file that holds its report or why there is none."""
+    files = [
+        file_name(m, n, p.key, fmt) if has else None
+        for m, n, has in manifest.select("merchant_id", "merchant_name", "has_data").iter_rows()
+    ]
+    notes = [
+        "已生成报告" if has else f"{p.key} 无数据" if known else "不在数据仓库中"
+        for known, has in manifest.select("known", "has_data").iter_rows()
+    ]
+    table = pl.DataFrame(
+        {
+            "序号": range(1, manifest.height + 1),
+            "统一社会信用代码": manifest["merchant_id"],
+            "商户名称": manifest["merchant_name"],
+            "报告文件": files,
+            "说明": notes,
+        }
     )
-
-    def files() -> Iterator[tuple[str, bytes]]:
-        for done, (m, sheets) in enumerate(build_merchant_sheets(data, bar, p), start=1):
-            yield file_name(m, names.get(m), p.key, fmt), encode(sheets, fmt)
-            if on_progress is not None:
-                on_progress(done, len(ids))
-
-    return _zip(files())
+    return exports.to_csv_bytes(table)
 
 
-def write_self_check(
-    *,
-    db: str | None,
+def list_reports(
+    con: duckdb.DuckDBPyConnection,
+    ids: Sequence[str],
     period: str,
     fmt: str,
-    merchant: str | None = None,
-    district: str | None = None,
-    out: str | None = None,
+    *,
     progress: bool = False,
-) -> Path:
-    """Build one merchant's report or a district's zip from the warehouse and write it.
-
-    ``out`` defaults to ``self-check-<USCC or district>-<period>.<xlsx|zip>`` in the current
-    folder. Returns the path written.
-    """
-    from analytics.warehouse import connect
-
-    if (merchant is None) == (district is None):
-        raise ReportError("give either a merchant (USCC) or a district")
-    con = connect(db, read_only=True)
-    try:
-        if merchant is not None:
-            payload = self_check_report(con, merchant, period, fmt)
-            ext = "xlsx" if fmt == "xlsx" else "zip"
-        else:
-            assert district is not None
-            payload = district_reports(con, district, period, fmt, progress=progress)
-            ext = "zip"
-    finally:
-        con.close()
-    who = (merchant or district or "").strip()
-    target = Path(out) if out else Path(f"self-check-{who}-{period.strip().upper()}.{ext}")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(payload)
-    except OSError as exc:
-        raise ReportError(f"cannot write {target}: {exc.strerror or exc}") from exc
-    return target
+    on_progress: Callable[[int, int], None] | None = None,
+) -> bytes:
+    """A zip with one report per listed merchant that has data in ``period``, and
+    ``清单.csv`` naming every listed merchant with its file, or why it has none (no data for
+    the period, or not in the warehouse): a list from another month loses no one silently."""
+    _require(fmt, con)
+    p = parse_period(period)
+    manifest = list_manifest(con, ids, period)
+    with_data = manifest.filter("has_data")["merchant_id"].to_list()
+    if not with_data:
+        raise ReportError(f"none of the {manifest.height} listed merchants has data in {p.key}")
+    reports_ = _batch(
+        con, with_data, p, fmt, desc="reports", progress=progress, on_progress=on_progress
+    )
+    return _zip(itertools.chain([(MANIFEST, _manifest_csv(manifest, p, fmt))], reports_))

@@ -1,6 +1,7 @@
 """Read-side views for the self-check page: which periods a report can cover and what it holds.
 
-The report itself is :mod:`analytics.reports` (one merchant's workbook, or a district's zip);
+The report itself is :mod:`analytics.reports` (one merchant's workbook, or a district's or a
+list's zip);
 these functions give the page its choices and the preview it shows before a download: the
 summary figures (the registry metrics of the merchant or district for the period, from the same
 ``merchant_period_metrics`` rows the report's summary sheet reads) and how many rows each detail
@@ -23,15 +24,20 @@ def report_periods(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     return frame.sort(["period_type", "period"], descending=[False, True])
 
 
-def _scope(period: str, merchant_id: str | None, district: str | None) -> Filters:
-    if (merchant_id is None) == (district is None):
-        raise ValueError("give either a merchant (USCC) or a district")
+def _scope(
+    period: str,
+    merchant_id: str | None,
+    district: str | None,
+    merchant_ids: tuple[str, ...] | None,
+) -> Filters:
+    if sum(x is not None for x in (merchant_id, district, merchant_ids)) != 1:
+        raise ValueError("give one of a merchant (USCC), a district or a list of merchants")
     p = parse_period(period)
     return Filters(
         p.key,
         p.key,
         districts=(district,) if district else (),
-        merchant_ids=(merchant_id,) if merchant_id else (),
+        merchant_ids=(merchant_id,) if merchant_id else merchant_ids or (),
     )
 
 
@@ -41,10 +47,11 @@ def summary(
     *,
     merchant_id: str | None = None,
     district: str | None = None,
+    merchant_ids: tuple[str, ...] | None = None,
 ) -> pl.DataFrame:
-    """One row of registry metrics (sums and rates, ``merchants``) of the merchant or the
-    district's merchants over the month or quarter; empty when there is no data."""
-    f = _scope(period, merchant_id, district)
+    """One row of registry metrics (sums and rates, ``merchants``) of the merchant, the
+    district's merchants or the listed ones over the month or quarter; empty: no data."""
+    f = _scope(period, merchant_id, district, merchant_ids)
     frame = views.group_metrics(con, f, [], period_type=parse_period(period).kind)
     return frame.filter(pl.col("merchants") > 0)
 
@@ -55,10 +62,11 @@ def sheet_rows(
     *,
     merchant_id: str | None = None,
     district: str | None = None,
+    merchant_ids: tuple[str, ...] | None = None,
 ) -> pl.DataFrame:
     """``sheet, statuses, rows``: each detail sheet of the report (in its order) with the
-    number of exception rows it will hold (summed over the district's merchants)."""
-    f = _scope(period, merchant_id, district)
+    number of exception rows it will hold (summed over the district's or the list's merchants)."""
+    f = _scope(period, merchant_id, district, merchant_ids)
     params = f.params() | {"months": list(parse_period(period).months)}
     counts = dict(run(con, "report_exception_counts", params).iter_rows())
     return pl.DataFrame(

@@ -14,6 +14,7 @@ import pytest
 from factories import TestWarehouse
 
 from analytics import cli, reports, warehouse
+from analytics.validation import make_uscc
 
 EVIL_NAME = '=HYPERLINK("http://evil.example","点我")商贸有限公司'
 AS_OF = datetime(2026, 4, 10, 12, 0)
@@ -269,3 +270,66 @@ def test_cli_writes_reports_and_fails_in_one_line(
     assert "fapiao-watch report: merchant 'NOPE' is not in the warehouse" in err
     assert cli.main([*args, "--merchant", m["x"], "--period", "Q1"]) == 2
     assert "neither a month" in capsys.readouterr().err
+
+
+def test_a_list_zip_has_a_report_per_merchant_with_data_and_a_manifest_of_all() -> None:
+    """Y has no data in 2026-02 (Z has one invoice then), W is not in the warehouse: both are in
+    清单.csv with the reason, and no one listed goes missing."""
+    wh = TestWarehouse()
+    z = wh.merchant(name="海淀商户", district="海淀区")
+    wh.invoice(z, "2026-02-03 10:00", 88, recorded="2026-02-03 11:00")
+    m = build(wh) | {"z": z}
+    w = make_uscc("9", "1", "110105", "99999999")
+    listed = [m["y"], w, m["x"], m["z"]]
+    payload = reports.list_reports(wh.con, listed, "2026-Q1", "xlsx")
+    with zipfile.ZipFile(io.BytesIO(payload)) as zf:
+        names = zf.namelist()
+        assert names[0] == reports.MANIFEST
+        manifest = pl.read_csv(zf.read(names[0]), infer_schema=False)
+        books = {n.split("_")[0]: zf.read(n) for n in names[1:]}
+    assert sorted(books) == sorted([m["x"], m["y"], m["z"]])
+    assert manifest["统一社会信用代码"].to_list() == listed
+    assert manifest["说明"].to_list() == [
+        "已生成报告",
+        "不在数据仓库中",
+        "已生成报告",
+        "已生成报告",
+    ]
+    for merchant, book in books.items():
+        own = read_xlsx(reports.self_check_report(wh.con, merchant, "2026-Q1", "xlsx"))
+        got = read_xlsx(book)
+        assert all(got[s].equals(own[s]) for s in own), merchant
+    files = dict(zip(manifest["统一社会信用代码"], manifest["报告文件"], strict=True))
+    assert files[m["x"]] in names
+    assert files[w] is None
+
+    march = reports.list_reports(wh.con, [m["z"], m["y"]], "2026-02", "csv")
+    with zipfile.ZipFile(io.BytesIO(march)) as zf:
+        manifest = pl.read_csv(zf.read(reports.MANIFEST), infer_schema=False)
+        assert len(zf.namelist()) == 2
+    assert manifest["说明"].to_list() == ["已生成报告", "2026-02 无数据"]
+    assert manifest["商户名称"].to_list() == ["海淀商户", "正常商户有限公司"]
+    with pytest.raises(reports.ReportError, match="none of the 2 listed merchants has data"):
+        reports.list_reports(wh.con, [m["y"], w], "2026-02", "xlsx")
+
+
+def test_cli_writes_a_list_zip_and_names_a_bad_list_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "w.duckdb"
+    wh = TestWarehouse(warehouse.connect(db))
+    m = build(wh)
+    wh.con.close()
+    listing = tmp_path / "below.csv"
+    listing.write_text(f"商户名称,统一社会信用代码\nX,{m['x']}\nZ,{m['z']}\nX,{m['x']}\n")
+    args = ["report", "self-check", "--db", str(db), "--quiet", "--period", "2026-03"]
+    assert cli.main([*args, "--merchants", str(listing), "--out", str(tmp_path / "l.zip")]) == 0
+    out = capsys.readouterr().out
+    assert "2 reports for 2 listed merchants (below.csv, column '统一社会信用代码')" in out
+    assert "1 repeated rows counted once" in out
+    assert len(zipfile.ZipFile(tmp_path / "l.zip").namelist()) == 3
+    listing.write_text(f"{m['x']}\n{m['x'][:-1]}\n")
+    assert cli.main([*args, "--merchants", str(listing)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert f"below.csv: 1 of 2 values are not taxpayer ids: row 2: {m['x'][:-1]!r}" in err

@@ -69,8 +69,31 @@ def test_district_preview_counts_the_merchants_of_the_zip(con: duckdb.DuckDBPyCo
     assert [d for d, _ in done] == list(range(1, n + 1))
 
 
-def test_one_merchant_or_one_district(con: duckdb.DuckDBPyConnection) -> None:
-    with pytest.raises(ValueError, match="either"):
+def test_list_preview_sums_the_listed_merchants_reports(con: duckdb.DuckDBPyConnection) -> None:
+    """A list's figures and sheet rows are those of its merchants' own reports added up."""
+    month = self_check_views.report_periods(con)["period"][1]
+    ids = [
+        str(r[0])
+        for r in con.sql(
+            "select merchant_id from merchant_period_metrics where period = $p "
+            "order by missing_count + late_count desc, merchant_id limit 3",
+            params={"p": month},
+        ).fetchall()
+    ]
+    summary = self_check_views.summary(con, month, merchant_ids=tuple(ids)).row(0, named=True)
+    own = [self_check_views.summary(con, month, merchant_id=m).row(0, named=True) for m in ids]
+    assert summary["merchants"] == 3
+    for name in ("invoices_issued", "missing_count", "late_count"):
+        assert summary[name] == sum(o[name] for o in own), name
+    rows = self_check_views.sheet_rows(con, month, merchant_ids=tuple(ids))["rows"].to_list()
+    each = [self_check_views.sheet_rows(con, month, merchant_id=m)["rows"] for m in ids]
+    assert rows == (each[0] + each[1] + each[2]).to_list()
+
+
+def test_one_merchant_one_district_or_one_list(con: duckdb.DuckDBPyConnection) -> None:
+    with pytest.raises(ValueError, match="give one of"):
         self_check_views.summary(con, "2026-10")
-    with pytest.raises(ValueError, match="either"):
+    with pytest.raises(ValueError, match="give one of"):
         self_check_views.sheet_rows(con, "2026-10", merchant_id="x", district="朝阳区")
+    with pytest.raises(ValueError, match="give one of"):
+        self_check_views.summary(con, "2026-10", district="朝阳区", merchant_ids=("x",))
