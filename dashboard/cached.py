@@ -728,24 +728,54 @@ def report_periods() -> pl.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=_ENTRIES)
 def _report_preview(
-    gen: Generation, what: str, period: str, merchant_id: str | None, district: str | None
+    gen: Generation,
+    what: str,
+    period: str,
+    *,
+    merchant_id: str | None,
+    district: str | None,
+    merchant_ids: tuple[str, ...] | None,
 ) -> pl.DataFrame:
     fn = self_check_views.summary if what == "summary" else self_check_views.sheet_rows
-    return _read(gen, fn, period, merchant_id=merchant_id, district=district)
+    return _read(
+        gen, fn, period, merchant_id=merchant_id, district=district, merchant_ids=merchant_ids
+    )
 
 
 def report_summary(
-    period: str, *, merchant_id: str | None = None, district: str | None = None
+    period: str,
+    *,
+    merchant_id: str | None = None,
+    district: str | None = None,
+    merchant_ids: tuple[str, ...] | None = None,
 ) -> pl.DataFrame:
-    """The report's summary figures for a merchant or a district (one row; empty: no data)."""
-    return _report_preview(_gen(), "summary", period, merchant_id, district)
+    """The report's summary figures for a merchant, a district or a list (one row; empty: no
+    data)."""
+    who = {"merchant_id": merchant_id, "district": district, "merchant_ids": merchant_ids}
+    return _report_preview(_gen(), "summary", period, **who)
 
 
 def report_sheet_rows(
-    period: str, *, merchant_id: str | None = None, district: str | None = None
+    period: str,
+    *,
+    merchant_id: str | None = None,
+    district: str | None = None,
+    merchant_ids: tuple[str, ...] | None = None,
 ) -> pl.DataFrame:
     """Rows each detail sheet of the report will hold."""
-    return _report_preview(_gen(), "sheets", period, merchant_id, district)
+    who = {"merchant_id": merchant_id, "district": district, "merchant_ids": merchant_ids}
+    return _report_preview(_gen(), "sheets", period, **who)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _list_manifest(gen: Generation, ids: tuple[str, ...], period: str) -> pl.DataFrame:
+    return _read(gen, reports.list_manifest, ids, period)
+
+
+def list_manifest(ids: tuple[str, ...], period: str) -> pl.DataFrame:
+    """Each listed merchant: its name, whether the warehouse knows it, whether it has data in
+    ``period`` (so a report)."""
+    return _list_manifest(_gen(), ids, period)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -763,3 +793,10 @@ def district_reports(
 ) -> bytes:
     """A district's reports as one zip; not cached (large, and built on request with a bar)."""
     return _read(_gen(), reports.district_reports, district, period, fmt, on_progress=on_progress)
+
+
+def list_reports(
+    ids: tuple[str, ...], period: str, fmt: str, on_progress: Callable[[int, int], None]
+) -> bytes:
+    """A list's reports and its 清单.csv as one zip; not cached, like a district's."""
+    return _read(_gen(), reports.list_reports, ids, period, fmt, on_progress=on_progress)

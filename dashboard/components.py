@@ -26,6 +26,7 @@ MERCHANT_PARAM = "merchant"  # the profile's selectbox key, hence its URL parame
 SELF_CHECK_PAGE = "app_pages/self_check.py"
 DATA_IMPORT_PAGE = "app_pages/data_import.py"
 SELF_CHECK_PREFIX = "sc_"  # the self-check page's URL parameters
+LIST_HANDOFF = "sc_list_handoff"  # a merchant list for the self-check page (session state)
 Kind = Literal[
     "text",
     "pct",
@@ -192,6 +193,15 @@ def open_self_check(merchant_id: str, period: str) -> None:
     """Switch to the self-check page with this merchant's report for ``period`` (a month or
     a quarter) chosen: what an official sends with a reminder to enter missing invoices."""
     chosen = {"sc_mode": "merchant", "sc_merchant": merchant_id, "sc_period": period}
+    _switch_page(SELF_CHECK_PAGE, chosen, drop_prefix=SELF_CHECK_PREFIX)
+
+
+def open_self_check_list(merchant_ids: Sequence[str], period: str) -> None:
+    """Switch to the self-check page with these merchants as its list and ``period`` chosen:
+    reports for every merchant a page has singled out, in one zip. The list goes in the
+    session, not the URL (hundreds of USCCs)."""
+    st.session_state[LIST_HANDOFF] = "\n".join(merchant_ids)
+    chosen = {"sc_mode": "list", "sc_period": period}
     _switch_page(SELF_CHECK_PAGE, chosen, drop_prefix=SELF_CHECK_PREFIX)
 
 

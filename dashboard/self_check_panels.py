@@ -1,14 +1,16 @@
 """The panels of the Self-check page: choose a merchant, preview a report, download it; the same
-for a whole district, whose zip is built on request with a progress bar."""
+for a whole district or a list of merchants (pasted, uploaded, or handed over by Entry
+monitoring), whose zip is built on request with a progress bar."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import polars as pl
 import streamlit as st
 
-from analytics import formatting, periods, reports
+from analytics import formatting, merchant_list, periods, reports
 from dashboard import cached, components, score_panels
 from dashboard.components import Col
 from dashboard.i18n import lang, metric_label, ref_labels, t
@@ -17,6 +19,8 @@ MAX_OPTIONS = 300
 KPIS = ("invoices_issued", "entry_rate", "on_time_rate", "missing_count", "late_count")
 MIME = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 ZIP_KEY = "sc_zip"
+LIST_KEY = "sc_list"  # the pasted list (session only: a list is too long for a URL)
+LIST_FILE_KEY = "sc_list_file"
 
 
 def pick_merchant() -> str | None:
@@ -90,19 +94,11 @@ def merchant_report(merchant_id: str, period: str, fmt: str) -> None:
     )
 
 
-def district_report(district: str, period: str, fmt: str) -> None:
-    st.subheader(t("self_check.preview"))
-    summary = cached.report_summary(period, district=district)
-    who = ref_labels("districts").get(district, district)
-    if summary.is_empty():
-        st.warning(t("self_check.no_data", who=who, period=period))
-        return
-    row = summary.row(0, named=True)
-    n = int(row["merchants"])
-    _figures(row)  # the merchant count is on the build button
-    _sheets(cached.report_sheet_rows(period, district=district))
-    st.caption(t("self_check.district_note"))
-    wanted = (district, period, fmt, cached.generation())
+def _zip_panel(
+    wanted: tuple[Any, ...], n: int, build: Callable[[Callable[[int, int], None]], bytes], name: str
+) -> None:
+    """A button that builds the zip of ``n`` reports behind a progress bar, then its download;
+    the zip is kept in the session for ``wanted`` (who, period, format, data generation)."""
     built = st.session_state.get(ZIP_KEY)
     if st.button(t("self_check.build", n=formatting.count(n)), key="sc_build"):
         bar = st.progress(0.0, text=t("self_check.building", done=0, total=n))
@@ -111,7 +107,7 @@ def district_report(district: str, period: str, fmt: str) -> None:
             bar.progress(done / total, text=t("self_check.building", done=done, total=total))
 
         try:
-            data = cached.district_reports(district, period, fmt, step)
+            data = build(step)
         except reports.ReportError as exc:
             st.error(t("self_check.failed", error=exc))
             return
@@ -124,10 +120,106 @@ def district_report(district: str, period: str, fmt: str) -> None:
     st.download_button(
         t("self_check.download_zip"),
         data=built["data"],
-        file_name=f"self-check_{district}_{period}_{fmt}.zip",
+        file_name=name,
         mime="application/zip",
         type="primary",
         icon=":material/download:",
         key="sc_download_zip",
         on_click="ignore",
+    )
+
+
+def district_report(district: str, period: str, fmt: str) -> None:
+    st.subheader(t("self_check.preview"))
+    summary = cached.report_summary(period, district=district)
+    who = ref_labels("districts").get(district, district)
+    if summary.is_empty():
+        st.warning(t("self_check.no_data", who=who, period=period))
+        return
+    row = summary.row(0, named=True)
+    n = int(row["merchants"])
+    _figures(row)  # the merchant count is on the build button
+    _sheets(cached.report_sheet_rows(period, district=district))
+    st.caption(t("self_check.district_note"))
+    _zip_panel(
+        (district, period, fmt, cached.generation()),
+        n,
+        lambda step: cached.district_reports(district, period, fmt, step),
+        f"self-check_{district}_{period}_{fmt}.zip",
+    )
+
+
+def pick_list() -> merchant_list.MerchantList | None:
+    """The list to report on: an uploaded file wins over pasted text. A list handed over by
+    another page (:func:`dashboard.components.open_self_check_list`) fills the text box."""
+    handed = st.session_state.pop(components.LIST_HANDOFF, None)
+    if handed is not None:
+        st.session_state[LIST_KEY] = handed
+    left, right = st.columns(2)
+    text = left.text_area(
+        t("self_check.list.paste"),
+        key=LIST_KEY,
+        height=150,
+        placeholder=t("self_check.list.placeholder"),
+    )
+    upload = right.file_uploader(
+        t("self_check.list.file"),
+        type=["csv", "txt", "xlsx"],
+        key=LIST_FILE_KEY,
+        help=t("self_check.list.file.help"),
+    )
+    try:
+        if upload is not None:
+            return merchant_list.from_bytes(upload.getvalue(), upload.name)
+        if text.strip():
+            return merchant_list.from_text(text, t("self_check.list.pasted"))
+    except merchant_list.MerchantListError as exc:
+        st.error(t("self_check.list.bad", error=exc))
+    return None
+
+
+def _manifest(manifest: pl.DataFrame, period: str) -> None:
+    fate = (
+        pl.when("has_data")
+        .then(pl.lit(t("self_check.list.report")))
+        .when("known")
+        .then(pl.lit(t("self_check.list.no_data", period=period)))
+        .otherwise(pl.lit(t("self_check.list.unknown")))
+    )
+    rows = manifest.with_columns(fate=fate)
+    cols = [
+        Col("merchant_id", t("common.merchant_id")),
+        Col("merchant_name", t("common.merchant")),
+        Col("fate", t("self_check.list.fate")),
+    ]
+    components.table(rows, cols, key="sc_manifest", stem="self_check_list", height=240)
+
+
+def list_report(listed: merchant_list.MerchantList, period: str, fmt: str) -> None:
+    st.subheader(t("self_check.preview"))
+    manifest = cached.list_manifest(listed.ids, period)
+    made = int(manifest["has_data"].sum())
+    unknown = int((~manifest["known"]).sum())
+    st.caption(
+        t(
+            "self_check.list.counts",
+            n=formatting.count(manifest.height),
+            made=formatting.count(made),
+            no_data=formatting.count(manifest.height - made - unknown),
+            unknown=formatting.count(unknown),
+            repeated=formatting.count(listed.repeated),
+        )
+    )
+    _manifest(manifest, period)
+    if made == 0:
+        st.warning(t("self_check.list.none", period=period))
+        return
+    _figures(cached.report_summary(period, merchant_ids=listed.ids).row(0, named=True))
+    _sheets(cached.report_sheet_rows(period, merchant_ids=listed.ids))
+    st.caption(t("self_check.list_note"))
+    _zip_panel(
+        (listed.ids, period, fmt, cached.generation()),
+        made,
+        lambda step: cached.list_reports(listed.ids, period, fmt, step),
+        f"self-check_list_{period}_{fmt}.zip",
     )

@@ -34,3 +34,28 @@ def test_threshold_and_metric_come_from_the_url(snapshot: duckdb.DuckDBPyConnect
     assert errors(at) == []
     assert _below_caption(snapshot.cursor(), "entry_rate", 0.99) in texts(at)
     assert at.slider(key="em_threshold").value == 0.99
+
+
+def test_the_merchants_below_go_to_the_self_check_page_as_one_list(
+    snapshot: duckdb.DuckDBPyConnection,
+) -> None:
+    """An official sends every merchant below the threshold a self-check report: the list
+    and the filter's last month arrive on the Self-check page, ready to build."""
+    con = snapshot.cursor()
+    months = views.available_months(con)
+    below = views.merchants_below(con, Filters(months[0], months[-1]), "on_time_rate", 0.95)
+    assert below.height > 1
+    at = open_page("entry_monitoring")
+    n = formatting.count(below.height)
+    button = at.button(key="em_self_check")
+    assert button.label == LABELS["entry_monitoring.self_check_list"][0].format(
+        n=n, period=months[-1]
+    )
+    button.click()
+    at.run()
+    assert errors(at) == []
+    assert at.title[0].value == LABELS["self_check.title"][0]
+    assert at.text_area(key="sc_list").value.split("\n") == below["merchant_id"].to_list()
+    assert at.selectbox(key="sc_period").value == months[-1]
+    manifest = at.dataframe[0].value
+    assert manifest[LABELS["common.merchant_id"][0]].tolist() == below["merchant_id"].to_list()

@@ -10,10 +10,11 @@ import duckdb
 import fastexcel
 import polars as pl
 import pytest
-from apptest import errors, open_page, texts
+from apptest import errors, metrics, open_page, texts
 from streamlit.runtime.media_file_manager import MediaFileManager
 
 from analytics import formatting, reports, self_check_views
+from analytics.validation import make_uscc
 from dashboard.i18n import LABELS
 
 
@@ -99,3 +100,66 @@ def test_a_district_batch_builds_one_report_per_merchant(
     with zipfile.ZipFile(io.BytesIO(downloads[name])) as zf:
         assert len(zf.namelist()) == merchants
         assert all(n.endswith(".xlsx") for n in zf.namelist())
+
+
+def test_a_pasted_list_previews_who_gets_a_report_and_builds_one_zip(
+    snapshot: duckdb.DuckDBPyConnection, downloads: dict[str, bytes]
+) -> None:
+    con = snapshot.cursor()
+    month = self_check_views.report_periods(con)["period"][0]
+    ids = [
+        str(r[0])
+        for r in con.sql(
+            "select merchant_id from merchant_period_metrics where period = $p "
+            "order by entry_rate, merchant_id limit 3",
+            params={"p": month},
+        ).fetchall()
+    ]
+    idle = con.sql(
+        "select merchant_id from merchants where merchant_id not in (select merchant_id from "
+        "merchant_period_metrics where period = $p) order by 1 limit 1",
+        params={"p": month},
+    ).fetchall()[0][0]
+    unknown = make_uscc("9", "1", "110105", "99999999")
+    at = open_page("self_check", sc_mode="list", sc_period=month)
+    assert errors(at) == []
+    assert LABELS["self_check.list.choose"][0] in texts(at)
+    at.text_area(key="sc_list").input(f"{ids[0]}, {ids[1]}\n{idle}\n{unknown}\n{ids[2]}\n{ids[0]}")
+    at.run()
+    assert errors(at) == []
+    counts = LABELS["self_check.list.counts"][0].format(
+        n=5, made=3, no_data=1, unknown=1, repeated=1
+    )
+    assert [e.value for e in at.error] == []
+    assert counts in texts(at)
+    manifest = at.dataframe[0].value
+    assert manifest[LABELS["common.merchant_id"][0]].tolist() == [*ids[:2], idle, unknown, ids[2]]
+    summary = self_check_views.summary(con, month, merchant_ids=tuple(ids))
+    assert metrics(at)["开票数"] == formatting.count(summary["invoices_issued"][0])
+    at.button(key="sc_build").click()
+    at.run()
+    assert errors(at) == []
+    (name,) = [n for n in downloads if n.startswith("self-check_list_")]
+    with zipfile.ZipFile(io.BytesIO(downloads[name])) as zf:
+        names = zf.namelist()
+        listing = pl.read_csv(zf.read(reports.MANIFEST), infer_schema=False)
+    assert names[0] == reports.MANIFEST
+    assert sorted(n.split("_")[0] for n in names[1:]) == sorted(ids)
+    assert listing["说明"].to_list() == [
+        "已生成报告",
+        "已生成报告",
+        f"{month} 无数据",
+        "不在数据仓库中",
+        "已生成报告",
+    ]
+
+
+def test_a_bad_list_is_refused_with_its_rows(snapshot: duckdb.DuckDBPyConnection) -> None:
+    at = open_page("self_check", sc_mode="list")
+    at.text_area(key="sc_list").input(make_uscc("9", "1", "110105", "99999999") + "\nnot-an-id")
+    at.run()
+    assert errors(at) == []
+    (shown,) = [e.value for e in at.error]
+    assert shown.startswith("名单有误，未生成报告：粘贴的名单: 1 of 2 values are not taxpayer ids")
+    assert "row 2: 'not-an-id'" in shown
+    assert not at.dataframe

@@ -1,5 +1,5 @@
-"""自查报告 Self-check: a merchant's or a district's report for a month or quarter, previewed,
-then downloaded as XLSX or a zip of CSVs (bytes from ``analytics.reports``)."""
+"""自查报告 Self-check: a merchant's, a district's or a list's reports for a month or quarter,
+previewed, then downloaded as XLSX or a zip of CSVs (bytes from ``analytics.reports``)."""
 
 import streamlit as st
 
@@ -7,7 +7,7 @@ from analytics import reference
 from dashboard import cached, self_check_panels, urlstate
 from dashboard.i18n import ref_labels, t
 
-MODES = ("merchant", "district")
+MODES = ("merchant", "district", "list")
 FORMATS = ("xlsx", "csv")
 
 st.title(t("self_check.title"))
@@ -53,6 +53,12 @@ if mode == "merchant":
         st.info(t("self_check.choose"))
         st.stop()
     self_check_panels.merchant_report(merchant_id, period, fmt)
+elif mode == "list":
+    listed = self_check_panels.pick_list()
+    if listed is None:
+        st.info(t("self_check.list.choose"))
+        st.stop()
+    self_check_panels.list_report(listed, period, fmt)
 else:
     districts = reference.table("districts")["name_zh"].to_list()
     names = ref_labels("districts")
