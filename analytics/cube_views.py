@@ -53,7 +53,8 @@ def merchants_below(
 ) -> pl.DataFrame:
     """Merchants with ``min_due`` invoices due whose ``metric`` (one of
     :data:`analytics.cubes.ENTRY_RATES`) is below ``threshold``, worst first, at most
-    ``limit``: merchant, name, attributes, the entry counts and rates."""
+    ``limit``: merchant, name, attributes, the entry counts and rates, and ``below_total``,
+    how many are below before the limit."""
     if metric not in cubes.ENTRY_RATES:
         raise ValueError(f"{metric!r} is not computed from the entry counts")
     rates = ",\n    ".join(
@@ -62,7 +63,8 @@ def merchants_below(
     column = sqlrun.ident(metric)
     body = sqlrun.body("views/merchants_below.sql")
     sql = (
-        f"select * from (select *, {rates} from ({body})) where {column} < $threshold "
+        f"select *, count(*) over () as below_total from (select *, {rates} from ({body})) "
+        f"where {column} < $threshold "
         f"order by {column}, invoices_due desc, merchant_id limit $limit"
     )
     params = f.params() | {

@@ -184,17 +184,22 @@ def merchants_below(
 ) -> pl.DataFrame:
     """Merchants whose ``metric`` over the range is below ``threshold`` (with at least
     ``min_due`` invoices due, so a shop with three invoices does not lead), worst first:
-    merchant, name, attributes, the entry counts and rates (and ``metric``). The entry rates
-    come from ``merchant_entry`` (``analytics.cubes``) unless ``use_cubes`` is false."""
+    merchant, name, attributes, the entry counts and rates (and ``metric``), at most ``limit``
+    rows, and ``below_total``: how many merchants are below, the rows left out included. The
+    entry rates come from ``merchant_entry`` (``analytics.cubes``) unless ``use_cubes`` is
+    false."""
     metrics.metric(metric)  # a clear error for an unknown name
     by = ["merchant_id", "merchant_name", *DIMENSIONS]
-    shown = list(dict.fromkeys([*by, *cubes.ENTRY_COLUMNS, *cubes.ENTRY_RATES, metric]))
+    shown = list(
+        dict.fromkeys([*by, *cubes.ENTRY_COLUMNS, *cubes.ENTRY_RATES, metric, "below_total"])
+    )
     order = [metric, "invoices_due", "merchant_id"]
 
     def merchant_rows() -> pl.DataFrame:
         frame = group_metrics(con, f, by, use_cubes=False)
         due = pl.col("invoices_due") >= min_due
         worst = frame.filter(due & (pl.col(metric) < threshold))
+        worst = worst.with_columns(below_total=pl.len().cast(pl.Int64))
         return worst.sort(order, descending=[False, True, False]).head(limit)
 
     if use_cubes and metric in cubes.ENTRY_RATES and cube_views.usable(f, ()):

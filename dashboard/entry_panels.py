@@ -142,13 +142,19 @@ def below_panel(f: Filters, metric: str) -> None:
         ),
     )
     below = cached.merchants_below(f, metric, float(threshold), MIN_DUE)
+    total = int(below["below_total"][0]) if below.height else 0
     st.caption(
         t(
             "entry_monitoring.below.caption",
             min_due=MIN_DUE,
             metric=metric_label(metric),
             threshold=formatting.pct(threshold, 0),
-            n=below.height,
+            n=formatting.count(total),
+        )
+        + (
+            t("entry_monitoring.below.capped", n=formatting.count(below.height))
+            if total > below.height
+            else ""
         )
     )
     if below.is_empty():

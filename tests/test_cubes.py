@@ -168,8 +168,14 @@ def test_merchants_below_from_the_entry_mart_equal_the_merchant_rows(
             assert_frame_equal(got, old)
             shown += got.height
     assert shown > 0
-    limited = views.merchants_below(con, _filters(con)[0], metric, 1.01, min_due=0, limit=7)
-    assert limited.height == 7
+    every = views.merchants_below(con, _filters(con)[0], metric, 1.01, min_due=0)
+    assert 7 < every.height == every["below_total"][0]  # all of them: under the 500 shown
+    for cubed in (True, False):
+        limited = views.merchants_below(
+            con, _filters(con)[0], metric, 1.01, min_due=0, limit=7, use_cubes=cubed
+        )
+        assert_frame_equal(limited.drop("below_total"), every.head(7).drop("below_total"))
+        assert limited["below_total"].unique().to_list() == [every.height]
 
 
 def test_entry_rates_read_only_the_entry_columns() -> None:

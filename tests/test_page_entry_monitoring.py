@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+
 import duckdb
+import pytest
+import streamlit as st
 from apptest import errors, open_page, texts
 
 from analytics import formatting, views
@@ -14,6 +18,7 @@ def _below_caption(con: duckdb.DuckDBPyConnection, metric: str, threshold: float
     months = views.available_months(con)
     below = views.merchants_below(con, Filters(months[0], months[-1]), metric, threshold)
     label = {"on_time_rate": "按时入库率", "entry_rate": "入库率"}[metric]
+    assert below["below_total"].max() == below.height  # all are listed: no "worst 500" note
     return LABELS["entry_monitoring.below.caption"][0].format(
         min_due=20, metric=label, threshold=formatting.pct(threshold, 0), n=below.height
     )
@@ -59,3 +64,28 @@ def test_the_merchants_below_go_to_the_self_check_page_as_one_list(
     assert at.selectbox(key="sc_period").value == months[-1]
     manifest = at.dataframe[0].value
     assert manifest[LABELS["common.merchant_id"][0]].tolist() == below["merchant_id"].to_list()
+
+
+def test_a_long_list_says_how_many_are_below_and_how_many_are_shown(
+    snapshot: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The table stops at its limit (500 in the product, 3 here); the caption still counts
+    every merchant below, and says the table and the self-check list hold the worst only."""
+    monkeypatch.setattr(views, "merchants_below", functools.partial(views.merchants_below, limit=3))
+    st.cache_data.clear()
+    con = snapshot.cursor()
+    months = views.available_months(con)
+    every = views.merchants_below(con, Filters(months[0], months[-1]), "on_time_rate", 0.95)
+    assert int(every["below_total"][0]) > every.height == 3
+    at = open_page("entry_monitoring")
+    assert errors(at) == []
+    caption = LABELS["entry_monitoring.below.caption"][0].format(
+        min_due=20,
+        metric="按时入库率",
+        threshold="95%",
+        n=formatting.count(int(every["below_total"][0])),
+    ) + LABELS["entry_monitoring.below.capped"][0].format(n=3)
+    assert caption in texts(at)
+    assert at.button(key="em_self_check").label == LABELS["entry_monitoring.self_check_list"][
+        0
+    ].format(n=3, period=months[-1])

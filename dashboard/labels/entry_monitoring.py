@@ -52,4 +52,8 @@ LABELS: dict[str, tuple[str, str]] = {
         "Opens this list on the Self-check page, where the period (a month or a quarter) can "
         "be changed, and all reports download as one zip.",
     ),
+    "entry_monitoring.below.capped": (
+        "表中列出最差的 {n} 家；自查报告名单同样只含这 {n} 家。",
+        " The table lists the worst {n}; so does the self-check list.",
+    ),
 }
