@@ -348,7 +348,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--period", required=True, help="a month like 2026-03 or a quarter 2026-Q1")
     p.add_argument("--format", choices=("xlsx", "csv"), default="xlsx", help="csv: a zip of CSVs")
-    p.add_argument("--out", default=None, help="output file (default: self-check-<who>-<period>)")
+    p.add_argument(
+        "--out",
+        default=None,
+        help="output file, or a folder for the default name self-check-<who>-<period>",
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     _add_db(p)
     p.set_defaults(func=_cmd_report)

@@ -39,7 +39,8 @@ def write_self_check(
     write it; ``merchant_list`` is a file of ids (:mod:`analytics.merchant_list`).
 
     ``out`` defaults to ``self-check-<USCC, district or list file>-<period>.<xlsx|zip>`` in the
-    current folder. Returns the path written and a line on what it holds.
+    current folder; an ``out`` that is a folder (or ends with a slash) gets that name inside.
+    Returns the path written and a line on what it holds.
     """
     from analytics.warehouse import connect
 
@@ -66,7 +67,10 @@ def write_self_check(
         con.close()
     ext = "xlsx" if merchant is not None and fmt == "xlsx" else "zip"
     who = (merchant or district or Path(merchant_list or "list").stem).strip()
-    target = Path(out) if out else Path(f"self-check-{who}-{period.strip().upper()}.{ext}")
+    name = f"self-check-{who}-{period.strip().upper()}.{ext}"
+    target = Path(out) if out else Path(name)
+    if out and (out.endswith(("/", "\\")) or target.is_dir()):
+        target = target / name  # a folder: the default name inside it
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(payload)

@@ -247,13 +247,19 @@ def test_clear_errors(world: tuple[TestWarehouse, dict[str, str]], call: Any, me
         call(wh.con, m)
 
 
-def test_cli_writes_reports_and_fails_in_one_line(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def on_disk(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """``build`` in a warehouse file, closed, for the CLI to open."""
     db = tmp_path / "w.duckdb"
     wh = TestWarehouse(warehouse.connect(db))
     m = build(wh)
     wh.con.close()
+    return db, m
+
+
+def test_cli_writes_reports_and_fails_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, m = on_disk(tmp_path)
     out = tmp_path / "x.xlsx"
     args = ["report", "self-check", "--db", str(db), "--quiet"]
     assert cli.main([*args, "--merchant", m["x"], "--period", "2026-Q1", "--out", str(out)]) == 0
@@ -316,10 +322,7 @@ def test_a_list_zip_has_a_report_per_merchant_with_data_and_a_manifest_of_all() 
 def test_cli_writes_a_list_zip_and_names_a_bad_list_in_one_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db = tmp_path / "w.duckdb"
-    wh = TestWarehouse(warehouse.connect(db))
-    m = build(wh)
-    wh.con.close()
+    db, m = on_disk(tmp_path)
     listing = tmp_path / "below.csv"
     listing.write_text(f"商户名称,统一社会信用代码\nX,{m['x']}\nZ,{m['z']}\nX,{m['x']}\n")
     args = ["report", "self-check", "--db", str(db), "--quiet", "--period", "2026-03"]
@@ -328,6 +331,11 @@ def test_cli_writes_a_list_zip_and_names_a_bad_list_in_one_line(
     assert "2 reports for 2 listed merchants (below.csv, column '统一社会信用代码')" in out
     assert "1 repeated rows counted once" in out
     assert len(zipfile.ZipFile(tmp_path / "l.zip").namelist()) == 3
+    folder = tmp_path / "reports" / "2026-03"  # a cron job's --out: a folder, made if missing
+    assert cli.main([*args, "--district", "朝阳区", "--out", f"{folder}/"]) == 0
+    assert (folder / "self-check-朝阳区-2026-03.zip").is_file()
+    assert cli.main([*args, "--merchant", m["x"], "--out", str(folder)]) == 0
+    assert (folder / f"self-check-{m['x']}-2026-03.xlsx").is_file()
     listing.write_text(f"{m['x']}\n{m['x'][:-1]}\n")
     assert cli.main([*args, "--merchants", str(listing)]) == 2
     err = capsys.readouterr().err
