@@ -18,7 +18,7 @@ if periods.is_empty():
     st.stop()
 choices = periods["period"].to_list()
 kinds = dict(zip(periods["period"], periods["period_type"], strict=True))
-left, middle, right = st.columns([2, 2, 2])
+left, middle, right = st.columns([3, 2, 2])
 mode = urlstate.choice(
     "sc_mode",
     MODES,

@@ -13,8 +13,8 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "self_check.mode": ("报告对象", "Report for"),
     "self_check.mode.merchant": ("单个商户", "One merchant"),
-    "self_check.mode.district": ("整个行政区", "A whole district"),
-    "self_check.mode.list": ("商户名单", "A list of merchants"),
+    "self_check.mode.district": ("整个行政区", "A district"),
+    "self_check.mode.list": ("商户名单", "A list"),
     "self_check.list.paste": (
         "粘贴统一社会信用代码（每行一个，或用逗号、空格分隔）",
         "Paste USCCs (one per line, or separated by commas or spaces)",
