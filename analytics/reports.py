@@ -133,8 +133,7 @@ def self_check_report(
     con: duckdb.DuckDBPyConnection, merchant_id: str, period: str, fmt: str
 ) -> bytes:
     """The self-check report of one merchant for a month or quarter, as XLSX or CSV-zip bytes."""
-    if fmt not in FORMATS:
-        raise ReportError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
+    _check_format(fmt)
     return encode(report_sheets(con, merchant_id, period), fmt)
 
 
@@ -166,9 +165,12 @@ def _batch(
             on_progress(done, len(ids))
 
 
-def _require(fmt: str, con: duckdb.DuckDBPyConnection) -> None:
+def _check_format(fmt: str) -> None:
     if fmt not in FORMATS:
         raise ReportError(f"format {fmt!r} is not one of {', '.join(FORMATS)}")
+
+
+def _require_metrics(con: duckdb.DuckDBPyConnection) -> None:
     if not table_exists(con, "merchant_period_metrics"):
         raise ReportError(
             "the warehouse has no merchant_period_metrics yet: run `fapiao-watch analyse`"
@@ -191,7 +193,8 @@ def district_reports(
     known = reference.district_labels("zh")
     if district not in known:
         raise ReportError(f"unknown district {district!r}; known: {', '.join(known)}")
-    _require(fmt, con)
+    _check_format(fmt)
+    _require_metrics(con)
     ids = [
         str(r[0])
         for r in con.execute(
@@ -211,7 +214,7 @@ def list_manifest(con: duckdb.DuckDBPyConnection, ids: Sequence[str], period: st
     ``merchant_id, merchant_name, known, has_data`` (in the registry or the metrics; with
     metrics for the month or quarter, so with a report)."""
     p = parse_period(period)
-    _require("xlsx", con)
+    _require_metrics(con)
     params = {"merchant_ids": list(ids), "period_type": p.kind, "period": p.key}
     return frames.file_frame(con, "marts/report_list_manifest.sql", params)
 
@@ -250,7 +253,7 @@ def list_reports(
     """A zip with one report per listed merchant that has data in ``period``, and
     ``清单.csv`` naming every listed merchant with its file, or why it has none (no data for
     the period, or not in the warehouse): a list from another month loses no one silently."""
-    _require(fmt, con)
+    _check_format(fmt)
     p = parse_period(period)
     manifest = list_manifest(con, ids, period)
     with_data = manifest.filter("has_data")["merchant_id"].to_list()

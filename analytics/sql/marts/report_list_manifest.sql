@@ -10,7 +10,11 @@ with listed as (
 metrics as (
     select
         merchant_id,
-        any_value(merchant_name) as merchant_name,
+        -- the period's name, which the report's file name uses; else any
+        coalesce(
+            any_value(merchant_name) filter (where period_type = $period_type and period = $period),
+            any_value(merchant_name)
+        ) as merchant_name,
         bool_or(period_type = $period_type and period = $period) as has_data
     from merchant_period_metrics
     where list_contains($merchant_ids, merchant_id)
