@@ -35,6 +35,12 @@ def period_months(period: str) -> tuple[str, ...]:
     return periods.months_of_quarter(period)
 
 
+def report_period(period: str) -> str:
+    """The self-check report period (a month or a quarter) that goes with a credit period:
+    the quarter itself, or the last month of a trailing window."""
+    return period.removesuffix(WINDOW_SUFFIX) if period.endswith(WINDOW_SUFFIX) else period
+
+
 def previous_period(period: str) -> str:
     """The credit period before ``period``, to compare grades with: the quarter before a quarter,
     the window ending a month earlier before a trailing window."""

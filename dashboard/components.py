@@ -16,7 +16,7 @@ from typing import Any, Literal
 import polars as pl
 import streamlit as st
 
-from analytics import exports, metrics
+from analytics import exports, formatting, metrics
 from analytics.formatting import Kpi
 from dashboard import cached, urlstate
 from dashboard.i18n import metric_label, t
@@ -27,6 +27,7 @@ SELF_CHECK_PAGE = "app_pages/self_check.py"
 DATA_IMPORT_PAGE = "app_pages/data_import.py"
 SELF_CHECK_PREFIX = "sc_"  # the self-check page's URL parameters
 LIST_HANDOFF = "sc_list_handoff"  # a merchant list for the self-check page (session state)
+MAX_LIST = 500  # merchants a page hands to the self-check page at most (a zip in ~3 s at 10M)
 Kind = Literal[
     "text",
     "pct",
@@ -194,6 +195,23 @@ def open_self_check(merchant_id: str, period: str) -> None:
     a quarter) chosen: what an official sends with a reminder to enter missing invoices."""
     chosen = {"sc_mode": "merchant", "sc_merchant": merchant_id, "sc_period": period}
     _switch_page(SELF_CHECK_PAGE, chosen, drop_prefix=SELF_CHECK_PREFIX)
+
+
+def self_check_list_button(merchant_ids: Sequence[str], period: str, *, key: str) -> None:
+    """A button that opens the self-check page with these merchants as its list and
+    ``period`` (a month or a quarter) chosen; for at most :data:`MAX_LIST` merchants, else a
+    line saying to narrow the table first."""
+    n = formatting.count(len(merchant_ids))
+    if len(merchant_ids) > MAX_LIST:
+        st.caption(t("common.self_check_list.narrow", n=formatting.count(MAX_LIST)))
+        return
+    if st.button(
+        t("common.self_check_list", n=n, period=period),
+        key=key,
+        icon=":material/description:",
+        help=t("common.self_check_list.help"),
+    ):
+        open_self_check_list(merchant_ids, period)
 
 
 def open_self_check_list(merchant_ids: Sequence[str], period: str) -> None:

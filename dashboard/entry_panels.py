@@ -172,11 +172,6 @@ def below_panel(f: Filters, metric: str) -> None:
         *map(metric_col, ("invoices_due", metric, "late_count", "missing_count")),
     ]
     components.merchant_table(below, cols, key="em_below", stem="merchants_below")
-    n = formatting.count(below.height)
-    if st.button(
-        t("entry_monitoring.self_check_list", n=n, period=f.period_to),
-        key="em_self_check",
-        icon=":material/description:",
-        help=t("entry_monitoring.self_check_list.help"),
-    ):
-        components.open_self_check_list(below["merchant_id"].to_list(), f.period_to)
+    components.self_check_list_button(
+        below["merchant_id"].to_list(), f.period_to, key="em_self_check"
+    )

@@ -114,6 +114,11 @@ def test_previous_period_of_a_quarter_and_of_a_window() -> None:
     assert credit_views.previous_period("2026-01-T12M") == "2025-12-T12M"
 
 
+def test_the_self_check_period_of_a_quarter_and_of_a_window() -> None:
+    assert credit_views.report_period("2026-Q3") == "2026-Q3"
+    assert credit_views.report_period("2026-10-T12M") == "2026-10"
+
+
 def test_grade_change_compares_rated_grades_only() -> None:
     frame = pl.DataFrame(
         {

@@ -53,9 +53,7 @@ def test_the_merchants_below_go_to_the_self_check_page_as_one_list(
     at = open_page("entry_monitoring")
     n = formatting.count(below.height)
     button = at.button(key="em_self_check")
-    assert button.label == LABELS["entry_monitoring.self_check_list"][0].format(
-        n=n, period=months[-1]
-    )
+    assert button.label == LABELS["common.self_check_list"][0].format(n=n, period=months[-1])
     button.click()
     at.run()
     assert errors(at) == []
@@ -86,6 +84,6 @@ def test_a_long_list_says_how_many_are_below_and_how_many_are_shown(
         n=formatting.count(int(every["below_total"][0])),
     ) + LABELS["entry_monitoring.below.capped"][0].format(n=3)
     assert caption in texts(at)
-    assert at.button(key="em_self_check").label == LABELS["entry_monitoring.self_check_list"][
-        0
-    ].format(n=3, period=months[-1])
+    assert at.button(key="em_self_check").label == LABELS["common.self_check_list"][0].format(
+        n=3, period=months[-1]
+    )

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import duckdb
 import polars as pl
+import pytest
 from apptest import errors, metrics, open_page, texts
 
 from analytics import credit_views, formatting, views
 from analytics.views import Filters
+from dashboard import components
 from dashboard.i18n import LABELS
 
 
@@ -113,3 +115,31 @@ def test_grades_against_the_previous_quarter_and_only_the_downgraded(
     )
     assert none in texts(at)
     assert len(at.get("plotly_chart")) == 1
+
+
+def test_the_downgraded_go_to_the_self_check_page_and_a_long_table_says_to_narrow_it(
+    snapshot: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A credit analyst sends the downgraded their quarter's self-check reports; a table too
+    long for one zip (over MAX_LIST merchants, 2 here) offers no button but says so."""
+    con = snapshot.cursor()
+    quarters = credit_views.credit_periods(con).filter(pl.col("period_type") == "quarter")
+    latest = quarters["period"][-1]
+    at = open_page("ranking", rk_period=latest, rk_down="true")
+    ids = at.dataframe[0].value[LABELS["common.merchant_id"][0]].tolist()
+    button = at.button(key="rk_self_check")
+    assert button.label == LABELS["common.self_check_list"][0].format(
+        n=formatting.count(len(ids)), period=latest
+    )
+    button.click()
+    at.run()
+    assert errors(at) == []
+    assert at.title[0].value == LABELS["self_check.title"][0]
+    assert at.text_area(key="sc_list").value.split("\n") == ids
+    assert at.selectbox(key="sc_period").value == latest
+
+    monkeypatch.setattr(components, "MAX_LIST", 2)
+    at = open_page("ranking", rk_period=latest)
+    assert errors(at) == []
+    assert not [b for b in at.button if b.key == "rk_self_check"]
+    assert LABELS["common.self_check_list.narrow"][0].format(n=2) in texts(at)

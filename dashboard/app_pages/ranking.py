@@ -90,3 +90,6 @@ components.merchant_table(
     stem=stem,
     height=520,
 )
+components.self_check_list_button(
+    shown["merchant_id"].to_list(), credit_views.report_period(period), key="rk_self_check"
+)

@@ -103,4 +103,18 @@ LABELS: dict[str, tuple[str, str]] = {
     "table.truncated": ("仅显示前 {shown} 行，共 {total} 行。", "Showing {shown} of {total} rows."),
     "table.unit.wan": ("（万元）", " (10k yuan)"),
     "table.unit.yuan": ("（元）", " (yuan)"),
+    "common.self_check_list": (
+        "为这 {n} 家商户生成 {period} 自查报告",
+        "Self-check reports for these {n} merchants ({period})",
+    ),
+    "common.self_check_list.help": (
+        "在“自查报告”页打开这份名单，可改选期间（月或季度），一次下载全部报告。",
+        "Opens this list on the Self-check page, where the period (a month or a quarter) can "
+        "be changed, and all reports download as one zip.",
+    ),
+    "common.self_check_list.narrow": (
+        "将表格缩小到 {n} 家商户以内（筛选、搜索或只看降级），即可为表中商户一次生成自查报告。",
+        "Narrow the table to {n} merchants or fewer (filters, search, downgraded only) to build "
+        "self-check reports for all of them at once.",
+    ),
 }

@@ -43,15 +43,6 @@ LABELS: dict[str, tuple[str, str]] = {
         "没有商户低于该阈值。",
         "No merchant is below this threshold.",
     ),
-    "entry_monitoring.self_check_list": (
-        "为这 {n} 家商户生成 {period} 自查报告",
-        "Self-check reports for these {n} merchants ({period})",
-    ),
-    "entry_monitoring.self_check_list.help": (
-        "在“自查报告”页打开这份名单，可改选期间（月或季度），一次下载全部报告。",
-        "Opens this list on the Self-check page, where the period (a month or a quarter) can "
-        "be changed, and all reports download as one zip.",
-    ),
     "entry_monitoring.below.capped": (
         "表中列出最差的 {n} 家；自查报告名单同样只含这 {n} 家。",
         " The table lists the worst {n}; so does the self-check list.",
