@@ -2,8 +2,9 @@
 
 One cause often opens many alerts: a vendor's upload outage drops the entry rate of each of its
 merchants. The official who checked it acknowledges or resolves them together, with one name
-and one note, all of them or none (``analytics.alert_desk.act_all``). The alerts offered are the
-open ones of the queue as filtered (status, rule, severity and the sidebar's merchants).
+and one note, all of them or none (``analytics.alert_desk.act_all``), and can send the merchants
+of the chosen alerts their self-check reports in one zip. The alerts offered are the open
+ones of the queue as filtered (status, rule, severity and the sidebar's merchants).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import streamlit as st
 
 from analytics import alerts
 from analytics.alert_desk import Action
-from dashboard import alert_panels
+from dashboard import alert_panels, components
 from dashboard.i18n import t
 
 PICK = "al_bulk"
@@ -27,6 +28,14 @@ def _act(action: Action) -> None:
     chosen = [int(i) for i in st.session_state.get(PICK) or []]
     if alert_panels.run_action(chosen, action, who_key="al_bulk_who", note_key="al_bulk_note"):
         st.session_state[PICK] = []
+
+
+def _self_check(picked: pl.DataFrame) -> None:
+    """The chosen alerts' merchants (each once) to the Self-check page, with the latest month
+    the alerts saw: the reports to send with the reminders."""
+    merchants = list(dict.fromkeys(picked["merchant_id"].to_list()))
+    period = str(picked["last_seen_period"].max())
+    components.self_check_list_button(merchants, period, key="al_bulk_self_check")
 
 
 def panel(shown: pl.DataFrame) -> None:
@@ -78,3 +87,5 @@ def panel(shown: pl.DataFrame) -> None:
             args=("resolve",),
             disabled=not chosen,
         )
+        if chosen:
+            _self_check(shown.filter(pl.col("alert_id").is_in(chosen)))

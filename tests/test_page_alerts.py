@@ -183,3 +183,30 @@ def test_several_alerts_are_acknowledged_together(copy: Path) -> None:
     assert sorted(at.multiselect(key="al_bulk").value) == sorted(int(str(r[0])) for r in open_ids)
     assert at.button(key="al_bulk_ack").disabled
     assert not at.button(key="al_bulk_resolve").disabled
+
+
+def test_the_chosen_alerts_merchants_get_their_self_check_reports_in_one_list(
+    snapshot: duckdb.DuckDBPyConnection,
+) -> None:
+    """Several alerts of one cause: their merchants, each once, go to the Self-check page with
+    the latest month the alerts saw."""
+    queue = alert_desk.queue(snapshot.cursor(), Filters("", ""))
+    open_alerts = queue.filter(queue["status"] != "resolved")
+    chosen = open_alerts.head(3)
+    assert chosen.height == 3
+    at = open_page("alerts")
+    assert [b for b in at.button if b.key == "al_bulk_self_check"] == []  # nothing chosen yet
+    at.multiselect(key="al_bulk").set_value(chosen["alert_id"].to_list())
+    at.run()
+    merchants = list(dict.fromkeys(chosen["merchant_id"].to_list()))
+    period = str(chosen["last_seen_period"].max())
+    button = at.button(key="al_bulk_self_check")
+    assert button.label == LABELS["common.self_check_list"][0].format(
+        n=formatting.count(len(merchants)), period=period
+    )
+    button.click()
+    at.run()
+    assert errors(at) == []
+    assert at.title[0].value == LABELS["self_check.title"][0]
+    assert at.text_area(key="sc_list").value.split("\n") == merchants
+    assert at.selectbox(key="sc_period").value == period
