@@ -16,19 +16,8 @@ import os
 import tempfile
 from pathlib import Path
 
-from analytics import config, workdays
+from analytics import config, uploads, workdays
 from analytics.workdays import YearCalendar
-
-ENCODINGS = ("utf-8-sig", "gb18030")
-
-
-def _text(data: bytes, name: str) -> str:
-    for encoding in ENCODINGS:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ValueError(f"{name}: neither UTF-8 nor GBK text")
 
 
 def _year(text: str, name: str) -> int:
@@ -42,7 +31,7 @@ def _year(text: str, name: str) -> int:
 def check(data: bytes, name: str) -> tuple[YearCalendar, str]:
     """The calendar an uploaded table gives (and its text), or ``ValueError`` naming the upload,
     the line and the reason."""
-    text = _text(data, name)
+    text = uploads.decode_text(data, name)
     year = _year(text, name)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"{year}.csv"

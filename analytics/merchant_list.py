@@ -15,7 +15,6 @@ once, in the order first seen.
 from __future__ import annotations
 
 import csv
-import io
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from pathlib import Path
 
 import fastexcel
 
+from analytics import uploads
 from analytics.ingest.headers import fold, header_maps
 from analytics.validation import taxpayer_id_format
 
@@ -110,22 +110,8 @@ def from_text(text: str, source: str = "the list") -> MerchantList:
     """Ids pasted as text: one or more per line, or a CSV with a header naming the id column."""
     lines = text.lstrip("\ufeff").splitlines()
     first = lines[0] if lines else ""
-    if "," in first or "\t" in first:
-        dialect = csv.excel_tab if "\t" in first and "," not in first else csv.excel
-        table = list(csv.reader(io.StringIO("\n".join(lines)), dialect))
-        known = _id_headers()
-        if table and any(fold(h) in known for h in table[0]):
-            return _from_table(source, table)
-    return _from_table(source, [[line] for line in lines])
-
-
-def _decode(raw: bytes, name: str) -> str:
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise MerchantListError(f"{name}: neither UTF-8 nor GBK text")
+    delimiter = "\t" if "\t" in first and "," not in first else ","
+    return _from_table(source, list(csv.reader(lines, delimiter=delimiter)))
 
 
 def from_bytes(raw: bytes, name: str) -> MerchantList:
@@ -140,7 +126,11 @@ def from_bytes(raw: bytes, name: str) -> MerchantList:
             ["" if c is None else str(c) for c in row] for row in sheet.to_polars().iter_rows()
         ]
         return _from_table(f"{name}, sheet {book.sheet_names[0]!r}", table)
-    return from_text(_decode(raw, name), name)
+    try:
+        text = uploads.decode_text(raw, name)
+    except ValueError as exc:
+        raise MerchantListError(str(exc)) from exc
+    return from_text(text, name)
 
 
 def from_file(path: str | Path) -> MerchantList:

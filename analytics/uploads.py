@@ -27,6 +27,20 @@ Progress = Callable[[str, float], None]
 _UNSAFE = re.compile(r"[^\w.\-()\[\] \u4e00-\u9fff]+")
 
 
+TEXT_ENCODINGS = ("utf-8-sig", "gb18030")  # Excel on a Chinese Windows saves GBK as often
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """A small text file a person hands us (a holiday table, a list of merchants): UTF-8, with
+    or without a BOM, else GBK (GB18030). ValueError names the file otherwise."""
+    for encoding in TEXT_ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ValueError(f"{name}: neither UTF-8 nor GBK text")
+
+
 def upload_dir(db: str | os.PathLike[str] | None = None) -> Path:
     """Where uploaded files are kept: ``uploads/`` beside the warehouse file."""
     return config.settings(db).db_path.parent / "uploads"
