@@ -15,6 +15,7 @@ from analytics.reports import (
     MANIFEST,
     ReportError,
     district_reports,
+    list_counts,
     list_manifest,
     list_reports,
     parse_period,
@@ -87,15 +88,12 @@ def _names(payload: bytes) -> list[str]:
 def _list_note(
     con: duckdb.DuckDBPyConnection, listed: merchant_lists.MerchantList, period: str
 ) -> str:
-    manifest = list_manifest(con, listed.ids, period)
-    made = int(manifest["has_data"].sum())
-    unknown = int((~manifest["known"]).sum())
-    no_data = manifest.height - made - unknown
-    parts = [f"{made:,} reports for {manifest.height:,} listed merchants ({listed.source})"]
-    if no_data:
-        parts.append(f"{no_data:,} without data in {parse_period(period).key}")
-    if unknown:
-        parts.append(f"{unknown:,} not in the warehouse")
+    n = list_counts(list_manifest(con, listed.ids, period))
+    parts = [f"{n['report']:,} reports for {len(listed.ids):,} listed merchants ({listed.source})"]
+    if n["no_data"]:
+        parts.append(f"{n['no_data']:,} without data in {parse_period(period).key}")
+    if n["unknown"]:
+        parts.append(f"{n['unknown']:,} not in the warehouse")
     if listed.repeated:
         parts.append(f"{listed.repeated:,} repeated rows counted once")
-    return "; ".join(parts) + (f"; see {MANIFEST}" if no_data or unknown else "")
+    return "; ".join(parts) + (f"; see {MANIFEST}" if n["no_data"] or n["unknown"] else "")

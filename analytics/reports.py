@@ -41,6 +41,7 @@ from analytics.report_sheets import (
 from analytics.warehouse import table_exists
 
 __all__ = [
+    "FATES",
     "FORMATS",
     "MANIFEST",
     "SHEETS",
@@ -50,6 +51,7 @@ __all__ = [
     "district_reports",
     "encode",
     "file_name",
+    "list_counts",
     "list_manifest",
     "list_reports",
     "parse_period",
@@ -59,6 +61,7 @@ __all__ = [
 
 FORMATS = ("xlsx", "csv")
 MANIFEST = "清单.csv"
+FATES = ("report", "no_data", "unknown")  # of a listed merchant (list_manifest)
 _UNSAFE_NAME = re.compile(r'[\\/:*?"<>|\s]+')
 
 
@@ -211,24 +214,28 @@ def district_reports(
 
 def list_manifest(con: duckdb.DuckDBPyConnection, ids: Sequence[str], period: str) -> pl.DataFrame:
     """What a list's zip holds, one row per listed merchant in the list's order:
-    ``merchant_id, merchant_name, known, has_data`` (in the registry or the metrics; with
-    metrics for the month or quarter, so with a report)."""
+    ``merchant_id, merchant_name, fate``, the fate one of :data:`FATES`: a report (metrics for
+    the month or quarter), no data in the period, or not in the warehouse."""
     p = parse_period(period)
     _require_metrics(con)
     params = {"merchant_ids": list(ids), "period_type": p.kind, "period": p.key}
     return frames.file_frame(con, "marts/report_list_manifest.sql", params)
 
 
+def list_counts(manifest: pl.DataFrame) -> dict[str, int]:
+    """How many listed merchants have each fate (every one of :data:`FATES`, zeros included)."""
+    counts = dict(manifest["fate"].value_counts().iter_rows())
+    return {fate: int(counts.get(fate, 0)) for fate in FATES}
+
+
 def _manifest_csv(manifest: pl.DataFrame, p: Period, fmt: str) -> bytes:
     """清单.csv: every listed merchant, the file that holds its report or why there is none."""
+    words = {"report": "已生成报告", "no_data": f"{p.key} 无数据", "unknown": "不在数据仓库中"}
     files = [
-        file_name(m, n, p.key, fmt) if has else None
-        for m, n, has in manifest.select("merchant_id", "merchant_name", "has_data").iter_rows()
+        file_name(m, n, p.key, fmt) if fate == "report" else None
+        for m, n, fate in manifest.select("merchant_id", "merchant_name", "fate").iter_rows()
     ]
-    notes = [
-        "已生成报告" if has else f"{p.key} 无数据" if known else "不在数据仓库中"
-        for known, has in manifest.select("known", "has_data").iter_rows()
-    ]
+    notes = [words[fate] for fate in manifest["fate"]]
     table = pl.DataFrame(
         {
             "序号": range(1, manifest.height + 1),
@@ -256,7 +263,7 @@ def list_reports(
     _check_format(fmt)
     p = parse_period(period)
     manifest = list_manifest(con, ids, period)
-    with_data = manifest.filter("has_data")["merchant_id"].to_list()
+    with_data = manifest.filter(pl.col("fate") == "report")["merchant_id"].to_list()
     if not with_data:
         raise ReportError(f"none of the {manifest.height} listed merchants has data in {p.key}")
     reports_ = _batch(

@@ -179,14 +179,12 @@ def pick_list() -> merchant_list.MerchantList | None:
 
 
 def _manifest(manifest: pl.DataFrame, period: str) -> None:
-    fate = (
-        pl.when("has_data")
-        .then(pl.lit(t("self_check.list.report")))
-        .when("known")
-        .then(pl.lit(t("self_check.list.no_data", period=period)))
-        .otherwise(pl.lit(t("self_check.list.unknown")))
-    )
-    rows = manifest.with_columns(fate=fate)
+    words = {
+        "report": t("self_check.list.report"),
+        "no_data": t("self_check.list.no_data", period=period),
+        "unknown": t("self_check.list.unknown"),
+    }
+    rows = manifest.with_columns(fate=pl.col("fate").replace_strict(words))
     cols = [
         Col("merchant_id", t("common.merchant_id")),
         Col("merchant_name", t("common.merchant")),
@@ -198,15 +196,15 @@ def _manifest(manifest: pl.DataFrame, period: str) -> None:
 def list_report(listed: merchant_list.MerchantList, period: str, fmt: str) -> None:
     st.subheader(t("self_check.preview"))
     manifest = cached.list_manifest(listed.ids, period)
-    made = int(manifest["has_data"].sum())
-    unknown = int((~manifest["known"]).sum())
+    n = reports.list_counts(manifest)
+    made = n["report"]
     st.caption(
         t(
             "self_check.list.counts",
             n=formatting.count(manifest.height),
             made=formatting.count(made),
-            no_data=formatting.count(manifest.height - made - unknown),
-            unknown=formatting.count(unknown),
+            no_data=formatting.count(n["no_data"]),
+            unknown=formatting.count(n["unknown"]),
             repeated=formatting.count(listed.repeated),
         )
     )

@@ -1,6 +1,7 @@
 -- What a list's self-check zip holds (analytics/reports.py list_reports): one row per listed
--- merchant ($merchant_ids, in the list's order), whether the warehouse knows it (registry or
--- metrics) and whether it has metrics for the period ($period_type, $period), so a report.
+-- merchant ($merchant_ids, in the list's order) with its fate: 'report' (metrics for the
+-- period $period_type, $period), 'no_data' (known to the registry or the metrics, but not in
+-- the period) or 'unknown' (not in the warehouse).
 with listed as (
     select
         unnest($merchant_ids::varchar[]) as merchant_id,
@@ -31,8 +32,11 @@ final as (
     select
         l.merchant_id,
         coalesce(m.merchant_name, r.name) as merchant_name,
-        m.merchant_id is not null or r.merchant_id is not null as known,
-        coalesce(m.has_data, false) as has_data
+        case
+            when m.has_data then 'report'
+            when m.merchant_id is not null or r.merchant_id is not null then 'no_data'
+            else 'unknown'
+        end as fate
     from listed as l
     left join metrics as m using (merchant_id)
     left join registry as r using (merchant_id)
