@@ -2,8 +2,8 @@
 
 Actions run in button callbacks (before the rerun draws the page), so a success or an error is
 shown once after it and the note box can be emptied; they write through
-``cached.act_on_alert`` / ``act_on_alerts`` (a short-lived writable connection, then a new
-snapshot). Several alerts at once: :mod:`dashboard.alert_bulk`.
+``cached.act_on_alerts`` (a short-lived writable connection, then a new snapshot), one alert
+being the one-element case. Several alerts at once: :mod:`dashboard.alert_bulk`.
 """
 
 from __future__ import annotations
@@ -166,10 +166,7 @@ def run_action(alert_ids: Sequence[int], action: Action, *, who_key: str, note_k
     refused = _unfit(alert_ids, action, who, note)
     if refused is None:
         try:
-            if len(alert_ids) == 1:
-                cached.act_on_alert(alert_ids[0], action, by=who, note=note or None)
-            else:
-                cached.act_on_alerts(alert_ids, action, by=who, note=note or None)
+            cached.act_on_alerts(alert_ids, action, by=who, note=note or None)
         except (WarehouseBusyError, AlertError) as exc:
             refused = next(key for kind, key in _REFUSED.items() if isinstance(exc, kind))
     if refused is not None:

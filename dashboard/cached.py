@@ -698,18 +698,12 @@ def alert_events(alert_id: int) -> pl.DataFrame:
     return _alert_events(_gen(), alert_id)
 
 
-def act_on_alert(
-    alert_id: int, action: alert_desk.Action, *, by: str, note: str | None
-) -> dict[str, Any]:
-    """Write an acknowledgement or resolution to the warehouse and publish (a writer: the new
-    snapshot's generation makes every cached result above stale by itself)."""
-    return alert_desk.act(alert_id, action, by=by, note=note, db=warehouse_path())
-
-
 def act_on_alerts(
     alert_ids: Sequence[int], action: alert_desk.Action, *, by: str, note: str | None
 ) -> list[dict[str, Any]]:
-    """:func:`act_on_alert` for several alerts at once: all of them or none."""
+    """Write an acknowledgement or resolution of one alert or several (all of them or none) to
+    the warehouse and publish (a writer: the new snapshot's generation makes every cached
+    result above stale by itself)."""
     return alert_desk.act_all(alert_ids, action, by=by, note=note, db=warehouse_path())
 
 
@@ -773,8 +767,7 @@ def _list_manifest(gen: Generation, ids: tuple[str, ...], period: str) -> pl.Dat
 
 
 def list_manifest(ids: tuple[str, ...], period: str) -> pl.DataFrame:
-    """Each listed merchant: its name, whether the warehouse knows it, whether it has data in
-    ``period`` (so a report)."""
+    """Each listed merchant: its name and its fate in ``period`` (``reports.list_manifest``)."""
     return _list_manifest(_gen(), ids, period)
 
 

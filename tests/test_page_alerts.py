@@ -118,7 +118,7 @@ def test_who_is_required_and_a_busy_warehouse_is_said_plainly(
     def busy(*_: object, **__: object) -> None:
         raise WarehouseBusyError("held by another process")
 
-    monkeypatch.setattr(cached, "act_on_alert", busy)
+    monkeypatch.setattr(cached, "act_on_alerts", busy)
     at.text_input(key="al_who").input("Wang")
     at.button(key="al_ack").click()
     at.run()
