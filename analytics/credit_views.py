@@ -24,6 +24,8 @@ from analytics.warehouse import table_exists
 
 GRADES: Final = ("A", "B", "C", "D", "M")
 RATED: Final = GRADES[:4]  # best first; M is not rated
+CHANGES: Final = ("down", "up", "same")  # grade_change between two rated grades
+_ORDER: Final = {g: i for i, g in enumerate(GRADES)}  # sort key, best first
 
 
 def period_months(period: str) -> tuple[str, ...]:
@@ -101,9 +103,9 @@ def with_grade_change(frame: pl.DataFrame) -> pl.DataFrame:
     """``grade_change`` from ``previous_grade`` to ``grade``: ``down`` (a worse grade), ``up``,
     ``same``, or null when the two cannot be compared: no score in the previous period, or M
     (not rated) on either side. Pure."""
-    order = {g: i for i, g in enumerate(RATED)}
-    now = pl.col("grade").replace_strict(order, default=None, return_dtype=pl.Int8)
-    before = pl.col("previous_grade").replace_strict(order, default=None, return_dtype=pl.Int8)
+    rated = {g: _ORDER[g] for g in RATED}
+    now = pl.col("grade").replace_strict(rated, default=None, return_dtype=pl.Int8)
+    before = pl.col("previous_grade").replace_strict(rated, default=None, return_dtype=pl.Int8)
     change = (
         pl.when(now.is_null() | before.is_null())
         .then(pl.lit(None, dtype=pl.String))
@@ -125,13 +127,12 @@ def grade_migration(frame: pl.DataFrame) -> pl.DataFrame:
     grid = pl.DataFrame({"previous_grade": list(GRADES)}).join(
         pl.DataFrame({"grade": list(GRADES)}), how="cross"
     )
-    order = {g: i for i, g in enumerate(GRADES)}
     return (
         grid.join(counted, on=["previous_grade", "grade"], how="left")
         .with_columns(pl.col("merchants").fill_null(0).cast(pl.Int64))
         .sort(
-            pl.col("previous_grade").replace_strict(order),
-            pl.col("grade").replace_strict(order),
+            pl.col("previous_grade").replace_strict(_ORDER),
+            pl.col("grade").replace_strict(_ORDER),
         )
     )
 
@@ -147,7 +148,7 @@ def grade_counts(frame: pl.DataFrame, by: str | None = None) -> pl.DataFrame:
         pl.col("merchants").fill_null(0).cast(pl.Int64)
     )
     total = pl.col("merchants").sum().over(keys) if keys else pl.col("merchants").sum()
-    order = pl.col("grade").replace_strict({g: i for i, g in enumerate(GRADES)})
+    order = pl.col("grade").replace_strict(_ORDER)
     return full.with_columns(share=pl.when(total > 0).then(pl.col("merchants") / total)).sort(
         [*keys, order]
     )

@@ -115,15 +115,16 @@ def search(frame: pl.DataFrame, query: str) -> pl.DataFrame:
 def ranking_rows(frame: pl.DataFrame) -> pl.DataFrame:
     """Ranking rows with labels in the UI language (district, industry, grade, words)."""
     zh = lang() == "zh"
+    names = grade_names()
     out = frame.with_columns(
-        grade_label=pl.col("grade").replace_strict(grade_names(), default=pl.col("grade")),
+        grade_label=pl.col("grade").replace_strict(names, default=pl.col("grade")),
         summary=pl.col("summary_zh" if zh else "summary_en"),
         m_reason=pl.col("m_reason_zh" if zh else "m_reason_en"),
         previous_grade_label=pl.col("previous_grade").replace_strict(
-            grade_names(), default=pl.col("previous_grade")
+            names, default=pl.col("previous_grade")
         ),
         change_label=pl.col("grade_change").replace_strict(
-            {c: t(f"ranking.change.{c}") for c in ("down", "up", "same")}, default=None
+            {c: t(f"ranking.change.{c}") for c in credit_views.CHANGES}, default=None
         ),
     )
     return label_refs(out, district="districts", industry="industries")
@@ -207,7 +208,7 @@ def migration_panel(ranked: pl.DataFrame, period: str, periods_scored: Sequence[
         st.caption(t("ranking.migration.none", previous=period_label(previous)))
         return
     change = ranked["grade_change"]
-    counts = {c: formatting.count(int((change == c).sum())) for c in ("down", "up", "same")}
+    counts = {c: formatting.count(int((change == c).sum())) for c in credit_views.CHANGES}
     new = formatting.count(int(ranked["previous_grade"].is_null().sum()))
     components.kpi_row(
         [
