@@ -18,7 +18,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from analytics import clock, config
+from analytics import clock, config, views
+from analytics.views import Filters
 
 MERCHANTS = 150
 MONTHS = 4
@@ -83,6 +84,13 @@ def snapshot(small_warehouse: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         yield con
     finally:
         con.close()
+
+
+@pytest.fixture
+def everything(snapshot: duckdb.DuckDBPyConnection) -> Filters:
+    """The global filters at their widest on the small warehouse: every month, everything."""
+    months = views.available_months(snapshot.cursor())
+    return Filters(months[0], months[-1])
 
 
 @pytest.fixture

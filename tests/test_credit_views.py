@@ -11,19 +11,13 @@ import duckdb
 import polars as pl
 import pytest
 
-from analytics import credit_views, views
+from analytics import credit_views
 from analytics.views import Filters
 
 
 @pytest.fixture
 def con(snapshot: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     return snapshot.cursor()
-
-
-@pytest.fixture
-def everything(con: duckdb.DuckDBPyConnection) -> Filters:
-    months = views.available_months(con)
-    return Filters(months[0], months[-1])
 
 
 def _table(con: duckdb.DuckDBPyConnection, name: str) -> pl.DataFrame:

@@ -20,12 +20,6 @@ def con(snapshot: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     return snapshot.cursor()
 
 
-@pytest.fixture
-def everything(con: duckdb.DuckDBPyConnection) -> Filters:
-    months = views.available_months(con)
-    return Filters(months[0], months[-1])
-
-
 def _table(con: duckdb.DuckDBPyConnection, name: str) -> pl.DataFrame:
     return con.sql(f"select * from {name}").pl()
 

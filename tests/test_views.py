@@ -19,12 +19,6 @@ def con(snapshot: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     return snapshot.cursor()
 
 
-@pytest.fixture
-def everything(con: duckdb.DuckDBPyConnection) -> Filters:
-    months = views.available_months(con)
-    return Filters(months[0], months[-1])
-
-
 def _mpm(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     return con.sql("select * from merchant_period_metrics where period_type = 'month'").pl()
 
