@@ -23,6 +23,7 @@ M merchants keep a score and breakdown but no rank.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 
 import duckdb
@@ -156,7 +157,7 @@ def _store_scored(
         sqlrun.execute(con, f"delete from {TABLE} where {_SCOPE}", params)
     total = 0
     for rows, scheme, period_type in parts:
-        for chunk in rows.sort("period", maintain_order=True).iter_slices(SCORE_CHUNK_ROWS):
+        for chunk in _period_chunks(rows):
             scored = score_frame(chunk.lazy(), scheme, period_type).collect()
             con.register("fw_credit_scored", scored)
             try:
@@ -165,6 +166,15 @@ def _store_scored(
                 con.unregister("fw_credit_scored")
             total += scored.height
     return total
+
+
+def _period_chunks(rows: pl.DataFrame) -> Iterator[pl.DataFrame]:
+    """``rows`` in slices of at most :data:`SCORE_CHUNK_ROWS`, period by period (in order), each
+    slice of one period. The warehouse runs with ``preserve_insertion_order = false``, so the
+    rows of one insert may land in any order: only one period per insert keeps the periods in
+    order in the table (a multi-period slice interleaved them now and then)."""
+    for one in rows.sort("period", maintain_order=True).partition_by("period", maintain_order=True):
+        yield from one.iter_slices(SCORE_CHUNK_ROWS)
 
 
 def rank_scores(
