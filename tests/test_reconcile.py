@@ -124,6 +124,23 @@ def test_pending_until_the_deadline_then_missing(wh: TestWarehouse) -> None:
     assert wh.status(fresh) == "missing_in_system"
 
 
+def test_a_pending_duplicate_turns_missing_when_the_as_of_time_moves(wh: TestWarehouse) -> None:
+    """A duplicate not yet entered is pending too: when it is the only pending invoice of its
+    month, moving the as-of time past its deadline must still recompute that month."""
+    m = wh.merchant()
+    buyer = "某某科技有限公司"
+    wh.invoice(m, "2026-03-30 10:00", 88, buyer_name=buyer, recorded="2026-03-30 11:00")
+    dup = wh.invoice(m, "2026-03-30 10:05", 88, buyer_name=buyer)
+    wh.analyse(as_of=datetime(2026, 3, 31, 12, 0))
+    assert wh.status(dup) == "duplicate"
+    before = wh.metrics(m, "2026-03")
+    assert (before["invoices_pending"], before["missing_count"]) == (1, 0)
+    moved = wh.analyse(as_of=datetime(2026, 4, 3, 12, 0))  # past its deadline, end of 1 April
+    assert moved.months == ("2026-03",)
+    after = wh.metrics(m, "2026-03")
+    assert (after["invoices_pending"], after["missing_count"]) == (0, 1)
+
+
 def test_records_after_the_as_of_time_are_not_yet_received(wh: TestWarehouse) -> None:
     m = wh.merchant()
     no = wh.invoice(m, "2026-03-02 10:00", 100, recorded="2026-03-20 10:00")

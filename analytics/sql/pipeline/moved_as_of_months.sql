@@ -1,8 +1,9 @@
 -- Months to recompute when the as-of time moved forward from $old_as_of to $as_of: those that
--- held pending_entry invoices, those whose tax records became visible, and those whose unpaid
+-- held pending invoices (is_pending: status pending_entry, or a duplicate not yet entered, which
+-- turns missing as well), those whose tax records became visible, and those whose unpaid
 -- invoice requests may have crossed the $grace_days limit of the payment_not_invoiced check.
 with touched as (
-    select distinct period as month from recon_facts where status = 'pending_entry'
+    select distinct period as month from recon_facts where is_pending
     union
     select distinct strftime(issued_at, '%Y-%m') from tax_records
     where recorded_at > $old_as_of and recorded_at <= $as_of
