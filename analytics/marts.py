@@ -7,7 +7,9 @@
   software_vendor, is_individual), re-derived from sums, percentiles from the invoices;
 * ``merchant_daily``: per merchant and issue day, for the profile chart;
 * ``recon_exceptions``: reconciliation rows that need attention, with reasons;
-* ``recon_summary``: subjects per status and period.
+* ``recon_summary``: subjects per status and period;
+* ``pending_entries``: invoices not yet entered whose deadline has not passed, with the working
+  time left (the officials' watch list before invoices turn late).
 
 Each replaces exactly the affected periods' rows (or rebuilds on a full run).
 """
@@ -23,6 +25,7 @@ from analytics.context import Context
 
 MERCHANT_TABLE = "merchant_period_metrics"
 ROLLUP_TABLE = "rollup_metrics"
+PENDING_TABLE = "pending_entries"
 _PERIOD_SCOPE = "period_type = $period_type and list_contains($periods, period)"
 _MONTH_SCOPE = "list_contains($months, period)"
 
@@ -197,6 +200,15 @@ def exceptions_stage(con: duckdb.DuckDBPyConnection, ctx: Context) -> None:
         rebuild=ctx.rebuild(con, "recon_exceptions"),
     )
     ctx.written["recon_exceptions"] = _written(con, "recon_exceptions", _MONTH_SCOPE, params)
+    sqlrun.replace_rows(
+        con,
+        PENDING_TABLE,
+        sqlrun.body("marts/pending_entries.sql"),
+        params,
+        scope=_MONTH_SCOPE,
+        rebuild=ctx.rebuild(con, PENDING_TABLE),
+    )
+    ctx.written[PENDING_TABLE] = _written(con, PENDING_TABLE, _MONTH_SCOPE, params)
     rebuild = ctx.rebuild(con, "recon_summary")
     total = 0
     for i, (period_type, scope, months) in enumerate(_scopes(ctx)):

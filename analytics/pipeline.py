@@ -73,7 +73,11 @@ STAGES: list[Stage] = [
     Stage("merchant_metrics", marts.merchant_metrics_stage, (marts.MERCHANT_TABLE,)),
     Stage("rollups", marts.rollup_stage, (marts.ROLLUP_TABLE,)),
     Stage("daily", marts.daily_stage, ("merchant_daily",)),
-    Stage("exceptions", marts.exceptions_stage, ("recon_exceptions", "recon_summary")),
+    Stage(
+        "exceptions",
+        marts.exceptions_stage,
+        ("recon_exceptions", "recon_summary", marts.PENDING_TABLE),
+    ),
     Stage("checks", checks.checks_stage, (checks.TABLE,)),
     # before credit and alerts: the alerts read its flags
     Stage("anomaly", anomaly_stage, ANOMALY_TABLES, in_python=True),

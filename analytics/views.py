@@ -232,6 +232,25 @@ def classifier_report(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     return run(con, "classifier_report", {})
 
 
+# "Due soon": at most this much working time left before the entry deadline.
+DUE_SOON_WORKDAYS: Final = 1.0
+
+
+def pending_by_merchant(
+    con: duckdb.DuckDBPyConnection, f: Filters, *, limit: int = 500
+) -> pl.DataFrame:
+    """Merchants in ``f``'s attribute scope with invoices not yet entered whose deadline has
+    not passed, the nearest deadline first: ``pending``, ``due_soon`` (at most
+    :data:`DUE_SOON_WORKDAYS` working days left), ``deadline_day``, ``workdays_left``,
+    ``first_issued``, ``amount``, and totals over every merchant in scope (``merchants_total``,
+    ``pending_total``, ``due_soon_total``, ``amount_total``). The period range does not apply:
+    pending is about the as-of time. Empty while the snapshot has no such table."""
+    if not table_exists(con, "pending_entries"):
+        return pl.DataFrame()
+    params = f.params() | {"soon": DUE_SOON_WORKDAYS, "limit": limit}
+    return run(con, "pending_by_merchant", params)
+
+
 def open_alerts(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
     """``open_alerts, new_in_period`` for merchants in scope; empty while the snapshot has no
     alerts table (the alerts stage has not run)."""

@@ -48,6 +48,7 @@ SERVING_TABLES: list[str] = [
     "merchant_daily",
     "recon_exceptions",
     "recon_summary",
+    "pending_entries",  # small: the invoices whose entry deadline has not passed yet
     "check_violations",
     "analysis_runs",
     "analysis_failures",  # written by a failed analyse; read with analysis_runs for freshness

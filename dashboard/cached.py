@@ -361,6 +361,16 @@ def merchants_below(f: Filters, metric: str, threshold: float, min_due: int) -> 
 
 
 @st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+def _pending_by_merchant(gen: Generation, f: Filters) -> pl.DataFrame:
+    return _read(gen, views.pending_by_merchant, f)
+
+
+def pending_by_merchant(f: Filters) -> pl.DataFrame:
+    """Merchants with invoices whose entry deadline has not passed; empty without the table."""
+    return _pending_by_merchant(_gen(), f)
+
+
+@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
 def _open_alerts(gen: Generation, f: Filters) -> pl.DataFrame:
     return _read(gen, views.open_alerts, f)
 

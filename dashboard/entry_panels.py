@@ -1,5 +1,6 @@
 """The panels of the Entry monitoring page: heat map, delay distributions, vendors, taxpayer
-type, merchants below a threshold. Each panel takes the filters and draws itself."""
+type, merchants below a threshold, invoices pending entry. Each panel takes the filters and
+draws itself."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from analytics import chart_style, charts, formatting, views
 from analytics.views import Filters
 from dashboard import cached, components, urlstate
 from dashboard.components import Col, metric_col
-from dashboard.i18n import label_codes, label_refs, metric_label, ref_labels, t
+from dashboard.i18n import label_codes, label_refs, lang, metric_label, ref_labels, t
 
 MIN_DUE = 20
 # on time, the late buckets from least to most late, missing
@@ -175,3 +176,44 @@ def below_panel(f: Filters, metric: str) -> None:
     components.self_check_list_button(
         below["merchant_id"].to_list(), f.period_to, key="em_self_check"
     )
+
+
+def pending_panel(f: Filters) -> None:
+    """Invoices not yet entered whose deadline is still ahead, by merchant, nearest deadline
+    first: whom to remind before the invoices turn late. The month range does not apply."""
+    st.subheader(t("entry_monitoring.pending"))
+    status = cached.analysis_status()
+    as_of = formatting.minute(status.as_of if status else None)
+    pending = cached.pending_by_merchant(f)
+    if pending.is_empty():
+        st.info(t("entry_monitoring.pending.none", as_of=as_of))
+        return
+    first = pending.row(0, named=True)
+    lang_ = lang()
+    cards = [
+        ("entry_monitoring.pending.invoices", formatting.count(first["pending_total"])),
+        ("entry_monitoring.pending.merchants", formatting.count(first["merchants_total"])),
+        ("entry_monitoring.pending.due_soon", formatting.count(first["due_soon_total"])),
+        ("entry_monitoring.pending.amount", formatting.yuan(first["amount_total"], lang_)),
+    ]
+    components.kpi_row([(t(k), formatting.Kpi(k, v, None, "off")) for k, v in cards])
+    capped = first["merchants_total"] > pending.height
+    shown = formatting.count(pending.height)
+    st.caption(
+        t("entry_monitoring.pending.caption", as_of=as_of, n=cached.deadline())
+        + (t("entry_monitoring.pending.capped", n=shown) if capped else "")
+    )
+    pending = label_refs(pending, district="districts", software_vendor="vendors")
+    cols = [
+        Col("merchant_name", t("common.merchant")),
+        Col("merchant_id", t("common.merchant_id")),
+        Col("district", t("common.district")),
+        Col("software_vendor", t("filters.vendor")),
+        Col("pending", t("entry_monitoring.pending.count"), "count"),
+        Col("due_soon", t("entry_monitoring.pending.due_soon_col"), "count"),
+        Col("deadline_day", t("entry_monitoring.pending.deadline"), "date"),
+        Col("workdays_left", t("entry_monitoring.pending.left"), "days"),
+        Col("first_issued", t("entry_monitoring.pending.first_issued"), "datetime"),
+        Col("amount", t("entry_monitoring.pending.sum"), "yuan"),
+    ]
+    components.merchant_table(pending, cols, key="em_pending", stem="pending_entries")

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import functools
+from datetime import datetime, time, timedelta
+from pathlib import Path
 
 import duckdb
 import pytest
 import streamlit as st
-from apptest import errors, open_page, texts
+from apptest import errors, metrics, open_page, table_with, texts
 
-from analytics import formatting, views
+from analytics import config, formatting, imports, views, workdays
+from analytics.pipeline import analyse
 from analytics.views import Filters
+from analytics.warehouse import connect
 from dashboard.i18n import LABELS
 
 
@@ -86,4 +90,69 @@ def test_a_long_list_says_how_many_are_below_and_how_many_are_shown(
     assert caption in texts(at)
     assert at.button(key="em_self_check").label == LABELS["common.self_check_list"][0].format(
         n=3, period=months[-1]
+    )
+
+
+def test_without_pending_invoices_the_section_says_so(snapshot: duckdb.DuckDBPyConnection) -> None:
+    """The generated tax export runs past the last issue day, so nothing is pending."""
+    con = snapshot.cursor()
+    assert con.execute("select count(*) from pending_entries").fetchall() == [(0,)]
+    status = imports.analysis_status(con)
+    assert status is not None
+    at = open_page("entry_monitoring")
+    assert errors(at) == []
+    none = LABELS["entry_monitoring.pending.none"][0].format(as_of=formatting.minute(status.as_of))
+    assert none in texts(at)
+
+
+@pytest.fixture
+def live_feed(warehouse_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the small warehouse as a live feed would leave it: nothing issued, entered,
+    paid or complained about after noon of a working day near its end, analysed in full."""
+    con = connect(warehouse_copy)
+    try:
+        last = con.execute("select max(issued_at)::date from issued_invoices").fetchall()[0][0]
+        cut = datetime.combine(last - timedelta(days=3), time(12, 0))
+        while not workdays.is_workday(cut.date()):
+            cut -= timedelta(days=1)
+        for table, columns in LIVE_CUT.items():
+            where = " or ".join(f"{c} > $cut" for c in columns)
+            con.execute(f"delete from {table} where {where}", {"cut": cut}).fetchall()
+        analyse(con, full=True, progress=False)
+    finally:
+        con.close()
+    monkeypatch.setenv(config.ENV_DB, str(warehouse_copy))
+    return warehouse_copy
+
+
+LIVE_CUT = {
+    "issued_invoices": ("issued_at",),
+    "tax_records": ("issued_at", "recorded_at"),
+    "payments": ("paid_at",),
+    "complaints": ("received_at",),
+}
+
+
+def test_pending_invoices_by_merchant_match_the_view(live_feed: Path) -> None:
+    con = duckdb.connect(str(config.settings(live_feed).serving_path), read_only=True)
+    try:
+        months = views.available_months(con)
+        expected = views.pending_by_merchant(con, Filters(months[0], months[-1]))
+    finally:
+        con.close()
+    assert expected.height > 1
+    first = expected.row(0, named=True)
+    at = open_page("entry_monitoring", lang="en")
+    assert errors(at) == []
+    shown = metrics(at)
+    label = {k: LABELS[f"entry_monitoring.pending.{k}"][1] for k in ("invoices", "due_soon")}
+    assert shown[label["invoices"]] == formatting.count(first["pending_total"])
+    assert shown[label["due_soon"]] == formatting.count(first["due_soon_total"])
+    assert shown[LABELS["entry_monitoring.pending.merchants"][1]] == formatting.count(
+        expected.height
+    )
+    table = table_with(at, LABELS["entry_monitoring.pending.count"][1])
+    assert table[LABELS["common.merchant_id"][1]].tolist() == expected["merchant_id"].to_list()
+    assert table[LABELS["entry_monitoring.pending.count"][1]].tolist() == (
+        expected["pending"].to_list()
     )

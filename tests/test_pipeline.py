@@ -20,6 +20,7 @@ TABLES = {
     "merchant_daily": "all",
     "recon_exceptions": "all",
     "recon_summary": "all",
+    "pending_entries": "all",
     "check_violations": "all",
 }
 
@@ -340,6 +341,7 @@ def test_cli_analyse_publishes_the_serving_snapshot(
         "merchant_period_metrics",
         "rollup_metrics",
         "recon_exceptions",
+        "pending_entries",
         "check_violations",
     } <= tables
     assert "recon_facts" not in tables

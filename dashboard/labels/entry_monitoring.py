@@ -47,4 +47,31 @@ LABELS: dict[str, tuple[str, str]] = {
         "表中列出最差的 {n} 家；自查报告名单同样只含这 {n} 家。",
         " The table lists the worst {n}; so does the self-check list.",
     ),
+    "entry_monitoring.pending": ("待入库：期限未到", "Pending entry: deadline still ahead"),
+    "entry_monitoring.pending.caption": (
+        "截至数据时间 {as_of}，已开具、尚未入库、{n} 个工作日期限未到的发票，按最近期限排列："
+        "可在逾期前提醒商户。侧栏的月份范围不适用，其余筛选适用。",
+        "Invoices issued, not yet in the tax system, whose {n}-working-day deadline has not "
+        "passed as of {as_of}, nearest deadline first: merchants to remind before the invoices "
+        "turn late. The sidebar's month range does not apply; the other filters do.",
+    ),
+    "entry_monitoring.pending.none": (
+        "截至 {as_of} 没有待入库的发票：已开具的发票都已入库，或已过期限（计为未入库）。",
+        "No invoice is pending as of {as_of}: every invoice issued is in the tax system, or "
+        "past its deadline (counted as missing).",
+    ),
+    "entry_monitoring.pending.capped": (
+        "表中列出期限最近的 {n} 家。",
+        " The table lists the {n} with the nearest deadlines.",
+    ),
+    "entry_monitoring.pending.invoices": ("待入库发票", "Invoices pending"),
+    "entry_monitoring.pending.merchants": ("涉及商户", "Merchants"),
+    "entry_monitoring.pending.due_soon": ("剩余不足 1 个工作日", "Due within 1 working day"),
+    "entry_monitoring.pending.amount": ("待入库价税合计", "Amount pending (价税合计)"),
+    "entry_monitoring.pending.count": ("待入库数", "Pending"),
+    "entry_monitoring.pending.due_soon_col": ("≤1 工作日到期", "Due ≤1 working day"),
+    "entry_monitoring.pending.deadline": ("最近期限（日终）", "Nearest deadline (end of day)"),
+    "entry_monitoring.pending.left": ("剩余工作日", "Working days left"),
+    "entry_monitoring.pending.first_issued": ("最早开票时间", "Earliest issued"),
+    "entry_monitoring.pending.sum": ("价税合计", "Amount (价税合计)"),
 }

@@ -1,0 +1,128 @@
+"""Invoices pending entry (pending_entries) and the per-merchant watch list, on hand-made rows.
+
+An invoice is pending while it is not in the tax system and its deadline (N working days after
+issue, here 2) has not passed as of the data's as-of time: the officials' list of merchants to
+remind before the invoices turn late.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from factories import TestWarehouse
+
+from analytics import views
+from analytics.views import Filters
+
+
+@pytest.fixture
+def wh() -> TestWarehouse:
+    return TestWarehouse()
+
+
+def _pending(wh: TestWarehouse) -> dict[str, dict[str, object]]:
+    rows = wh.rows("select * from pending_entries")
+    return {str(r["invoice_no"]): r for r in rows}
+
+
+def test_pending_invoices_with_the_working_time_left(wh: TestWarehouse) -> None:
+    m = wh.merchant()
+    missing = wh.invoice(m, "2026-03-02 10:00", 100)  # deadline end of Wed 4 March: passed
+    today = wh.invoice(m, "2026-03-03 10:00", 200)  # deadline end of Thu 5 March
+    fresh = wh.invoice(m, "2026-03-05 09:00", 300)  # deadline end of Mon 9 March
+    void = wh.invoice(m, "2026-03-05 09:30", 50, void=True)  # left out, as in invoices_pending
+    wh.invoice(m, "2026-03-04 10:00", 113, recorded="2026-03-05 12:00")  # as-of Thu 12:00
+    wh.analyse()
+    assert wh.status(missing) == "missing_in_system"
+    assert wh.status(void) == "pending_entry"
+
+    pending = _pending(wh)
+    assert sorted(pending) == sorted([today, fresh])
+    assert pending[today]["deadline_at"] == datetime(2026, 3, 6, 0, 0)
+    assert pending[today]["workdays_left"] == pytest.approx(0.5)  # the rest of Thursday
+    assert pending[fresh]["workdays_left"] == pytest.approx(2.5)  # + Friday + Monday
+    assert pending[fresh]["total_amount"] == 300
+    assert wh.metrics(m, "2026-03")["invoices_pending"] == len(pending)
+
+
+def test_national_day_leaves_one_and_a_half_working_days_over_nine_calendar_days(
+    wh: TestWarehouse,
+) -> None:
+    m = wh.merchant()
+    # 1-7 October 2026 off: two working days after Tue 29 Sep end with Thu 8 Oct
+    no = wh.invoice(m, "2026-09-29 10:00", 100)
+    wh.invoice(m, "2026-09-29 11:00", 100, recorded="2026-09-30 12:00")  # as-of Wed 12:00
+    wh.analyse()
+    row = _pending(wh)[no]
+    assert row["deadline_at"] == datetime(2026, 10, 9, 0, 0)
+    assert row["workdays_left"] == pytest.approx(1.5)
+
+
+def test_the_list_follows_new_records_and_the_moving_as_of_time(wh: TestWarehouse) -> None:
+    m = wh.merchant()
+    entered = wh.invoice(m, "2026-03-04 10:00", 100)
+    overdue = wh.invoice(m, "2026-03-05 09:00", 100)  # deadline end of Mon 9 March
+    wh.invoice(m, "2026-03-04 11:00", 113, recorded="2026-03-05 12:00")
+    wh.analyse()
+    assert sorted(_pending(wh)) == sorted([entered, overdue])
+
+    wh.new_load()  # a new day: the first reaches the tax system on Tue 10 March
+    wh.tax_record(m, "2026-03-04 10:00", 100, recorded="2026-03-10 09:00", invoice_no=entered)
+    result = wh.analyse()
+    assert result.mode == "incremental"
+    assert _pending(wh) == {}
+    assert (wh.status(entered), wh.status(overdue)) == ("entered_late", "missing_in_system")
+
+
+def test_a_pending_duplicate_leaves_the_list_when_its_deadline_passes(wh: TestWarehouse) -> None:
+    """A duplicate not yet entered is pending too, as invoices_pending counts it (see
+    test_reconcile for the month it alone keeps pending)."""
+    m = wh.merchant()
+    buyer = "某某科技有限公司"
+    wh.invoice(m, "2026-03-30 10:00", 88, buyer_name=buyer, recorded="2026-03-30 11:00")
+    dup = wh.invoice(m, "2026-03-30 10:05", 88, buyer_name=buyer)
+    wh.analyse(as_of=datetime(2026, 3, 31, 12, 0))
+    assert wh.status(dup) == "duplicate"
+    assert list(_pending(wh)) == [dup]
+
+    wh.analyse(as_of=datetime(2026, 4, 3, 12, 0))  # past its deadline, end of 1 April
+    assert _pending(wh) == {}
+
+
+def test_the_watch_list_by_merchant_nearest_deadline_first(wh: TestWarehouse) -> None:
+    east = wh.merchant(district="东城区", name="东城测试商户有限公司")
+    west = wh.merchant(district="西城区", name="西城测试商户有限公司")
+    wh.invoice(east, "2026-03-05 09:00", 300)  # deadline end of Mon 9 March
+    wh.invoice(east, "2026-03-05 10:00", 100)
+    wh.invoice(west, "2026-03-03 10:00", 200)  # deadline end of Thu 5 March: half a day left
+    wh.invoice(west, "2026-03-05 11:00", 50)
+    wh.invoice(east, "2026-03-04 11:00", 113, recorded="2026-03-05 12:00")  # as-of Thu 12:00
+    wh.analyse()
+
+    got = views.pending_by_merchant(wh.con, Filters("2026-01", "2026-01"))  # range: not used
+    assert got["merchant_id"].to_list() == [west, east]
+    first = got.row(0, named=True)
+    assert (first["merchant_name"], first["district"]) == ("西城测试商户有限公司", "西城区")
+    assert (first["pending"], first["due_soon"]) == (2, 1)
+    assert first["deadline_day"] == date(2026, 3, 5)
+    assert first["workdays_left"] == pytest.approx(0.5)
+    assert first["first_issued"] == datetime(2026, 3, 3, 10, 0)
+    assert float(first["amount"]) == 250
+    assert (first["merchants_total"], first["pending_total"], first["due_soon_total"]) == (2, 4, 1)
+    assert float(first["amount_total"]) == 650
+    second = got.row(1, named=True)
+    assert (second["pending"], second["due_soon"], second["deadline_day"]) == (
+        2,
+        0,
+        date(2026, 3, 9),
+    )
+
+    only_east = views.pending_by_merchant(
+        wh.con, Filters("2026-03", "2026-03", districts=("东城区",))
+    )
+    assert only_east["merchant_id"].to_list() == [east]
+    assert only_east["pending_total"].to_list() == [2]
+    capped = views.pending_by_merchant(wh.con, Filters("2026-03", "2026-03"), limit=1)
+    assert capped["merchant_id"].to_list() == [west]
+    assert capped["merchants_total"].to_list() == [2]  # counted before the limit
