@@ -36,8 +36,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "entry_monitoring.below.caption": (
         "所选期间内应入库发票不少于 {min_due} 张、{metric}低于 {threshold} 的商户，按由低到高排列"
         "（共 {n} 家）。",
-        "Merchants with at least {min_due} invoices due in the period and {metric} below "
-        "{threshold}, worst first ({n} merchants).",
+        "{metric} below {threshold}, among merchants with at least {min_due} invoices due in "
+        "the period, worst first ({n} merchants).",
     ),
     "entry_monitoring.none_below": (
         "没有商户低于该阈值。",
