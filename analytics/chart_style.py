@@ -46,6 +46,20 @@ def axis(title: str | None = None, **props: Any) -> Layout:
     return out
 
 
+# Dates as ISO text at every zoom ('2026-03', '2026-03-02'): Plotly's own ticks are English
+# ('Mar 2026'), out of place in the Chinese UI and unlike every other chart's periods.
+_DATE_TICKS = [
+    {"dtickrange": [None, "M1"], "value": "%Y-%m-%d"},
+    {"dtickrange": ["M1", None], "value": "%Y-%m"},
+]
+
+
+def date_axis(title: str | None = None, *, grain: str = "day") -> Layout:
+    """A date axis with ISO ticks; hover shows the month for ``grain`` 'month', else the day."""
+    hover = "%Y-%m" if grain == "month" else "%Y-%m-%d"
+    return axis(title, type="date", tickformatstops=_DATE_TICKS, hoverformat=hover)
+
+
 def figure(
     traces: Sequence[BaseTraceType],
     *,

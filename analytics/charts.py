@@ -271,8 +271,10 @@ def lines(
     x_title: str = "",
     y_title: str = "",
     area: bool = False,
+    grain: str = "day",
 ) -> go.Figure:
-    """Counts over time, one line (or stacked area) per ``color`` value."""
+    """Counts over time (``x``: dates, one per ``grain``: day, week or month), one line (or
+    stacked area) per ``color`` value."""
     traces = [
         go.Scatter(
             x=rows[x].to_list(),
@@ -286,7 +288,7 @@ def lines(
     return style.figure(
         traces,
         legend=color is not None,
-        xaxis=style.axis(x_title),
+        xaxis=style.date_axis(x_title, grain=grain),
         yaxis=style.axis(y_title, rangemode="tozero"),
     )
 
@@ -333,5 +335,5 @@ def merchant_activity(
             )
         )
     return style.figure(
-        traces, xaxis=style.axis(x_title), yaxis=style.axis(y_title), barmode="stack"
+        traces, xaxis=style.date_axis(x_title), yaxis=style.axis(y_title), barmode="stack"
     )

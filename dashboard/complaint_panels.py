@@ -71,6 +71,7 @@ def volume_panel(f: Filters, grain: str, by: str) -> None:
         color=group,
         y_title=t("complaints.complaints"),
         area=True,
+        grain=grain,
     )
     st.plotly_chart(fig, width="stretch")
 

@@ -137,5 +137,29 @@ def test_bars_and_lines() -> None:
     flat = charts.bars(frame, x="g", y="v", horizontal=True)
     assert fig.data[0].orientation in (None, "v")
     assert flat.data[0].orientation == "h"
-    area = charts.lines(frame, x="g", y="v", color="c", area=True)
+    months = pl.DataFrame(
+        {"m": [dt.date(2026, 3, 1), dt.date(2026, 4, 1)], "v": [4, 5], "c": ["x", "x"]}
+    )
+    area = charts.lines(months, x="m", y="v", color="c", area=True, grain="month")
     assert area.data[0].stackgroup is not None
+    assert area.layout.xaxis.type == "date"
+    assert area.layout.xaxis.hoverformat == "%Y-%m"
+
+
+def test_date_axes_tick_in_iso_dates_not_english_month_names() -> None:
+    """Plotly's own date ticks read 'Mar 2026' in the Chinese UI too; ours read '2026-03'."""
+    days = pl.DataFrame(
+        {"day": [dt.date(2026, 3, 2)], "recorded_on_time": [1], "late": [0], "missing": [0]}
+    ).with_columns(pending=pl.lit(0))
+    labels = dict.fromkeys(("recorded_on_time", "late", "missing", "pending"), "x")
+    for fig, hover in (
+        (charts.merchant_activity(days, x="day", labels=labels), "%Y-%m-%d"),
+        (charts.lines(days, x="day", y="late", grain="week"), "%Y-%m-%d"),
+        (charts.lines(days, x="day", y="late", grain="month"), "%Y-%m"),
+    ):
+        axis = fig.layout.xaxis
+        assert axis.hoverformat == hover
+        assert [(s.dtickrange, s.value) for s in axis.tickformatstops] == [
+            ((None, "M1"), "%Y-%m-%d"),
+            (("M1", None), "%Y-%m"),
+        ]
