@@ -185,8 +185,8 @@ def pending_panel(f: Filters) -> None:
     status = cached.analysis_status()
     as_of = formatting.minute(status.as_of if status else None)
     pending = cached.pending_by_merchant(f)
-    if pending.is_empty():
-        st.info(t("entry_monitoring.pending.none", as_of=as_of))
+    if pending.is_empty():  # the usual state of a monthly close: a quiet line, not a box
+        st.caption(t("entry_monitoring.pending.none", as_of=as_of))
         return
     first = pending.row(0, named=True)
     lang_ = lang()
