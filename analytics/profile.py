@@ -1,4 +1,5 @@
-"""Read-side views of one merchant (the profile page): facts, activity, exceptions, complaints.
+"""Read-side views of one merchant (the profile page): facts, activity, exceptions, pending
+invoices, complaints.
 
 Each function takes a connection to the serving snapshot, the merchant's USCC and the month
 range, and returns a small sorted Polars frame. Later sections of the profile (score breakdown,
@@ -14,6 +15,7 @@ import duckdb
 import polars as pl
 
 from analytics.views import run
+from analytics.warehouse import table_exists
 
 Grain = Literal["day", "week"]
 
@@ -91,3 +93,12 @@ def merchant_complaints(
     params = {"merchant_id": merchant_id, "period_from": period_from, "period_to": period_to}
     frame = run(con, "merchant_complaints", params)
     return frame.sort(["received_at", "complaint_id"], descending=[True, False])
+
+
+def merchant_pending(con: duckdb.DuckDBPyConnection, merchant_id: str) -> pl.DataFrame:
+    """Invoices not yet entered whose deadline is still ahead, nearest deadline first; empty
+    while the snapshot has no such table. The period range does not apply."""
+    if not table_exists(con, "pending_entries"):
+        return pl.DataFrame()
+    frame = run(con, "merchant_pending", {"merchant_id": merchant_id})
+    return frame.sort(["workdays_left", "issued_at", "invoice_no"], nulls_last=True)

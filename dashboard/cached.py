@@ -527,6 +527,16 @@ def merchant_exceptions(merchant_id: str, f: Filters) -> pl.DataFrame:
     return _merchant_rows(_gen(), "exceptions", merchant_id, (f.period_from, f.period_to))
 
 
+@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+def _merchant_pending(gen: Generation, merchant_id: str) -> pl.DataFrame:
+    return _read(gen, profile.merchant_pending, merchant_id)
+
+
+def merchant_pending(merchant_id: str) -> pl.DataFrame:
+    """The merchant's invoices whose entry deadline is still ahead, nearest first."""
+    return _merchant_pending(_gen(), merchant_id)
+
+
 def merchant_complaints(merchant_id: str, f: Filters) -> pl.DataFrame:
     """Complaints linked to the merchant in the range, newest first."""
     return _merchant_rows(_gen(), "complaints", merchant_id, (f.period_from, f.period_to))

@@ -11,7 +11,7 @@ import pytest
 import streamlit as st
 from apptest import errors, metrics, open_page, table_with, texts
 
-from analytics import config, formatting, imports, views, workdays
+from analytics import config, formatting, imports, profile, views, workdays
 from analytics.pipeline import analyse
 from analytics.views import Filters
 from analytics.warehouse import connect
@@ -155,4 +155,26 @@ def test_pending_invoices_by_merchant_match_the_view(live_feed: Path) -> None:
     assert table[LABELS["common.merchant_id"][1]].tolist() == expected["merchant_id"].to_list()
     assert table[LABELS["entry_monitoring.pending.count"][1]].tolist() == (
         expected["pending"].to_list()
+    )
+
+
+def test_a_listed_merchant_s_profile_shows_its_pending_invoices(live_feed: Path) -> None:
+    """From the list to the invoices to remind the merchant of: its profile lists them."""
+    con = duckdb.connect(str(config.settings(live_feed).serving_path), read_only=True)
+    try:
+        months = views.available_months(con)
+        merchant = views.pending_by_merchant(con, Filters(months[0], months[-1])).row(0, named=True)
+        invoices = profile.merchant_pending(con, merchant["merchant_id"])
+    finally:
+        con.close()
+    assert invoices.height == merchant["pending"]
+    at = open_page("merchant_profile", merchant=merchant["merchant_id"])
+    assert errors(at) == []
+    caption = LABELS["merchant_profile.pending"][0].format(
+        n=merchant["pending"], due=merchant["due_soon"]
+    )
+    assert caption in texts(at)
+    table = table_with(at, LABELS["entry_monitoring.pending.left"][0])
+    assert table[LABELS["merchant_profile.subject_id"][0]].tolist() == (
+        invoices["invoice_no"].to_list()
     )

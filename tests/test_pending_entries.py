@@ -12,7 +12,7 @@ from datetime import date, datetime
 import pytest
 from factories import TestWarehouse
 
-from analytics import views
+from analytics import profile, views
 from analytics.views import Filters
 
 
@@ -123,6 +123,9 @@ def test_the_watch_list_by_merchant_nearest_deadline_first(wh: TestWarehouse) ->
     )
     assert only_east["merchant_id"].to_list() == [east]
     assert only_east["pending_total"].to_list() == [2]
+    west_invoices = profile.merchant_pending(wh.con, west)
+    assert west_invoices["total_amount"].cast(float).to_list() == [200, 50]  # nearest first
+    assert west_invoices["deadline_day"].to_list() == [date(2026, 3, 5), date(2026, 3, 9)]
     capped = views.pending_by_merchant(wh.con, Filters("2026-03", "2026-03"), limit=1)
     assert capped["merchant_id"].to_list() == [west]
     assert capped["merchants_total"].to_list() == [2]  # counted before the limit

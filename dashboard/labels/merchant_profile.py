@@ -37,6 +37,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "merchant_profile.invoices_issued": ("发票张数", "Invoices"),
     "merchant_profile.monthly": ("月度指标", "Monthly figures"),
     "merchant_profile.exceptions": ("对账异常及原因", "Reconciliation exceptions and reasons"),
+    "merchant_profile.pending": (
+        "待入库（期限未到）：{n} 张，其中 {due} 张剩余不足 1 个工作日。月份范围不适用。",
+        "Pending entry (deadline ahead): {n} invoices, {due} of them due within 1 working day. "
+        "The month range does not apply.",
+    ),
     "merchant_profile.no_exceptions": (
         "所选期间没有对账异常。",
         "No reconciliation exceptions in the period.",

@@ -1,8 +1,10 @@
-"""Reconciliation exceptions of the merchant, with reasons in the UI language."""
+"""Reconciliation exceptions of the merchant, with reasons in the UI language; first, when
+there are any, its invoices still pending entry (deadline ahead): what to remind it of now."""
 
 import polars as pl
 import streamlit as st
 
+from analytics import views
 from analytics.views import Filters
 from dashboard import cached, components
 from dashboard.components import Col
@@ -12,7 +14,24 @@ ORDER = 40
 TITLE_KEY = "merchant_profile.exceptions"
 
 
+def _pending(merchant_id: str) -> None:
+    rows = cached.merchant_pending(merchant_id)
+    if rows.is_empty():
+        return
+    due = rows.filter(pl.col("workdays_left") <= views.DUE_SOON_WORKDAYS).height
+    st.caption(t("merchant_profile.pending", n=rows.height, due=due))
+    cols = [
+        Col("invoice_no", t("merchant_profile.subject_id")),
+        Col("issued_at", t("merchant_profile.issued_at"), "datetime"),
+        Col("deadline_day", t("entry_monitoring.pending.deadline"), "date"),
+        Col("workdays_left", t("entry_monitoring.pending.left"), "days"),
+        Col("total_amount", t("merchant_profile.total_issued"), "yuan"),
+    ]
+    components.table(rows, cols, key="mp_pending", stem=f"{merchant_id}_pending")
+
+
 def render(merchant_id: str, f: Filters) -> None:
+    _pending(merchant_id)
     rows = cached.merchant_exceptions(merchant_id, f)
     if rows.is_empty():
         st.success(t("merchant_profile.no_exceptions"))
