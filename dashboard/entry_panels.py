@@ -189,12 +189,11 @@ def pending_panel(f: Filters) -> None:
         st.caption(t("entry_monitoring.pending.none", as_of=as_of))
         return
     first = pending.row(0, named=True)
-    lang_ = lang()
     cards = [
         ("entry_monitoring.pending.invoices", formatting.count(first["pending_total"])),
         ("entry_monitoring.pending.merchants", formatting.count(first["merchants_total"])),
         ("entry_monitoring.pending.due_soon", formatting.count(first["due_soon_total"])),
-        ("entry_monitoring.pending.amount", formatting.yuan(first["amount_total"], lang_)),
+        ("entry_monitoring.pending.amount", formatting.yuan(first["amount_total"], lang())),
     ]
     components.kpi_row([(t(k), formatting.Kpi(k, v, None, "off")) for k, v in cards])
     capped = first["merchants_total"] > pending.height

@@ -22,7 +22,7 @@ per_merchant as (
         any_value(software_vendor) as software_vendor,
         count(*) as pending,
         count(*) filter (where workdays_left <= $soon) as due_soon,
-        (min(deadline_at) - interval 1 day)::date as deadline_day,
+        min(deadline_day) as deadline_day,
         min(workdays_left) as workdays_left,
         min(issued_at) as first_issued,
         sum(total_amount) as amount
