@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any, Final
 
+import polars as pl
+
 DIMENSIONS: Final = ("district", "industry", "size_band", "software_vendor", "is_individual")
 
 
@@ -39,6 +41,26 @@ class Filters:
             "individual": self.individual,
             "merchant_ids": list(self.merchant_ids),
         }
+
+    def attribute_mask(self) -> pl.Expr:
+        """The attribute filters (not the months) over a frame with ``merchant_id`` and the
+        attribute columns, as ``sql/views/macros.sql``'s ``fw_attr_match`` applies them: a
+        null attribute (a merchant missing from the registry) passes only where no filter is
+        set on it."""
+        mask = pl.lit(True)
+        chosen = (
+            ("merchant_id", self.merchant_ids),
+            ("district", self.districts),
+            ("industry", self.industries),
+            ("size_band", self.size_bands),
+            ("software_vendor", self.vendors),
+        )
+        for column, values in chosen:
+            if values:
+                mask &= pl.col(column).is_in(list(values)).fill_null(False)
+        if self.individual is not None:
+            mask &= (pl.col("is_individual") == self.individual).fill_null(False)
+        return mask
 
     def with_periods(self, period_from: str, period_to: str) -> Filters:
         return replace(self, period_from=period_from, period_to=period_to)

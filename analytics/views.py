@@ -236,19 +236,41 @@ def classifier_report(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 DUE_SOON_WORKDAYS: Final = 1.0
 
 
+def pending_merchants(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Every merchant with invoices not yet entered whose deadline has not passed, with its
+    attributes: ``pending``, ``due_soon`` (at most :data:`DUE_SOON_WORKDAYS` working days
+    left), ``deadline_day``, ``workdays_left``, ``first_issued``, ``amount``. Unfiltered and
+    small (the last working days' invoices): :func:`pending_in_scope` narrows it. Empty while
+    the snapshot has no such table."""
+    if not table_exists(con, "pending_entries"):
+        return pl.DataFrame()
+    return run(con, "pending_by_merchant", {"soon": DUE_SOON_WORKDAYS})
+
+
+def pending_in_scope(frame: pl.DataFrame, f: Filters, *, limit: int = 500) -> pl.DataFrame:
+    """The merchants of :func:`pending_merchants` in ``f``'s attribute scope (the month range
+    does not apply: pending is about the as-of time), the nearest deadline first, at most
+    ``limit``, with totals over every merchant in scope, those left out included
+    (``merchants_total``, ``pending_total``, ``due_soon_total``, ``amount_total``)."""
+    if frame.is_empty():
+        return frame
+    scoped = frame.filter(f.attribute_mask())
+    totals = scoped.select(
+        merchants_total=pl.len().cast(pl.Int64),
+        pending_total=pl.col("pending").sum().cast(pl.Int64),
+        due_soon_total=pl.col("due_soon").sum().cast(pl.Int64),
+        amount_total=pl.col("amount").sum(),
+    )
+    order = ["workdays_left", "pending", "merchant_id"]
+    worst = scoped.sort(order, descending=[False, True, False], nulls_last=True).head(limit)
+    return worst.join(totals, how="cross") if worst.height else worst
+
+
 def pending_by_merchant(
     con: duckdb.DuckDBPyConnection, f: Filters, *, limit: int = 500
 ) -> pl.DataFrame:
-    """Merchants in ``f``'s attribute scope with invoices not yet entered whose deadline has
-    not passed, the nearest deadline first: ``pending``, ``due_soon`` (at most
-    :data:`DUE_SOON_WORKDAYS` working days left), ``deadline_day``, ``workdays_left``,
-    ``first_issued``, ``amount``, and totals over every merchant in scope (``merchants_total``,
-    ``pending_total``, ``due_soon_total``, ``amount_total``). The period range does not apply:
-    pending is about the as-of time. Empty while the snapshot has no such table."""
-    if not table_exists(con, "pending_entries"):
-        return pl.DataFrame()
-    params = f.params() | {"soon": DUE_SOON_WORKDAYS, "limit": limit}
-    return run(con, "pending_by_merchant", params)
+    """:func:`pending_in_scope` of :func:`pending_merchants`: what Entry monitoring lists."""
+    return pending_in_scope(pending_merchants(con), f, limit=limit)
 
 
 def open_alerts(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:

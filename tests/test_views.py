@@ -256,3 +256,32 @@ def test_merchant_profile_views(con: duckdb.DuckDBPyConnection, everything: Filt
     assert "merchant_id" in profile.merchant_options(con).columns
     with pytest.raises(ValueError, match="grain"):
         profile.merchant_activity(con, *args, grain="year")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "f",
+    [
+        Filters("", ""),
+        Filters("", "", districts=("朝阳区", "海淀区")),
+        Filters("", "", individual=True),
+        Filters("", "", individual=False, size_bands=("small",)),
+        Filters("", "", industries=("retail",), vendors=("etax_web", "jinpiaobao")),
+    ],
+)
+def test_the_attribute_mask_selects_what_the_sql_scope_macro_does(
+    con: duckdb.DuckDBPyConnection, f: Filters
+) -> None:
+    """Filters.attribute_mask (frames filtered in memory) and fw_merchants (SQL) agree."""
+    views.prepare(con)
+    params = {k: v for k, v in f.params().items() if k not in ("period_from", "period_to")}
+    sql = (
+        "select merchant_id from fw_merchants($merchant_ids, $districts, $industries, "
+        "$size_bands, $vendors, $individual)"
+    )
+    expected = sorted(r[0] for r in con.execute(sql, params).fetchall())
+    registry = con.sql("select * from merchants").pl()
+    got = sorted(registry.filter(f.attribute_mask())["merchant_id"].to_list())
+    assert got == expected
+    assert 0 < len(got) <= registry.height
+    one = Filters("", "", merchant_ids=(expected[0],))
+    assert registry.filter(one.attribute_mask())["merchant_id"].to_list() == [expected[0]]
