@@ -57,7 +57,7 @@ from analytics.warehouse import release_memory, table_exists
 AFFECTED_KEYS = ("affected_invoices", "affected_payments")
 
 # Bump when a stage's logic changes so that existing warehouses are recomputed in full.
-ANALYSIS_VERSION = 4  # 4: recon_facts split into one table per subject
+ANALYSIS_VERSION = 5  # 5: pending_entries, and pending duplicates follow a moved as-of time
 
 # Append later stages (anomaly, complaints, credit, alerts) here; each reads what the ones
 # before it wrote.
