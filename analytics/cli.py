@@ -225,6 +225,71 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_report_pending(args: argparse.Namespace) -> int:
+    from analytics.report_files import write_pending
+    from analytics.reports import ReportError
+
+    try:
+        path, what = write_pending(
+            db=args.db,
+            districts=tuple(args.district or ()),
+            due_within=args.due_within,
+            fmt=args.format,
+            out=args.out,
+        )
+    except ReportError as exc:
+        raise CliError(str(exc)) from exc
+    print(f"wrote {path} ({path.stat().st_size:,} bytes): {what}")
+    return 0
+
+
+def _add_report(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "report", help="self-check reports (自查报告) and the pending-entry reminder list"
+    )
+    kinds = p.add_subparsers(dest="report", required=True)
+    p = kinds.add_parser(
+        "self-check", help="a merchant's report, or a zip for a district or a list of merchants"
+    )
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("--merchant", help="the merchant's USCC (统一社会信用代码)")
+    who.add_argument("--district", help="every merchant of a district, e.g. 朝阳区, in one zip")
+    who.add_argument(
+        "--merchants",
+        metavar="FILE",
+        help="a list of merchants in one zip: a CSV/XLSX with a USCC column (e.g. an export "
+        "of merchants below the threshold) or ids one per line; the zip's 清单.csv names them all",
+    )
+    p.add_argument("--period", required=True, help="a month like 2026-03 or a quarter 2026-Q1")
+    p.add_argument("--format", choices=("xlsx", "csv"), default="xlsx", help="csv: a zip of CSVs")
+    p.add_argument(
+        "--out",
+        default=None,
+        help="output file, or a folder for the default name self-check-<who>-<period>",
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_db(p)
+    p.set_defaults(func=_cmd_report)
+    p = kinds.add_parser(
+        "pending",
+        help="the reminder list (催报清单): invoices not yet entered whose deadline is ahead",
+    )
+    p.add_argument(
+        "--district", action="append", help="only this district (repeat for several), e.g. 朝阳区"
+    )
+    p.add_argument(
+        "--due-within",
+        type=float,
+        default=None,
+        metavar="WORKDAYS",
+        help="only invoices with at most this many working days left, e.g. 1",
+    )
+    p.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+    p.add_argument("--out", default=None, help="output file, or a folder for the default name")
+    _add_db(p)
+    p.set_defaults(func=_cmd_report_pending)
+
+
 def _add_evaluate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("evaluate", help="score the anomaly model against planted truth")
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
@@ -332,31 +397,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_status(sub)
     _add_holidays(sub)
 
-    p = sub.add_parser("report", help="self-check reports (自查报告) for merchants")
-    kinds = p.add_subparsers(dest="report", required=True)
-    p = kinds.add_parser(
-        "self-check", help="a merchant's report, or a zip for a district or a list of merchants"
-    )
-    who = p.add_mutually_exclusive_group(required=True)
-    who.add_argument("--merchant", help="the merchant's USCC (统一社会信用代码)")
-    who.add_argument("--district", help="every merchant of a district, e.g. 朝阳区, in one zip")
-    who.add_argument(
-        "--merchants",
-        metavar="FILE",
-        help="a list of merchants in one zip: a CSV/XLSX with a USCC column (e.g. an export "
-        "of merchants below the threshold) or ids one per line; the zip's 清单.csv names them all",
-    )
-    p.add_argument("--period", required=True, help="a month like 2026-03 or a quarter 2026-Q1")
-    p.add_argument("--format", choices=("xlsx", "csv"), default="xlsx", help="csv: a zip of CSVs")
-    p.add_argument(
-        "--out",
-        default=None,
-        help="output file, or a folder for the default name self-check-<who>-<period>",
-    )
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
-    _add_db(p)
-    p.set_defaults(func=_cmd_report)
-
+    _add_report(sub)
     _add_evaluate(sub)
 
     p = sub.add_parser("serve", help="start the dashboard on http://localhost:8501")

@@ -1,6 +1,10 @@
-"""Self-check report files for the command line (``fapiao-watch report self-check``): one
-merchant's workbook, or a zip for a district or for a list of merchants, written to disk with a
-line on what the file holds. The reports themselves are :mod:`analytics.reports`."""
+"""Report files for the command line, each written to disk with a line on what it holds:
+
+* ``fapiao-watch report self-check``: one merchant's workbook, or a zip for a district or for a
+  list of merchants (the reports themselves are :mod:`analytics.reports`);
+* ``fapiao-watch report pending``: the reminder list (催报清单), every invoice not yet entered
+  whose deadline is still ahead, nearest deadline first.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,9 @@ import zipfile
 from pathlib import Path
 
 import duckdb
+import polars as pl
 
+from analytics import exports, formatting, reference, sqlrun, views
 from analytics import merchant_list as merchant_lists
 from analytics.reports import (
     MANIFEST,
@@ -22,7 +28,20 @@ from analytics.reports import (
     self_check_report,
 )
 
-__all__ = ["write_self_check"]
+__all__ = ["write_pending", "write_self_check"]
+
+# The reminder list's columns and their headers (the self-check reports' language: Chinese).
+PENDING_COLUMNS = {
+    "merchant_name": "商户名称",
+    "merchant_id": "统一社会信用代码",
+    "district": "行政区",
+    "software_vendor": "开票软件",
+    "invoice_no": "发票号码",
+    "issued_at": "开票时间",
+    "deadline_day": "入库期限（日终）",
+    "workdays_left": "剩余工作日",
+    "total_amount": "价税合计（元）",
+}
 
 
 def write_self_check(
@@ -68,15 +87,66 @@ def write_self_check(
         con.close()
     ext = "xlsx" if merchant is not None and fmt == "xlsx" else "zip"
     who = (merchant or district or Path(merchant_list or "list").stem).strip()
-    name = f"self-check-{who}-{period.strip().upper()}.{ext}"
+    return _write(payload, f"self-check-{who}-{period.strip().upper()}.{ext}", out), what
+
+
+def _write(payload: bytes, name: str, out: str | None) -> Path:
+    """Write ``payload`` to ``out``, or to ``name`` in the current folder, or in the folder
+    ``out`` names (a folder, or a path ending with a slash)."""
     target = Path(out) if out else Path(name)
     if out and (out.endswith(("/", "\\")) or target.is_dir()):
-        target = target / name  # a folder: the default name inside it
+        target = target / name
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(payload)
     except OSError as exc:
         raise ReportError(f"cannot write {target}: {exc.strerror or exc}") from exc
+    return target
+
+
+def write_pending(
+    *,
+    db: str | None,
+    districts: tuple[str, ...] = (),
+    due_within: float | None = None,
+    fmt: str = "csv",
+    out: str | None = None,
+) -> tuple[Path, str]:
+    """The reminder list of the latest analysis: every invoice not in the tax system whose
+    deadline is still ahead (of ``districts``, with at most ``due_within`` working days left,
+    when given), nearest deadline first. ``out`` defaults to
+    ``pending-entry[-<district>]-<as-of day>.<csv|xlsx>``. Returns the path and a line on it."""
+    from analytics.warehouse import connect, table_exists
+
+    con = connect(db, read_only=True)
+    try:
+        if not table_exists(con, "pending_entries"):
+            raise ReportError("no pending_entries table: run fapiao-watch analyse first")
+        as_of = sqlrun.scalar(con, "select as_of from analysis_runs order by run_id desc limit 1")
+        rows = views.pending_invoices(
+            con, views.Filters("", "", districts=districts), due_within=due_within
+        )
+    finally:
+        con.close()
+    vendors = reference.labels("vendors", "zh")
+    sheet = rows.with_columns(
+        pl.col("software_vendor").replace(vendors), pl.col("workdays_left").round(2)
+    ).select([pl.col(c).alias(h) for c, h in PENDING_COLUMNS.items()])
+    payload = (
+        exports.to_xlsx_bytes({"待入库发票": sheet})
+        if fmt == "xlsx"
+        else exports.to_csv_bytes(sheet)
+    )
+    day = f"{as_of:%Y-%m-%d}" if as_of else "no-analysis"
+    who = "".join(f"-{d}" for d in districts)
+    target = _write(payload, f"pending-entry{who}-{day}.{fmt}", out)
+    merchants = rows["merchant_id"].n_unique() if rows.height else 0
+    unit = "working day" if due_within == 1 else "working days"
+    scope = f" due within {due_within:g} {unit}" if due_within is not None else ""
+    what = (
+        f"{rows.height:,} invoices of {merchants:,} merchants pending entry{scope} "
+        f"as of {formatting.minute(as_of)}"
+    )
     return target, what
 
 

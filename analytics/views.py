@@ -273,6 +273,21 @@ def pending_by_merchant(
     return pending_in_scope(pending_merchants(con), f, limit=limit)
 
 
+def pending_invoices(
+    con: duckdb.DuckDBPyConnection, f: Filters, *, due_within: float | None = None
+) -> pl.DataFrame:
+    """Every invoice pending entry in ``f``'s attribute scope (at most ``due_within`` working
+    days left, when given), with its merchant: the nearest deadline first, then by merchant and
+    issue time. Empty (no columns) while there is no ``pending_entries`` table."""
+    if not table_exists(con, "pending_entries"):
+        return pl.DataFrame()
+    frame = run(con, "pending_invoices", {}).filter(f.attribute_mask())
+    if due_within is not None:
+        frame = frame.filter(pl.col("workdays_left") <= due_within)
+    order = ["workdays_left", "merchant_id", "issued_at", "invoice_no"]
+    return frame.sort(order, nulls_last=True)
+
+
 def open_alerts(con: duckdb.DuckDBPyConnection, f: Filters) -> pl.DataFrame:
     """``open_alerts, new_in_period`` for merchants in scope; empty while the snapshot has no
     alerts table (the alerts stage has not run)."""

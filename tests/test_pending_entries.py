@@ -7,12 +7,16 @@ remind before the invoices turn late.
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import date, datetime
+from pathlib import Path
 
+import polars as pl
 import pytest
 from factories import TestWarehouse
 
-from analytics import profile, views
+from analytics import cli, profile, views, warehouse
 from analytics.views import Filters
 
 
@@ -129,3 +133,67 @@ def test_the_watch_list_by_merchant_nearest_deadline_first(wh: TestWarehouse) ->
     capped = views.pending_by_merchant(wh.con, Filters("2026-03", "2026-03"), limit=1)
     assert capped["merchant_id"].to_list() == [west]
     assert capped["merchants_total"].to_list() == [2]  # counted before the limit
+
+
+def test_the_reminder_list_from_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``fapiao-watch report pending``: every pending invoice, nearest deadline first, with
+    Chinese headers; by district and by working days left; text cells escaped."""
+    db = tmp_path / "w.duckdb"
+    wh = TestWarehouse(warehouse.connect(db))
+    east = wh.merchant(district="东城区", name="=东城测试商户")  # a formula-looking name
+    west = wh.merchant(district="西城区", name="西城测试商户有限公司")
+    late_east = wh.invoice(east, "2026-03-05 09:00", 300)  # deadline end of Mon 9 March
+    soon_west = wh.invoice(west, "2026-03-03 10:00", 200)  # end of Thu 5 March: 0.5 left
+    wh.invoice(east, "2026-03-04 11:00", 113, recorded="2026-03-05 12:00")  # as-of Thu 12:00
+    wh.analyse()
+    wh.con.close()
+
+    out = tmp_path / "lists"
+    assert cli.main(["report", "pending", "--db", str(db), "--out", f"{out}/"]) == 0
+    line = capsys.readouterr().out.strip()
+    path = out / "pending-entry-2026-03-05.csv"
+    assert line == (
+        f"wrote {path} ({path.stat().st_size:,} bytes): 2 invoices of 2 merchants pending "
+        "entry as of 2026-03-05 12:00"
+    )
+    rows = list(csv.DictReader(io.StringIO(path.read_text("utf-8-sig"))))
+    assert [r["发票号码"] for r in rows] == [soon_west, late_east]
+    assert rows[0] == {
+        "商户名称": "西城测试商户有限公司",
+        "统一社会信用代码": west,
+        "行政区": "西城区",
+        "开票软件": "电子税务局（自行开具）",
+        "发票号码": soon_west,
+        "开票时间": "2026-03-03 10:00:00",
+        "入库期限（日终）": "2026-03-05",
+        "剩余工作日": "0.5",
+        "价税合计（元）": "200.00",
+    }
+    assert rows[1]["商户名称"] == "'=东城测试商户"  # no formula in a spreadsheet
+
+    soon = tmp_path / "soon.xlsx"
+    args = ["report", "pending", "--db", str(db), "--due-within", "1", "--out", str(soon)]
+    assert cli.main([*args, "--format", "xlsx"]) == 0
+    assert "1 invoices of 1 merchants pending entry due within 1 working day" in (
+        capsys.readouterr().out
+    )
+    sheet = pl.read_excel(soon)
+    assert sheet["发票号码"].to_list() == [soon_west]
+    by_district = tmp_path / "east.csv"
+    args = ["report", "pending", "--db", str(db), "--district", "东城区", "--out", str(by_district)]
+    assert cli.main(args) == 0
+    east_rows = list(csv.DictReader(io.StringIO(by_district.read_text("utf-8-sig"))))
+    assert [r["发票号码"] for r in east_rows] == [late_east]
+
+
+def test_the_reminder_list_needs_an_analysis(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "empty.duckdb"
+    warehouse.connect(db).close()
+    assert cli.main(["report", "pending", "--db", str(db)]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "fapiao-watch report: no pending_entries table: run fapiao-watch analyse first"
+    )
