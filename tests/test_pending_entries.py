@@ -79,21 +79,6 @@ def test_the_list_follows_new_records_and_the_moving_as_of_time(wh: TestWarehous
     assert (wh.status(entered), wh.status(overdue)) == ("entered_late", "missing_in_system")
 
 
-def test_a_pending_duplicate_leaves_the_list_when_its_deadline_passes(wh: TestWarehouse) -> None:
-    """A duplicate not yet entered is pending too, as invoices_pending counts it (see
-    test_reconcile for the month it alone keeps pending)."""
-    m = wh.merchant()
-    buyer = "某某科技有限公司"
-    wh.invoice(m, "2026-03-30 10:00", 88, buyer_name=buyer, recorded="2026-03-30 11:00")
-    dup = wh.invoice(m, "2026-03-30 10:05", 88, buyer_name=buyer)
-    wh.analyse(as_of=datetime(2026, 3, 31, 12, 0))
-    assert wh.status(dup) == "duplicate"
-    assert list(_pending(wh)) == [dup]
-
-    wh.analyse(as_of=datetime(2026, 4, 3, 12, 0))  # past its deadline, end of 1 April
-    assert _pending(wh) == {}
-
-
 def test_the_watch_list_by_merchant_nearest_deadline_first(wh: TestWarehouse) -> None:
     east = wh.merchant(district="东城区", name="东城测试商户有限公司")
     west = wh.merchant(district="西城区", name="西城测试商户有限公司")

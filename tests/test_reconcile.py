@@ -125,8 +125,9 @@ def test_pending_until_the_deadline_then_missing(wh: TestWarehouse) -> None:
 
 
 def test_a_pending_duplicate_turns_missing_when_the_as_of_time_moves(wh: TestWarehouse) -> None:
-    """A duplicate not yet entered is pending too: when it is the only pending invoice of its
-    month, moving the as-of time past its deadline must still recompute that month."""
+    """A duplicate not yet entered is pending too (counted, and on the pending list): when it is
+    the only pending invoice of its month, moving the as-of time past its deadline must still
+    recompute that month."""
     m = wh.merchant()
     buyer = "某某科技有限公司"
     wh.invoice(m, "2026-03-30 10:00", 88, buyer_name=buyer, recorded="2026-03-30 11:00")
@@ -135,10 +136,12 @@ def test_a_pending_duplicate_turns_missing_when_the_as_of_time_moves(wh: TestWar
     assert wh.status(dup) == "duplicate"
     before = wh.metrics(m, "2026-03")
     assert (before["invoices_pending"], before["missing_count"]) == (1, 0)
+    assert wh.rows("select invoice_no from pending_entries") == [{"invoice_no": dup}]
     moved = wh.analyse(as_of=datetime(2026, 4, 3, 12, 0))  # past its deadline, end of 1 April
     assert moved.months == ("2026-03",)
     after = wh.metrics(m, "2026-03")
     assert (after["invoices_pending"], after["missing_count"]) == (0, 1)
+    assert wh.rows("select invoice_no from pending_entries") == []
 
 
 def test_records_after_the_as_of_time_are_not_yet_received(wh: TestWarehouse) -> None:
