@@ -375,6 +375,9 @@ def test_deadline_in_a_year_without_holiday_table_stays_pending(wh: TestWarehous
     row = wh.recon(no)
     assert (row["status"], row["deadline_at"]) == ("pending_entry", None)
     assert "no holiday table" in row["reason_en"]
+    # on the pending list with its deadline unknown, so never counted as due soon
+    listed = wh.rows("select invoice_no, deadline_day, workdays_left from pending_entries")
+    assert listed == [{"invoice_no": no, "deadline_day": None, "workdays_left": None}]
 
 
 def test_with_deadlines_is_the_nth_working_day_after() -> None:
