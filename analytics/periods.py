@@ -20,6 +20,16 @@ def month_of(t: date | datetime) -> str:
     return f"{t.year:04d}-{t.month:02d}"
 
 
+def in_progress(month: str, as_of: datetime | None) -> bool:
+    """Whether ``month`` had not ended at ``as_of`` (the data's as-of time): its figures run
+    only up to then, so its counts are not comparable with a whole month's (its rates are).
+    False when the as-of time is unknown."""
+    if as_of is None:
+        return False
+    end = add_months(parse_month(month), 1)
+    return as_of < datetime(end.year, end.month, end.day)
+
+
 def parse_month(month: str) -> date:
     """First day of a ``YYYY-MM`` month; a clear error for anything else."""
     m = _MONTH_RE.match(month)

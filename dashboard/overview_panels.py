@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from analytics import charts, formatting, reference
+from analytics import charts, formatting, metrics, periods, reference
 from analytics.views import Filters
 from dashboard import cached, components
 from dashboard.i18n import lang, metric_label, t
@@ -29,10 +29,18 @@ def _alert_card(f: Filters) -> formatting.Kpi | None:
 
 
 def kpi_panel(f: Filters, current: pl.DataFrame, previous: pl.DataFrame) -> None:
-    cards = [
-        (metric_label(m), formatting.kpi(m, _value(current, m), _value(previous, m), lang()))
-        for m in KPI_METRICS
-    ]
+    """The KPI cards of the range's last month against the month before. A month still in
+    progress at the as-of time (a live feed's current month) counts only part of itself: its
+    counts get no change against a whole month, its rates keep theirs."""
+    status = cached.analysis_status()
+    as_of = status.as_of if status else None
+    partial = periods.in_progress(f.period_to, as_of)
+
+    def card(m: str) -> formatting.Kpi:
+        whole = not (partial and metrics.metric(m).format == "count")
+        return formatting.kpi(m, _value(current, m), _value(previous, m) if whole else None, lang())
+
+    cards = [(metric_label(m), card(m)) for m in KPI_METRICS]
     alert = _alert_card(f)
     none = formatting.Kpi("open_alerts", formatting.MISSING, None, "off")
     cards.append((t("overview.open_alerts"), alert or none))
@@ -42,7 +50,11 @@ def kpi_panel(f: Filters, current: pl.DataFrame, previous: pl.DataFrame) -> None
             t("overview.open_alerts.help") if m == "open_alerts" else components.metric_help(m)
         ),
     )
-    st.caption(t("common.latest_month", period=f.period_to))
+    if partial:
+        until = formatting.minute(as_of)
+        st.caption(t("overview.month_in_progress", period=f.period_to, as_of=until))
+    else:
+        st.caption(t("common.latest_month", period=f.period_to))
     if alert is None:
         st.caption(t("overview.open_alerts.none"))
 

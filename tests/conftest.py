@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import duckdb
@@ -100,6 +100,41 @@ def warehouse_copy(small_warehouse: Path, tmp_path: Path) -> Path:
     target = tmp_path / "wh"
     shutil.copytree(small_warehouse.parent, target, ignore=shutil.ignore_patterns("files"))
     return target / small_warehouse.name
+
+
+# What a live feed has not delivered yet at its cut time (table: the columns past the cut).
+LIVE_CUT = {
+    "issued_invoices": ("issued_at",),
+    "tax_records": ("issued_at", "recorded_at"),
+    "payments": ("paid_at",),
+    "complaints": ("received_at",),
+}
+
+
+@pytest.fixture
+def live_feed(warehouse_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the small warehouse as a live feed would leave it: nothing issued, entered,
+    paid or complained about after noon of a working day three or more days before its last
+    issue, analysed in full, so invoices are still pending and the last month is in progress;
+    ``FAPIAO_WATCH_DB`` names it for the test."""
+    from analytics import workdays
+    from analytics.pipeline import analyse
+    from analytics.warehouse import connect
+
+    con = connect(warehouse_copy)
+    try:
+        last = con.execute("select max(issued_at)::date from issued_invoices").fetchall()[0][0]
+        cut = datetime.combine(last - timedelta(days=3), time(12, 0))
+        while not workdays.is_workday(cut.date()):
+            cut -= timedelta(days=1)
+        for table, columns in LIVE_CUT.items():
+            where = " or ".join(f"{c} > $cut" for c in columns)
+            con.execute(f"delete from {table} where {where}", {"cut": cut}).fetchall()
+        analyse(con, full=True, progress=False)
+    finally:
+        con.close()
+    monkeypatch.setenv(config.ENV_DB, str(warehouse_copy))
+    return warehouse_copy
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import duckdb
@@ -11,10 +10,8 @@ import pytest
 import streamlit as st
 from apptest import errors, metrics, open_page, table_with, texts
 
-from analytics import config, formatting, imports, profile, views, workdays
-from analytics.pipeline import analyse
+from analytics import config, formatting, imports, profile, views
 from analytics.views import Filters
-from analytics.warehouse import connect
 from dashboard.i18n import LABELS
 
 
@@ -103,34 +100,6 @@ def test_without_pending_invoices_the_section_says_so(snapshot: duckdb.DuckDBPyC
     assert errors(at) == []
     none = LABELS["entry_monitoring.pending.none"][0].format(as_of=formatting.minute(status.as_of))
     assert none in texts(at)
-
-
-@pytest.fixture
-def live_feed(warehouse_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the small warehouse as a live feed would leave it: nothing issued, entered,
-    paid or complained about after noon of a working day near its end, analysed in full."""
-    con = connect(warehouse_copy)
-    try:
-        last = con.execute("select max(issued_at)::date from issued_invoices").fetchall()[0][0]
-        cut = datetime.combine(last - timedelta(days=3), time(12, 0))
-        while not workdays.is_workday(cut.date()):
-            cut -= timedelta(days=1)
-        for table, columns in LIVE_CUT.items():
-            where = " or ".join(f"{c} > $cut" for c in columns)
-            con.execute(f"delete from {table} where {where}", {"cut": cut}).fetchall()
-        analyse(con, full=True, progress=False)
-    finally:
-        con.close()
-    monkeypatch.setenv(config.ENV_DB, str(warehouse_copy))
-    return warehouse_copy
-
-
-LIVE_CUT = {
-    "issued_invoices": ("issued_at",),
-    "tax_records": ("issued_at", "recorded_at"),
-    "payments": ("paid_at",),
-    "complaints": ("received_at",),
-}
 
 
 def test_pending_invoices_by_merchant_match_the_view(live_feed: Path) -> None:

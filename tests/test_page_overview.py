@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 import polars as pl
-from apptest import errors, metrics, open_page
+from apptest import errors, metrics, open_page, texts
 
-from analytics import formatting, views
+from analytics import config, formatting, imports, periods, views
 from analytics.views import Filters
 from dashboard.i18n import LABELS
 
@@ -30,6 +32,8 @@ def test_overview_kpis_equal_the_views(snapshot: duckdb.DuckDBPyConnection) -> N
     assert shown["入库率"] == formatting.pct(last["entry_rate"])  # type: ignore[arg-type]
     assert shown["未入库数"] == formatting.count(last["missing_count"])  # type: ignore[arg-type]
     assert shown["投诉数"] == formatting.count(last["complaints"])  # type: ignore[arg-type]
+    deltas = {m.label: m.delta for m in at.metric}  # a whole month: counts compared too
+    assert deltas["未入库数"] and deltas["投诉数"]
     alerts = views.open_alerts(snapshot.cursor(), _full_range(snapshot.cursor()))
     expected = formatting.count(alerts["open_alerts"][0]) if alerts.height else formatting.MISSING
     assert shown[LABELS["overview.open_alerts"][0]] == expected
@@ -60,3 +64,36 @@ def test_filters_that_select_nothing_say_so(snapshot: duckdb.DuckDBPyConnection)
     at = open_page(district=empty[0], industry=empty[1])
     assert errors(at) == []
     assert [i.value for i in at.info] == [LABELS["common.no_match"][0]]
+
+
+def test_a_month_in_progress_compares_its_rates_but_not_its_counts(live_feed: Path) -> None:
+    """A live feed's current month counts only part of itself: '-50% complaints' against a
+    whole month would be wrong, so its counts carry no change; its rates do."""
+    con = duckdb.connect(str(config.settings(live_feed).serving_path), read_only=True)
+    try:
+        status = imports.analysis_status(con)
+        last = views.available_months(con)[-1]
+    finally:
+        con.close()
+    assert status is not None
+    assert periods.in_progress(last, status.as_of)
+    at = open_page()
+    assert errors(at) == []
+    deltas = {m.label: m.delta for m in at.metric}  # AppTest shows no delta as ''
+    assert deltas["入库率"]
+    assert deltas["按时入库率"]
+    assert not deltas["未入库数"]
+    assert not deltas["投诉数"]
+    caption = LABELS["overview.month_in_progress"][0].format(
+        period=last, as_of=formatting.minute(status.as_of)
+    )
+    assert caption in texts(at)
+
+
+def test_months_end_at_midnight_after_their_last_day() -> None:
+    from datetime import datetime
+
+    assert periods.in_progress("2026-10", datetime(2026, 10, 31, 23, 59, 59))
+    assert not periods.in_progress("2026-10", datetime(2026, 11, 1, 0, 0))
+    assert periods.in_progress("2026-11", datetime(2026, 10, 15, 12, 0))  # not begun: partial
+    assert not periods.in_progress("2026-10", None)

@@ -3,6 +3,13 @@
 LABELS: dict[str, tuple[str, str]] = {
     "overview.title": ("总览", "Overview"),
     "overview.kpis": ("关键指标", "Key figures"),
+    "overview.month_in_progress": (
+        "指标为所选期间最后一个月（{period}），该月尚未结束（数据截至 {as_of}）：比率与上月对比，"
+        "数量只计到此刻，不与上月对比。",
+        "Figures are for the last month of the range ({period}), which had not ended at "
+        "{as_of}: rates are compared with the month before; counts run only up to then and are "
+        "not compared.",
+    ),
     "overview.import_failures": (
         "有 {n} 个文件导入时无法读取，一行也未入库，以下数字不含这些文件。",
         "{n} file(s) could not be read when imported and loaded nothing; the figures below "
