@@ -33,7 +33,8 @@ def test_overview_kpis_equal_the_views(snapshot: duckdb.DuckDBPyConnection) -> N
     assert shown["未入库数"] == formatting.count(last["missing_count"])  # type: ignore[arg-type]
     assert shown["投诉数"] == formatting.count(last["complaints"])  # type: ignore[arg-type]
     deltas = {m.label: m.delta for m in at.metric}  # a whole month: counts compared too
-    assert deltas["未入库数"] and deltas["投诉数"]
+    assert deltas["未入库数"]
+    assert deltas["投诉数"]
     alerts = views.open_alerts(snapshot.cursor(), _full_range(snapshot.cursor()))
     expected = formatting.count(alerts["open_alerts"][0]) if alerts.height else formatting.MISSING
     assert shown[LABELS["overview.open_alerts"][0]] == expected
