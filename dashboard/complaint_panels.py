@@ -8,7 +8,7 @@ import json
 import polars as pl
 import streamlit as st
 
-from analytics import chart_style, charts, formatting
+from analytics import chart_style, charts, formatting, periods
 from analytics.views import Filters
 from dashboard import cached, components
 from dashboard.components import Col
@@ -74,6 +74,10 @@ def volume_panel(f: Filters, grain: str, by: str) -> None:
         grain=grain,
     )
     st.plotly_chart(fig, width="stretch")
+    status = cached.analysis_status()
+    as_of = status.as_of if status else None
+    if periods.in_progress(f.period_to, as_of):  # a live feed's last period looks like a drop
+        st.caption(t("complaints.volume.partial", as_of=formatting.minute(as_of)))
 
 
 def resolution_panel(f: Filters, by: str) -> None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 import duckdb
 import polars as pl
 import pytest
-from apptest import errors, metrics, open_page
+from apptest import errors, metrics, open_page, texts
 
-from analytics import complaint_trends, formatting, views
+from analytics import complaint_trends, config, formatting, imports, views
 from analytics.views import Filters
 from dashboard import cached
 from dashboard.i18n import LABELS
@@ -67,3 +68,22 @@ def test_weekly_by_channel_in_english(small_warehouse: object) -> None:
     assert at.title[0].value == "Complaint trends"
     assert at.segmented_control(key="ct_by").value == "channel"
     assert len(at.get("plotly_chart")) == 3
+
+
+def test_a_last_period_in_progress_is_not_read_as_a_fall(live_feed: Path) -> None:
+    con = duckdb.connect(str(config.settings(live_feed).serving_path), read_only=True)
+    try:
+        status = imports.analysis_status(con)
+    finally:
+        con.close()
+    assert status is not None
+    partial = LABELS["complaints.volume.partial"][1].format(as_of=formatting.minute(status.as_of))
+    at = open_page("complaints", lang="en")
+    assert errors(at) == []
+    assert partial in texts(at)
+
+
+def test_whole_periods_carry_no_such_note(snapshot: duckdb.DuckDBPyConnection) -> None:
+    at = open_page("complaints", lang="en")
+    assert errors(at) == []
+    assert not any("had not ended" in x for x in texts(at))

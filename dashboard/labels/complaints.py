@@ -33,6 +33,11 @@ LABELS: dict[str, tuple[str, str]] = {
         "a category to unlabelled complaints.",
     ),
     "complaints.volume": ("投诉量", "Complaint volume"),
+    "complaints.volume.partial": (
+        "最后一期尚未结束，只计到 {as_of}：其下降不代表投诉减少。",
+        "The last period had not ended at {as_of} and counts only up to then: its fall is not "
+        "a fall in complaints.",
+    ),
     "complaints.resolution": ("办结用时", "Time to resolve"),
     "complaints.days": ("天", "Days"),
     "complaints.stat.median": ("中位数", "Median"),
