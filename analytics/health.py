@@ -11,7 +11,7 @@ from datetime import date
 
 import duckdb
 
-from analytics import clock, formatting, workdays
+from analytics import clock, formatting, views, workdays
 from analytics.imports import analysis_status, import_failures
 from analytics.warehouse import table_counts
 
@@ -74,6 +74,13 @@ def status(con: duckdb.DuckDBPyConnection, *, max_wait_minutes: float) -> Report
             waited = (clock.beijing_now() - state.waiting_since).total_seconds() / 60
             if waited >= max_wait_minutes:
                 out.problems.append(f"batches waiting for an analysis for {waited:,.0f} minutes")
+        pending = views.pending_merchants(con)
+        if not pending.is_empty():
+            out.lines.append(
+                f"pending entry (deadline ahead): {pending['pending'].sum():,} invoices of "
+                f"{pending.height:,} merchants, {pending['due_soon'].sum():,} due within "
+                f"{views.DUE_SOON_WORKDAYS:g} working day (fapiao-watch report pending)"
+            )
         if state.failures:
             out.lines.append(
                 f"analysis failing: {state.failures:,} run(s) since "

@@ -171,6 +171,12 @@ def test_the_reminder_list_from_the_command_line(
     assert cli.main(args) == 0
     east_rows = list(csv.DictReader(io.StringIO(by_district.read_text("utf-8-sig"))))
     assert [r["发票号码"] for r in east_rows] == [late_east]
+    capsys.readouterr()
+    assert cli.main(["status", "--db", str(db)]) == 0  # the operators' view says it too
+    assert (
+        "pending entry (deadline ahead): 2 invoices of 2 merchants, 1 due within 1 working day"
+        in capsys.readouterr().out
+    )
 
 
 def test_the_reminder_list_needs_an_analysis(
