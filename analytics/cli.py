@@ -284,7 +284,12 @@ def _add_report(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         metavar="WORKDAYS",
         help="only invoices with at most this many working days left, e.g. 1",
     )
-    p.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+    p.add_argument(
+        "--format",
+        choices=("xlsx", "csv"),
+        default="xlsx",
+        help="xlsx keeps 18- and 20-digit ids as text; csv (UTF-8) for other systems",
+    )
     p.add_argument("--out", default=None, help="output file, or a folder for the default name")
     _add_db(p)
     p.set_defaults(func=_cmd_report_pending)

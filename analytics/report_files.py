@@ -109,13 +109,13 @@ def write_pending(
     db: str | None,
     districts: tuple[str, ...] = (),
     due_within: float | None = None,
-    fmt: str = "csv",
+    fmt: str = "xlsx",
     out: str | None = None,
 ) -> tuple[Path, str]:
     """The reminder list of the latest analysis: every invoice not in the tax system whose
     deadline is still ahead (of ``districts``, with at most ``due_within`` working days left,
     when given), nearest deadline first. ``out`` defaults to
-    ``pending-entry[-<district>]-<as-of day>.<csv|xlsx>``. Returns the path and a line on it."""
+    ``pending-entry[-<district>]-<as-of day>.<xlsx|csv>``. Returns the path and a line on it."""
     from analytics.warehouse import connect, table_exists
 
     con = connect(db, read_only=True)
