@@ -14,8 +14,7 @@ from typing import Literal
 import duckdb
 import polars as pl
 
-from analytics.views import run
-from analytics.warehouse import table_exists
+from analytics.views import Filters, pending_invoices, run
 
 Grain = Literal["day", "week"]
 
@@ -98,7 +97,4 @@ def merchant_complaints(
 def merchant_pending(con: duckdb.DuckDBPyConnection, merchant_id: str) -> pl.DataFrame:
     """Invoices not yet entered whose deadline is still ahead, nearest deadline first; empty
     while the snapshot has no such table. The period range does not apply."""
-    if not table_exists(con, "pending_entries"):
-        return pl.DataFrame()
-    frame = run(con, "merchant_pending", {"merchant_id": merchant_id})
-    return frame.sort(["workdays_left", "issued_at", "invoice_no"], nulls_last=True)
+    return pending_invoices(con, Filters("", "", merchant_ids=(merchant_id,)))

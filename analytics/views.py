@@ -281,7 +281,7 @@ def pending_invoices(
     issue time. Empty (no columns) while there is no ``pending_entries`` table."""
     if not table_exists(con, "pending_entries"):
         return pl.DataFrame()
-    frame = run(con, "pending_invoices", {}).filter(f.attribute_mask())
+    frame = run(con, "pending_invoices", f.params())
     if due_within is not None:
         frame = frame.filter(pl.col("workdays_left") <= due_within)
     order = ["workdays_left", "merchant_id", "issued_at", "invoice_no"]
