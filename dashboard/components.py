@@ -25,6 +25,7 @@ PROFILE_PAGE = "app_pages/merchant_profile.py"
 MERCHANT_PARAM = "merchant"  # the profile's selectbox key, hence its URL parameter
 SELF_CHECK_PAGE = "app_pages/self_check.py"
 DATA_IMPORT_PAGE = "app_pages/data_import.py"
+ENTRY_PAGE = "app_pages/entry_monitoring.py"
 SELF_CHECK_PREFIX = "sc_"  # the self-check page's URL parameters
 LIST_HANDOFF = "sc_list_handoff"  # a merchant list for the self-check page (session state)
 MAX_LIST = 500  # merchants a page hands to the self-check page at most (a zip in ~3 s at 10M)

@@ -7,7 +7,7 @@ import streamlit as st
 
 from analytics import charts, formatting, metrics, periods, reference
 from analytics.views import Filters
-from dashboard import cached, components
+from dashboard import cached, components, urlstate
 from dashboard.i18n import lang, metric_label, t
 
 KPI_METRICS = ("entry_rate", "on_time_rate", "missing_count", "complaints")
@@ -57,6 +57,27 @@ def kpi_panel(f: Filters, current: pl.DataFrame, previous: pl.DataFrame) -> None
         st.caption(t("common.latest_month", period=f.period_to))
     if alert is None:
         st.caption(t("overview.open_alerts.none"))
+
+
+def pending_line(f: Filters) -> None:
+    """One line on the invoices pending entry in scope, when there are any, with a link to
+    Entry monitoring's list: what officials can still act on before it turns late."""
+    pending = cached.pending_by_merchant(f)
+    if pending.is_empty():
+        return
+    first = pending.row(0, named=True)
+    text = t(
+        "overview.pending",
+        n=formatting.count(first["pending_total"]),
+        merchants=formatting.count(first["merchants_total"]),
+        due=formatting.count(first["due_soon_total"]),
+    )
+    st.page_link(
+        components.ENTRY_PAGE,
+        label=text,
+        icon=":material/pending_actions:",
+        query_params=urlstate.current_params(),
+    )
 
 
 def district_tiles(f: Filters, choice: str) -> pl.DataFrame:

@@ -98,3 +98,25 @@ def test_months_end_at_midnight_after_their_last_day() -> None:
     assert not periods.in_progress("2026-10", datetime(2026, 11, 1, 0, 0))
     assert periods.in_progress("2026-11", datetime(2026, 10, 15, 12, 0))  # not begun: partial
     assert not periods.in_progress("2026-10", None)
+
+
+def test_pending_invoices_are_one_link_to_their_list(live_feed: Path) -> None:
+    con = duckdb.connect(str(config.settings(live_feed).serving_path), read_only=True)
+    try:
+        pending = views.pending_by_merchant(con, _full_range(con.cursor())).row(0, named=True)
+    finally:
+        con.close()
+    at = open_page()
+    assert errors(at) == []
+    (link,) = [x for x in at.get("page_link") if "入库监测" in x.proto.label]
+    assert link.proto.label == LABELS["overview.pending"][0].format(
+        n=formatting.count(pending["pending_total"]),
+        merchants=formatting.count(pending["merchants_total"]),
+        due=formatting.count(pending["due_soon_total"]),
+    )
+
+
+def test_without_pending_invoices_there_is_no_link(snapshot: duckdb.DuckDBPyConnection) -> None:
+    at = open_page()
+    assert errors(at) == []
+    assert not [x for x in at.get("page_link") if "待入库" in x.proto.label]

@@ -24,6 +24,7 @@ previous = months.filter(pl.col("period") == before)
 n = cached.deadline()
 
 overview_panels.kpi_panel(f, current, previous)
+overview_panels.pending_line(f)
 
 st.subheader(t("overview.trends"))
 series = months.filter(pl.col("period") >= f.period_from)
