@@ -13,10 +13,10 @@ import zipfile
 from pathlib import Path
 
 import duckdb
-import polars as pl
 
-from analytics import exports, formatting, reference, sqlrun, views
+from analytics import exports, formatting, sqlrun, views
 from analytics import merchant_list as merchant_lists
+from analytics.report_sheets import PENDING_SHEET, pending_sheet
 from analytics.reports import (
     MANIFEST,
     ReportError,
@@ -29,19 +29,6 @@ from analytics.reports import (
 )
 
 __all__ = ["write_pending", "write_self_check"]
-
-# The reminder list's columns and their headers (the self-check reports' language: Chinese).
-PENDING_COLUMNS = {
-    "merchant_name": "商户名称",
-    "merchant_id": "统一社会信用代码",
-    "district": "行政区",
-    "software_vendor": "开票软件",
-    "invoice_no": "发票号码",
-    "issued_at": "开票时间",
-    "deadline_day": "入库期限（日终）",
-    "workdays_left": "剩余工作日",
-    "total_amount": "价税合计（元）",
-}
 
 
 def write_self_check(
@@ -128,12 +115,9 @@ def write_pending(
         )
     finally:
         con.close()
-    vendors = reference.labels("vendors", "zh")
-    sheet = rows.with_columns(
-        pl.col("software_vendor").replace(vendors), pl.col("workdays_left").round(2)
-    ).select([pl.col(c).alias(h) for c, h in PENDING_COLUMNS.items()])
+    sheet = pending_sheet(rows)
     payload = (
-        exports.to_xlsx_bytes({"待入库发票": sheet})
+        exports.to_xlsx_bytes({PENDING_SHEET: sheet})
         if fmt == "xlsx"
         else exports.to_csv_bytes(sheet)
     )

@@ -270,3 +270,27 @@ def build_merchant_sheets(
 def build_sheets(data: ReportData, merchant_id: str, period: Period) -> dict[str, pl.DataFrame]:
     """The sheets of one merchant (see :func:`build_merchant_sheets`)."""
     return next(build_merchant_sheets(data, [merchant_id], period))[1]
+
+
+# The reminder list (催报清单): invoices not yet entered whose deadline is still ahead.
+PENDING_SHEET = "待入库发票"
+PENDING_COLUMNS = (
+    ("merchant_name", "商户名称"),
+    ("merchant_id", "统一社会信用代码"),
+    ("district", "行政区"),
+    ("software_vendor", "开票软件"),
+    ("invoice_no", "发票号码"),
+    ("issued_at", "开票时间"),
+    ("deadline_day", "入库期限（当日终）"),
+    ("workdays_left", "剩余工作日"),
+    ("total_amount", "价税合计（元）"),
+)
+
+
+def pending_sheet(rows: pl.DataFrame) -> pl.DataFrame:
+    """The reminder list from :func:`analytics.views.pending_invoices`: Chinese headers, the
+    vendor's name, working days to two decimals, in the rows' order."""
+    vendors = reference.labels("vendors", "zh")
+    return rows.with_columns(
+        pl.col("software_vendor").replace(vendors), pl.col("workdays_left").round(2)
+    ).select([pl.col(c).alias(h) for c, h in PENDING_COLUMNS])

@@ -365,6 +365,16 @@ def _pending_merchants(gen: Generation) -> pl.DataFrame:
     return _read(gen, views.pending_merchants)
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def _pending_invoices(gen: Generation, f: Filters) -> pl.DataFrame:
+    return _read(gen, views.pending_invoices, f)
+
+
+def pending_invoices(f: Filters) -> pl.DataFrame:
+    """Every pending invoice in ``f``'s attribute scope (the reminder list's rows)."""
+    return _pending_invoices(_gen(), f.with_periods("", ""))
+
+
 def pending_by_merchant(f: Filters) -> pl.DataFrame:
     """Merchants with invoices whose entry deadline has not passed, in ``f``'s attribute scope:
     one query per snapshot, then a filter in memory on each change (a query per change cost

@@ -7,7 +7,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from analytics import chart_style, charts, formatting, views
+from analytics import chart_style, charts, exports, formatting, report_sheets, views
 from analytics.views import Filters
 from dashboard import cached, components, urlstate
 from dashboard.components import Col, metric_col
@@ -216,3 +216,16 @@ def pending_panel(f: Filters) -> None:
         Col("amount", t("entry_monitoring.pending.sum"), "yuan"),
     ]
     components.merchant_table(pending, cols, key="em_pending", stem="pending_entries")
+    day = f"{status.as_of:%Y-%m-%d}" if status and status.as_of else "now"
+    st.download_button(  # built on click only: the invoices, not the merchants above
+        t("entry_monitoring.pending.reminders"),
+        data=lambda: exports.to_xlsx_bytes(
+            {report_sheets.PENDING_SHEET: report_sheets.pending_sheet(cached.pending_invoices(f))}
+        ),
+        file_name=f"pending-entry-{day}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="em_pending_invoices",
+        help=t("entry_monitoring.pending.reminders.help"),
+        on_click="ignore",
+        icon=":material/notification_important:",
+    )

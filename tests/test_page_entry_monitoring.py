@@ -122,6 +122,8 @@ def test_pending_invoices_by_merchant_match_the_view(live_feed: Path) -> None:
     )
     table = table_with(at, LABELS["entry_monitoring.pending.count"][1])
     assert table[LABELS["common.merchant_id"][1]].tolist() == expected["merchant_id"].to_list()
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert LABELS["entry_monitoring.pending.reminders"][1] in labels  # the invoices, as XLSX
     assert table[LABELS["entry_monitoring.pending.count"][1]].tolist() == (
         expected["pending"].to_list()
     )

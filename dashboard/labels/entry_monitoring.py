@@ -74,4 +74,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "entry_monitoring.pending.left": ("剩余工作日", "Working days left"),
     "entry_monitoring.pending.first_issued": ("最早开票时间", "Earliest issued"),
     "entry_monitoring.pending.sum": ("价税合计", "Amount (价税合计)"),
+    "entry_monitoring.pending.reminders": (
+        "下载催报清单（逐张发票）",
+        "Download the reminder list (one row per invoice)",
+    ),
+    "entry_monitoring.pending.reminders.help": (
+        "所选行政区、行业等范围内每张待入库发票：商户、发票号码、期限与剩余工作日（Excel）。"
+        "命令行 fapiao-watch report pending 生成同一清单。",
+        "Every pending invoice in the selected districts, industries etc.: merchant, invoice "
+        "number, deadline and working days left (Excel). The command fapiao-watch report "
+        "pending writes the same list.",
+    ),
 }
