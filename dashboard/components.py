@@ -26,6 +26,7 @@ MERCHANT_PARAM = "merchant"  # the profile's selectbox key, hence its URL parame
 SELF_CHECK_PAGE = "app_pages/self_check.py"
 DATA_IMPORT_PAGE = "app_pages/data_import.py"
 ENTRY_PAGE = "app_pages/entry_monitoring.py"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SELF_CHECK_PREFIX = "sc_"  # the self-check page's URL parameters
 LIST_HANDOFF = "sc_list_handoff"  # a merchant list for the self-check page (session state)
 MAX_LIST = 500  # merchants a page hands to the self-check page at most (a zip in ~3 s at 10M)
@@ -126,7 +127,7 @@ def download_buttons(frame: pl.DataFrame, stem: str, key: str) -> None:
         t("table.download_xlsx"),
         data=lambda: exports.to_xlsx_bytes({stem[:31]: frame}),
         file_name=f"{stem}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        mime=XLSX_MIME,
         key=f"{key}_xlsx",
         help=t("table.download_xlsx.help"),
         on_click="ignore",

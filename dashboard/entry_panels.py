@@ -223,7 +223,7 @@ def pending_panel(f: Filters) -> None:
             {report_sheets.PENDING_SHEET: report_sheets.pending_sheet(cached.pending_invoices(f))}
         ),
         file_name=f"pending-entry-{day}.xlsx",
-        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        mime=components.XLSX_MIME,
         key="em_pending_invoices",
         help=t("entry_monitoring.pending.reminders.help"),
         on_click="ignore",

@@ -17,7 +17,7 @@ from dashboard.i18n import lang, metric_label, ref_labels, t
 
 MAX_OPTIONS = 300
 KPIS = ("invoices_issued", "entry_rate", "on_time_rate", "missing_count", "late_count")
-MIME = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+MIME = {"xlsx": components.XLSX_MIME}
 ZIP_KEY = "sc_zip"
 LIST_KEY = "sc_list"  # the pasted list (session only: a list is too long for a URL)
 LIST_FILE_KEY = "sc_list_file"
