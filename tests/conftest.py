@@ -111,17 +111,20 @@ LIVE_CUT = {
 }
 
 
-@pytest.fixture
-def live_feed(warehouse_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+@pytest.fixture(scope="session")
+def live_feed_db(small_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the small warehouse as a live feed would leave it: nothing issued, entered,
     paid or complained about after noon of a working day three or more days before its last
-    issue, analysed in full, so invoices are still pending and the last month is in progress;
-    ``FAPIAO_WATCH_DB`` names it for the test."""
+    issue, analysed in full, so invoices are still pending and the last month is in progress.
+    Built once per session: tests only read it (through :func:`live_feed`)."""
     from analytics import workdays
     from analytics.pipeline import analyse
     from analytics.warehouse import connect
 
-    con = connect(warehouse_copy)
+    target = tmp_path_factory.mktemp("live_feed") / "wh"
+    shutil.copytree(small_warehouse.parent, target, ignore=shutil.ignore_patterns("files"))
+    db = target / small_warehouse.name
+    con = connect(db)
     try:
         last = con.execute("select max(issued_at)::date from issued_invoices").fetchall()[0][0]
         cut = datetime.combine(last - timedelta(days=3), time(12, 0))
@@ -133,8 +136,14 @@ def live_feed(warehouse_copy: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         analyse(con, full=True, progress=False)
     finally:
         con.close()
-    monkeypatch.setenv(config.ENV_DB, str(warehouse_copy))
-    return warehouse_copy
+    return db
+
+
+@pytest.fixture
+def live_feed(live_feed_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """:func:`live_feed_db`, named by ``FAPIAO_WATCH_DB`` for the test (pages, CLI)."""
+    monkeypatch.setenv(config.ENV_DB, str(live_feed_db))
+    return live_feed_db
 
 
 @pytest.fixture
