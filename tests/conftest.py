@@ -47,6 +47,32 @@ def _tests_clock() -> Iterator[None]:
             os.environ[clock.ENV_OFFSET] = previous
 
 
+# The last year with a holiday table in the calendar the tests were written against. A
+# chinesecalendar release with the next year's table (due each November or December; the pin
+# allows it) must not change what they see: a deadline in 2027 stays unknown, analyse stops on
+# 2027 data, the pages warn that the calendar ends on 2026-12-31.
+CALENDAR_THROUGH = 2026
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _calendar_through_2026() -> Iterator[None]:
+    """The installed holiday calendar as if it ended with :data:`CALENDAR_THROUGH`, for this
+    process; an override table (``data/reference/holidays/<year>.csv``, or a test's own
+    folder) is read as ever. Session-wide, so the session's warehouses are built with it."""
+    from analytics import workdays
+
+    real = workdays._year_workdays
+
+    def through(year: int, holidays_dir: Path = workdays.HOLIDAYS_DIR) -> frozenset[date]:
+        if year > CALENDAR_THROUGH and not (holidays_dir / f"{year}.csv").exists():
+            raise workdays.UnknownHolidayYearError(year, holidays_dir)
+        return real(year, holidays_dir)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(workdays, "_year_workdays", through)
+        yield
+
+
 @pytest.fixture(scope="session")
 def small_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The warehouse file of a small generated data set, analysed and published."""

@@ -145,15 +145,7 @@ def test_a_holiday_calendar_about_to_end_is_announced_a_month_ahead(
 ) -> None:
     db = warehouse_copy
     monkeypatch.setenv(config.ENV_DB, str(db))
-    real = workdays._year_workdays
-
-    def no_table_after_2026(year: int) -> frozenset[date]:
-        # whatever chinesecalendar version is installed: 2027 has no table
-        if year > 2026:
-            raise workdays.UnknownHolidayYearError(year)
-        return real(year)
-
-    monkeypatch.setattr(workdays, "_year_workdays", no_table_after_2026)
+    # 2027 has no table, whatever chinesecalendar is installed (conftest: calendar through 2026)
     expected = LABELS["notice.calendar_ends"][0].format(end="2026-12-31", year=2027)
 
     assert main(["analyse", "--db", str(db), "--quiet", "--as-of", "2026-11-20T12:00"]) == 0
