@@ -14,8 +14,9 @@ from pathlib import Path
 
 import duckdb
 
-from analytics import exports, formatting, sqlrun, views
+from analytics import exports, formatting, views
 from analytics import merchant_list as merchant_lists
+from analytics.imports import analysis_status
 from analytics.report_sheets import PENDING_SHEET, pending_sheet
 from analytics.reports import (
     MANIFEST,
@@ -109,7 +110,8 @@ def write_pending(
     try:
         if not table_exists(con, "pending_entries"):
             raise ReportError("no pending_entries table: run fapiao-watch analyse first")
-        as_of = sqlrun.scalar(con, "select as_of from analysis_runs order by run_id desc limit 1")
+        status = analysis_status(con)
+        as_of = status.as_of if status else None
         rows = views.pending_invoices(
             con, views.Filters("", "", districts=districts), due_within=due_within
         )

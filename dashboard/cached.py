@@ -23,6 +23,7 @@ import os
 import queue
 import threading
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -219,6 +220,12 @@ def _analysis_status(gen: Generation) -> imports.AnalysisStatus | None:
 def analysis_status() -> imports.AnalysisStatus | None:
     """Batches waiting for an analysis and analyses failing since the last good one."""
     return _analysis_status(_gen())
+
+
+def as_of() -> datetime | None:
+    """The as-of time of the figures (the latest analysis's); None before any analysis."""
+    status = analysis_status()
+    return status.as_of if status else None
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

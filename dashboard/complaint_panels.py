@@ -74,8 +74,7 @@ def volume_panel(f: Filters, grain: str, by: str) -> None:
         grain=grain,
     )
     st.plotly_chart(fig, width="stretch")
-    status = cached.analysis_status()
-    as_of = status.as_of if status else None
+    as_of = cached.as_of()
     if periods.in_progress(f.period_to, as_of):  # a live feed's last period looks like a drop
         st.caption(t("complaints.volume.partial", as_of=formatting.minute(as_of)))
 

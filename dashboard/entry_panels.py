@@ -182,8 +182,8 @@ def pending_panel(f: Filters) -> None:
     """Invoices not yet entered whose deadline is still ahead, by merchant, nearest deadline
     first: whom to remind before the invoices turn late. The month range does not apply."""
     st.subheader(t("entry_monitoring.pending"))
-    status = cached.analysis_status()
-    as_of = formatting.minute(status.as_of if status else None)
+    when = cached.as_of()
+    as_of = formatting.minute(when)
     pending = cached.pending_by_merchant(f)
     if pending.is_empty():  # the usual state of a monthly close: a quiet line, not a box
         st.caption(t("entry_monitoring.pending.none", as_of=as_of))
@@ -216,7 +216,7 @@ def pending_panel(f: Filters) -> None:
         Col("amount", t("entry_monitoring.pending.sum"), "yuan"),
     ]
     components.merchant_table(pending, cols, key="em_pending", stem="pending_entries")
-    day = f"{status.as_of:%Y-%m-%d}" if status and status.as_of else "now"
+    day = f"{when:%Y-%m-%d}" if when else "now"
     st.download_button(  # built on click only: the invoices, not the merchants above
         t("entry_monitoring.pending.reminders"),
         data=lambda: exports.to_xlsx_bytes(

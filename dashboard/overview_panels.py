@@ -32,8 +32,7 @@ def kpi_panel(f: Filters, current: pl.DataFrame, previous: pl.DataFrame) -> None
     """The KPI cards of the range's last month against the month before. A month still in
     progress at the as-of time (a live feed's current month) counts only part of itself: its
     counts get no change against a whole month, its rates keep theirs."""
-    status = cached.analysis_status()
-    as_of = status.as_of if status else None
+    as_of = cached.as_of()
     partial = periods.in_progress(f.period_to, as_of)
 
     def card(m: str) -> formatting.Kpi:
