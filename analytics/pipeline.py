@@ -310,14 +310,18 @@ def _record_failure(con: duckdb.DuckDBPyConnection, exc: Exception, *, publish: 
     missing = exc.year if isinstance(exc, workdays.UnknownHolidayYearError) else None
     first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     try:
+        last_run = 0
+        if table_exists(con, "analysis_runs"):
+            last_run = int(sqlrun.scalar(con, "select coalesce(max(run_id), 0) from analysis_runs"))
         con.execute(
-            "insert into analysis_failures (failed_at, reason_code, reason, missing_year) "
-            "values ($at, $code, $reason, $year)",
+            "insert into analysis_failures (failed_at, reason_code, reason, missing_year, "
+            "after_run_id) values ($at, $code, $reason, $year, $after)",
             {
                 "at": beijing_now(),
                 "code": "error" if missing is None else "holiday_calendar",
                 "reason": f"{type(exc).__name__}: {first}" if missing is None else first,
                 "year": missing,
+                "after": last_run,
             },
         ).fetchall()
         db_file = _database_path(con)

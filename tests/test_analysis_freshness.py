@@ -286,6 +286,56 @@ def test_any_failing_run_is_kept_with_its_error_and_the_results_stay() -> None:
         con.close()
 
 
+def test_a_failure_in_the_same_second_as_the_last_success_is_counted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Timestamps are kept to the second: a failure is told from the success before it by the
+    run it followed, not by its time. Rows kept before that (no run id) are still read by
+    time."""
+    frozen = datetime(2026, 11, 30, 9, 0, 0)
+    monkeypatch.setattr(pipeline, "beijing_now", lambda: frozen)
+    con = connect(":memory:")
+    try:
+        pipeline.analyse(con, progress=False, publish=False, stages=[])
+        status = imports.analysis_status(con)
+        assert status is not None
+        assert (status.analysed_at, status.failures) == (frozen, 0)
+
+        def boom(con: duckdb.DuckDBPyConnection, ctx: object) -> None:
+            raise RuntimeError("disk full")
+
+        with pytest.raises(RuntimeError, match="disk full"):
+            pipeline.analyse(
+                con, progress=False, publish=False, full=True, stages=[Stage("boom", boom, ())]
+            )
+        status = imports.analysis_status(con)
+        assert status is not None
+        assert (status.failures, status.last_failed_at, status.reason) == (
+            1,
+            frozen,
+            "RuntimeError: disk full",
+        )
+
+        # failures kept by an older version carry no run id: compared with the success's end
+        con.execute(
+            "insert into analysis_failures (failed_at, reason_code, reason) values "
+            "($same, 'error', 'same second'), ($later, 'error', 'a second later')",
+            {"same": frozen, "later": frozen + timedelta(seconds=1)},
+        ).fetchall()
+        status = imports.analysis_status(con)
+        assert status is not None
+        assert (status.failures, status.reason) == (2, "a second later")
+
+        # the next success ends the stretch, even within the same second
+        pipeline.analyse(con, progress=False, publish=False, stages=[], full=True)
+        con.execute("delete from analysis_failures where after_run_id is null").fetchall()
+        status = imports.analysis_status(con)
+        assert status is not None
+        assert status.failures == 0
+    finally:
+        con.close()
+
+
 def test_an_upload_of_a_year_without_holidays_loads_and_says_why_it_is_not_analysed(
     warehouse_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -75,5 +75,10 @@ create table if not exists analysis_failures (
     failed_at     timestamp not null,  -- Beijing time
     reason_code   varchar not null,    -- holiday_calendar (a year with no holiday table) / error
     reason        varchar not null,    -- the error's message
-    missing_year  integer              -- holiday_calendar: the year to add a table for
+    missing_year  integer,             -- holiday_calendar: the year to add a table for
+    after_run_id  integer              -- the last successful run's run_id when it failed (0: none)
 );
+-- after_run_id came after the table did: failures are told apart from the last success by run
+-- id, not by timestamps stamped to the second (a failure in the same second as that success's
+-- end was not counted). Rows from before it are null and compared by time.
+alter table analysis_failures add column if not exists after_run_id integer;

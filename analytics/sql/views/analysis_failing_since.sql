@@ -1,9 +1,27 @@
--- Runs of `analyse` that failed after the last successful one ended ($since), with the latest
--- reason.
-with failed as (
-    select *
+-- Runs of `analyse` that failed after the last successful one, with the latest reason. A failure
+-- knows the run it followed (after_run_id); rows kept before that column existed, and snapshots
+-- published before it, are compared by time with the last success's end ($since).
+with tagged as (
+    select
+        *,
+        -- read through JSON: a snapshot published before the column existed gives null
+        (to_json(analysis_failures) ->> 'after_run_id')::integer as after_run
     from analysis_failures
-    where failed_at > $since
+),
+
+last_run as (
+    select max(run_id) as run_id
+    from analysis_runs
+),
+
+failed as (
+    select tagged.*
+    from tagged, last_run
+    where
+        case
+            when after_run is null then failed_at > $since
+            else after_run >= last_run.run_id
+        end
 ),
 
 final as (
