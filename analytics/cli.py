@@ -243,6 +243,41 @@ def _cmd_report_pending(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_remind(args: argparse.Namespace) -> int:
+    from analytics.reminders import ReminderError, record_all
+
+    try:
+        done = record_all(
+            args.merchant, by=args.by, channel=args.channel, note=args.note, db=args.db
+        )
+    except ReminderError as exc:
+        raise CliError(str(exc)) from exc
+    for r in done:
+        state = "recorded" if r.new else "already recorded today"
+        print(f"{r.merchant_id}: reminder #{r.reminder_id}, {r.invoices} invoice(s), {state}")
+    return 0
+
+
+def _add_remind(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    from analytics.reminders import CHANNELS
+
+    p = sub.add_parser(
+        "remind",
+        help="record that merchants were reminded (催报) of their invoices pending entry",
+    )
+    p.add_argument(
+        "--merchant",
+        action="append",
+        required=True,
+        help="the merchant's USCC (repeat for several); it must have invoices pending entry",
+    )
+    p.add_argument("--by", required=True, help="who reminded them")
+    p.add_argument("--channel", choices=CHANNELS, default="phone", help="how (default phone)")
+    p.add_argument("--note", default=None, help="what was said or agreed")
+    _add_db(p)
+    p.set_defaults(func=_cmd_remind)
+
+
 def _add_report(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "report", help="self-check reports (自查报告) and the pending-entry reminder list"
@@ -403,6 +438,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_holidays(sub)
 
     _add_report(sub)
+    _add_remind(sub)
     _add_evaluate(sub)
 
     p = sub.add_parser("serve", help="start the dashboard on http://localhost:8501")

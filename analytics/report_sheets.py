@@ -284,6 +284,8 @@ PENDING_COLUMNS = (
     ("deadline_day", "入库期限（当日终）"),
     ("workdays_left", "剩余工作日"),
     ("total_amount", "价税合计（元）"),
+    ("last_reminded_at", "上次催报时间"),
+    ("last_reminded_by", "催报人"),
 )
 
 

@@ -32,6 +32,7 @@ from analytics import (
     frames,
     metrics,
     periods,
+    reminders,
     scope,
     sqlrun,
     view_sql,
@@ -239,12 +240,15 @@ DUE_SOON_WORKDAYS: Final = 1.0
 def pending_merchants(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Every merchant with invoices not yet entered whose deadline has not passed, with its
     attributes: ``pending``, ``due_soon`` (at most :data:`DUE_SOON_WORKDAYS` working days
-    left), ``deadline_day``, ``workdays_left``, ``first_issued``, ``amount``. Unfiltered and
-    small (the last working days' invoices): :func:`pending_in_scope` narrows it. Empty while
-    the snapshot has no such table."""
+    left), ``deadline_day``, ``workdays_left``, ``first_issued``, ``amount``, and what was
+    reminded (:func:`analytics.reminders.by_merchant`: ``not_reminded``, ``reminders``,
+    ``last_reminded_at``, ``last_reminded_by``, ``last_channel``). Unfiltered and small (the
+    last working days' invoices): :func:`pending_in_scope` narrows it. Empty while the
+    snapshot has no such table."""
     if not table_exists(con, "pending_entries"):
         return pl.DataFrame()
-    return run(con, "pending_by_merchant", {"soon": DUE_SOON_WORKDAYS})
+    frame = run(con, "pending_by_merchant", {"soon": DUE_SOON_WORKDAYS})
+    return frame.join(reminders.by_merchant(con), on="merchant_id", how="left")
 
 
 def pending_in_scope(frame: pl.DataFrame, f: Filters, *, limit: int = 500) -> pl.DataFrame:
@@ -277,11 +281,13 @@ def pending_invoices(
     con: duckdb.DuckDBPyConnection, f: Filters, *, due_within: float | None = None
 ) -> pl.DataFrame:
     """Every invoice pending entry in ``f``'s attribute scope (at most ``due_within`` working
-    days left, when given), with its merchant: the nearest deadline first, then by merchant and
+    days left, when given), with its merchant and when it was last reminded about, by whom
+    (:func:`analytics.reminders.by_invoice`): the nearest deadline first, then by merchant and
     issue time. Empty (no columns) while there is no ``pending_entries`` table."""
     if not table_exists(con, "pending_entries"):
         return pl.DataFrame()
     frame = run(con, "pending_invoices", f.params())
+    frame = frame.join(reminders.by_invoice(con), on=["merchant_id", "invoice_no"], how="left")
     if due_within is not None:
         frame = frame.filter(pl.col("workdays_left") <= due_within)
     order = ["workdays_left", "merchant_id", "issued_at", "invoice_no"]

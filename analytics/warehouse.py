@@ -49,6 +49,7 @@ SERVING_TABLES: list[str] = [
     "recon_exceptions",
     "recon_summary",
     "pending_entries",  # small: the invoices whose entry deadline has not passed yet
+    "reminders",  # written by people (analytics.reminders), read with pending_entries
     "check_violations",
     "analysis_runs",
     "analysis_failures",  # written by a failed analyse; read with analysis_runs for freshness

@@ -16,7 +16,7 @@ import polars as pl
 import pytest
 from factories import TestWarehouse
 
-from analytics import cli, profile, views, warehouse
+from analytics import cli, profile, reminders, views, warehouse
 from analytics.views import Filters
 
 
@@ -133,6 +133,7 @@ def test_the_reminder_list_from_the_command_line(
     soon_west = wh.invoice(west, "2026-03-03 10:00", 200)  # end of Thu 5 March: 0.5 left
     wh.invoice(east, "2026-03-04 11:00", 113, recorded="2026-03-05 12:00")  # as-of Thu 12:00
     wh.analyse()
+    reminders.record(wh.con, [west], by="张三", channel="phone")  # the list says who called
     wh.con.close()
 
     out = tmp_path / "lists"
@@ -146,6 +147,7 @@ def test_the_reminder_list_from_the_command_line(
     )
     rows = list(csv.DictReader(io.StringIO(path.read_text("utf-8-sig"))))
     assert [r["发票号码"] for r in rows] == [soon_west, late_east]
+    assert rows[0].pop("上次催报时间").startswith("20")
     assert rows[0] == {
         "商户名称": "西城测试商户有限公司",
         "统一社会信用代码": west,
@@ -156,8 +158,10 @@ def test_the_reminder_list_from_the_command_line(
         "入库期限（当日终）": "2026-03-05",
         "剩余工作日": "0.5",
         "价税合计（元）": "200.00",
+        "催报人": "张三",
     }
     assert rows[1]["商户名称"] == "'=东城测试商户"  # no formula in a spreadsheet
+    assert (rows[1]["上次催报时间"], rows[1]["催报人"]) == ("", "")  # never reminded
 
     soon = tmp_path / "soon.xlsx"  # the default format: ids stay text in a spreadsheet
     args = ["report", "pending", "--db", str(db), "--due-within", "1", "--out", str(soon)]

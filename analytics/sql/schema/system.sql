@@ -82,3 +82,19 @@ create table if not exists analysis_failures (
 -- id, not by timestamps stamped to the second (a failure in the same second as that success's
 -- end was not counted). Rows from before it are null and compared by time.
 alter table analysis_failures add column if not exists after_run_id integer;
+
+-- Reminders (催报) an official recorded for a merchant's invoices pending entry: state written
+-- by people (analytics.reminders), never by analyse, so no analysis run drops or rewrites it.
+-- invoice_nos are the merchant's pending invoices the reminder covered, so that the pending
+-- list can tell invoices already reminded about from ones that became pending since.
+create sequence if not exists reminder_seq start 1;
+create table if not exists reminders (
+    reminder_id  bigint not null default nextval('reminder_seq'),
+    merchant_id  varchar not null,
+    reminded_at  timestamp not null,   -- Beijing time, when it was recorded
+    reminded_by  varchar not null,     -- who reminded (free text, like alert actions)
+    channel      varchar not null,     -- analytics.reminders.CHANNELS
+    note         varchar,
+    as_of        timestamp,            -- the as-of time of the pending list it acted on
+    invoice_nos  varchar[] not null    -- the merchant's pending invoices it covered
+);

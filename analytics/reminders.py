@@ -1,0 +1,223 @@
+"""Reminders (催报): who reminded a merchant of its invoices pending entry, when, how, and for
+which invoices.
+
+The pending list (``pending_entries``: Entry monitoring, ``fapiao-watch report pending``) says
+whom to remind before invoices turn late. The reminder itself goes out by phone, SMS, a 电子税务局
+message or a visit; this module keeps the record of it, so that the next official sees that a
+merchant was reminded already, and which of its pending invoices became pending since (the
+list's ``not_reminded`` count; :func:`analytics.views.pending_merchants`).
+
+Reminders are state written by people, like alert actions: no analysis run drops or rewrites
+them (``sql/schema/system.sql``). Writing (:func:`record_all`) follows
+:mod:`analytics.alert_desk`: the warehouse is opened for the length of one write (waiting a
+short while if ``ingest``/``analyse`` hold it, then raising
+:class:`~analytics.warehouse.WarehouseBusyError`), and a new serving snapshot is published.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Final
+
+import duckdb
+import polars as pl
+
+from analytics import sqlrun, view_sql
+from analytics.clock import beijing_now
+from analytics.warehouse import table_exists
+
+TABLE: Final = "reminders"
+CHANNELS: Final = ("phone", "sms", "etax_message", "visit", "other")
+
+
+class ReminderError(ValueError):
+    """A reminder that cannot be recorded; the message says why."""
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """One merchant's reminder as :func:`record` left it."""
+
+    merchant_id: str
+    reminder_id: int
+    invoices: int  # the pending invoices it covers
+    new: bool  # False: the same reminder was recorded already today (kept once)
+
+
+def _merchants(merchant_ids: Sequence[str]) -> list[str]:
+    return list(dict.fromkeys(m.strip().upper() for m in merchant_ids if m and m.strip()))
+
+
+def record(
+    con: duckdb.DuckDBPyConnection,
+    merchant_ids: Sequence[str],
+    *,
+    by: str,
+    channel: str,
+    note: str | None = None,
+) -> list[Recorded]:
+    """Record that each merchant of ``merchant_ids`` was reminded of the invoices it has
+    pending entry now, all of them or none.
+
+    Raises :class:`ReminderError` (nothing written) without ``by``, for a channel not in
+    :data:`CHANNELS`, and for a merchant with nothing pending (naming it). The same reminder
+    recorded twice on a day (same merchant, person, channel and invoices: a double click, a
+    script run again) is kept once: its second recording returns the first with ``new``
+    False."""
+    who = by.strip()
+    if not who:
+        raise ReminderError("who reminded is required")
+    if channel not in CHANNELS:
+        raise ReminderError(f"unknown channel {channel!r}; use one of {', '.join(CHANNELS)}")
+    ids = _merchants(merchant_ids)
+    if not ids:
+        raise ReminderError("no merchant chosen")
+    if not table_exists(con, "pending_entries"):
+        raise ReminderError("there is no pending list yet: run `fapiao-watch analyse` first")
+    pending = dict(
+        con.execute(
+            "select merchant_id, list(invoice_no order by invoice_no) from pending_entries "
+            "where list_contains($ids, merchant_id) group by merchant_id",
+            {"ids": ids},
+        ).fetchall()
+    )
+    idle = [m for m in ids if m not in pending]
+    if idle:
+        raise ReminderError(f"nothing is pending entry for {', '.join(idle)}")
+    as_of = sqlrun.scalar(con, "select arg_max(as_of, run_id) from analysis_runs")
+    now = beijing_now()
+    note = (note or "").strip() or None
+    done: list[Recorded] = []
+    con.begin()
+    try:
+        for merchant in ids:
+            invoices = list(pending[merchant])
+            kept = con.execute(
+                "select reminder_id from reminders where merchant_id = $m and reminded_by = $by "
+                "and channel = $channel and reminded_at::date = $day and invoice_nos = $invoices "
+                "order by reminder_id limit 1",
+                {
+                    "m": merchant,
+                    "by": who,
+                    "channel": channel,
+                    "day": now.date(),
+                    "invoices": invoices,
+                },
+            ).fetchall()
+            if kept:
+                done.append(Recorded(merchant, int(kept[0][0]), len(invoices), new=False))
+                continue
+            (reminder_id,) = con.execute(
+                "insert into reminders (merchant_id, reminded_at, reminded_by, channel, note, "
+                "as_of, invoice_nos) values ($m, $at, $by, $channel, $note, $as_of, $invoices) "
+                "returning reminder_id",
+                {
+                    "m": merchant,
+                    "at": now,
+                    "by": who,
+                    "channel": channel,
+                    "note": note,
+                    "as_of": as_of,
+                    "invoices": invoices,
+                },
+            ).fetchall()[0]
+            done.append(Recorded(merchant, int(reminder_id), len(invoices), new=True))
+        con.commit()
+    except BaseException:
+        con.rollback()
+        raise
+    return done
+
+
+def record_all(
+    merchant_ids: Sequence[str],
+    *,
+    by: str,
+    channel: str,
+    note: str | None = None,
+    db: str | os.PathLike[str] | None = None,
+    timeout_s: float = 5.0,
+) -> list[Recorded]:
+    """:func:`record` in the warehouse ``db``, then publish the serving snapshot once."""
+    from analytics.config import settings
+    from analytics.warehouse import connect, publish
+
+    con = connect(db, timeout_s=timeout_s, create=False)
+    try:
+        done = record(con, merchant_ids, by=by, channel=channel, note=note)
+        if any(r.new for r in done):
+            publish(con, settings(db).serving_path)
+    finally:
+        con.close()
+    return done
+
+
+_HISTORY_SCHEMA = pl.Schema(
+    {
+        "reminder_id": pl.Int64(),
+        "reminded_at": pl.Datetime("us"),
+        "reminded_by": pl.String(),
+        "channel": pl.String(),
+        "invoices": pl.Int64(),
+        "still_pending": pl.Int64(),
+        "note": pl.String(),
+        "as_of": pl.Datetime("us"),
+    }
+)
+
+
+def history(con: duckdb.DuckDBPyConnection, merchant_id: str) -> pl.DataFrame:
+    """A merchant's reminders, newest first: ``invoices`` it covered and how many of them are
+    ``still_pending`` (not entered yet, deadline ahead). Empty without the tables (a snapshot
+    from before reminders, or before any analysis)."""
+    if not (table_exists(con, TABLE) and table_exists(con, "pending_entries")):
+        return pl.DataFrame(schema=_HISTORY_SCHEMA)
+    frame = view_sql.run(con, "reminder_history", {"merchant_id": merchant_id})
+    return frame.cast(_HISTORY_SCHEMA).select(_HISTORY_SCHEMA.names())
+
+
+_BY_MERCHANT_SCHEMA = pl.Schema(
+    {
+        "merchant_id": pl.String(),
+        "not_reminded": pl.Int64(),
+        "reminders": pl.Int64(),
+        "last_reminded_at": pl.Datetime("us"),
+        "last_reminded_by": pl.String(),
+        "last_channel": pl.String(),
+    }
+)
+
+
+def by_merchant(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Per merchant with invoices pending entry: ``not_reminded`` (pending invoices no reminder
+    covered: never reminded, or pending since the last reminder) and its last reminder
+    (``last_reminded_at``, ``last_reminded_by``, ``last_channel``; ``reminders`` how many).
+    Without the reminders table every pending invoice counts as not reminded."""
+    if not table_exists(con, "pending_entries"):
+        return pl.DataFrame(schema=_BY_MERCHANT_SCHEMA)
+    if not table_exists(con, TABLE):
+        frame = view_sql.run(con, "pending_never_reminded", {})
+    else:
+        frame = view_sql.run(con, "pending_reminded", {})
+    return frame.cast(_BY_MERCHANT_SCHEMA).select(_BY_MERCHANT_SCHEMA.names())
+
+
+_BY_INVOICE_SCHEMA = pl.Schema(
+    {
+        "merchant_id": pl.String(),
+        "invoice_no": pl.String(),
+        "last_reminded_at": pl.Datetime("us"),
+        "last_reminded_by": pl.String(),
+    }
+)
+
+
+def by_invoice(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Per invoice a reminder covered: when it was last reminded about, and by whom (the
+    reminder list's columns). Empty without the table."""
+    if not table_exists(con, TABLE):
+        return pl.DataFrame(schema=_BY_INVOICE_SCHEMA)
+    frame = view_sql.run(con, "reminded_invoices", {})
+    return frame.cast(_BY_INVOICE_SCHEMA).select(_BY_INVOICE_SCHEMA.names())
