@@ -38,6 +38,7 @@ from analytics import (
     credit_views,
     imports,
     profile,
+    reminders,
     reports,
     scores_views,
     self_check_views,
@@ -554,6 +555,25 @@ def _merchant_pending(gen: Generation, merchant_id: str) -> pl.DataFrame:
 def merchant_pending(merchant_id: str) -> pl.DataFrame:
     """The merchant's invoices whose entry deadline is still ahead, nearest first."""
     return _merchant_pending(_gen(), merchant_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+def _merchant_reminders(gen: Generation, merchant_id: str) -> pl.DataFrame:
+    return _read(gen, reminders.history, merchant_id)
+
+
+def merchant_reminders(merchant_id: str) -> pl.DataFrame:
+    """The merchant's reminders (催报), newest first."""
+    return _merchant_reminders(_gen(), merchant_id)
+
+
+def record_reminders(
+    merchant_ids: Sequence[str], *, by: str, channel: str, note: str | None
+) -> list[reminders.Recorded]:
+    """Record reminders in the warehouse and publish (a writer, like :func:`act_on_alerts`)."""
+    return reminders.record_all(
+        merchant_ids, by=by, channel=channel, note=note, db=warehouse_path()
+    )
 
 
 def merchant_complaints(merchant_id: str, f: Filters) -> pl.DataFrame:

@@ -9,7 +9,7 @@ import streamlit as st
 
 from analytics import chart_style, charts, exports, formatting, report_sheets, views
 from analytics.views import Filters
-from dashboard import cached, components, urlstate
+from dashboard import cached, components, reminder_panel, urlstate
 from dashboard.components import Col, metric_col
 from dashboard.i18n import label_codes, label_refs, lang, metric_label, ref_labels, t
 
@@ -212,6 +212,9 @@ def pending_panel(f: Filters) -> None:
         Col("due_soon", t("entry_monitoring.pending.due_soon_col"), "count"),
         Col("deadline_day", t("entry_monitoring.pending.deadline"), "date"),
         Col("workdays_left", t("entry_monitoring.pending.left"), "days"),
+        Col("not_reminded", t("reminders.not_reminded"), "count"),
+        Col("last_reminded_at", t("reminders.last"), "datetime"),
+        Col("last_reminded_by", t("reminders.who")),
         Col("first_issued", t("entry_monitoring.pending.first_issued"), "datetime"),
         Col("amount", t("entry_monitoring.pending.sum"), "yuan"),
     ]
@@ -229,3 +232,4 @@ def pending_panel(f: Filters) -> None:
         on_click="ignore",
         icon=":material/notification_important:",
     )
+    reminder_panel.record_panel(pending)

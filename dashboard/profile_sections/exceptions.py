@@ -6,7 +6,7 @@ import streamlit as st
 
 from analytics import views
 from analytics.views import Filters
-from dashboard import cached, components
+from dashboard import cached, components, reminder_panel
 from dashboard.components import Col
 from dashboard.i18n import catalogue_labels, label_codes, lang, t
 
@@ -28,6 +28,7 @@ def _pending(merchant_id: str) -> None:
         Col("total_amount", t("merchant_profile.total_issued"), "yuan"),
     ]
     components.table(rows, cols, key="mp_pending", stem=f"{merchant_id}_pending")
+    reminder_panel.history(merchant_id)
 
 
 def render(merchant_id: str, f: Filters) -> None:
