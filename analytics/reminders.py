@@ -154,6 +154,8 @@ def record_all(
     return done
 
 
+OUTCOMES: Final = ("on_time", "late", "missing", "other", "pending")
+_OUTCOME_SCHEMA = pl.Schema({f"outcome_{o}": pl.Int64() for o in OUTCOMES})
 _HISTORY_SCHEMA = pl.Schema(
     {
         "reminder_id": pl.Int64(),
@@ -161,21 +163,60 @@ _HISTORY_SCHEMA = pl.Schema(
         "reminded_by": pl.String(),
         "channel": pl.String(),
         "invoices": pl.Int64(),
-        "still_pending": pl.Int64(),
+        **_OUTCOME_SCHEMA,
         "note": pl.String(),
         "as_of": pl.Datetime("us"),
     }
 )
 
 
+def invoice_outcomes(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """One row per reminder and invoice it covered: ``outcome`` (one of :data:`OUTCOMES`:
+    entered by the deadline, after it, missing, another exception, still pending) and the
+    merchant's attributes. Empty without the tables."""
+    names = ("pending_entries", "recon_exceptions", "merchants", TABLE)
+    if not all(table_exists(con, n) for n in names):
+        return pl.DataFrame()
+    return view_sql.run(con, "reminder_outcomes", {})
+
+
+def _counts(rows: pl.DataFrame, by: str) -> pl.DataFrame:
+    """Invoices per ``by`` and outcome, as ``outcome_<o>`` columns (zero where none)."""
+    return rows.group_by(by).agg(
+        pl.len().alias("invoices").cast(pl.Int64),
+        *((pl.col("outcome") == o).sum().cast(pl.Int64).alias(f"outcome_{o}") for o in OUTCOMES),
+    )
+
+
 def history(con: duckdb.DuckDBPyConnection, merchant_id: str) -> pl.DataFrame:
-    """A merchant's reminders, newest first: ``invoices`` it covered and how many of them are
-    ``still_pending`` (not entered yet, deadline ahead). Empty without the tables (a snapshot
-    from before reminders, or before any analysis)."""
-    if not (table_exists(con, TABLE) and table_exists(con, "pending_entries")):
+    """A merchant's reminders, newest first: ``invoices`` each covered and what became of them
+    (``outcome_on_time``, ``outcome_late``, ``outcome_missing``, ``outcome_other``,
+    ``outcome_pending``). Empty without the tables (a snapshot from before reminders, or
+    before any analysis)."""
+    outcomes = invoice_outcomes(con)
+    if outcomes.is_empty():
         return pl.DataFrame(schema=_HISTORY_SCHEMA)
-    frame = view_sql.run(con, "reminder_history", {"merchant_id": merchant_id})
+    rows = view_sql.run(con, "reminder_history", {"merchant_id": merchant_id})
+    counts = _counts(outcomes.filter(pl.col("merchant_id") == merchant_id), "reminder_id")
+    frame = rows.join(counts.drop("invoices"), on="reminder_id", how="left")
+    frame = frame.with_columns(pl.col(_OUTCOME_SCHEMA.names()).fill_null(0))
     return frame.cast(_HISTORY_SCHEMA).select(_HISTORY_SCHEMA.names())
+
+
+def outcomes_in_scope(rows: pl.DataFrame, mask: pl.Expr) -> dict[str, int]:
+    """``invoices`` reminded about (each once) among the merchants ``mask`` keeps (e.g.
+    ``Filters.attribute_mask()``) over :func:`invoice_outcomes`, and how many of them had each
+    outcome (``outcome_<o>``). An invoice in several reminders counts once."""
+    empty = {"invoices": 0, **dict.fromkeys(_OUTCOME_SCHEMA.names(), 0)}
+    if rows.is_empty():
+        return empty
+    each = rows.filter(mask).unique(["merchant_id", "invoice_no"]).with_columns(_all=pl.lit(1))
+    counts = _counts(each, "_all")
+    return (
+        empty
+        if counts.is_empty()
+        else {k: int(v) for k, v in counts.row(0, named=True).items() if k != "_all"}
+    )
 
 
 _BY_MERCHANT_SCHEMA = pl.Schema(

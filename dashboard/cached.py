@@ -567,6 +567,17 @@ def merchant_reminders(merchant_id: str) -> pl.DataFrame:
     return _merchant_reminders(_gen(), merchant_id)
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def _reminder_outcomes(gen: Generation) -> pl.DataFrame:
+    return _read(gen, reminders.invoice_outcomes)
+
+
+def reminder_outcomes(f: Filters) -> dict[str, int]:
+    """The invoices reminded about among ``f``'s merchants (attributes, not months) and what
+    became of them: read once per snapshot, filtered in memory."""
+    return reminders.outcomes_in_scope(_reminder_outcomes(_gen()), f.attribute_mask())
+
+
 def record_reminders(
     merchant_ids: Sequence[str], *, by: str, channel: str, note: str | None
 ) -> list[reminders.Recorded]:

@@ -187,6 +187,7 @@ def pending_panel(f: Filters) -> None:
     pending = cached.pending_by_merchant(f)
     if pending.is_empty():  # the usual state of a monthly close: a quiet line, not a box
         st.caption(t("entry_monitoring.pending.none", as_of=as_of))
+        reminder_panel.outcomes_line(f)
         return
     first = pending.row(0, named=True)
     cards = [
@@ -206,15 +207,15 @@ def pending_panel(f: Filters) -> None:
     cols = [
         Col("merchant_name", t("common.merchant")),
         Col("merchant_id", t("common.merchant_id")),
-        Col("district", t("common.district")),
-        Col("software_vendor", t("filters.vendor")),
         Col("pending", t("entry_monitoring.pending.count"), "count"),
         Col("due_soon", t("entry_monitoring.pending.due_soon_col"), "count"),
-        Col("deadline_day", t("entry_monitoring.pending.deadline"), "date"),
         Col("workdays_left", t("entry_monitoring.pending.left"), "days"),
         Col("not_reminded", t("reminders.not_reminded"), "count"),
         Col("last_reminded_at", t("reminders.last"), "datetime"),
         Col("last_reminded_by", t("reminders.who")),
+        Col("deadline_day", t("entry_monitoring.pending.deadline"), "date"),
+        Col("district", t("common.district")),
+        Col("software_vendor", t("filters.vendor")),
         Col("first_issued", t("entry_monitoring.pending.first_issued"), "datetime"),
         Col("amount", t("entry_monitoring.pending.sum"), "yuan"),
     ]
@@ -232,4 +233,5 @@ def pending_panel(f: Filters) -> None:
         on_click="ignore",
         icon=":material/notification_important:",
     )
+    reminder_panel.outcomes_line(f)
     reminder_panel.record_panel(pending)

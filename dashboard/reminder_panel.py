@@ -11,8 +11,9 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from analytics import views
-from analytics.reminders import CHANNELS, ReminderError
+from analytics import formatting, views
+from analytics.reminders import CHANNELS, OUTCOMES, ReminderError
+from analytics.views import Filters
 from analytics.warehouse import WarehouseBusyError
 from dashboard import alert_panels, cached, components
 from dashboard.components import Col
@@ -118,6 +119,16 @@ def record_panel(pending: pl.DataFrame) -> None:
         )
 
 
+def outcomes_line(f: Filters) -> None:
+    """One caption: what became of the invoices reminded about among ``f``'s merchants (none
+    when nothing was reminded)."""
+    counts = cached.reminder_outcomes(f)
+    if counts["invoices"] == 0:
+        return
+    n = {k: formatting.count(v) for k, v in counts.items()}
+    st.caption(t("reminders.outcomes", **n))
+
+
 def history(merchant_id: str) -> None:
     """A merchant's reminders on its profile (nothing when it has none)."""
     rows = cached.merchant_reminders(merchant_id)
@@ -142,7 +153,7 @@ def history(merchant_id: str) -> None:
         Col("reminded_by", t("reminders.who")),
         Col("channel", t("reminders.col.channel")),
         Col("invoices", t("reminders.col.invoices"), "count"),
-        Col("still_pending", t("reminders.col.still_pending"), "count"),
+        *(Col(f"outcome_{o}", t(f"reminders.outcome.{o}"), "count") for o in OUTCOMES),
         Col("note", t("reminders.note")),
         Col("as_of", t("reminders.col.as_of"), "datetime"),
     ]

@@ -53,8 +53,9 @@ def test_a_reminder_covers_what_is_pending_and_later_invoices_count_as_not_remin
     row = _merchant_row(wh.con, m)
     assert (row["pending"], row["not_reminded"], row["reminders"]) == (2, 1, 1)
     history = reminders.history(wh.con, m)
-    assert history.select("reminded_by", "channel", "invoices", "still_pending").rows() == [
-        ("张三", "phone", 2, 1)
+    outcome = ["outcome_on_time", "outcome_late", "outcome_missing", "outcome_pending"]
+    assert history.select("reminded_by", "channel", "invoices", *outcome).rows() == [
+        ("张三", "phone", 2, 1, 0, 0, 1)  # the first entered by its deadline, one still pending
     ]
     # a second reminder covers the new one too; the history lists the newest first
     reminders.record(wh.con, [m], by="李四", channel="sms")
@@ -63,6 +64,29 @@ def test_a_reminder_covers_what_is_pending_and_later_invoices_count_as_not_remin
     assert wh.rows("select invoice_nos from reminders where reminded_by = '李四'") == [
         {"invoice_nos": sorted([second, third])}
     ]
+
+    # Wed 11 March: the third reaches the tax system late, the second never did (missing now)
+    wh.new_load()
+    wh.tax_record(m, "2026-03-05 16:00", 50, recorded="2026-03-11 10:00", invoice_no=third)
+    wh.analyse()
+    history = reminders.history(wh.con, m)
+    assert history.select("reminded_by", *outcome).rows() == [
+        ("李四", 0, 1, 1, 0),
+        ("张三", 1, 0, 1, 0),
+    ]
+    counts = reminders.outcomes_in_scope(reminders.invoice_outcomes(wh.con), pl.lit(True))
+    assert counts == {  # each invoice once, whatever the reminders that covered it
+        "invoices": 3,
+        "outcome_on_time": 1,
+        "outcome_late": 1,
+        "outcome_missing": 1,
+        "outcome_other": 0,
+        "outcome_pending": 0,
+    }
+    district = pl.col("district") == "no such district"
+    assert (
+        reminders.outcomes_in_scope(reminders.invoice_outcomes(wh.con), district)["invoices"] == 0
+    )
 
     wh.analyse(full=True)  # people's records: no analysis drops them
     assert wh.rows("select count(*) as n from reminders") == [{"n": 2}]
@@ -155,6 +179,7 @@ def test_reminders_from_the_command_line_are_published(
         snapshot.close()
     assert (row["not_reminded"], row["reminders"], row["last_reminded_by"]) == (0, 1, "王五")
     assert history.select("channel", "note").rows() == [("sms", "短信提醒")]
+    assert history["outcome_pending"].to_list() == history["invoices"].to_list()
 
     assert main(["remind", "--db", str(live_copy), "--merchant", "X", "--by", "王五"]) == 2
     assert capsys.readouterr().err.strip() == (
@@ -209,10 +234,17 @@ def test_recording_reminders_on_entry_monitoring_and_seeing_them_on_the_profile(
     reminded = table[table[label("common.merchant_id")].isin(chosen)]
     assert set(reminded[label("reminders.who")]) == {"赵六"}
     assert set(reminded[label("reminders.not_reminded")]) == {0}
+    invoices = int(reminded[label("entry_monitoring.pending.count")].sum())
+    n = {"invoices": invoices, "outcome_pending": invoices}
+    n |= {f"outcome_{o}": 0 for o in ("on_time", "late", "missing", "other")}
+    assert label("reminders.outcomes", **n) in [c.value for c in at.caption]
 
     at = open_page("merchant_profile", merchant=chosen[0])
     assert errors(at) == []
     history = table_with(at, label("reminders.col.at"))
     assert history[label("reminders.who")].tolist() == ["赵六"]
+    assert history[label("reminders.outcome.pending")].tolist() == (
+        history[label("reminders.col.invoices")].tolist()
+    )  # the live feed's snapshot does not move on
     assert history[label("reminders.col.channel")].tolist() == [label("reminders.channel.visit")]
     assert history[label("reminders.note")].tolist() == ["上门提醒"]

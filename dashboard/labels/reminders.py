@@ -55,7 +55,19 @@ LABELS: dict[str, tuple[str, str]] = {
     "reminders.col.at": ("催报时间", "Reminded at"),
     "reminders.col.channel": ("方式", "Channel"),
     "reminders.col.invoices": ("涉及发票", "Invoices"),
-    "reminders.col.still_pending": ("仍待入库", "Still pending"),
+    "reminders.outcome.on_time": ("按期入库", "Entered in time"),
+    "reminders.outcome.late": ("逾期入库", "Entered late"),
+    "reminders.outcome.missing": ("逾期未入库", "Missing"),
+    "reminders.outcome.other": ("其他异常", "Other exception"),
+    "reminders.outcome.pending": ("仍待入库", "Still pending"),
+    "reminders.outcomes": (
+        "已催报的发票 {invoices} 张：按期入库 {outcome_on_time}，逾期入库 {outcome_late}，"
+        "逾期未入库 {outcome_missing}，其他异常（如金额不符）{outcome_other}，仍待入库 "
+        "{outcome_pending}。",
+        "Invoices reminded about: {invoices}. Entered in time {outcome_on_time}, entered late "
+        "{outcome_late}, missing {outcome_missing}, another exception (such as an amount "
+        "mismatch) {outcome_other}, still pending {outcome_pending}.",
+    ),
     "reminders.col.as_of": ("清单数据时间", "List as of"),
     "reminders.not_reminded": ("未催报", "Not reminded"),
     "reminders.last": ("上次催报", "Last reminded"),
