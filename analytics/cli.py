@@ -234,6 +234,7 @@ def _cmd_report_pending(args: argparse.Namespace) -> int:
             db=args.db,
             districts=tuple(args.district or ()),
             due_within=args.due_within,
+            not_reminded=args.not_reminded,
             fmt=args.format,
             out=args.out,
         )
@@ -318,6 +319,11 @@ def _add_report(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         default=None,
         metavar="WORKDAYS",
         help="only invoices with at most this many working days left, e.g. 1",
+    )
+    p.add_argument(
+        "--not-reminded",
+        action="store_true",
+        help="only invoices no recorded reminder covered yet (fapiao-watch remind)",
     )
     p.add_argument(
         "--format",

@@ -79,7 +79,8 @@ def status(con: duckdb.DuckDBPyConnection, *, max_wait_minutes: float) -> Report
             out.lines.append(
                 f"pending entry (deadline ahead): {pending['pending'].sum():,} invoices of "
                 f"{pending.height:,} merchants, {pending['due_soon'].sum():,} due within "
-                f"{views.DUE_SOON_WORKDAYS:g} working day (fapiao-watch report pending)"
+                f"{views.DUE_SOON_WORKDAYS:g} working day, {pending['not_reminded'].sum():,} not "
+                "reminded yet (fapiao-watch report pending)"
             )
         if state.failures:
             out.lines.append(

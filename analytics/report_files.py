@@ -13,6 +13,7 @@ import zipfile
 from pathlib import Path
 
 import duckdb
+import polars as pl
 
 from analytics import exports, formatting, views
 from analytics import merchant_list as merchant_lists
@@ -97,12 +98,14 @@ def write_pending(
     db: str | None,
     districts: tuple[str, ...] = (),
     due_within: float | None = None,
+    not_reminded: bool = False,
     fmt: str = "xlsx",
     out: str | None = None,
 ) -> tuple[Path, str]:
     """The reminder list of the latest analysis: every invoice not in the tax system whose
     deadline is still ahead (of ``districts``, with at most ``due_within`` working days left,
-    when given), nearest deadline first. ``out`` defaults to
+    when given; only those no reminder covered yet with ``not_reminded``: the day's calls),
+    nearest deadline first. ``out`` defaults to
     ``pending-entry[-<district>]-<as-of day>.<xlsx|csv>``. Returns the path and a line on it."""
     from analytics.warehouse import connect, table_exists
 
@@ -117,6 +120,8 @@ def write_pending(
         )
     finally:
         con.close()
+    if not_reminded:
+        rows = rows.filter(pl.col("last_reminded_at").is_null())
     sheet = pending_sheet(rows)
     payload = (
         exports.to_xlsx_bytes({PENDING_SHEET: sheet})
@@ -129,6 +134,7 @@ def write_pending(
     merchants = rows["merchant_id"].n_unique() if rows.height else 0
     unit = "working day" if due_within == 1 else "working days"
     scope = f" due within {due_within:g} {unit}" if due_within is not None else ""
+    scope += ", not reminded yet," if not_reminded else ""
     what = (
         f"{rows.height:,} invoices of {merchants:,} merchants pending entry{scope} "
         f"as of {formatting.minute(as_of)}"

@@ -172,6 +172,14 @@ def test_the_reminder_list_from_the_command_line(
     sheet = pl.read_excel(soon)
     assert sheet["发票号码"].to_list() == [soon_west]
     assert sheet["统一社会信用代码"].to_list() == [west]
+    calls = tmp_path / "calls.csv"  # the day's calls: what nobody reminded about yet
+    args = ["report", "pending", "--db", str(db), "--not-reminded", "--format", "csv"]
+    assert cli.main([*args, "--out", str(calls)]) == 0
+    assert "1 invoices of 1 merchants pending entry, not reminded yet, as of" in (
+        capsys.readouterr().out
+    )
+    call_rows = list(csv.DictReader(io.StringIO(calls.read_text("utf-8-sig"))))
+    assert [r["发票号码"] for r in call_rows] == [late_east]
     by_district = tmp_path / "east.csv"
     args = ["report", "pending", "--db", str(db), "--district", "东城区", "--format", "csv"]
     args += ["--out", str(by_district)]
@@ -181,8 +189,8 @@ def test_the_reminder_list_from_the_command_line(
     capsys.readouterr()
     assert cli.main(["status", "--db", str(db)]) == 0  # the operators' view says it too
     assert (
-        "pending entry (deadline ahead): 2 invoices of 2 merchants, 1 due within 1 working day"
-        in capsys.readouterr().out
+        "pending entry (deadline ahead): 2 invoices of 2 merchants, 1 due within 1 working "
+        "day, 1 not reminded yet (fapiao-watch report pending)" in capsys.readouterr().out
     )
 
 
