@@ -255,7 +255,8 @@ def pending_in_scope(frame: pl.DataFrame, f: Filters, *, limit: int = 500) -> pl
     """The merchants of :func:`pending_merchants` in ``f``'s attribute scope (the month range
     does not apply: pending is about the as-of time), the nearest deadline first, at most
     ``limit``, with totals over every merchant in scope, those left out included
-    (``merchants_total``, ``pending_total``, ``due_soon_total``, ``amount_total``)."""
+    (``merchants_total``, ``pending_total``, ``due_soon_total``, ``not_reminded_total``,
+    ``amount_total``)."""
     if frame.is_empty():
         return frame
     scoped = frame.filter(f.attribute_mask())
@@ -263,6 +264,7 @@ def pending_in_scope(frame: pl.DataFrame, f: Filters, *, limit: int = 500) -> pl
         merchants_total=pl.len().cast(pl.Int64),
         pending_total=pl.col("pending").sum().cast(pl.Int64),
         due_soon_total=pl.col("due_soon").sum().cast(pl.Int64),
+        not_reminded_total=pl.col("not_reminded").sum().cast(pl.Int64),
         amount_total=pl.col("amount").sum(),
     )
     order = ["workdays_left", "pending", "merchant_id"]

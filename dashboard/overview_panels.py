@@ -70,6 +70,7 @@ def pending_line(f: Filters) -> None:
         n=formatting.count(first["pending_total"]),
         merchants=formatting.count(first["merchants_total"]),
         due=formatting.count(first["due_soon_total"]),
+        not_reminded=formatting.count(first["not_reminded_total"]),
     )
     st.page_link(
         components.ENTRY_PAGE,

@@ -106,6 +106,7 @@ def test_pending_invoices_are_one_link_to_their_list(live_feed: Path) -> None:
         pending = views.pending_by_merchant(con, _full_range(con.cursor())).row(0, named=True)
     finally:
         con.close()
+    assert pending["not_reminded_total"] == pending["pending_total"]  # nobody reminded yet
     at = open_page()
     assert errors(at) == []
     (link,) = [x for x in at.get("page_link") if "入库监测" in x.proto.label]
@@ -113,6 +114,7 @@ def test_pending_invoices_are_one_link_to_their_list(live_feed: Path) -> None:
         n=formatting.count(pending["pending_total"]),
         merchants=formatting.count(pending["merchants_total"]),
         due=formatting.count(pending["due_soon_total"]),
+        not_reminded=formatting.count(pending["not_reminded_total"]),
     )
 
 

@@ -119,6 +119,11 @@ def test_the_watch_list_by_merchant_nearest_deadline_first(wh: TestWarehouse) ->
     assert capped["merchant_id"].to_list() == [west]
     assert capped["merchants_total"].to_list() == [2]  # counted before the limit
 
+    reminders.record(wh.con, [west], by="张三", channel="phone")
+    got = views.pending_by_merchant(wh.con, Filters("2026-03", "2026-03"))
+    assert got["not_reminded"].to_list() == [0, 2]
+    assert got["not_reminded_total"].to_list() == [2, 2]
+
 
 def test_the_reminder_list_from_the_command_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]

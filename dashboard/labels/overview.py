@@ -5,9 +5,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "overview.kpis": ("关键指标", "Key figures"),
     "overview.pending": (
         "待入库、期限未到：{n} 张发票（{merchants} 家商户），"
-        "其中 {due} 张剩余不足 1 个工作日 → 入库监测",
+        "其中 {due} 张剩余不足 1 个工作日，{not_reminded} 张尚未催报 → 入库监测",
         "Pending entry, deadline ahead: {n} invoices of {merchants} merchants, {due} due within "
-        "1 working day → Entry monitoring",
+        "1 working day, {not_reminded} not reminded yet → Entry monitoring",
     ),
     "overview.month_in_progress": (
         "指标为所选期间最后一个月（{period}），该月尚未结束（数据截至 {as_of}）：比率与上月对比，"
