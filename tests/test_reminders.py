@@ -4,6 +4,9 @@ entry, on hand-made rows, from the command line, and on Entry monitoring and the
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -14,6 +17,8 @@ from factories import TestWarehouse
 
 from analytics import config, reminders, views
 from analytics.cli import main
+from analytics.warehouse import WarehouseBusyError
+from dashboard import cached
 from dashboard.i18n import LABELS
 
 
@@ -248,3 +253,58 @@ def test_recording_reminders_on_entry_monitoring_and_seeing_them_on_the_profile(
     )  # the live feed's snapshot does not move on
     assert history[label("reminders.col.channel")].tolist() == [label("reminders.channel.visit")]
     assert history[label("reminders.note")].tolist() == ["上门提醒"]
+
+
+def test_a_busy_warehouse_is_refused_plainly_and_nothing_is_written(
+    live_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    snapshot = _serving(live_copy)
+    try:
+        merchant = views.pending_merchants(snapshot)["merchant_id"][0]
+    finally:
+        snapshot.close()
+    holder = subprocess.Popen(  # an ingest or analyse holding the warehouse
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ready', flush=True);"
+            " time.sleep(60)",
+            str(live_copy),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "ready"
+        with pytest.raises(WarehouseBusyError):
+            reminders.record_all(
+                [merchant], by="张三", channel="phone", db=live_copy, timeout_s=0.3
+            )
+    finally:
+        holder.kill()
+        holder.wait()
+    con = duckdb.connect(str(live_copy), read_only=True)
+    try:
+        assert con.execute("select count(*) from reminders").fetchall() == [(0,)]
+    finally:
+        con.close()
+
+    def refuse(kind: type[Exception]) -> Callable[..., object]:
+        def record(*_: object, **__: object) -> object:
+            raise kind("refused")
+
+        return record
+
+    at = open_page("entry_monitoring")
+    for kind, key in (
+        (WarehouseBusyError, "reminders.busy"),
+        (reminders.ReminderError, "reminders.stale"),
+    ):
+        monkeypatch.setattr(cached, "record_reminders", refuse(kind))
+        at.multiselect(key="em_remind_pick").set_value([merchant]).run()
+        at.text_input(key="em_remind_who").set_value("Wang")
+        at.button(key="em_remind_save").click().run()
+        assert errors(at) == []
+        assert [e.value for e in at.error] == [LABELS[key][0]]
+        assert at.multiselect(key="em_remind_pick").value == [merchant]  # kept to try again
