@@ -53,6 +53,17 @@ class DetailSheet:
     columns: tuple[tuple[str, str], ...]
 
 
+# Invoices of the period not in the tax system yet whose deadline is still ahead at the as-of
+# time (pending_entries): not an exception yet, but what the merchant can still upload in time.
+# A report for a period just closed (or in progress) would otherwise call such invoices fine.
+PENDING_DETAIL = "待入库发票"
+PENDING_DETAIL_COLUMNS = (
+    ("invoice_no", "发票号码"),
+    ("issued_at", "开票时间"),
+    ("deadline_day", "入库期限（当日终）"),
+    ("workdays_left", "剩余工作日"),
+    ("total_amount", "价税合计（元）"),
+)
 SHEETS = (
     DetailSheet("未入库发票", ("missing_in_system",), INVOICE_COLUMNS),
     DetailSheet("逾期入库发票", ("entered_late",), INVOICE_COLUMNS),
@@ -65,6 +76,7 @@ SUMMARY_METRICS = (
     "invoices_issued",
     "invoices_due",
     "invoices_recorded",
+    "invoices_pending",
     "entry_rate",
     "on_time_rate",
     "missing_count",
@@ -112,10 +124,15 @@ class ReportData:
     credit: pl.DataFrame
     as_of: datetime | None
     deadline: int | None
+    pending: pl.DataFrame | None = None  # pending_entries rows; None: a snapshot without them
 
 
 # What the merchant should do about each kind of finding: (count metric, words after the count).
 ACTIONS = (
+    (
+        "invoices_pending",
+        "张发票尚未入库，入库期限未到：请在期限前确认已上传，以免逾期（见“待入库发票”表）",
+    ),
     (
         "missing_count",
         "张发票超过入库期限仍未入库：请在开票软件中检查上传状态，"
@@ -236,6 +253,17 @@ def _details(exceptions: pl.DataFrame) -> dict[str, pl.DataFrame]:
     }
 
 
+def _pending_detail(pending: pl.DataFrame | None) -> pl.DataFrame:
+    """The pending sheet for all merchants at once (``merchant_id`` kept)."""
+    names = [src for src, _ in PENDING_DETAIL_COLUMNS]
+    if pending is None:
+        schema = {"merchant_id": pl.String, **dict.fromkeys(names, pl.String)}
+        pending = pl.DataFrame(schema=schema)
+    return pending.with_columns(pl.col("workdays_left").cast(pl.Float64).round(2)).select(
+        "merchant_id", *(pl.col(src).alias(zh) for src, zh in PENDING_DETAIL_COLUMNS)
+    )
+
+
 def _by_merchant(frame: pl.DataFrame) -> dict[str, pl.DataFrame]:
     """``frame``'s rows per merchant (without the column), in their order."""
     parts = frame.partition_by("merchant_id", as_dict=True, include_key=False)
@@ -252,6 +280,7 @@ def build_merchant_sheets(
     found = _by_merchant(data.metrics)
     credit = _by_merchant(data.credit) if data.credit.width else {}
     sheets_all = _details(data.exceptions)
+    sheets_all[PENDING_DETAIL] = _pending_detail(data.pending)
     details = {name: _by_merchant(frame) for name, frame in sheets_all.items()}
     empty = {name: frame.clear().drop("merchant_id") for name, frame in sheets_all.items()}
     for merchant_id in merchant_ids:

@@ -4,14 +4,16 @@ district or for a list of merchants (with 清单.csv naming every listed merchan
 A report is a summary sheet (who, which period, the entry figures, the simulated grade, and
 what to do, in Chinese) followed by one sheet per kind of reconciliation exception: missing,
 late, mismatched and duplicate invoices, then payments not or under-invoiced and tax records
-missing from the merchant's log. Each exception row of ``recon_exceptions`` for the merchant and
-the period's months lands on exactly one sheet (by its status). Headers are Chinese. XLSX is one
-workbook; CSV is a zip of one UTF-8-with-BOM CSV per sheet. Cells are formula-escaped
-(:mod:`analytics.exports`).
+missing from the merchant's log; last, the period's invoices not entered yet whose deadline
+is still ahead (待入库发票: not exceptions yet, what the merchant can still upload in time).
+Each exception row of ``recon_exceptions`` for the merchant and the period's months lands on
+exactly one sheet (by its status). Headers are Chinese. XLSX is one workbook; CSV is a zip of
+one UTF-8-with-BOM CSV per sheet. Cells are formula-escaped (:mod:`analytics.exports`).
 
 The reports read only tables of the dashboard's serving snapshot (``merchant_period_metrics``,
-``recon_exceptions``, ``credit_scores``, ``analysis_runs``), so the dashboard offers the same
-downloads from its read-only snapshot that the CLI writes from the warehouse.
+``recon_exceptions``, ``pending_entries``, ``credit_scores``, ``analysis_runs``), so the
+dashboard offers the same downloads from its read-only snapshot that the CLI writes from the
+warehouse.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from tqdm import tqdm
 
 from analytics import exports, frames, reference
 from analytics.report_sheets import (
+    PENDING_DETAIL,
     SHEETS,
     SUMMARY_SHEET,
     Period,
@@ -44,6 +47,7 @@ __all__ = [
     "FATES",
     "FORMATS",
     "MANIFEST",
+    "PENDING_DETAIL",
     "SHEETS",
     "SUMMARY_SHEET",
     "Period",
@@ -85,12 +89,16 @@ def _load(con: duckdb.DuckDBPyConnection, ids: list[str], period: Period) -> Rep
         runs = con.execute(
             "select as_of, deadline_workdays from analysis_runs order by run_id desc limit 1"
         ).fetchall()
+    pending = None
+    if table_exists(con, "pending_entries"):
+        pending = frames.file_frame(con, "marts/report_pending.sql", params)
     return ReportData(
         metrics=frames.file_frame(con, "marts/report_metrics.sql", params),
         exceptions=frames.file_frame(con, "marts/report_exceptions.sql", params),
         credit=credit,
         as_of=runs[0][0] if runs else None,
         deadline=int(runs[0][1]) if runs else None,
+        pending=pending,
     )
 
 

@@ -14,8 +14,9 @@ import duckdb
 import polars as pl
 
 from analytics import views
-from analytics.report_sheets import SHEETS, parse_period
+from analytics.report_sheets import PENDING_DETAIL, SHEETS, parse_period
 from analytics.views import Filters, run
+from analytics.warehouse import table_exists
 
 
 def report_periods(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
@@ -65,15 +66,19 @@ def sheet_rows(
     merchant_ids: tuple[str, ...] | None = None,
 ) -> pl.DataFrame:
     """``sheet, statuses, rows``: each detail sheet of the report (in its order) with the
-    number of exception rows it will hold (summed over the district's or the list's merchants)."""
+    number of rows it will hold (summed over the district's or the list's merchants): the
+    exception sheets, then the invoices pending entry (``pending_entry``)."""
     f = _scope(period, merchant_id, district, merchant_ids)
     params = f.params() | {"months": list(parse_period(period).months)}
     counts = dict(run(con, "report_exception_counts", params).iter_rows())
+    pending = 0
+    if table_exists(con, "pending_entries"):
+        pending = int(run(con, "report_pending_count", params)["rows"][0])
     return pl.DataFrame(
         {
-            "sheet": [s.name for s in SHEETS],
-            "statuses": [list(s.statuses) for s in SHEETS],
-            "rows": [sum(int(counts.get(x, 0)) for x in s.statuses) for s in SHEETS],
+            "sheet": [*(s.name for s in SHEETS), PENDING_DETAIL],
+            "statuses": [*(list(s.statuses) for s in SHEETS), ["pending_entry"]],
+            "rows": [*(sum(int(counts.get(x, 0)) for x in s.statuses) for s in SHEETS), pending],
         },
         schema={"sheet": pl.String, "statuses": pl.List(pl.String), "rows": pl.Int64},
     )

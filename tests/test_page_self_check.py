@@ -59,7 +59,11 @@ def test_a_merchant_report_previews_its_figures_and_downloads_as_a_workbook(
     assert sheets[LABELS["self_check.rows"][0]].tolist() == expected["rows"].to_list()
     (name,) = [n for n in downloads if n.endswith(".xlsx") and n.startswith(merchant)]
     book = fastexcel.read_excel(downloads[name])
-    assert book.sheet_names == [reports.SUMMARY_SHEET, *(s.name for s in reports.SHEETS)]
+    assert book.sheet_names == [
+        reports.SUMMARY_SHEET,
+        *(s.name for s in reports.SHEETS),
+        reports.PENDING_DETAIL,
+    ]
     for sheet, rows in zip(expected["sheet"], expected["rows"], strict=True):  # as previewed
         assert book.load_sheet_by_name(sheet).to_polars().height == rows, sheet
 
@@ -73,7 +77,12 @@ def test_csv_format_is_a_zip_of_one_csv_per_sheet(
     (name,) = [n for n in downloads if n.endswith(".zip") and n.startswith(merchant)]
     with zipfile.ZipFile(io.BytesIO(downloads[name])) as zf:
         assert zf.namelist() == [
-            f"{s}.csv" for s in (reports.SUMMARY_SHEET, *(x.name for x in reports.SHEETS))
+            f"{s}.csv"
+            for s in (
+                reports.SUMMARY_SHEET,
+                *(x.name for x in reports.SHEETS),
+                reports.PENDING_DETAIL,
+            )
         ]
 
 

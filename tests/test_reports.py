@@ -26,7 +26,9 @@ SHEETS = [
     "重复开票",
     "未开票及少开票",
     "商户记录缺失",
+    "待入库发票",
 ]
+EXCEPTION_SHEETS = SHEETS[1:-1]  # one per reconciliation status; the last is pending entry
 STATUS_SHEET = {
     "missing_in_system": "未入库发票",
     "entered_late": "逾期入库发票",
@@ -116,12 +118,13 @@ def test_detail_rows_equal_the_reconciliation_exceptions(
     wh, m = world
     sheets = read_xlsx(reports.self_check_report(wh.con, m["x"], "2026-Q1", "xlsx"))
     expected = exceptions(wh, m["x"])
-    assert set(expected) == set(SHEETS[1:]), "the world plants every kind"
-    for name in SHEETS[1:]:
+    assert set(expected) == set(EXCEPTION_SHEETS), "the world plants every kind"
+    for name in EXCEPTION_SHEETS:
         key = "付款编号" if name == "未开票及少开票" else "发票号码"
         assert set(sheets[name][key].to_list()) == expected[name], name
     month = read_xlsx(reports.self_check_report(wh.con, m["x"], "2026-03", "xlsx"))
     assert {n: month[n].height for n in SHEETS[1:]} == {n: sheets[n].height for n in SHEETS[1:]}
+    assert sheets["待入库发票"].height == 0  # as of 10 April every March deadline has passed
 
 
 def test_summary_figures_actions_grade_and_escaping(
@@ -145,6 +148,30 @@ def test_summary_figures_actions_grade_and_escaping(
     assert clean["建议 1"].startswith("本期未发现")
     missing = read_xlsx(reports.self_check_report(wh.con, m["x"], "2026-Q1", "xlsx"))["未入库发票"]
     assert missing["购买方"].to_list() == ["'@attacker"]
+
+
+def test_invoices_still_within_their_deadline_are_listed_to_upload_in_time() -> None:
+    """A report made right after the month closes: an invoice of its last days not in the
+    tax system yet is not an exception, but the merchant can still upload it in time."""
+    wh = TestWarehouse()
+    m = wh.merchant(name="月末商户有限公司")
+    wh.invoice(m, "2026-03-02 10:00", 113, recorded="2026-03-02 11:00")
+    pending = wh.invoice(m, "2026-03-30 10:00", 226)  # Mon; deadline end of Wed 1 April
+    wh.invoice(m, "2026-03-31 09:00", 50, recorded="2026-03-31 12:00")  # as-of Tue 12:00
+    wh.analyse()
+    sheets = read_xlsx(reports.self_check_report(wh.con, m, "2026-03", "xlsx"))
+    assert list(sheets) == SHEETS
+    rows = sheets["待入库发票"].rows(named=True)
+    assert [(r["发票号码"], r["入库期限（当日终）"], r["剩余工作日"]) for r in rows] == [
+        (pending, datetime(2026, 4, 1), 1.5)
+    ]
+    assert rows[0]["价税合计（元）"] == 226.0
+    info = summary(sheets)
+    assert (info["待入库数"], info["未入库数"]) == ("1", "0")
+    assert info["建议 1"] == (
+        "有 1 张发票尚未入库，入库期限未到：请在期限前确认已上传，以免逾期（见“待入库发票”表）。"
+    )
+    assert all(sheets[n].height == 0 for n in EXCEPTION_SHEETS)
 
 
 def test_csv_is_a_zip_of_bom_csvs_that_read_back(
@@ -210,8 +237,8 @@ def test_district_files_equal_each_merchants_own_report(
         assert list(got) == list(own)
         for name, frame in own.items():
             assert got[name].equals(frame), (merchant, name)
-    x_rows = {name: frame.height for name, frame in batch[m["x"]].items()}
-    assert all(n > 0 for n in x_rows.values()), x_rows
+    x_rows = {n.removesuffix(".csv"): f.height for n, f in batch[m["x"]].items()}
+    assert all(x_rows[n] > 0 for n in ["汇总", *EXCEPTION_SHEETS]), x_rows  # nothing pending
     assert all(f.height == 0 for n, f in batch[m["y"]].items() if not n.startswith("汇总"))
 
 
