@@ -19,9 +19,14 @@ Times are strings ``YYYY-MM-DD HH:MM[:SS]`` or datetimes; amounts are yuan.
 
 from __future__ import annotations
 
+import contextlib
+import subprocess
+import sys
+from collections.abc import Iterator
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import count
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -350,3 +355,29 @@ class TestWarehouse:
             f'select * from "{name}" order by {order_by}'
         ).fetchall()
         return rows
+
+
+@contextlib.contextmanager
+def held_warehouse(db: Path) -> Iterator[subprocess.Popen[str]]:
+    """Another process with the warehouse ``db`` open for writing, as ``ingest`` or
+    ``analyse`` would have it, for the block (ready when it is entered). It lets go early when
+    a line arrives on its stdin (``holder.communicate("go\\n")``), and is stopped at the end."""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('ready', flush=True); "
+            "sys.stdin.readline(); c.close()",
+            str(db),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "ready"
+        yield holder
+    finally:
+        holder.kill()
+        holder.wait()

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
 import polars as pl
 import pytest
+from factories import held_warehouse
 
 from analytics import alert_desk, alerts, config, views
 from analytics.views import Filters
@@ -98,23 +97,6 @@ def test_act_writes_the_warehouse_and_publishes(copy: Path) -> None:
 
 def test_a_busy_warehouse_is_refused_and_nothing_is_written(copy: Path) -> None:
     alert_id = _first_new(copy)
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ready', flush=True);"
-            " time.sleep(60)",
-            str(copy),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None
-        assert holder.stdout.readline().strip() == "ready"
-        with pytest.raises(WarehouseBusyError):
-            alert_desk.act(alert_id, "acknowledge", by="王科员", db=copy, timeout_s=0.3)
-    finally:
-        holder.kill()
-        holder.wait()
+    with held_warehouse(copy), pytest.raises(WarehouseBusyError):
+        alert_desk.act(alert_id, "acknowledge", by="王科员", db=copy, timeout_s=0.3)
     assert _status(copy, alert_id) == ("new", ["created"])

@@ -34,6 +34,7 @@ import duckdb
 import pytest
 from apptest import errors, open_page
 from browser_support import page_entries
+from factories import held_warehouse
 from streamlit.testing.v1 import AppTest
 
 from analytics import config, views
@@ -242,25 +243,6 @@ def _merchants_csv() -> bytes:
     return ("\n".join(rows) + "\n").encode("utf-8")
 
 
-def _hold(db: Path) -> subprocess.Popen[str]:
-    """Another process with the warehouse open for writing, as ``analyse`` would have it;
-    it lets go when a line arrives on its stdin."""
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            f"import duckdb, sys; c = duckdb.connect({str(db)!r}); print('ready', flush=True); "
-            "sys.stdin.readline(); c.close()",
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert holder.stdout is not None
-    assert holder.stdout.readline().strip() == "ready"
-    return holder
-
-
 def test_a_dashboard_upload_waits_for_a_busy_warehouse_then_says_so(
     warehouse_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -280,24 +262,19 @@ def test_a_dashboard_upload_waits_for_a_busy_warehouse_then_says_so(
 
     # held for good: the page waits out the upload's lock timeout, then says the warehouse
     # is busy (an error box with the catalogue's text), and nothing crashes
-    holder = _hold(db)
-    try:
+    with held_warehouse(db):
         at = upload_and_load()
-    finally:
-        holder.kill()
-        holder.wait()
     assert errors(at) == []
     assert [e.value for e in at.error] == [busy]
 
     # held for a moment (the other writer finishes two seconds after the click, well within
     # the upload's lock timeout): the upload waits, then loads
-    holder = _hold(db)
-    release = threading.Timer(2.0, lambda: holder.communicate("go\n"))
-    try:
-        at = upload_and_load(before_load=release.start)
-    finally:
-        release.join()
-        holder.wait()
+    with held_warehouse(db) as holder:
+        release = threading.Timer(2.0, lambda: holder.communicate("go\n"))
+        try:
+            at = upload_and_load(before_load=release.start)
+        finally:
+            release.join()
     assert errors(at) == []
     assert [e.value for e in at.error] == []
     batches = at.session_state["di_result"].batches

@@ -4,8 +4,6 @@ entry, on hand-made rows, from the command line, and on Entry monitoring and the
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,7 +11,7 @@ import duckdb
 import polars as pl
 import pytest
 from apptest import errors, open_page, table_with
-from factories import TestWarehouse
+from factories import TestWarehouse, held_warehouse
 
 from analytics import config, reminders, views
 from analytics.cli import main
@@ -263,27 +261,8 @@ def test_a_busy_warehouse_is_refused_plainly_and_nothing_is_written(
         merchant = views.pending_merchants(snapshot)["merchant_id"][0]
     finally:
         snapshot.close()
-    holder = subprocess.Popen(  # an ingest or analyse holding the warehouse
-        [
-            sys.executable,
-            "-c",
-            "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ready', flush=True);"
-            " time.sleep(60)",
-            str(live_copy),
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None
-        assert holder.stdout.readline().strip() == "ready"
-        with pytest.raises(WarehouseBusyError):
-            reminders.record_all(
-                [merchant], by="张三", channel="phone", db=live_copy, timeout_s=0.3
-            )
-    finally:
-        holder.kill()
-        holder.wait()
+    with held_warehouse(live_copy), pytest.raises(WarehouseBusyError):  # ingest or analyse
+        reminders.record_all([merchant], by="张三", channel="phone", db=live_copy, timeout_s=0.3)
     con = duckdb.connect(str(live_copy), read_only=True)
     try:
         assert con.execute("select count(*) from reminders").fetchall() == [(0,)]

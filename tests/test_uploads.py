@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
+from factories import held_warehouse
 
 from analytics import uploads
 from analytics.warehouse import WarehouseBusyError
@@ -26,25 +25,10 @@ def test_a_busy_warehouse_is_reported_not_waited_for_forever(
     small_warehouse: Path, warehouse_copy: Path
 ) -> None:
     db = warehouse_copy
-    holder = subprocess.Popen(  # another process holding the warehouse, as `analyse` would
-        [
-            sys.executable,
-            "-c",
-            f"import duckdb,time; c=duckdb.connect({str(db)!r}); "
-            "print('ready', flush=True); time.sleep(30)",
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout is not None
-        assert holder.stdout.readline().strip() == "ready"
+    with held_warehouse(db):  # another process holding the warehouse, as `analyse` would
         started = time.monotonic()
         with pytest.raises(WarehouseBusyError, match="held by another process"):
             uploads.load_uploads(
                 [small_warehouse.parent / "files" / "merchants.csv"], db=db, timeout_s=0.5
             )
         assert time.monotonic() - started < 20
-    finally:
-        holder.kill()
-        holder.wait()
