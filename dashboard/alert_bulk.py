@@ -51,14 +51,12 @@ def panel(shown: pl.DataFrame) -> None:
     names = alert_panels.pick_labels(shown)
     with st.expander(t("alerts.bulk", n=len(ids)), icon=":material/checklist:"):
         st.caption(t("alerts.bulk.caption"))
-        if any(i not in status for i in st.session_state.get(PICK) or []):
-            st.session_state[PICK] = [i for i in st.session_state[PICK] if i in status]
-        chosen = st.multiselect(
+        chosen = components.pick_many(
             t("alerts.bulk.pick"),
             ids,
-            format_func=lambda i: names.get(i, str(i)),
-            placeholder=t("alerts.pick.placeholder"),
+            names,
             key=PICK,
+            placeholder=t("alerts.pick.placeholder"),
         )
         st.button(
             t("alerts.bulk.all", n=len(ids)), key="al_bulk_all", on_click=_choose_all, args=(ids,)

@@ -259,6 +259,31 @@ def merchant_picker(
     return merchant_id
 
 
+def pick_many(
+    label: str,
+    options: Sequence[Any],
+    names: dict[Any, str],
+    *,
+    key: str,
+    placeholder: str,
+) -> list[Any]:
+    """A multiselect of ``options`` (shown by ``names``) whose choice, kept in the session under
+    ``key`` (so buttons can set it), drops what is no longer offered: after a write the list
+    changes under it, and a kept value missing from the options would raise."""
+    offered = set(options)
+    kept = st.session_state.get(key) or []
+    if any(v not in offered for v in kept):
+        st.session_state[key] = [v for v in kept if v in offered]
+    chosen: list[Any] = st.multiselect(
+        label,
+        options,
+        format_func=lambda v: names.get(v, str(v)),
+        placeholder=placeholder,
+        key=key,
+    )
+    return chosen
+
+
 def kpi_row(
     kpis: Sequence[tuple[str, Kpi]], *, help_text: Callable[[str], str] | None = None
 ) -> None:

@@ -80,14 +80,12 @@ def record_panel(pending: pl.DataFrame) -> None:
     )["merchant_id"].to_list()
     with st.expander(t("reminders.record"), icon=":material/contact_phone:"):
         st.caption(t("reminders.caption"))
-        if any(m not in names for m in st.session_state.get(PICK) or []):
-            st.session_state[PICK] = [m for m in st.session_state[PICK] if m in names]
-        chosen = st.multiselect(
+        chosen = components.pick_many(
             t("reminders.pick"),
             ids,
-            format_func=lambda m: names.get(m, m),
-            placeholder=t("reminders.pick.placeholder"),
+            names,
             key=PICK,
+            placeholder=t("reminders.pick.placeholder"),
         )
         st.button(
             t("reminders.pick_due", n=len(due)),
