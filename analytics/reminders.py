@@ -188,12 +188,16 @@ def _counts(rows: pl.DataFrame, by: str) -> pl.DataFrame:
     )
 
 
-def history(con: duckdb.DuckDBPyConnection, merchant_id: str) -> pl.DataFrame:
+def history(
+    con: duckdb.DuckDBPyConnection, merchant_id: str, outcomes: pl.DataFrame | None = None
+) -> pl.DataFrame:
     """A merchant's reminders, newest first: ``invoices`` each covered and what became of them
     (``outcome_on_time``, ``outcome_late``, ``outcome_missing``, ``outcome_other``,
-    ``outcome_pending``). Empty without the tables (a snapshot from before reminders, or
-    before any analysis)."""
-    outcomes = invoice_outcomes(con)
+    ``outcome_pending``), from ``outcomes`` (:func:`invoice_outcomes`, read here when not
+    given). Empty without the tables (a snapshot from before reminders, or before any
+    analysis)."""
+    if outcomes is None:
+        outcomes = invoice_outcomes(con)
     if outcomes.is_empty():
         return pl.DataFrame(schema=_HISTORY_SCHEMA)
     rows = view_sql.run(con, "reminder_history", {"merchant_id": merchant_id})
@@ -235,13 +239,11 @@ def by_merchant(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Per merchant with invoices pending entry: ``not_reminded`` (pending invoices no reminder
     covered: never reminded, or pending since the last reminder) and its last reminder
     (``last_reminded_at``, ``last_reminded_by``, ``last_channel``; ``reminders`` how many).
-    Without the reminders table every pending invoice counts as not reminded."""
-    if not table_exists(con, "pending_entries"):
+    Empty without the tables (:func:`analytics.views.pending_merchants` then counts every
+    pending invoice as not reminded)."""
+    if not (table_exists(con, "pending_entries") and table_exists(con, TABLE)):
         return pl.DataFrame(schema=_BY_MERCHANT_SCHEMA)
-    if not table_exists(con, TABLE):
-        frame = view_sql.run(con, "pending_never_reminded", {})
-    else:
-        frame = view_sql.run(con, "pending_reminded", {})
+    frame = view_sql.run(con, "pending_reminded", {})
     return frame.cast(_BY_MERCHANT_SCHEMA).select(_BY_MERCHANT_SCHEMA.names())
 
 

@@ -248,7 +248,11 @@ def pending_merchants(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     if not table_exists(con, "pending_entries"):
         return pl.DataFrame()
     frame = run(con, "pending_by_merchant", {"soon": DUE_SOON_WORKDAYS})
-    return frame.join(reminders.by_merchant(con), on="merchant_id", how="left")
+    frame = frame.join(reminders.by_merchant(con), on="merchant_id", how="left")
+    # a merchant the reminders leave out (a snapshot from before them): nothing reminded
+    return frame.with_columns(
+        pl.col("not_reminded").fill_null(pl.col("pending")), pl.col("reminders").fill_null(0)
+    )
 
 
 def pending_in_scope(frame: pl.DataFrame, f: Filters, *, limit: int = 500) -> pl.DataFrame:

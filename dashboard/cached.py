@@ -559,7 +559,8 @@ def merchant_pending(merchant_id: str) -> pl.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=_ENTRIES)
 def _merchant_reminders(gen: Generation, merchant_id: str) -> pl.DataFrame:
-    return _read(gen, reminders.history, merchant_id)
+    # the outcomes of every reminder are read once per snapshot, not per profile opened
+    return _read(gen, reminders.history, merchant_id, outcomes=_reminder_outcomes(gen))
 
 
 def merchant_reminders(merchant_id: str) -> pl.DataFrame:
