@@ -13,7 +13,6 @@ import zipfile
 from pathlib import Path
 
 import duckdb
-import polars as pl
 
 from analytics import exports, formatting, views
 from analytics import merchant_list as merchant_lists
@@ -116,12 +115,13 @@ def write_pending(
         status = analysis_status(con)
         as_of = status.as_of if status else None
         rows = views.pending_invoices(
-            con, views.Filters("", "", districts=districts), due_within=due_within
+            con,
+            views.Filters("", "", districts=districts),
+            due_within=due_within,
+            not_reminded=not_reminded,
         )
     finally:
         con.close()
-    if not_reminded:
-        rows = rows.filter(pl.col("last_reminded_at").is_null())
     sheet = pending_sheet(rows)
     payload = (
         exports.to_xlsx_bytes({PENDING_SHEET: sheet})

@@ -284,10 +284,15 @@ def pending_by_merchant(
 
 
 def pending_invoices(
-    con: duckdb.DuckDBPyConnection, f: Filters, *, due_within: float | None = None
+    con: duckdb.DuckDBPyConnection,
+    f: Filters,
+    *,
+    due_within: float | None = None,
+    not_reminded: bool = False,
 ) -> pl.DataFrame:
     """Every invoice pending entry in ``f``'s attribute scope (at most ``due_within`` working
-    days left, when given), with its merchant and when it was last reminded about, by whom
+    days left, when given; only those no reminder covered, with ``not_reminded``), with its
+    merchant and when it was last reminded about, by whom
     (:func:`analytics.reminders.by_invoice`): the nearest deadline first, then by merchant and
     issue time. Empty (no columns) while there is no ``pending_entries`` table."""
     if not table_exists(con, "pending_entries"):
@@ -296,6 +301,8 @@ def pending_invoices(
     frame = frame.join(reminders.by_invoice(con), on=["merchant_id", "invoice_no"], how="left")
     if due_within is not None:
         frame = frame.filter(pl.col("workdays_left") <= due_within)
+    if not_reminded:  # only what no reminder covered yet: the day's calls
+        frame = frame.filter(pl.col("last_reminded_at").is_null())
     order = ["workdays_left", "merchant_id", "issued_at", "invoice_no"]
     return frame.sort(order, nulls_last=True)
 
