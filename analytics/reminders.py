@@ -89,46 +89,40 @@ def record(
     as_of = sqlrun.scalar(con, "select arg_max(as_of, run_id) from analysis_runs")
     now = beijing_now()
     note = (note or "").strip() or None
-    done: list[Recorded] = []
-    con.begin()
-    try:
-        for merchant in ids:
-            invoices = list(pending[merchant])
-            kept = con.execute(
-                "select reminder_id from reminders where merchant_id = $m and reminded_by = $by "
-                "and channel = $channel and reminded_at::date = $day and invoice_nos = $invoices "
-                "order by reminder_id limit 1",
-                {
-                    "m": merchant,
-                    "by": who,
-                    "channel": channel,
-                    "day": now.date(),
-                    "invoices": invoices,
-                },
-            ).fetchall()
-            if kept:
-                done.append(Recorded(merchant, int(kept[0][0]), len(invoices), new=False))
-                continue
-            (reminder_id,) = con.execute(
-                "insert into reminders (merchant_id, reminded_at, reminded_by, channel, note, "
-                "as_of, invoice_nos) values ($m, $at, $by, $channel, $note, $as_of, $invoices) "
-                "returning reminder_id",
-                {
-                    "m": merchant,
-                    "at": now,
-                    "by": who,
-                    "channel": channel,
-                    "note": note,
-                    "as_of": as_of,
-                    "invoices": invoices,
-                },
-            ).fetchall()[0]
-            done.append(Recorded(merchant, int(reminder_id), len(invoices), new=True))
-        con.commit()
-    except BaseException:
-        con.rollback()
-        raise
-    return done
+    # the same reminder recorded already today: one query for all the merchants
+    kept = {
+        (str(m), tuple(inv)): int(rid)
+        for m, inv, rid in con.execute(
+            "select merchant_id, invoice_nos, min(reminder_id) from reminders "
+            "where list_contains($ids, merchant_id) and reminded_by = $by "
+            "and channel = $channel and reminded_at::date = $day group by all",
+            {"ids": ids, "by": who, "channel": channel, "day": now.date()},
+        ).fetchall()
+    }
+    fresh = [m for m in ids if (m, tuple(pending[m])) not in kept]
+    written: dict[str, int] = {}
+    if fresh:  # one statement, so all of them or none
+        rows = con.execute(
+            "insert into reminders (merchant_id, reminded_at, reminded_by, channel, note, "
+            "as_of, invoice_nos) select unnest($m::varchar[]), $at, $by, $channel, $note, "
+            "$as_of, unnest($invoices::varchar[][]) returning merchant_id, reminder_id",
+            {
+                "m": fresh,
+                "at": now,
+                "by": who,
+                "channel": channel,
+                "note": note,
+                "as_of": as_of,
+                "invoices": [list(pending[m]) for m in fresh],
+            },
+        ).fetchall()
+        written = {str(m): int(rid) for m, rid in rows}
+    return [
+        Recorded(m, written[m], len(pending[m]), new=True)
+        if m in written
+        else Recorded(m, kept[(m, tuple(pending[m]))], len(pending[m]), new=False)
+        for m in ids
+    ]
 
 
 def record_all(
