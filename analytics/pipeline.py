@@ -40,6 +40,7 @@ from analytics import (
     cubes,
     marts,
     reconcile,
+    risk_stage,
     sqlrun,
     workdays,
 )
@@ -83,6 +84,7 @@ STAGES: list[Stage] = [
     Stage("anomaly", anomaly_stage, ANOMALY_TABLES, in_python=True),
     Stage("anomaly_evaluation", evaluation_stage),  # synthetic warehouses only
     Stage("credit", credit.credit_stage, (credit.TABLE, credit.WINDOW_DELAYS), in_python=True),
+    Stage("entry_risk", risk_stage.entry_risk_stage, risk_stage.TABLES, in_python=True),
     # last: alerts are state (never reset by a full run); they read everything above
     Stage("alerts", alerts.alerts_stage, (alerts.TABLE, alerts.EVENTS), in_python=True),
     # the dashboard's aggregate marts, from the merchant metrics and exceptions above

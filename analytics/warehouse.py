@@ -65,6 +65,9 @@ SERVING_TABLES: list[str] = [
     "merchant_anomaly",
     "anomaly_model",
     "model_evaluation",
+    # analytics.risk_stage: the entry-risk forecast (one row per merchant) and its measurement
+    "risk_scores",
+    "risk_evaluation",
     # analytics.cubes: the aggregate marts pages sum on a filter change
     "cube_metrics",
     "cube_merchants",
