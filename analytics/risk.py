@@ -180,26 +180,37 @@ def coefficients(model: Pipeline) -> dict[str, float]:
     return {n: round(float(c), 4) for n, c in zip(NAMES, lr.coef_[0], strict=True)}
 
 
-def drivers(model: Pipeline, rows: pl.DataFrame) -> list[list[dict[str, Any]]]:
+DRIVER: Final = pl.Struct({"feature": pl.String, "value": pl.Float64, "effect": pl.Float64})
+
+
+def drivers(model: Pipeline, rows: pl.DataFrame) -> pl.Series:
     """Per row, the inputs that raised its risk most (at most :data:`TOP_DRIVERS`, largest
-    first), each ``{feature, value, effect}`` with ``effect`` in log-odds."""
+    first), each ``{feature, value, effect}`` with ``effect`` in log-odds; an empty list when
+    none did. Built with numpy and one group-by (a dict per row cost seconds at 10M)."""
     parts = contributions(model, rows)
-    values = matrix(rows)
-    out: list[list[dict[str, Any]]] = []
-    for i in range(parts.shape[0]):
-        order = np.argsort(-parts[i], kind="stable")[:TOP_DRIVERS]
-        out.append(
-            [
-                {
-                    "feature": NAMES[j],
-                    "value": float(values[i, j]),
-                    "effect": round(float(parts[i, j]), 4),
-                }
-                for j in order
-                if parts[i, j] > 0
-            ]
-        )
-    return out
+    n, k = parts.shape[0], min(TOP_DRIVERS, parts.shape[1])
+    order = np.argsort(-parts, axis=1, kind="stable")[:, :k]
+    picked = np.arange(n)[:, None], order
+    long = pl.DataFrame(
+        {
+            "row": np.repeat(np.arange(n), k),
+            "feature": np.asarray(NAMES)[order.ravel()],
+            "value": matrix(rows)[picked].ravel(),
+            "effect": np.round(parts[picked].ravel(), 4),
+        }
+    ).filter(pl.col("effect") > 0)
+    lists = long.group_by("row").agg(
+        pl.struct("feature", "value", "effect")
+        .sort_by(pl.col("effect"), descending=True)
+        .alias("drivers")
+    )
+    out = (
+        pl.DataFrame({"row": np.arange(n)})
+        .join(lists, on="row", how="left")
+        .sort("row")
+        .select(pl.col("drivers").fill_null(pl.lit([], dtype=pl.List(DRIVER))))
+    )
+    return out.to_series()
 
 
 def describe(items: Sequence[dict[str, Any]] | None, lang: str) -> str:

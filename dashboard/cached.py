@@ -40,6 +40,7 @@ from analytics import (
     profile,
     reminders,
     reports,
+    risk_views,
     scores_views,
     self_check_views,
     views,
@@ -693,6 +694,51 @@ def _evaluation(gen: Generation) -> scores_views.Evaluation | None:
 def evaluation() -> scores_views.Evaluation | None:
     """The model measured against planted truth; None on a warehouse without planted truth."""
     return _evaluation(_gen())
+
+
+# --- the entry-risk forecast ------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+def _risk_merchants(gen: Generation, f: Filters) -> pl.DataFrame:
+    return _read(gen, risk_views.merchants, f)
+
+
+def risk_merchants(f: Filters) -> pl.DataFrame:
+    """The forecast for the merchants in scope, highest risk first, reasons in both languages
+    (the month range of ``f`` does not apply)."""
+    return _risk_merchants(_gen(), f.with_periods("", ""))
+
+
+@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+def _risk_summary(gen: Generation, f: Filters) -> dict[str, Any]:
+    return _read(gen, risk_views.summary, f)
+
+
+def risk_summary(f: Filters) -> dict[str, Any]:
+    """Merchants forecast in scope, failures expected, merchants at high risk."""
+    return _risk_summary(_gen(), f.with_periods("", ""))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _risk_evaluation(gen: Generation) -> dict[str, Any] | None:
+    return _read(gen, risk_views.evaluation)
+
+
+def risk_evaluation() -> dict[str, Any] | None:
+    """The forecast's out-of-time measurement; None before the stage ran or with too little
+    history."""
+    return _risk_evaluation(_gen())
+
+
+@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+def _merchant_risk(gen: Generation, merchant_id: str) -> dict[str, Any] | None:
+    return _read(gen, risk_views.merchant, merchant_id)
+
+
+def merchant_risk(merchant_id: str) -> dict[str, Any] | None:
+    """One merchant's forecast with reasons, or None."""
+    return _merchant_risk(_gen(), merchant_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=_ENTRIES)

@@ -27,6 +27,7 @@ SECTIONS: dict[str, tuple[PageSpec, ...]] = {
     "monitoring": (  # tax officials
         PageSpec("overview", "dashboard", ""),
         PageSpec("entry_monitoring", "receipt_long", "entry"),
+        PageSpec("entry_risk", "online_prediction", "risk"),
         PageSpec("alerts", "notifications_active", "alerts"),
         PageSpec("self_check", "fact_check", "self-check", filters=False),
     ),

@@ -83,7 +83,7 @@ def test_drivers_name_only_what_raised_the_risk_largest_first() -> None:
     row = pl.DataFrame({n: [0.0] for n in risk.NAMES}).with_columns(
         failed_months=pl.lit(3.0), active_months=pl.lit(-2.0), invoices_due_log=pl.lit(0.0)
     )
-    [drivers] = risk.drivers(model, row)
+    [drivers] = risk.drivers(model, row).to_list()
     assert [d["feature"] for d in drivers][:2] == ["failed_months", "active_months"]
     assert all(d["effect"] > 0 for d in drivers)
     assert [d["effect"] for d in drivers] == sorted((d["effect"] for d in drivers), reverse=True)
@@ -185,3 +185,25 @@ def test_running_the_stage_again_changes_no_forecast(warehouse_copy: object) -> 
         con.close()
     assert_frame_equal(before, after, check_row_order=False)
     assert date.fromisoformat(before["period"][0] + "-01") > date(2026, 1, 1)
+
+
+def test_the_measurement_is_kept_until_another_month_settles(warehouse_copy: object) -> None:
+    from analytics.warehouse import connect
+
+    con = connect(warehouse_copy)  # type: ignore[arg-type]
+    try:
+        before = con.sql("select * from risk_evaluation").pl()
+        as_of = con.sql("select max(as_of) from analysis_runs").fetchall()[0][0]
+        same = Context(as_of=as_of, deadline_workdays=2, full=False, months=("2026-10",))
+        risk_stage.entry_risk_stage(con, same)
+        kept = con.sql("select * from risk_evaluation").pl()
+        risk_stage.entry_risk_stage(
+            con, Context(as_of=as_of, deadline_workdays=2, full=True, months=())
+        )
+        again = con.sql("select * from risk_evaluation").pl()
+    finally:
+        con.close()
+    assert kept["measured_at"][0] == before["measured_at"][0]
+    # a full run measures again, from the same data to the same figures
+    assert again["measured_at"][0] >= before["measured_at"][0]
+    assert again.drop("measured_at").to_dicts() == before.drop("measured_at").to_dicts()

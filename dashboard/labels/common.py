@@ -15,6 +15,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "nav.section.data": ("数据", "Data"),
     "nav.overview": ("总览", "Overview"),
     "nav.entry_monitoring": ("入库监测", "Entry monitoring"),
+    "nav.entry_risk": ("入库风险预测", "Entry-risk forecast"),
     "nav.merchant_profile": ("商户画像", "Merchant profile"),
     "nav.complaints": ("投诉趋势", "Complaint trends"),
     "nav.data_import": ("数据导入", "Data import"),

@@ -9,6 +9,7 @@ file and the page does not change. Orders in use, with room between them:
 * 20 ``monthly``: the merchant's monthly metrics
 * 30 ``score_breakdown``: the simulated compliance score, grade and each rule's deduction
 * 35 ``anomaly_explanation``: the anomaly score and its explanation in words
+* 37 ``entry_risk``: next month's entry-risk forecast and what raised it
 * 40 ``exceptions``: reconciliation exceptions with reasons
 * 50 ``complaints``: complaints linked to the merchant
 """

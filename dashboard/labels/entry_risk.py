@@ -1,0 +1,84 @@
+"""Labels of the Entry-risk page (入库风险预测) and the profile's forecast section."""
+
+LABELS: dict[str, tuple[str, str]] = {
+    "entry_risk.title": ("入库风险预测", "Entry-risk forecast"),
+    "entry_risk.intro": (
+        "预测 {period} 各商户是否会有发票逾期入库或未入库"
+        "（至少一张未在 {deadline} 个工作日内入库）。"
+        "依据截至 {based_on} 已过入库期限的各月数据；"
+        "模型为逻辑回归，每个预测列出推高风险的指标。",
+        "Whether each merchant will have an invoice entered late or not at all in {period} (at "
+        "least one not in the tax system within {deadline} working days). Based on the months "
+        "to {based_on} whose deadlines have passed; the model is a logistic regression, and each "
+        "forecast names the inputs that raised it.",
+    ),
+    "entry_risk.none": (
+        "还没有预测：需要至少三个已过入库期限的月份，且其中既有按时入库也有逾期或未入库的商户。",
+        "No forecast yet: it needs at least three months whose deadlines have passed, with "
+        "merchants both on time and late or missing among them.",
+    ),
+    "entry_risk.scope": (
+        "范围：侧栏的地区、行业、规模、开票软件和主体类型；月份范围不适用（预测针对一个月）。",
+        "Scope: the sidebar's districts, industries, size bands, vendors and entity type; the "
+        "month range does not apply (the forecast is for one month).",
+    ),
+    "entry_risk.kpi.merchants": ("预测商户数", "Merchants forecast"),
+    "entry_risk.kpi.expected": ("预计出现逾期/未入库的商户", "Merchants expected to fail"),
+    "entry_risk.kpi.expected.help": (
+        "各商户风险概率之和：若模型校准良好，即预计 {period} 有逾期或未入库发票的商户数。",
+        "The sum of the merchants' risks: if the model is well calibrated, how many will have "
+        "a late or missing invoice in {period}.",
+    ),
+    "entry_risk.kpi.high": ("风险 ≥ {threshold} 的商户", "Merchants at risk ≥ {threshold}"),
+    "entry_risk.evaluation": (
+        "样本外检验（{months}，每月只用此前各月训练）：ROC AUC {auc}，"
+        "「近6个月失败月数」规则 {rule_auc}，「上月未按时入库占比」规则 {last_auc}；"
+        "前 k 名命中率 {p_at_k}，规则 {rule_p_at_k}（k = 实际出现逾期/未入库的 {k} 家）。",
+        "Out of time ({months}, each month forecast by a model of the months before it only): "
+        "ROC AUC {auc}, against {rule_auc} for the rule 'months with failures in the last six' "
+        "and {last_auc} for 'last month's share not on time'; precision at k {p_at_k}, the "
+        "rule {rule_p_at_k} (k = the {k} merchants that did fail).",
+    ),
+    "entry_risk.evaluation.none": (
+        "历史太短，尚无样本外检验。",
+        "Too little history for an out-of-time measurement yet.",
+    ),
+    "entry_risk.coefficients": ("模型系数", "Model coefficients"),
+    "entry_risk.coefficients.caption": (
+        "标准化系数：该指标高出平均一个标准差时对数几率的变化；正数推高风险。",
+        "Standardised coefficients: the change in log-odds for one standard deviation above "
+        "the average; positive raises the risk.",
+    ),
+    "entry_risk.col.feature": ("指标", "Input"),
+    "entry_risk.col.coefficient": ("系数", "Coefficient"),
+    "entry_risk.feature.failed_months": ("近6个月失败月数", "Months with failures (of 6)"),
+    "entry_risk.feature.invoices_due_log": ("上月应入库发票数（对数）", "Invoices due (log)"),
+    "entry_risk.feature.not_on_time_share": ("上月未按时入库占比", "Share not on time"),
+    "entry_risk.feature.delay_p95": ("上月入库延迟P95", "Entry delay p95"),
+    "entry_risk.feature.active_months": ("近6个月开票月数", "Months invoiced (of 6)"),
+    "entry_risk.feature.volume_change": ("开票量环比", "Volume change"),
+    "entry_risk.list": ("风险最高的商户", "Merchants at highest risk"),
+    "entry_risk.list.caption": (
+        "按风险从高到低，最多列出 {n} 家；原因是推高该商户风险最多的指标（最多三项）。",
+        "Highest risk first, at most {n}; the reasons are the inputs that raised the "
+        "merchant's risk most (up to three).",
+    ),
+    "entry_risk.col.risk": ("风险", "Risk"),
+    "entry_risk.col.reasons": ("原因", "Reasons"),
+    "entry_risk.col.failed_months": ("近6个月失败月数", "Months with failures (of 6)"),
+    "entry_risk.col.invoices_due": ("上月应入库发票", "Invoices due last month"),
+    "entry_risk.col.not_on_time": ("上月未按时入库", "Not on time last month"),
+    "entry_risk.profile": ("入库风险预测", "Entry-risk forecast"),
+    "entry_risk.profile.line": (
+        "{period} 出现逾期或未入库发票的风险：{risk}（在 {n} 家商户中排第 {rank}）。",
+        "Risk of a late or missing invoice in {period}: {risk} (rank {rank} of {n}).",
+    ),
+    "entry_risk.profile.none": (
+        "该商户没有预测（近6个月无开票，或还没有预测）。",
+        "No forecast for this merchant (no invoices in the last six months, or none yet).",
+    ),
+    "entry_risk.profile.no_reasons": (
+        "没有指标推高其风险（各项均不高于平均）。",
+        "No input raised its risk (each is at or below the average).",
+    ),
+}

@@ -1,0 +1,122 @@
+"""The panels of the Entry-risk page (and the profile's forecast section): pure layout over
+what ``dashboard.cached`` returns."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+import streamlit as st
+
+from analytics import formatting, risk_views
+from dashboard import cached, components, score_panels
+from dashboard.components import Col
+from dashboard.i18n import label_refs, t
+
+
+def intro(evaluation: dict[str, Any]) -> None:
+    st.markdown(
+        t(
+            "entry_risk.intro",
+            period=evaluation["period"],
+            based_on=evaluation["based_on"],
+            deadline=cached.deadline(),
+        )
+    )
+
+
+def kpis(summary: dict[str, Any], period: str) -> None:
+    threshold = formatting.pct(risk_views.HIGH_RISK, 0)
+    cards = [
+        (t("entry_risk.kpi.merchants"), formatting.count(summary["merchants"]), None),
+        (
+            t("entry_risk.kpi.expected"),
+            f"{summary['expected_failures']:,.0f}",
+            t("entry_risk.kpi.expected.help", period=period),
+        ),
+        (t("entry_risk.kpi.high", threshold=threshold), formatting.count(summary["at_risk"]), None),
+    ]
+    for column, (label, value, help_text) in zip(st.columns(len(cards)), cards, strict=True):
+        column.metric(label, value, border=True, help=help_text)
+
+
+def merchants(rows: pl.DataFrame, based_on: str) -> None:
+    st.subheader(t("entry_risk.list"))
+    st.caption(t("entry_risk.list.caption", n=formatting.count(risk_views.LIMIT)))
+    cols = [
+        Col("merchant_name", t("common.merchant")),
+        Col("risk", t("entry_risk.col.risk"), "pct"),
+        Col(score_panels.explanation_column(), t("entry_risk.col.reasons")),
+        Col("failed_months", t("entry_risk.col.failed_months"), "count"),
+        Col("invoices_due", t("entry_risk.col.invoices_due"), "count"),
+        Col("not_on_time_share", t("entry_risk.col.not_on_time"), "pct"),
+        Col("district", t("common.district")),
+        Col("industry", t("common.industry")),
+        Col("merchant_id", t("common.merchant_id")),
+    ]
+    shown = rows.with_columns(pl.col("failed_months", "invoices_due").cast(pl.Int64))
+    components.merchant_table(
+        label_refs(shown, district="districts", industry="industries"),
+        cols,
+        key="er_list",
+        stem="entry_risk",
+        height=420,
+    )
+    components.self_check_list_button(rows["merchant_id"].to_list(), based_on, key="er_self_check")
+
+
+def _pct(v: Any) -> str:
+    return "—" if v is None else f"{v:.3f}"
+
+
+def evaluation(ev: dict[str, Any]) -> None:
+    if ev.get("auc") is None:
+        st.caption(t("entry_risk.evaluation.none"))
+        return
+    st.caption(
+        t(
+            "entry_risk.evaluation",
+            months=", ".join(ev["evaluated_months"]),
+            auc=_pct(ev["auc"]),
+            rule_auc=_pct(ev["failed_months_auc"]),
+            last_auc=_pct(ev["last_month_share_auc"]),
+            p_at_k=_pct(ev["precision_at_k"]),
+            rule_p_at_k=_pct(ev["failed_months_precision_at_k"]),
+            k=formatting.count(ev["test_failures"]),
+        )
+    )
+    with st.expander(t("entry_risk.coefficients")):
+        st.caption(t("entry_risk.coefficients.caption"))
+        coef = pl.DataFrame(
+            {
+                "feature": [t(f"entry_risk.feature.{n}") for n in ev["coefficients"]],
+                "coefficient": list(ev["coefficients"].values()),
+            }
+        )
+        components.table(
+            coef,
+            [
+                Col("feature", t("entry_risk.col.feature")),
+                Col("coefficient", t("entry_risk.col.coefficient"), "score"),
+            ],
+            key="er_coef",
+            stem="entry_risk_coefficients",
+        )
+
+
+def profile_line(row: dict[str, Any] | None, merchants_forecast: int) -> None:
+    """The profile's forecast: risk, rank and reasons of one merchant."""
+    if row is None:
+        st.info(t("entry_risk.profile.none"))
+        return
+    st.write(
+        t(
+            "entry_risk.profile.line",
+            period=row["period"],
+            risk=formatting.pct(row["risk"]),
+            rank=formatting.count(row["risk_rank"]),
+            n=formatting.count(merchants_forecast),
+        )
+    )
+    words = row[score_panels.explanation_column()]
+    st.caption(words or t("entry_risk.profile.no_reasons"))
