@@ -47,10 +47,16 @@ _METRICS = ("auc", "average_precision", "precision_at_k")
 
 
 def last_settled_month(months: list[str], as_of: datetime, deadline: int) -> str | None:
-    """The latest of ``months`` whose every invoice's entry deadline passed before ``as_of``."""
+    """The latest of ``months`` whose every invoice's entry deadline passed before ``as_of``.
+    A month whose deadline falls in a year without a holiday table is not settled: its
+    invoices stay pending (analytics.reconcile), so its outcome is not known either."""
     for month in sorted(months, reverse=True):
         last_day = periods.add_months(periods.parse_month(month), 1) - timedelta(days=1)
-        if workdays.add_workdays(last_day, deadline) < as_of.date():
+        try:
+            due = workdays.add_workdays(last_day, deadline)
+        except workdays.UnknownHolidayYearError:
+            continue
+        if due < as_of.date():
             return month
     return None
 

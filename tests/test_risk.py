@@ -119,6 +119,12 @@ def test_a_month_settles_after_its_deadline_across_national_day() -> None:
     assert risk_stage.last_settled_month(months, datetime(2026, 9, 1), 2) is None
 
 
+def test_a_month_whose_deadline_needs_a_missing_holiday_table_is_not_settled() -> None:
+    # the tests' calendar ends with 2026: December's last invoices fall due in 2027
+    months = ["2026-11", "2026-12"]
+    assert risk_stage.last_settled_month(months, datetime(2027, 1, 20), 2) == "2026-11"
+
+
 def test_the_small_warehouse_forecasts_the_month_after_its_last_settled_one(
     snapshot: duckdb.DuckDBPyConnection,
 ) -> None:
