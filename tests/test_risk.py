@@ -3,7 +3,8 @@ small warehouse."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
+from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -13,6 +14,7 @@ from polars.testing import assert_frame_equal
 
 from analytics import periods, risk, risk_stage
 from analytics.context import Context
+from analytics.warehouse import connect
 
 MONTHS = [f"2026-{m:02d}" for m in range(1, 9)]
 
@@ -177,39 +179,24 @@ def test_too_little_history_writes_empty_tables_and_says_why(
     assert any("not enough history (1 settled month(s)" in n for n in ctx.notes)
 
 
-def test_running_the_stage_again_changes_no_forecast(warehouse_copy: object) -> None:
-    from analytics.warehouse import connect
-
-    con = connect(warehouse_copy)  # type: ignore[arg-type]
+def test_a_rerun_keeps_the_forecast_and_measures_again_only_when_asked(
+    warehouse_copy: Path,
+) -> None:
+    con = connect(warehouse_copy)
     try:
-        before = con.sql("select * from risk_scores").pl()
+        scores = con.sql("select * from risk_scores").pl()
+        measured = con.sql("select * from risk_evaluation").pl()
         as_of = con.sql("select max(as_of) from analysis_runs").fetchall()[0][0]
-        ctx = Context(as_of=as_of, deadline_workdays=2, full=False, months=("2026-10",))
-        risk_stage.entry_risk_stage(con, ctx)
-        after = con.sql("select * from risk_scores").pl()
-    finally:
-        con.close()
-    assert_frame_equal(before, after, check_row_order=False)
-    assert date.fromisoformat(before["period"][0] + "-01") > date(2026, 1, 1)
-
-
-def test_the_measurement_is_kept_until_another_month_settles(warehouse_copy: object) -> None:
-    from analytics.warehouse import connect
-
-    con = connect(warehouse_copy)  # type: ignore[arg-type]
-    try:
-        before = con.sql("select * from risk_evaluation").pl()
-        as_of = con.sql("select max(as_of) from analysis_runs").fetchall()[0][0]
-        same = Context(as_of=as_of, deadline_workdays=2, full=False, months=("2026-10",))
-        risk_stage.entry_risk_stage(con, same)
-        kept = con.sql("select * from risk_evaluation").pl()
-        risk_stage.entry_risk_stage(
-            con, Context(as_of=as_of, deadline_workdays=2, full=True, months=())
-        )
+        # mark the stored measurement: an incremental run with the same settled month keeps it
+        con.execute("update risk_evaluation set auc = -1")
+        risk_stage.entry_risk_stage(con, Context(as_of, 2, full=False, months=("2026-10",)))
+        kept = con.sql("select auc from risk_evaluation").fetchall()
+        rescored = con.sql("select * from risk_scores").pl()
+        risk_stage.entry_risk_stage(con, Context(as_of, 2, full=True, months=()))
         again = con.sql("select * from risk_evaluation").pl()
     finally:
         con.close()
-    assert kept["measured_at"][0] == before["measured_at"][0]
-    # a full run measures again, from the same data to the same figures
-    assert again["measured_at"][0] >= before["measured_at"][0]
-    assert again.drop("measured_at").to_dicts() == before.drop("measured_at").to_dicts()
+    assert_frame_equal(scores, rescored, check_row_order=False)
+    assert kept == [(-1.0,)]
+    # a full run measures again: from the same data, the same figures
+    assert again.drop("measured_at").to_dicts() == measured.drop("measured_at").to_dicts()
