@@ -15,7 +15,7 @@ import numpy as np
 import polars as pl
 from sklearn.ensemble import IsolationForest
 
-from analytics import anomaly, sqlrun
+from analytics import anomaly, frames
 from analytics.clock import beijing_now
 from analytics.warehouse import table_exists
 
@@ -33,16 +33,6 @@ class Model:
     threshold: float
     seed: int
     names: tuple[str, ...]
-
-
-def _replace_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
-    con.register("fw_anomaly_frame", frame)
-    try:
-        con.execute(
-            f"create or replace table {sqlrun.ident(table)} as select * from fw_anomaly_frame"
-        ).fetchall()
-    finally:
-        con.unregister("fw_anomaly_frame")
 
 
 def fit_model(
@@ -75,8 +65,8 @@ def fit_model(
             "months": [sorted(set(train["period"].to_list()))],
         }
     )
-    _replace_table(con, TRAINING_TABLE, train)
-    _replace_table(con, MODEL_TABLE, meta)
+    frames.store(con, TRAINING_TABLE, train)
+    frames.store(con, MODEL_TABLE, meta)
     return Model(forest, threshold, seed, names)
 
 

@@ -39,7 +39,7 @@ import numpy as np
 import polars as pl
 from sklearn.metrics import roc_auc_score
 
-from analytics import anomaly, anomaly_model, anomaly_stage, explain, sqlrun
+from analytics import anomaly, anomaly_model, anomaly_stage, explain, frames, sqlrun
 from analytics.clock import beijing_now
 from analytics.context import Context
 from analytics.warehouse import table_exists
@@ -285,11 +285,7 @@ def persist(con: duckdb.DuckDBPyConnection, ev: Evaluation) -> None:
         merchants=pl.lit(ev.merchants, pl.Int64),
         k=pl.lit(ev.k, pl.Int64),
     )
-    con.register("fw_evaluation", frame)
-    try:
-        sqlrun.execute(con, f"create or replace table {TABLE} as select * from fw_evaluation", {})
-    finally:
-        con.unregister("fw_evaluation")
+    frames.store(con, TABLE, frame)
 
 
 def evaluation_stage(con: duckdb.DuckDBPyConnection, ctx: Context) -> None:

@@ -9,6 +9,8 @@ that copy costs microseconds, against ~5 ms for the second bind, so that warning
 for calls from this module only. The filter is (re)installed on every call rather than at
 import: ``warnings.catch_warnings`` blocks (pytest wraps every test in one) drop filters added
 inside them, and adding the same filter again only moves it to the front.
+
+The other way, :func:`store` writes a frame the Python stages built to a table of its own.
 """
 
 from __future__ import annotations
@@ -51,3 +53,15 @@ def file_frame(
     shared set may hold more); ``where`` names it in an error about a missing one."""
     sql = sqlrun.body(name)
     return frame(con, sql, sqlrun.bind(sql, params, where=where or name))
+
+
+def store(con: duckdb.DuckDBPyConnection, table: str, rows: pl.DataFrame) -> None:
+    """Create or replace ``table`` with ``rows`` (its columns follow the frame's)."""
+    view = f"fw_{table}_frame"
+    con.register(view, rows)
+    try:
+        con.execute(
+            f"create or replace table {sqlrun.ident(table)} as select * from {sqlrun.ident(view)}"
+        ).fetchall()
+    finally:
+        con.unregister(view)

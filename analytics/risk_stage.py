@@ -4,8 +4,10 @@ Months are *settled* once the deadline of their last day's invoices has passed a
 time (``add_workdays(last day, deadline) < as_of``): before that, a month's outcome is not
 known yet. With ``L`` the last settled month, the stage
 
-1. measures the model out of time: fitted on the outcomes up to ``L - 1``, it forecasts ``L``
-   from ``L - 1``, against the two rules of :func:`analytics.risk.baselines`;
+1. measures the model out of time: each of the last :data:`FOLDS` outcome months (``L`` the
+   last) is forecast by a model fitted on the months before it only, the forecasts pooled and
+   set against the two rules of :func:`analytics.risk.baselines`. The measurement is kept
+   until another month settles (or a full run);
 2. fits it again on every outcome up to ``L`` (at most :data:`HISTORY` months) and forecasts
    ``L + 1`` for every merchant that invoiced in the :data:`~analytics.risk.WINDOW` months to
    ``L``.
@@ -30,9 +32,11 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from analytics import periods, risk, sqlrun, workdays
+from analytics import frames, periods, risk, workdays
+from analytics.anomaly_stage import data_months
 from analytics.clock import beijing_now
 from analytics.context import Context
+from analytics.scope import DIMENSIONS
 from analytics.warehouse import table_exists
 
 SCORE_TABLE = "risk_scores"
@@ -42,8 +46,24 @@ HISTORY = 24  # settled months read at most: older habits say less about next mo
 MIN_MONTHS = 3  # one to score from, one outcome to fit on, one to measure on
 SEED = 0
 FOLDS = 3  # outcome months the evaluation forecasts, each from a model of the months before
-_ATTRIBUTES = ("district", "industry", "size_band", "software_vendor", "is_individual")
 _METRICS = ("auc", "average_precision", "precision_at_k")
+_NUMBERS = (
+    *_METRICS,
+    *(f"{rule}_{m}" for rule in ("last_month_share", "failed_months") for m in _METRICS),
+)
+SCORE_SCHEMA = pl.Schema(
+    {
+        "merchant_id": pl.String(),
+        "period": pl.String(),
+        "based_on": pl.String(),
+        "risk": pl.Float64(),
+        "risk_rank": pl.Int64(),
+        **{n: pl.Float64() for n in risk.NAMES},
+        "drivers": pl.List(risk.DRIVER),
+        **{a: pl.String() for a in DIMENSIONS if a != "is_individual"},
+        "is_individual": pl.Boolean(),
+    }
+)
 
 
 def last_settled_month(months: list[str], as_of: datetime, deadline: int) -> str | None:
@@ -66,35 +86,6 @@ def history_months(data: list[str], last: str) -> list[str]:
     :data:`HISTORY` back) to ``last``."""
     earliest = periods.month_of(periods.add_months(periods.parse_month(last), 1 - HISTORY))
     return list(periods.month_range(max(min(data), earliest), last))
-
-
-def _data_months(con: duckdb.DuckDBPyConnection) -> list[str]:
-    rows = con.execute(
-        "select distinct period from merchant_period_metrics where period_type = 'month'"
-    ).fetchall()
-    return [str(r[0]) for r in rows]
-
-
-def _inputs(con: duckdb.DuckDBPyConnection, first: str, last: str) -> pl.DataFrame:
-    sql = sqlrun.body("marts/risk_inputs.sql")
-    params = sqlrun.bind(sql, {"first": first, "last": last})
-    frame: pl.DataFrame = con.sql(sql, params=params).pl()
-    return frame
-
-
-def _empty_scores() -> pl.DataFrame:
-    schema: dict[str, pl.DataType] = {
-        "merchant_id": pl.String(),
-        "period": pl.String(),
-        "based_on": pl.String(),
-        "risk": pl.Float64(),
-        "risk_rank": pl.Int64(),
-        **{n: pl.Float64() for n in risk.NAMES},
-        "drivers": pl.List(risk.DRIVER),
-        **{a: pl.String() for a in _ATTRIBUTES[:-1]},
-        "is_individual": pl.Boolean(),
-    }
-    return pl.DataFrame(schema=schema)
 
 
 def _evaluation_row(target: str, based_on: str, pairs: pl.DataFrame) -> dict[str, object]:
@@ -137,35 +128,26 @@ def _stored_evaluation(con: duckdb.DuckDBPyConnection, based_on: str) -> dict[st
     return row
 
 
-def _write(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
-    con.register("fw_risk_frame", frame)
-    try:
-        sqlrun.execute(
-            con, f"create or replace table {sqlrun.ident(table)} as select * from fw_risk_frame", {}
-        )
-    finally:
-        con.unregister("fw_risk_frame")
-
-
 def _evaluation_frame(row: dict[str, object], coefficients: dict[str, float]) -> pl.DataFrame:
-    numbers = [*_METRICS] + [
-        f"{b}_{m}" for b in ("last_month_share", "failed_months") for m in _METRICS
-    ]
-    full = {k: row.get(k) for k in row} | {n: row.get(n) for n in numbers}
-    full["coefficients"] = json.dumps(coefficients)
-    return pl.DataFrame([full], schema_overrides=dict.fromkeys(numbers, pl.Float64))
+    """One row; a figure that could not be measured (one outcome only) is null."""
+    full = dict.fromkeys(_NUMBERS) | row | {"coefficients": json.dumps(coefficients)}
+    return pl.DataFrame([full], schema_overrides=dict.fromkeys(_NUMBERS, pl.Float64))
 
 
 def entry_risk_stage(con: duckdb.DuckDBPyConnection, ctx: Context) -> None:
-    data = _data_months(con)
+    data = data_months(con)
     last = last_settled_month(data, ctx.as_of, ctx.deadline_workdays)
     months = history_months(data, last) if last else []
-    inputs = _inputs(con, months[0], months[-1]) if months else pl.DataFrame()
+    inputs = (
+        frames.file_frame(con, "marts/risk_inputs.sql", {"first": months[0], "last": months[-1]})
+        if months
+        else pl.DataFrame()
+    )
     rows = risk.panel(inputs, months) if inputs.height else pl.DataFrame()
     pairs = risk.with_outcome(rows) if rows.height else pl.DataFrame()
     if len(months) < MIN_MONTHS or not risk.both_outcomes(pairs):
-        _write(con, SCORE_TABLE, _empty_scores())
-        _write(con, EVALUATION_TABLE, pl.DataFrame(schema={"period": pl.String}))
+        frames.store(con, SCORE_TABLE, pl.DataFrame(schema=SCORE_SCHEMA))
+        frames.store(con, EVALUATION_TABLE, pl.DataFrame(schema={"period": pl.String}))
         ctx.notes.append(
             f"entry risk: not enough history ({len(months)} settled month(s); "
             f"{MIN_MONTHS} with both outcomes needed)"
@@ -179,7 +161,7 @@ def entry_risk_stage(con: duckdb.DuckDBPyConnection, ctx: Context) -> None:
     evaluation = evaluation or _evaluation_row(target, last, pairs)
     model = risk.fit(pairs, seed=SEED)
     current = rows.filter(pl.col("t") == end)
-    attrs = inputs.sort("period").group_by("merchant_id").agg(pl.col(_ATTRIBUTES).last())
+    attrs = inputs.sort("period").group_by("merchant_id").agg(pl.col(DIMENSIONS).last())
     scores = (
         current.with_columns(
             period=pl.lit(target),
@@ -190,11 +172,11 @@ def entry_risk_stage(con: duckdb.DuckDBPyConnection, ctx: Context) -> None:
         .join(attrs, on="merchant_id", how="left")
         .sort(["risk", "merchant_id"], descending=[True, False])
         .with_row_index("risk_rank", offset=1)
-        .select(_empty_scores().columns)
-        .with_columns(pl.col("risk_rank").cast(pl.Int64))
+        .select(SCORE_SCHEMA.names())
+        .cast(SCORE_SCHEMA)
     )
-    _write(con, SCORE_TABLE, scores)
-    _write(con, EVALUATION_TABLE, _evaluation_frame(evaluation, risk.coefficients(model)))
+    frames.store(con, SCORE_TABLE, scores)
+    frames.store(con, EVALUATION_TABLE, _evaluation_frame(evaluation, risk.coefficients(model)))
     ctx.written[SCORE_TABLE] = scores.height
     auc, base = evaluation.get("auc"), evaluation.get("failed_months_auc")
     measured = ", ".join(map(str, evaluation["evaluated_months"]))  # type: ignore[call-overload]

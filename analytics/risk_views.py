@@ -26,10 +26,6 @@ def has_forecast(con: duckdb.DuckDBPyConnection) -> bool:
     return table_exists(con, "risk_scores")
 
 
-def _params(f: Filters, **extra: Any) -> dict[str, Any]:
-    return f.params() | extra
-
-
 def _with_words(frame: pl.DataFrame) -> pl.DataFrame:
     """``explanation_zh`` / ``explanation_en`` from each row's drivers (rendered on read: the
     stage stores numbers, and pages show at most :data:`LIMIT` rows)."""
@@ -44,7 +40,7 @@ def merchants(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = LIMIT) ->
     """The forecast for the merchants in scope, highest risk first, with reasons in words."""
     if not has_forecast(con):
         return pl.DataFrame()
-    frame = run(con, "risk_merchants", _params(f, limit=limit))
+    frame = run(con, "risk_merchants", f.params() | {"limit": limit})
     return _with_words(frame.sort("risk_rank"))
 
 
@@ -52,9 +48,8 @@ def merchant(con: duckdb.DuckDBPyConnection, merchant_id: str) -> dict[str, Any]
     """One merchant's forecast (with words), or None when it has none."""
     if not has_forecast(con):
         return None
-    frame = run(
-        con, "risk_merchants", _params(Filters("", "", merchant_ids=(merchant_id,)), limit=1)
-    )
+    one = Filters("", "", merchant_ids=(merchant_id,))
+    frame = run(con, "risk_merchants", one.params() | {"limit": 1})
     return _with_words(frame).row(0, named=True) if frame.height else None
 
 
@@ -64,7 +59,7 @@ def summary(
     """Merchants forecast in scope, failures expected, merchants at or above ``threshold``."""
     if not has_forecast(con):
         return {"merchants": 0, "expected_failures": 0.0, "at_risk": 0}
-    row: dict[str, Any] = run(con, "risk_summary", _params(f, threshold=threshold)).row(
+    row: dict[str, Any] = run(con, "risk_summary", f.params() | {"threshold": threshold}).row(
         0, named=True
     )
     return row

@@ -65,7 +65,7 @@ def merchants(rows: pl.DataFrame, based_on: str) -> None:
     components.self_check_list_button(rows["merchant_id"].to_list(), based_on, key="er_self_check")
 
 
-def _pct(v: Any) -> str:
+def _figure(v: Any) -> str:
     return "—" if v is None else f"{v:.3f}"
 
 
@@ -77,11 +77,11 @@ def evaluation(ev: dict[str, Any]) -> None:
         t(
             "entry_risk.evaluation",
             months=", ".join(ev["evaluated_months"]),
-            auc=_pct(ev["auc"]),
-            rule_auc=_pct(ev["failed_months_auc"]),
-            last_auc=_pct(ev["last_month_share_auc"]),
-            p_at_k=_pct(ev["precision_at_k"]),
-            rule_p_at_k=_pct(ev["failed_months_precision_at_k"]),
+            auc=_figure(ev["auc"]),
+            rule_auc=_figure(ev["failed_months_auc"]),
+            last_auc=_figure(ev["last_month_share_auc"]),
+            p_at_k=_figure(ev["precision_at_k"]),
+            rule_p_at_k=_figure(ev["failed_months_precision_at_k"]),
             k=formatting.count(ev["test_failures"]),
         )
     )
@@ -104,7 +104,7 @@ def evaluation(ev: dict[str, Any]) -> None:
         )
 
 
-def profile_line(row: dict[str, Any] | None, merchants_forecast: int) -> None:
+def profile_line(row: dict[str, Any] | None) -> None:
     """The profile's forecast: risk, rank and reasons of one merchant."""
     if row is None:
         st.info(t("entry_risk.profile.none"))
@@ -115,7 +115,7 @@ def profile_line(row: dict[str, Any] | None, merchants_forecast: int) -> None:
             period=row["period"],
             risk=formatting.pct(row["risk"]),
             rank=formatting.count(row["risk_rank"]),
-            n=formatting.count(merchants_forecast),
+            n=formatting.count(row["merchants_forecast"]),
         )
     )
     words = row[score_panels.explanation_column()]

@@ -8,5 +8,4 @@ TITLE_KEY = "entry_risk.profile"
 
 
 def render(merchant_id: str, f: Filters) -> None:
-    total = cached.risk_summary(Filters("", ""))["merchants"]
-    risk_panels.profile_line(cached.merchant_risk(merchant_id), int(total))
+    risk_panels.profile_line(cached.merchant_risk(merchant_id))

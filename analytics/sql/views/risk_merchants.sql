@@ -1,6 +1,7 @@
 -- The entry-risk forecast for the merchants in scope (the global filters' attributes; the
 -- month range does not apply: the forecast is for one month), highest risk first, with
--- names. $merchant_ids narrows to listed merchants (the profile passes one). At most $limit.
+-- names and the number of merchants forecast in all (the rank's "of n"). $merchant_ids narrows
+-- to listed merchants (the profile passes one). At most $limit.
 with scoped as (
     select *
     from risk_scores
@@ -18,6 +19,7 @@ final as (
         s.based_on,
         s.risk,
         s.risk_rank,
+        (select count(*) from risk_scores) as merchants_forecast,
         s.failed_months,
         s.active_months,
         s.not_on_time_share,
