@@ -39,7 +39,7 @@ from typing import Final, NamedTuple
 import duckdb
 import polars as pl
 
-from analytics import classifier_cache, reference, sqlrun
+from analytics import classifier_cache, frames, reference, sqlrun
 from analytics.classifier import (
     ClassifierReport,
     InsufficientLabelsError,
@@ -112,19 +112,6 @@ def _key_frame(names: list[str], extra: dict[str, list[str]]) -> pl.DataFrame:
     )
 
 
-def _temp_table(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame) -> None:
-    """A connection-local table holding ``frame`` (registered views vanish with unregister)."""
-    view = f"fw_{table}_frame"
-    con.register(view, frame)
-    try:
-        con.execute(
-            f"create or replace temp table {sqlrun.ident(table)} as "
-            f"select * from {sqlrun.ident(view)}"
-        ).fetchall()
-    finally:
-        con.unregister(view)
-
-
 def _match_names(con: duckdb.DuckDBPyConnection) -> None:
     """Temp table ``complaint_name_matches`` for complaints not linked by a registered USCC."""
     names = [
@@ -144,14 +131,15 @@ def _match_names(con: duckdb.DuckDBPyConnection) -> None:
         if names
         else []
     )
-    _temp_table(con, "complaint_name_keys", _key_frame(names, {"name": names}))
-    _temp_table(
+    frames.store(con, "complaint_name_keys", _key_frame(names, {"name": names}), temp=True)
+    frames.store(
         con,
         "complaint_merchant_keys",
         _key_frame(
             [str(r[1]) for r in rows],
             {"merchant_id": [str(r[0]) for r in rows], "district": [r[2] for r in rows]},
         ),
+        temp=True,
     )
     sqlrun.materialise_temp(
         con,
@@ -198,8 +186,11 @@ def link_complaints(
     the category of unlabelled complaints (none given: their category stays null)."""
     _match_names(con)
     _invoice_status(con)
-    _temp_table(
-        con, "complaint_predictions", _no_predictions() if predictions is None else predictions
+    frames.store(
+        con,
+        "complaint_predictions",
+        _no_predictions() if predictions is None else predictions,
+        temp=True,
     )
     sqlrun.execute(
         con,

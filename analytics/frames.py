@@ -55,13 +55,17 @@ def file_frame(
     return frame(con, sql, sqlrun.bind(sql, params, where=where or name))
 
 
-def store(con: duckdb.DuckDBPyConnection, table: str, rows: pl.DataFrame) -> None:
-    """Create or replace ``table`` with ``rows`` (its columns follow the frame's)."""
+def store(
+    con: duckdb.DuckDBPyConnection, table: str, rows: pl.DataFrame, *, temp: bool = False
+) -> None:
+    """Create or replace ``table`` with ``rows`` (its columns follow the frame's); ``temp``: a
+    connection-local table (a registered frame alone vanishes with ``unregister``)."""
     view = f"fw_{table}_frame"
+    kind = "temp table" if temp else "table"
     con.register(view, rows)
     try:
         con.execute(
-            f"create or replace table {sqlrun.ident(table)} as select * from {sqlrun.ident(view)}"
+            f"create or replace {kind} {sqlrun.ident(table)} as select * from {sqlrun.ident(view)}"
         ).fetchall()
     finally:
         con.unregister(view)
