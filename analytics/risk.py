@@ -23,7 +23,7 @@ from typing import Any, Final
 import numpy as np
 import polars as pl
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import average_precision_score, roc_auc_score
+from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -242,6 +242,16 @@ def measure(y: np.ndarray, score: np.ndarray) -> dict[str, float]:
         "auc": round(float(roc_auc_score(y, score)), 4),
         "average_precision": round(float(average_precision_score(y, score)), 4),
         "precision_at_k": round(precision_at_k(y, score, k), 4),
+    }
+
+
+def calibration(y: np.ndarray, risk: np.ndarray) -> dict[str, float]:
+    """How far the risks are from the outcomes, not only their order: the failures the model
+    expected (the sum of its risks) beside ``y``'s, and the Brier score (mean squared error of
+    the risk; 0 is perfect, always answering the observed rate scores ``rate * (1 - rate)``)."""
+    return {
+        "expected_failures": round(float(risk.sum()), 1),
+        "brier": round(float(brier_score_loss(y, risk)), 4),
     }
 
 

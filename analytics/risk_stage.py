@@ -6,8 +6,10 @@ known yet. With ``L`` the last settled month, the stage
 
 1. measures the model out of time: each of the last :data:`FOLDS` outcome months (``L`` the
    last) is forecast by a model fitted on the months before it only, the forecasts pooled and
-   set against the two rules of :func:`analytics.risk.baselines`. The measurement is kept
-   until another month settles (or a full run);
+   set against the two rules of :func:`analytics.risk.baselines`; and its calibration, the
+   failures it expected in those months against those that occurred
+   (:func:`analytics.risk.calibration`). The measurement is kept until another month settles
+   (or a full run);
 2. fits it again on every outcome up to ``L`` (at most :data:`HISTORY` months) and forecasts
    ``L + 1`` for every merchant that invoiced in the :data:`~analytics.risk.WINDOW` months to
    ``L``.
@@ -49,6 +51,8 @@ FOLDS = 3  # outcome months the evaluation forecasts, each from a model of the m
 _METRICS = ("auc", "average_precision", "precision_at_k")
 _NUMBERS = (
     *_METRICS,
+    "expected_failures",
+    "brier",
     *(f"{rule}_{m}" for rule in ("last_month_share", "failed_months") for m in _METRICS),
 )
 SCORE_SCHEMA = pl.Schema(
@@ -108,8 +112,8 @@ def _evaluation_row(target: str, based_on: str, pairs: pl.DataFrame) -> dict[str
         "test_failures": int(test["next_failed"].sum()),
     }
     if risk.both_outcomes(test):
-        y = test["next_failed"].to_numpy()
-        row |= risk.measure(y, np.concatenate(scores))
+        y, forecast = test["next_failed"].to_numpy(), np.concatenate(scores)
+        row |= risk.measure(y, forecast) | risk.calibration(y, forecast)
         for name, score in risk.baselines(test).items():
             row |= {f"{name}_{k}": v for k, v in risk.measure(y, score).items()}
     return row
@@ -122,7 +126,8 @@ def _stored_evaluation(con: duckdb.DuckDBPyConnection, based_on: str) -> dict[st
     if not table_exists(con, EVALUATION_TABLE):
         return None
     rows = con.sql(f"select * from {EVALUATION_TABLE}").pl()
-    if rows.height != 1 or "measured_at" not in rows.columns or rows["based_on"][0] != based_on:
+    complete = {"measured_at", *_NUMBERS} <= set(rows.columns)  # else an older stage wrote it
+    if rows.height != 1 or not complete or rows["based_on"][0] != based_on:
         return None
     row: dict[str, object] = rows.drop("coefficients").row(0, named=True)
     return row
@@ -179,13 +184,15 @@ def entry_risk_stage(con: duckdb.DuckDBPyConnection, ctx: Context) -> None:
     frames.store(con, EVALUATION_TABLE, _evaluation_frame(evaluation, risk.coefficients(model)))
     ctx.written[SCORE_TABLE] = scores.height
     auc, base = evaluation.get("auc"), evaluation.get("failed_months_auc")
+    expected = evaluation.get("expected_failures")
     measured = ", ".join(map(str, evaluation["evaluated_months"]))  # type: ignore[call-overload]
     ctx.notes.append(
         f"entry risk: {scores.height} merchants forecast for {target}"
         + (
             f"; out of time ({measured}) ROC AUC {auc:.3f} against {base:.3f} for the "
-            "failed-months rule"
-            if isinstance(auc, float) and isinstance(base, float)
+            f"failed-months rule, {expected:,.0f} failures expected and "
+            f"{evaluation['test_failures']:,} occurred"
+            if isinstance(auc, float) and isinstance(base, float) and isinstance(expected, float)
             else ""
         )
     )

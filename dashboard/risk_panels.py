@@ -25,14 +25,32 @@ def intro(evaluation: dict[str, Any]) -> None:
     )
 
 
-def kpis(summary: dict[str, Any], period: str) -> None:
+def _figure(v: Any) -> str:
+    return "—" if v is None else f"{v:.3f}"
+
+
+def _calibration(ev: dict[str, Any]) -> str:
+    """The out-of-time months' failures, expected against occurred (empty if not measured)."""
+    if ev.get("expected_failures") is None:
+        return ""
+    return t(
+        "entry_risk.calibration",
+        months=len(ev["evaluated_months"]),
+        expected=formatting.count(round(ev["expected_failures"])),
+        failed=formatting.count(ev["test_failures"]),
+        brier=_figure(ev["brier"]),
+    )
+
+
+def kpis(summary: dict[str, Any], evaluation: dict[str, Any]) -> None:
     threshold = formatting.pct(risk_views.HIGH_RISK, 0)
+    expected_help = t("entry_risk.kpi.expected.help", period=evaluation["period"])
     cards = [
         (t("entry_risk.kpi.merchants"), formatting.count(summary["merchants"]), None),
         (
             t("entry_risk.kpi.expected"),
             f"{summary['expected_failures']:,.0f}",
-            t("entry_risk.kpi.expected.help", period=period),
+            " ".join(filter(None, (expected_help, _calibration(evaluation)))),
         ),
         (t("entry_risk.kpi.high", threshold=threshold), formatting.count(summary["at_risk"]), None),
     ]
@@ -65,10 +83,6 @@ def merchants(rows: pl.DataFrame, based_on: str) -> None:
     components.self_check_list_button(rows["merchant_id"].to_list(), based_on, key="er_self_check")
 
 
-def _figure(v: Any) -> str:
-    return "—" if v is None else f"{v:.3f}"
-
-
 def evaluation(ev: dict[str, Any]) -> None:
     if ev.get("auc") is None:
         st.caption(t("entry_risk.evaluation.none"))
@@ -85,6 +99,8 @@ def evaluation(ev: dict[str, Any]) -> None:
             k=formatting.count(ev["test_failures"]),
         )
     )
+    if calibration := _calibration(ev):
+        st.caption(calibration)
     with st.expander(t("entry_risk.coefficients")):
         st.caption(t("entry_risk.coefficients.caption"))
         coef = pl.DataFrame(

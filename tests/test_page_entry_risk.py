@@ -33,6 +33,11 @@ def test_the_list_and_cards_are_the_stored_forecast(snapshot: duckdb.DuckDBPyCon
     line = next(x for x in texts(at) if x.startswith("样本外检验"))
     for key in ("auc", "failed_months_auc", "last_month_share_auc", "precision_at_k"):
         assert f"{ev[key]:.3f}" in line
+    # and the calibration line the failures expected against those that occurred
+    calibration = next(x for x in texts(at) if x.startswith("校准"))
+    assert f"预计 {formatting.count(round(ev['expected_failures']))} 家次" in calibration
+    assert f"实际 {formatting.count(ev['test_failures'])} 家次" in calibration
+    assert f"Brier 分数 {ev['brier']:.3f}" in calibration
 
 
 def test_a_district_narrows_the_forecast_and_english_reads_in_english(

@@ -113,6 +113,13 @@ def test_measure_on_a_ranking_worked_by_hand() -> None:
     }
 
 
+def test_calibration_on_risks_worked_by_hand() -> None:
+    y = np.array([True, False, False, False])
+    # expected 0.5 + 0.5 + 0.25 + 0.25 = 1.5 against 1; squared errors .25 .25 .0625 .0625
+    got = risk.calibration(y, np.array([0.5, 0.5, 0.25, 0.25]))
+    assert got == {"expected_failures": 1.5, "brier": 0.1562}
+
+
 def test_a_month_settles_after_its_deadline_across_national_day() -> None:
     # 30 September's second working day is 9 October (1-7 October off, 8 October the first)
     months = ["2026-08", "2026-09"]
@@ -159,6 +166,10 @@ def test_the_small_warehouse_forecasts_the_month_after_its_last_settled_one(
     assert 0 < ev["test_failures"] < ev["test_rows"]
     for key in ("auc", "last_month_share_auc", "failed_months_auc"):
         assert 0.0 <= ev[key] <= 1.0
+    # calibration: the expected failures are a sum of risks, near what occurred
+    assert 0.5 * ev["test_failures"] < ev["expected_failures"] < 2 * ev["test_failures"]
+    rate = ev["test_failures"] / ev["test_rows"]
+    assert 0.0 < ev["brier"] < rate * (1 - rate)  # better than answering the observed rate
 
 
 def test_too_little_history_writes_empty_tables_and_says_why(
@@ -192,11 +203,16 @@ def test_a_rerun_keeps_the_forecast_and_measures_again_only_when_asked(
         risk_stage.entry_risk_stage(con, Context(as_of, 2, full=False, months=("2026-10",)))
         kept = con.sql("select auc from risk_evaluation").fetchall()
         rescored = con.sql("select * from risk_scores").pl()
+        # a measurement stored by an older stage (no calibration yet) is not kept
+        con.execute("alter table risk_evaluation drop column brier")
+        risk_stage.entry_risk_stage(con, Context(as_of, 2, full=False, months=("2026-10",)))
+        completed = con.sql("select auc, brier from risk_evaluation").pl()
         risk_stage.entry_risk_stage(con, Context(as_of, 2, full=True, months=()))
         again = con.sql("select * from risk_evaluation").pl()
     finally:
         con.close()
     assert_frame_equal(scores, rescored, check_row_order=False)
     assert kept == [(-1.0,)]
+    assert completed.row(0) == (measured["auc"][0], measured["brier"][0])
     # a full run measures again: from the same data, the same figures
     assert again.drop("measured_at").to_dicts() == measured.drop("measured_at").to_dicts()

@@ -21,6 +21,6 @@ if evaluation is None or rows.width == 0:
 
 risk_panels.intro(evaluation)
 st.caption(t("entry_risk.scope"))
-risk_panels.kpis(cached.risk_summary(f), evaluation["period"])
+risk_panels.kpis(cached.risk_summary(f), evaluation)
 risk_panels.merchants(rows, evaluation["based_on"])
 risk_panels.evaluation(evaluation)

@@ -39,6 +39,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "and {last_auc} for 'last month's share not on time'; precision at k {p_at_k}, the "
         "rule {rule_p_at_k} (k = the {k} merchants that did fail).",
     ),
+    "entry_risk.calibration": (
+        "校准：样本外检验的 {months} 个月中，模型预计 {expected} 家次出现逾期或未入库，"
+        "实际 {failed} 家次（Brier 分数 {brier}，越小越好）。",
+        "Calibration: in the {months} out-of-time months the model expected {expected} "
+        "merchant-months to fail, and {failed} did (Brier score {brier}; lower is better).",
+    ),
     "entry_risk.evaluation.none": (
         "历史太短，尚无样本外检验。",
         "Too little history for an out-of-time measurement yet.",
