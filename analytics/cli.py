@@ -244,6 +244,25 @@ def _cmd_report_pending(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_report_risk(args: argparse.Namespace) -> int:
+    from analytics.report_files import write_risk
+    from analytics.reports import ReportError
+
+    try:
+        path, what = write_risk(
+            db=args.db,
+            districts=tuple(args.district or ()),
+            min_risk=args.min_risk,
+            top=args.top,
+            fmt=args.format,
+            out=args.out,
+        )
+    except ReportError as exc:
+        raise CliError(str(exc)) from exc
+    print(f"wrote {path} ({path.stat().st_size:,} bytes): {what}")
+    return 0
+
+
 def _cmd_remind(args: argparse.Namespace) -> int:
     from analytics.reminders import ReminderError, record_all
 
@@ -281,7 +300,9 @@ def _add_remind(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 
 def _add_report(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
-        "report", help="self-check reports (自查报告) and the pending-entry reminder list"
+        "report",
+        help="self-check reports (自查报告), the pending-entry reminder list and the entry-risk "
+        "forecast",
     )
     kinds = p.add_subparsers(dest="report", required=True)
     p = kinds.add_parser(
@@ -334,6 +355,31 @@ def _add_report(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.add_argument("--out", default=None, help="output file, or a folder for the default name")
     _add_db(p)
     p.set_defaults(func=_cmd_report_pending)
+    p = kinds.add_parser(
+        "risk",
+        help="the entry-risk forecast (入库风险预测): who may have a late or missing invoice "
+        "next month, highest risk first, with the reasons",
+    )
+    p.add_argument(
+        "--district", action="append", help="only this district (repeat for several), e.g. 朝阳区"
+    )
+    p.add_argument(
+        "--min-risk",
+        type=float,
+        default=None,
+        metavar="P",
+        help="only merchants whose risk is at least P (0-1), e.g. 0.5",
+    )
+    p.add_argument("--top", type=int, default=None, help="at most this many, highest risk first")
+    p.add_argument(
+        "--format",
+        choices=("xlsx", "csv"),
+        default="xlsx",
+        help="xlsx adds how the forecast did out of time; csv (UTF-8) the list only",
+    )
+    p.add_argument("--out", default=None, help="output file, or a folder for the default name")
+    _add_db(p)
+    p.set_defaults(func=_cmd_report_risk)
 
 
 def _add_evaluate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -11,7 +11,7 @@ from datetime import date
 
 import duckdb
 
-from analytics import clock, formatting, views, workdays
+from analytics import clock, formatting, risk_views, views, workdays
 from analytics.imports import analysis_status, import_failures
 from analytics.warehouse import table_counts
 
@@ -81,6 +81,15 @@ def status(con: duckdb.DuckDBPyConnection, *, max_wait_minutes: float) -> Report
                 f"{pending.height:,} merchants, {pending['due_soon'].sum():,} due within "
                 f"{views.DUE_SOON_WORKDAYS:g} working day, {pending['not_reminded'].sum():,} not "
                 "reminded yet (fapiao-watch report pending)"
+            )
+        forecast = risk_views.summary(con, views.Filters("", ""))
+        evaluation = risk_views.evaluation(con)
+        if forecast["merchants"] and evaluation is not None:
+            out.lines.append(
+                f"entry-risk forecast for {evaluation['period']}: {forecast['merchants']:,} "
+                f"merchants, {forecast['expected_failures']:,.0f} expected to have a late or "
+                f"missing invoice, {forecast['at_risk']:,} at risk >= "
+                f"{risk_views.HIGH_RISK:.0%} (fapiao-watch report risk)"
             )
         if state.failures:
             out.lines.append(

@@ -3,7 +3,9 @@
 * ``fapiao-watch report self-check``: one merchant's workbook, or a zip for a district or for a
   list of merchants (the reports themselves are :mod:`analytics.reports`);
 * ``fapiao-watch report pending``: the reminder list (催报清单), every invoice not yet entered
-  whose deadline is still ahead, nearest deadline first.
+  whose deadline is still ahead, nearest deadline first;
+* ``fapiao-watch report risk``: the entry-risk forecast (入库风险预测), highest risk first, with
+  how it did out of time.
 """
 
 from __future__ import annotations
@@ -14,10 +16,17 @@ from pathlib import Path
 
 import duckdb
 
-from analytics import exports, formatting, views
+from analytics import exports, formatting, risk_views, views
 from analytics import merchant_list as merchant_lists
 from analytics.imports import analysis_status
-from analytics.report_sheets import PENDING_SHEET, pending_sheet
+from analytics.report_sheets import (
+    PENDING_SHEET,
+    RISK_EVALUATION_SHEET,
+    RISK_SHEET,
+    pending_sheet,
+    risk_evaluation_sheet,
+    risk_sheet,
+)
 from analytics.reports import (
     MANIFEST,
     ReportError,
@@ -29,7 +38,7 @@ from analytics.reports import (
     self_check_report,
 )
 
-__all__ = ["write_pending", "write_self_check"]
+__all__ = ["write_pending", "write_risk", "write_self_check"]
 
 
 def write_self_check(
@@ -138,6 +147,60 @@ def write_pending(
     what = (
         f"{rows.height:,} invoices of {merchants:,} merchants pending entry{scope} "
         f"as of {formatting.minute(as_of)}"
+    )
+    return target, what
+
+
+def write_risk(
+    *,
+    db: str | None,
+    districts: tuple[str, ...] = (),
+    min_risk: float | None = None,
+    top: int | None = None,
+    fmt: str = "xlsx",
+    out: str | None = None,
+) -> tuple[Path, str]:
+    """The entry-risk forecast of the latest analysis for the merchants of ``districts`` (all
+    when empty), highest risk first: those at ``min_risk`` or above, at most ``top``. XLSX adds
+    a sheet on how the forecast did out of time. ``out`` defaults to
+    ``entry-risk[-<district>]-<month forecast>.<xlsx|csv>``. Returns the path and a line on it."""
+    from analytics.warehouse import connect
+
+    if min_risk is not None and not 0.0 <= min_risk <= 1.0:
+        raise ReportError(f"--min-risk must be a probability from 0 to 1, not {min_risk:g}")
+    if top is not None and top < 1:
+        raise ReportError(f"--top must be at least 1, not {top}")
+    con = connect(db, read_only=True)
+    try:
+        evaluation = risk_views.evaluation(con)
+        if not risk_views.has_forecast(con) or evaluation is None:
+            raise ReportError(
+                "no entry-risk forecast: run fapiao-watch analyse (it needs three months whose "
+                "entry deadlines have passed)"
+            )
+        scope = views.Filters("", "", districts=districts)
+        rows = risk_views.merchants(con, scope, limit=top if top is not None else 2**31 - 1)
+    finally:
+        con.close()
+    if min_risk is not None:
+        rows = rows.filter(rows["risk"] >= min_risk)  # rank order: the top stay the top
+    sheet = risk_sheet(rows)
+    payload = (
+        exports.to_xlsx_bytes(
+            {RISK_SHEET: sheet, RISK_EVALUATION_SHEET: risk_evaluation_sheet(evaluation)}
+        )
+        if fmt == "xlsx"
+        else exports.to_csv_bytes(sheet)
+    )
+    who = "".join(f"-{d}" for d in districts)
+    target = _write(payload, f"entry-risk{who}-{evaluation['period']}.{fmt}", out)
+    chosen = f" at risk >= {min_risk:.0%}" if min_risk is not None else ""
+    chosen += f", the top {top:,}" if top is not None else ""
+    expected = float(rows["risk"].sum()) if rows.height else 0.0
+    what = (
+        f"{rows.height:,} merchants{chosen} forecast for {evaluation['period']} (from the months "
+        f"to {evaluation['based_on']}); {expected:,.0f} of them expected to have a late or "
+        "missing invoice"
     )
     return target, what
 

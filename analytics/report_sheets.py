@@ -325,3 +325,71 @@ def pending_sheet(rows: pl.DataFrame) -> pl.DataFrame:
     return rows.with_columns(
         pl.col("software_vendor").replace(vendors), pl.col("workdays_left").round(2)
     ).select([pl.col(c).alias(h) for c, h in PENDING_COLUMNS])
+
+
+RISK_SHEET = "入库风险预测"
+RISK_EVALUATION_SHEET = "模型检验"
+RISK_COLUMNS = (
+    ("risk_rank", "风险排名"),
+    ("merchant_name", "商户名称"),
+    ("merchant_id", "统一社会信用代码"),
+    ("district", "行政区"),
+    ("industry", "行业"),
+    ("software_vendor", "开票软件"),
+    ("period", "预测月份"),
+    ("risk", "风险（逾期或未入库的概率）"),
+    ("explanation_zh", "原因（推高风险的指标）"),
+    ("failed_months", "近6个月失败月数"),
+    ("invoices_due", "上月应入库发票"),
+    ("not_on_time_share", "上月未按时入库占比"),
+    ("delay_p95", "上月入库延迟P95（工作日）"),
+    ("based_on", "依据月份（截至）"),
+)
+
+
+def risk_sheet(rows: pl.DataFrame) -> pl.DataFrame:
+    """The forecast from :func:`analytics.risk_views.merchants`: Chinese headers, industry and
+    vendor by name, probabilities to four decimals, in rank order."""
+    return rows.with_columns(
+        pl.col("industry").replace(reference.labels("industries", "zh")),
+        pl.col("software_vendor").replace(reference.labels("vendors", "zh")),
+        pl.col("risk", "not_on_time_share").round(4),
+        pl.col("failed_months", "invoices_due").cast(pl.Int64),
+        pl.col("delay_p95").round(2),
+    ).select([pl.col(c).alias(h) for c, h in RISK_COLUMNS])
+
+
+def risk_evaluation_sheet(ev: dict[str, Any]) -> pl.DataFrame:
+    """How the forecast did out of time (:func:`analytics.risk_views.evaluation`), one figure a
+    row beside what it means, so the list is not read without it."""
+    months = "、".join(ev["evaluated_months"])
+
+    def figure(key: str, spec: str = ".3f") -> str:
+        v = ev.get(key)
+        return "—" if v is None else format(v, spec)
+
+    items = [
+        ("预测月份", ev["period"], "预测该月是否有发票逾期入库或未入库"),
+        ("依据月份（截至）", ev["based_on"], "最后一个所有发票均已过入库期限的月份"),
+        ("样本外检验月份", months, "每月只用此前各月的数据训练模型后预测"),
+        ("检验商户月数", f"{ev['test_rows']:,}", ""),
+        ("实际逾期/未入库商户月数", f"{ev['test_failures']:,}", ""),
+        ("ROC AUC（模型）", figure("auc"), "1 为完全区分，0.5 为随机"),
+        ("ROC AUC（近6个月失败月数规则）", figure("failed_months_auc"), "不用模型的对照"),
+        ("ROC AUC（上月未按时入库占比规则）", figure("last_month_share_auc"), "不用模型的对照"),
+        ("前 k 名命中率（模型）", figure("precision_at_k"), "k = 实际逾期/未入库商户月数"),
+        ("前 k 名命中率（失败月数规则）", figure("failed_months_precision_at_k"), ""),
+        (
+            "预计逾期/未入库商户月数",
+            figure("expected_failures", ",.1f"),
+            "各风险概率之和，对照实际数",
+        ),
+        ("Brier 分数", figure("brier"), "概率与结果的均方误差，越小越好"),
+    ]
+    return pl.DataFrame(
+        {
+            "项目": [i[0] for i in items],
+            "值": [str(i[1]) for i in items],
+            "说明": [i[2] for i in items],
+        }
+    )
