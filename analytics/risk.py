@@ -255,6 +255,29 @@ def calibration(y: np.ndarray, risk: np.ndarray) -> dict[str, float]:
     }
 
 
+RELIABILITY_BINS: Final = 10
+
+
+def reliability(y: np.ndarray, risk: np.ndarray, bins: int = RELIABILITY_BINS) -> pl.DataFrame:
+    """The calibration curve: rows sorted by risk and cut into ``bins`` groups of equal size
+    (risks are mostly small, so equal-width bins would leave most of them empty), each with its
+    ``merchants`` (rows), ``expected`` (mean risk) and ``observed`` (share that failed). A
+    calibrated model's groups lie on the diagonal."""
+    order = np.argsort(risk, kind="stable")
+    group = np.empty(len(risk), dtype=np.int64)
+    group[order] = np.arange(len(risk)) * bins // max(len(risk), 1)
+    return (
+        pl.DataFrame({"bin": group + 1, "risk": risk, "failed": y.astype(np.float64)})
+        .group_by("bin")
+        .agg(
+            merchants=pl.len(),
+            expected=pl.col("risk").mean().round(4),
+            observed=pl.col("failed").mean().round(4),
+        )
+        .sort("bin")
+    )
+
+
 def baselines(rows: pl.DataFrame) -> dict[str, np.ndarray]:
     """The rules an official would use without a model, as scores over ``rows``: last
     month's share not entered on time, and the months with failures in the window."""

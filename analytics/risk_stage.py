@@ -7,9 +7,9 @@ known yet. With ``L`` the last settled month, the stage
 1. measures the model out of time: each of the last :data:`FOLDS` outcome months (``L`` the
    last) is forecast by a model fitted on the months before it only, the forecasts pooled and
    set against the two rules of :func:`analytics.risk.baselines`; and its calibration, the
-   failures it expected in those months against those that occurred
-   (:func:`analytics.risk.calibration`). The measurement is kept until another month settles
-   (or a full run);
+   failures it expected in those months against those that occurred, overall and by tenths of
+   the risk (:func:`analytics.risk.calibration`, :func:`analytics.risk.reliability`). The
+   measurement is kept until another month settles (or a full run);
 2. fits it again on every outcome up to ``L`` (at most :data:`HISTORY` months) and forecasts
    ``L + 1`` for every merchant that invoiced in the :data:`~analytics.risk.WINDOW` months to
    ``L``.
@@ -19,7 +19,8 @@ Tables, both replaced whole on each run (a few seconds at 10M invoices, so no mo
 * ``risk_scores``: one row per merchant, ``period`` = the month forecast (``L + 1``),
   ``based_on`` = ``L``, ``risk`` (probability that the month fails), ``risk_rank``, the inputs,
   ``drivers`` (the inputs that raised the risk, largest first) and the merchant's attributes;
-* ``risk_evaluation``: one row, the out-of-time measurement and the model's coefficients.
+* ``risk_evaluation``: one row, the out-of-time measurement and the model's coefficients
+  (``coefficients`` and the calibration curve ``reliability`` as JSON text).
 
 Too little history (fewer than three settled months, or one outcome only) writes both tables
 empty and says so in the run's notes: pages then say the forecast needs more months.
@@ -114,6 +115,7 @@ def _evaluation_row(target: str, based_on: str, pairs: pl.DataFrame) -> dict[str
     if risk.both_outcomes(test):
         y, forecast = test["next_failed"].to_numpy(), np.concatenate(scores)
         row |= risk.measure(y, forecast) | risk.calibration(y, forecast)
+        row["reliability"] = risk.reliability(y, forecast).to_dicts()
         for name, score in risk.baselines(test).items():
             row |= {f"{name}_{k}": v for k, v in risk.measure(y, score).items()}
     return row
@@ -126,16 +128,24 @@ def _stored_evaluation(con: duckdb.DuckDBPyConnection, based_on: str) -> dict[st
     if not table_exists(con, EVALUATION_TABLE):
         return None
     rows = con.sql(f"select * from {EVALUATION_TABLE}").pl()
-    complete = {"measured_at", *_NUMBERS} <= set(rows.columns)  # else an older stage wrote it
+    complete = {"measured_at", "reliability", *_NUMBERS} <= set(rows.columns)  # else older
     if rows.height != 1 or not complete or rows["based_on"][0] != based_on:
         return None
     row: dict[str, object] = rows.drop("coefficients").row(0, named=True)
+    row["reliability"] = json.loads(str(row["reliability"]))
     return row
 
 
 def _evaluation_frame(row: dict[str, object], coefficients: dict[str, float]) -> pl.DataFrame:
     """One row; a figure that could not be measured (one outcome only) is null."""
-    full = dict.fromkeys(_NUMBERS) | row | {"coefficients": json.dumps(coefficients)}
+    full = (
+        dict.fromkeys(_NUMBERS)
+        | row
+        | {
+            "coefficients": json.dumps(coefficients),
+            "reliability": json.dumps(row.get("reliability", [])),
+        }
+    )
     return pl.DataFrame([full], schema_overrides=dict.fromkeys(_NUMBERS, pl.Float64))
 
 

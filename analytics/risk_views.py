@@ -20,6 +20,9 @@ from analytics.warehouse import table_exists
 
 LIMIT: Final = 500
 HIGH_RISK: Final = 0.5  # a failure more likely than not
+RELIABILITY_SCHEMA: Final = pl.Schema(
+    {"bin": pl.Int64, "merchants": pl.Int64, "expected": pl.Float64, "observed": pl.Float64}
+)
 
 
 def has_forecast(con: duckdb.DuckDBPyConnection) -> bool:
@@ -66,7 +69,8 @@ def summary(
 
 
 def evaluation(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
-    """The stored out-of-time measurement (coefficients decoded), or None without one."""
+    """The stored out-of-time measurement (coefficients decoded, the calibration curve as a
+    frame: empty when an older stage measured it), or None without one."""
     if not table_exists(con, "risk_evaluation"):
         return None
     rows = con.sql("select * from risk_evaluation").pl()
@@ -74,4 +78,13 @@ def evaluation(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
         return None
     row: dict[str, Any] = rows.row(0, named=True)
     row["coefficients"] = json.loads(row["coefficients"])
+    row["reliability"] = pl.DataFrame(
+        json.loads(row.get("reliability") or "[]"),
+        schema={
+            "bin": pl.Int64,
+            "merchants": pl.Int64,
+            "expected": pl.Float64,
+            "observed": pl.Float64,
+        },
+    )
     return row

@@ -251,3 +251,44 @@ def score_timeline(
         yaxis=style.axis(y_title, range=[min([*values, threshold]) * 0.9, top]),
         lines=[style.hline(threshold, color=style.MISSING, dash="dash", text=threshold_label)],
     )
+
+
+def risk_reliability(
+    frame: pl.DataFrame,
+    *,
+    names: tuple[str, str] = ("", ""),
+    hover: str = "%{x:.1%} → %{y:.1%}",
+    x_title: str = "",
+    y_title: str = "",
+) -> go.Figure:
+    """The forecast's calibration curve (:func:`analytics.risk.reliability`): each group's mean
+    risk (``expected``) against the share that failed (``observed``), beside the diagonal a
+    calibrated forecast would follow. ``names``: legend of (groups, diagonal); ``hover`` may
+    use ``%{customdata}``, the group's merchant-months."""
+    top = max([*frame["expected"].to_list(), *frame["observed"].to_list(), 0.01]) * 1.08
+    traces: list[BaseTraceType] = [
+        go.Scatter(
+            x=[0, top],
+            y=[0, top],
+            mode="lines",
+            line={"color": style.PENDING, "dash": "dash"},
+            name=names[1],
+            hoverinfo="skip",
+        ),
+        go.Scatter(
+            x=frame["expected"].to_list(),
+            y=frame["observed"].to_list(),
+            customdata=frame["merchants"].to_list(),
+            mode="lines+markers",
+            line_color=style.RECORDED,
+            marker={"size": 9},
+            name=names[0],
+            hovertemplate=hover + "<extra></extra>",
+        ),
+    ]
+    return style.figure(
+        traces,
+        height=340,
+        xaxis=style.axis(x_title, tickformat=".0%", range=[0, top]),
+        yaxis=style.axis(y_title, tickformat=".0%", range=[0, top]),
+    )

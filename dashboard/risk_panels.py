@@ -8,7 +8,7 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from analytics import formatting, risk_views
+from analytics import formatting, risk_views, score_charts
 from dashboard import cached, components, score_panels
 from dashboard.components import Col
 from dashboard.i18n import label_refs, t
@@ -101,6 +101,17 @@ def evaluation(ev: dict[str, Any]) -> None:
     )
     if calibration := _calibration(ev):
         st.caption(calibration)
+    if ev["reliability"].height:
+        with st.expander(t("entry_risk.reliability")):
+            st.caption(t("entry_risk.reliability.caption"))
+            fig = score_charts.risk_reliability(
+                ev["reliability"],
+                names=(t("entry_risk.reliability.groups"), t("entry_risk.reliability.diagonal")),
+                hover=t("entry_risk.reliability.hover"),
+                x_title=t("entry_risk.reliability.x"),
+                y_title=t("entry_risk.reliability.y"),
+            )
+            st.plotly_chart(fig, width="stretch")
     with st.expander(t("entry_risk.coefficients")):
         st.caption(t("entry_risk.coefficients.caption"))
         coef = pl.DataFrame(

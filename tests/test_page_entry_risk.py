@@ -3,6 +3,8 @@ the stored forecast's, filtered by the sidebar, in the UI language."""
 
 from __future__ import annotations
 
+import json
+
 import duckdb
 from apptest import errors, metrics, open_page, table_with, texts
 
@@ -38,6 +40,10 @@ def test_the_list_and_cards_are_the_stored_forecast(snapshot: duckdb.DuckDBPyCon
     assert f"预计 {formatting.count(round(ev['expected_failures']))} 家次" in calibration
     assert f"实际 {formatting.count(ev['test_failures'])} 家次" in calibration
     assert f"Brier 分数 {ev['brier']:.3f}" in calibration
+    (curve,) = at.get("plotly_chart")  # the calibration curve, its points the stored groups
+    points = json.loads(curve.proto.spec)["data"][1]
+    assert points["x"] == ev["reliability"]["expected"].to_list()
+    assert points["y"] == ev["reliability"]["observed"].to_list()
 
 
 def test_a_district_narrows_the_forecast_and_english_reads_in_english(

@@ -3,6 +3,7 @@ small warehouse."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from pathlib import Path
 
@@ -120,6 +121,16 @@ def test_calibration_on_risks_worked_by_hand() -> None:
     assert got == {"expected_failures": 1.5, "brier": 0.1562}
 
 
+def test_reliability_groups_equal_counts_by_risk() -> None:
+    y = np.array([True, False, False, False, True, False])
+    groups = risk.reliability(y, np.array([0.9, 0.1, 0.2, 0.3, 0.8, 0.4]), bins=2)
+    # lowest three: .1 .2 .3, none failed; highest three: .4 .8 .9, two failed
+    assert groups.to_dicts() == [
+        {"bin": 1, "merchants": 3, "expected": 0.2, "observed": 0.0},
+        {"bin": 2, "merchants": 3, "expected": 0.7, "observed": 0.6667},
+    ]
+
+
 def test_a_month_settles_after_its_deadline_across_national_day() -> None:
     # 30 September's second working day is 9 October (1-7 October off, 8 October the first)
     months = ["2026-08", "2026-09"]
@@ -170,6 +181,15 @@ def test_the_small_warehouse_forecasts_the_month_after_its_last_settled_one(
     assert 0.5 * ev["test_failures"] < ev["expected_failures"] < 2 * ev["test_failures"]
     rate = ev["test_failures"] / ev["test_rows"]
     assert 0.0 < ev["brier"] < rate * (1 - rate)  # better than answering the observed rate
+    # the calibration curve: ten groups of the same test rows, risks rising
+    curve = pl.DataFrame(json.loads(ev["reliability"]))
+    assert curve.height == risk.RELIABILITY_BINS
+    assert curve["merchants"].sum() == ev["test_rows"]
+    assert curve["expected"].is_sorted()
+    failed = (curve["observed"] * curve["merchants"]).sum()
+    assert failed == pytest.approx(ev["test_failures"], abs=1)  # shares kept to 4 decimals
+    mean_risk = (curve["expected"] * curve["merchants"]).sum()
+    assert mean_risk == pytest.approx(ev["expected_failures"], abs=1)
 
 
 def test_too_little_history_writes_empty_tables_and_says_why(

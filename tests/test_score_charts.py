@@ -106,3 +106,20 @@ def test_grade_migration_writes_each_count_in_its_cell() -> None:
     assert [list(row) for row in heat.text] == [["1,026", "68"], ["0", "25"]]
     assert heat.z[0][0] > heat.z[0][1] > heat.z[1][1] > heat.z[1][0] == 0  # shade by count
     assert fig.layout.yaxis.autorange == "reversed"
+
+
+def test_risk_reliability_draws_the_groups_against_the_diagonal() -> None:
+    groups = pl.DataFrame(
+        {"bin": [1, 2], "merchants": [30, 30], "expected": [0.05, 0.4], "observed": [0.02, 0.3]}
+    )
+    fig = score_charts.risk_reliability(groups, names=("十分组", "预测 = 实际"))
+    diagonal, points = fig.data
+    top = 0.4 * 1.08  # the largest value, with room
+    assert diagonal.name == "预测 = 实际"
+    assert list(diagonal.x) == list(diagonal.y) == [0, pytest.approx(top)]
+    assert (list(points.x), list(points.y), list(points.customdata)) == (
+        [0.05, 0.4],
+        [0.02, 0.3],
+        [30, 30],
+    )
+    assert fig.layout.xaxis.range == fig.layout.yaxis.range == (0, pytest.approx(top))

@@ -45,6 +45,22 @@ LABELS: dict[str, tuple[str, str]] = {
         "Calibration: in the {months} out-of-time months the model expected {expected} "
         "merchant-months to fail, and {failed} did (Brier score {brier}; lower is better).",
     ),
+    "entry_risk.reliability": ("校准曲线", "Calibration curve"),
+    "entry_risk.reliability.caption": (
+        "样本外检验的商户月按预测风险从低到高分成十组，每组人数相同：横轴为该组的平均预测风险，"
+        "纵轴为该组实际出现逾期或未入库的比例。校准良好的预测落在虚线上；点在虚线下方表示高估。",
+        "The out-of-time merchant-months in ten equal groups, lowest risk first: across, the "
+        "group's mean forecast risk; up, the share that did have a late or missing invoice. A "
+        "calibrated forecast lies on the dashed line; points below it were forecast too high.",
+    ),
+    "entry_risk.reliability.groups": ("十分组", "Tenths by risk"),
+    "entry_risk.reliability.diagonal": ("预测 = 实际", "Forecast = occurred"),
+    "entry_risk.reliability.hover": (
+        "预测 %{x:.1%}，实际 %{y:.1%}（%{customdata:,d} 个商户月）",
+        "forecast %{x:.1%}, occurred %{y:.1%} (%{customdata:,d} merchant-months)",
+    ),
+    "entry_risk.reliability.x": ("平均预测风险", "Mean forecast risk"),
+    "entry_risk.reliability.y": ("实际逾期/未入库比例", "Share late or missing"),
     "entry_risk.evaluation.none": (
         "历史太短，尚无样本外检验。",
         "Too little history for an out-of-time measurement yet.",
