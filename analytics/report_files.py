@@ -21,9 +21,11 @@ from analytics import merchant_list as merchant_lists
 from analytics.imports import analysis_status
 from analytics.report_sheets import (
     PENDING_SHEET,
+    RISK_CALIBRATION_SHEET,
     RISK_EVALUATION_SHEET,
     RISK_SHEET,
     pending_sheet,
+    risk_calibration_sheet,
     risk_evaluation_sheet,
     risk_sheet,
 )
@@ -162,7 +164,7 @@ def write_risk(
 ) -> tuple[Path, str]:
     """The entry-risk forecast of the latest analysis for the merchants of ``districts`` (all
     when empty), highest risk first: those at ``min_risk`` or above, at most ``top``. XLSX adds
-    a sheet on how the forecast did out of time. ``out`` defaults to
+    how the forecast did out of time and its calibration groups. ``out`` defaults to
     ``entry-risk[-<district>]-<month forecast>.<xlsx|csv>``. Returns the path and a line on it."""
     from analytics.warehouse import connect
 
@@ -187,7 +189,11 @@ def write_risk(
     sheet = risk_sheet(rows)
     payload = (
         exports.to_xlsx_bytes(
-            {RISK_SHEET: sheet, RISK_EVALUATION_SHEET: risk_evaluation_sheet(evaluation)}
+            {
+                RISK_SHEET: sheet,
+                RISK_EVALUATION_SHEET: risk_evaluation_sheet(evaluation),
+                RISK_CALIBRATION_SHEET: risk_calibration_sheet(evaluation["reliability"]),
+            }
         )
         if fmt == "xlsx"
         else exports.to_csv_bytes(sheet)

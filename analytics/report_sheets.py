@@ -329,6 +329,7 @@ def pending_sheet(rows: pl.DataFrame) -> pl.DataFrame:
 
 RISK_SHEET = "入库风险预测"
 RISK_EVALUATION_SHEET = "模型检验"
+RISK_CALIBRATION_SHEET = "校准分组"
 RISK_COLUMNS = (
     ("risk_rank", "风险排名"),
     ("merchant_name", "商户名称"),
@@ -392,4 +393,15 @@ def risk_evaluation_sheet(ev: dict[str, Any]) -> pl.DataFrame:
             "值": [str(i[1]) for i in items],
             "说明": [i[2] for i in items],
         }
+    )
+
+
+def risk_calibration_sheet(groups: pl.DataFrame) -> pl.DataFrame:
+    """The calibration curve (:func:`analytics.risk.reliability`) as a table: the out-of-time
+    merchant-months in ten equal groups by risk, mean risk against the share that failed."""
+    return groups.select(
+        pl.col("bin").alias("分组（按风险从低到高）"),
+        pl.col("merchants").alias("商户月数"),
+        pl.col("expected").alias("平均预测风险"),
+        pl.col("observed").alias("实际逾期/未入库比例"),
     )

@@ -11,7 +11,13 @@ import polars as pl
 import pytest
 
 from analytics import cli, exports, reference, risk_views, warehouse
-from analytics.report_sheets import RISK_COLUMNS, RISK_EVALUATION_SHEET, RISK_SHEET, risk_sheet
+from analytics.report_sheets import (
+    RISK_CALIBRATION_SHEET,
+    RISK_COLUMNS,
+    RISK_EVALUATION_SHEET,
+    RISK_SHEET,
+    risk_sheet,
+)
 from analytics.views import Filters
 
 
@@ -46,6 +52,9 @@ def test_the_xlsx_is_every_forecast_in_rank_order_with_how_it_did(
     assert figures["ROC AUC（模型）"] == f"{ev['auc']:.3f}"
     assert figures["Brier 分数"] == f"{ev['brier']:.3f}"
     assert figures["实际逾期/未入库商户月数"] == f"{ev['test_failures']:,}"
+    groups = pl.read_excel(target, sheet_name=RISK_CALIBRATION_SHEET)
+    assert groups["平均预测风险"].to_list() == ev["reliability"]["expected"].to_list()
+    assert groups["商户月数"].sum() == ev["test_rows"]
 
 
 def test_a_district_a_floor_and_a_top_narrow_the_list_and_csv_reads_back(
