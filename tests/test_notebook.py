@@ -3,7 +3,8 @@
 The notebook is executed in memory with nbclient (the venv's ipykernel), its file is never
 rewritten (it is kept in git without outputs). Checked: no cell errored, the merchant it
 explores is the lowest-scoring rated merchant of its period (asked of ``credit_scores`` here
-directly, not through the functions the notebook uses), and its figures were drawn.
+directly, not through the functions the notebook uses), its entry-risk forecast is the stored
+one, and its figures were drawn.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from analytics import config
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "walkthrough.ipynb"
 WORST = re.compile(r"Worst-scoring merchant in (\S+): .+ \((\w{18})\), score ([\d.]+)")
+RISK = re.compile(r": risk ([\d.]+)% for (\S+), rank (\d+) of \d+")
 PLOTLY = "application/vnd.plotly.v1+json"
 
 
@@ -72,6 +74,22 @@ def test_the_walkthrough_notebook_runs_on_a_copy_of_the_warehouse(
     assert total, "the notebook should show the score breakdown"
     assert float(total.group(1)) == pytest.approx(float(score), abs=0.05)
 
+    # the forecast section: the same merchant's stored risk and rank, and the measurement
+    forecast = RISK.search(text)
+    assert forecast, "the notebook should give the merchant's entry risk"
+    con = duckdb.connect(str(config.settings(db).serving_path), read_only=True)
+    try:
+        stored = con.execute(
+            "select risk, period, risk_rank from risk_scores where merchant_id = $m",
+            {"m": merchant_id},
+        ).fetchall()
+        auc = con.execute("select auc from risk_evaluation").fetchall()[0][0]
+    finally:
+        con.close()
+    risk_pct, target, rank = forecast.groups()
+    assert stored == [(pytest.approx(float(risk_pct) / 100, abs=5e-4), target, int(rank))]
+    assert f"ROC AUC {auc:.3f}" in text
+
     figures = [o for o in outputs if PLOTLY in o.get("data", {})]
-    assert len(figures) >= 2
+    assert len(figures) >= 3  # rates, the merchant's activity, the calibration curve
     assert all(json.loads(json.dumps(f["data"][PLOTLY]))["data"] for f in figures)
