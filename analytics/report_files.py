@@ -181,11 +181,11 @@ def write_risk(
                 "entry deadlines have passed)"
             )
         scope = views.Filters("", "", districts=districts)
-        rows = risk_views.merchants(con, scope, limit=top if top is not None else 2**31 - 1)
+        rows = risk_views.merchants(
+            con, scope, limit=top if top is not None else 2**31 - 1, min_risk=min_risk or 0.0
+        )
     finally:
         con.close()
-    if min_risk is not None:
-        rows = rows.filter(rows["risk"] >= min_risk)  # rank order: the top stay the top
     sheet = risk_sheet(rows)
     payload = (
         exports.to_xlsx_bytes(

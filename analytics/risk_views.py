@@ -39,11 +39,14 @@ def _with_words(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def merchants(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = LIMIT) -> pl.DataFrame:
-    """The forecast for the merchants in scope, highest risk first, with reasons in words."""
+def merchants(
+    con: duckdb.DuckDBPyConnection, f: Filters, limit: int = LIMIT, *, min_risk: float = 0.0
+) -> pl.DataFrame:
+    """The forecast for the merchants in scope whose risk is at least ``min_risk``, highest
+    risk first (at most ``limit``), with reasons in words."""
     if not has_forecast(con):
         return pl.DataFrame()
-    frame = run(con, "risk_merchants", f.params() | {"limit": limit})
+    frame = run(con, "risk_merchants", f.params() | {"limit": limit, "min_risk": min_risk})
     return _with_words(frame.sort("risk_rank"))
 
 
@@ -52,7 +55,7 @@ def merchant(con: duckdb.DuckDBPyConnection, merchant_id: str) -> dict[str, Any]
     if not has_forecast(con):
         return None
     one = Filters("", "", merchant_ids=(merchant_id,))
-    frame = run(con, "risk_merchants", one.params() | {"limit": 1})
+    frame = run(con, "risk_merchants", one.params() | {"limit": 1, "min_risk": 0.0})
     return _with_words(frame).row(0, named=True) if frame.height else None
 
 

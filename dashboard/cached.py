@@ -700,14 +700,14 @@ def evaluation() -> scores_views.Evaluation | None:
 
 
 @st.cache_data(show_spinner=False, max_entries=_ENTRIES)
-def _risk_merchants(gen: Generation, f: Filters) -> pl.DataFrame:
-    return _read(gen, risk_views.merchants, f)
+def _risk_merchants(gen: Generation, f: Filters, min_risk: float) -> pl.DataFrame:
+    return _read(gen, risk_views.merchants, f, min_risk=min_risk)
 
 
-def risk_merchants(f: Filters) -> pl.DataFrame:
-    """The forecast for the merchants in scope, highest risk first, reasons in both languages
-    (the month range of ``f`` does not apply)."""
-    return _risk_merchants(_gen(), f.with_periods("", ""))
+def risk_merchants(f: Filters, min_risk: float = 0.0) -> pl.DataFrame:
+    """The forecast for the merchants in scope at ``min_risk`` or above, highest risk first,
+    reasons in both languages (the month range of ``f`` does not apply)."""
+    return _risk_merchants(_gen(), f.with_periods("", ""), min_risk)
 
 
 @st.cache_data(show_spinner=False, max_entries=_ENTRIES)

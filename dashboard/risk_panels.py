@@ -9,7 +9,7 @@ import polars as pl
 import streamlit as st
 
 from analytics import formatting, risk_views, score_charts
-from dashboard import cached, components, score_panels
+from dashboard import cached, components, score_panels, urlstate
 from dashboard.components import Col
 from dashboard.i18n import label_refs, t
 
@@ -58,9 +58,34 @@ def kpis(summary: dict[str, Any], evaluation: dict[str, Any]) -> None:
         column.metric(label, value, border=True, help=help_text)
 
 
-def merchants(rows: pl.DataFrame, based_on: str) -> None:
+def min_risk() -> float:
+    """The list's floor (风险下限), in whole percent on the slider and in the URL."""
     st.subheader(t("entry_risk.list"))
-    st.caption(t("entry_risk.list.caption", n=formatting.count(risk_views.LIMIT)))
+    pct = urlstate.widget(
+        "er_min_risk",
+        0,
+        lambda start: st.slider(
+            t("entry_risk.min_risk"),
+            0,
+            95,
+            value=min(max(int(start), 0), 95),
+            step=5,
+            format="%d%%",
+            help=t("entry_risk.min_risk.help"),
+            key="er_min_risk",
+        ),
+    )
+    return int(pct) / 100
+
+
+def merchants(rows: pl.DataFrame, based_on: str, floor: float) -> None:
+    st.caption(
+        t("entry_risk.list.caption", n=formatting.count(risk_views.LIMIT))
+        + (t("entry_risk.list.floor", floor=formatting.pct(floor, 0)) if floor > 0 else "")
+    )
+    if rows.is_empty():
+        st.info(t("common.no_match"))
+        return
     cols = [
         Col("merchant_name", t("common.merchant")),
         Col("risk", t("entry_risk.col.risk"), "pct"),

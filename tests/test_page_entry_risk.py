@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import duckdb
+import polars as pl
 from apptest import errors, metrics, open_page, table_with, texts
 
 from analytics import formatting, risk_views
@@ -80,3 +81,25 @@ def test_the_profile_gives_the_merchant_risk_rank_and_reasons(
     shown = texts(at)
     assert line in shown
     assert top["explanation_zh"] in shown
+
+
+def test_a_risk_floor_narrows_the_list_and_stays_in_the_link(
+    snapshot: duckdb.DuckDBPyConnection,
+) -> None:
+    con = snapshot.cursor()
+    high = risk_views.merchants(con, ALL, min_risk=0.5)
+    assert 0 < high.height < risk_views.merchants(con, ALL).height
+    assert high.height == risk_views.summary(con, ALL)["at_risk"]  # the card's count
+    at = open_page("entry_risk")
+    at.slider(key="er_min_risk").set_value(50).run()
+    assert errors(at) == []
+    table = table_with(at, LABELS["entry_risk.col.risk"][0])
+    assert table[LABELS["common.merchant_id"][0]].tolist() == high["merchant_id"].to_list()
+    assert at.query_params["er_min_risk"] == "50"
+    assert any("仅列出风险 ≥ 50% 的商户" in x for x in texts(at))
+    # a floor above every risk: the page says nothing matches instead of an empty table
+    tops = risk_views.merchants(con, ALL).group_by("district").agg(pl.col("risk").max())
+    calm = tops.filter(pl.col("risk") < 0.95).sort("district")["district"][0]
+    again = open_page("entry_risk", district=calm, er_min_risk="95")
+    assert errors(again) == []
+    assert LABELS["common.no_match"][0] in texts(again)

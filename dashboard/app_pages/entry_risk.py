@@ -13,14 +13,14 @@ from dashboard.i18n import t
 st.title(t("entry_risk.title"))
 f = filters.current()
 st.caption(filters.describe(f))
-rows = cached.risk_merchants(f)
 evaluation = cached.risk_evaluation()
-if evaluation is None or rows.width == 0:
+if evaluation is None:
     st.info(t("entry_risk.none"))
     st.stop()
 
 risk_panels.intro(evaluation)
 st.caption(t("entry_risk.scope"))
 risk_panels.kpis(cached.risk_summary(f), evaluation)
-risk_panels.merchants(rows, evaluation["based_on"])
+floor = risk_panels.min_risk()
+risk_panels.merchants(cached.risk_merchants(f, floor), evaluation["based_on"], floor)
 risk_panels.evaluation(evaluation)

@@ -85,6 +85,17 @@ LABELS: dict[str, tuple[str, str]] = {
         "Highest risk first, at most {n}; the reasons are the inputs that raised the "
         "merchant's risk most (up to three).",
     ),
+    "entry_risk.min_risk": ("风险下限", "Lowest risk listed"),
+    "entry_risk.min_risk.help": (
+        "只列出风险不低于此值的商户，例如 50%：逾期或未入库的可能性大于不会；"
+        "下载和自查报告也只含这些商户。",
+        "List only the merchants at this risk or above, e.g. 50%: a failure more likely than "
+        "not; the downloads and self-check reports hold only these.",
+    ),
+    "entry_risk.list.floor": (
+        "仅列出风险 ≥ {floor} 的商户。",
+        " Only merchants at risk ≥ {floor}.",
+    ),
     "entry_risk.col.risk": ("风险", "Risk"),
     "entry_risk.col.reasons": ("原因", "Reasons"),
     "entry_risk.col.failed_months": ("近6个月失败月数", "Months with failures (of 6)"),

@@ -1,7 +1,7 @@
 -- The entry-risk forecast for the merchants in scope (the global filters' attributes; the
 -- month range does not apply: the forecast is for one month), highest risk first, with
 -- names and the number of merchants forecast in all (the rank's "of n"). $merchant_ids narrows
--- to listed merchants (the profile passes one). At most $limit.
+-- to listed merchants (the profile passes one). Those at $min_risk or above, at most $limit.
 with scoped as (
     select *
     from risk_scores
@@ -33,6 +33,7 @@ final as (
         s.is_individual
     from scoped as s
     left join merchants as m using (merchant_id)
+    where s.risk >= $min_risk
     order by s.risk_rank
     limit $limit
 )
