@@ -11,7 +11,7 @@ import argparse
 import os
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from analytics import config
@@ -204,12 +204,23 @@ def _cmd_evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cmd_report(args: argparse.Namespace) -> int:
-    from analytics.report_files import write_self_check
+def _report(write: Callable[[], tuple[Path, str]]) -> int:
+    """Run a ``report`` writer: one line on the file written, or its error in one line."""
     from analytics.reports import ReportError
 
     try:
-        path, what = write_self_check(
+        path, what = write()
+    except ReportError as exc:
+        raise CliError(str(exc)) from exc
+    print(f"wrote {path} ({path.stat().st_size:,} bytes): {what}")
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from analytics.report_files import write_self_check
+
+    return _report(
+        lambda: write_self_check(
             db=args.db,
             period=args.period,
             fmt=args.format,
@@ -219,18 +230,14 @@ def _cmd_report(args: argparse.Namespace) -> int:
             out=args.out,
             progress=not args.quiet,
         )
-    except ReportError as exc:
-        raise CliError(str(exc)) from exc
-    print(f"wrote {path} ({path.stat().st_size:,} bytes): {what}")
-    return 0
+    )
 
 
 def _cmd_report_pending(args: argparse.Namespace) -> int:
     from analytics.report_files import write_pending
-    from analytics.reports import ReportError
 
-    try:
-        path, what = write_pending(
+    return _report(
+        lambda: write_pending(
             db=args.db,
             districts=tuple(args.district or ()),
             due_within=args.due_within,
@@ -238,18 +245,14 @@ def _cmd_report_pending(args: argparse.Namespace) -> int:
             fmt=args.format,
             out=args.out,
         )
-    except ReportError as exc:
-        raise CliError(str(exc)) from exc
-    print(f"wrote {path} ({path.stat().st_size:,} bytes): {what}")
-    return 0
+    )
 
 
 def _cmd_report_risk(args: argparse.Namespace) -> int:
     from analytics.report_files import write_risk
-    from analytics.reports import ReportError
 
-    try:
-        path, what = write_risk(
+    return _report(
+        lambda: write_risk(
             db=args.db,
             districts=tuple(args.district or ()),
             min_risk=args.min_risk,
@@ -257,10 +260,7 @@ def _cmd_report_risk(args: argparse.Namespace) -> int:
             fmt=args.format,
             out=args.out,
         )
-    except ReportError as exc:
-        raise CliError(str(exc)) from exc
-    print(f"wrote {path} ({path.stat().st_size:,} bytes): {what}")
-    return 0
+    )
 
 
 def _cmd_remind(args: argparse.Namespace) -> int:
