@@ -83,11 +83,6 @@ def evaluation(con: duckdb.DuckDBPyConnection) -> dict[str, Any] | None:
     row["coefficients"] = json.loads(row["coefficients"])
     row["reliability"] = pl.DataFrame(
         json.loads(row.get("reliability") or "[]"),
-        schema={
-            "bin": pl.Int64,
-            "merchants": pl.Int64,
-            "expected": pl.Float64,
-            "observed": pl.Float64,
-        },
+        schema=RELIABILITY_SCHEMA,
     )
     return row

@@ -50,7 +50,7 @@ def kpis(summary: dict[str, Any], evaluation: dict[str, Any]) -> None:
         (
             t("entry_risk.kpi.expected"),
             f"{summary['expected_failures']:,.0f}",
-            " ".join(filter(None, (expected_help, _calibration(evaluation)))),
+            "\n\n".join(filter(None, (expected_help, _calibration(evaluation)))),
         ),
         (t("entry_risk.kpi.high", threshold=threshold), formatting.count(summary["at_risk"]), None),
     ]
@@ -58,8 +58,9 @@ def kpis(summary: dict[str, Any], evaluation: dict[str, Any]) -> None:
         column.metric(label, value, border=True, help=help_text)
 
 
-def min_risk() -> float:
-    """The list's floor (风险下限), in whole percent on the slider and in the URL."""
+def list_floor() -> float:
+    """The list's heading and its floor (风险下限): whole percent on the slider and in the URL,
+    returned as a probability."""
     st.subheader(t("entry_risk.list"))
     pct = urlstate.widget(
         "er_min_risk",

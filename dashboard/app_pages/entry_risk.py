@@ -21,6 +21,6 @@ if evaluation is None:
 risk_panels.intro(evaluation)
 st.caption(t("entry_risk.scope"))
 risk_panels.kpis(cached.risk_summary(f), evaluation)
-floor = risk_panels.min_risk()
+floor = risk_panels.list_floor()
 risk_panels.merchants(cached.risk_merchants(f, floor), evaluation["based_on"], floor)
 risk_panels.evaluation(evaluation)
