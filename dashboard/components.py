@@ -26,6 +26,7 @@ MERCHANT_PARAM = "merchant"  # the profile's selectbox key, hence its URL parame
 SELF_CHECK_PAGE = "app_pages/self_check.py"
 DATA_IMPORT_PAGE = "app_pages/data_import.py"
 ENTRY_PAGE = "app_pages/entry_monitoring.py"
+RISK_PAGE = "app_pages/entry_risk.py"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SELF_CHECK_PREFIX = "sc_"  # the self-check page's URL parameters
 LIST_HANDOFF = "sc_list_handoff"  # a merchant list for the self-check page (session state)

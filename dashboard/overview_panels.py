@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from analytics import charts, formatting, metrics, periods, reference
+from analytics import charts, formatting, metrics, periods, reference, risk_views
 from analytics.views import Filters
 from dashboard import cached, components, urlstate
 from dashboard.i18n import lang, metric_label, t
@@ -76,6 +76,29 @@ def pending_line(f: Filters) -> None:
         components.ENTRY_PAGE,
         label=text,
         icon=":material/pending_actions:",
+        query_params=urlstate.current_params(),
+    )
+
+
+def risk_line(f: Filters) -> None:
+    """One line on next month's entry-risk forecast in scope, with a link to its page: who to
+    look at before the month starts. Nothing before the forecast exists."""
+    evaluation = cached.risk_evaluation()
+    summary = cached.risk_summary(f)
+    if evaluation is None or not summary["merchants"]:
+        return
+    text = t(
+        "overview.risk",
+        period=evaluation["period"],
+        expected=formatting.count(round(summary["expected_failures"])),
+        merchants=formatting.count(summary["merchants"]),
+        high=formatting.count(summary["at_risk"]),
+        threshold=formatting.pct(risk_views.HIGH_RISK, 0),
+    )
+    st.page_link(
+        components.RISK_PAGE,
+        label=text,
+        icon=":material/online_prediction:",
         query_params=urlstate.current_params(),
     )
 

@@ -8,7 +8,7 @@ import duckdb
 import polars as pl
 from apptest import errors, metrics, open_page, texts
 
-from analytics import config, formatting, imports, periods, views
+from analytics import config, formatting, imports, periods, risk_views, views
 from analytics.views import Filters
 from dashboard.i18n import LABELS
 
@@ -122,3 +122,26 @@ def test_without_pending_invoices_there_is_no_link(snapshot: duckdb.DuckDBPyConn
     at = open_page()
     assert errors(at) == []
     assert not [x for x in at.get("page_link") if "待入库" in x.proto.label]
+
+
+def test_the_entry_risk_forecast_is_one_link_to_its_page(
+    snapshot: duckdb.DuckDBPyConnection,
+) -> None:
+    con = snapshot.cursor()
+    ev = risk_views.evaluation(con)
+    assert ev is not None
+    for district in (None, "海淀区"):
+        scope = Filters("", "", districts=(district,) if district else ())
+        summary = risk_views.summary(con, scope)
+        assert summary["merchants"] > 0
+        at = open_page(**({"district": district} if district else {}))
+        assert errors(at) == []
+        (link,) = [x for x in at.get("page_link") if "入库风险预测" in x.proto.label]
+        assert link.proto.label == LABELS["overview.risk"][0].format(
+            period=ev["period"],
+            expected=formatting.count(round(summary["expected_failures"])),
+            merchants=formatting.count(summary["merchants"]),
+            high=formatting.count(summary["at_risk"]),
+            threshold="50%",
+        )
+        assert link.proto.page == "risk"  # the page's URL path

@@ -9,6 +9,12 @@ LABELS: dict[str, tuple[str, str]] = {
         "Pending entry, deadline ahead: {n} invoices of {merchants} merchants, {due} due within "
         "1 working day, {not_reminded} not reminded yet → Entry monitoring",
     ),
+    "overview.risk": (
+        "{period} 入库风险预测：{merchants} 家商户中预计 {expected} 家出现逾期或未入库，"
+        "{high} 家风险 ≥ {threshold} → 入库风险预测",
+        "Entry risk for {period}: {expected} of {merchants} merchants expected to have a late or "
+        "missing invoice, {high} at risk ≥ {threshold} → Entry-risk forecast",
+    ),
     "overview.month_in_progress": (
         "指标为所选期间最后一个月（{period}），该月尚未结束（数据截至 {as_of}）：比率与上月对比，"
         "数量只计到此刻，不与上月对比。",
