@@ -121,3 +121,27 @@ def bucket_ranges(deadline: int, edges: Sequence[float] = DELAY_EDGES) -> dict[i
         out[i] = f"{bounds[i - 1]:g}–{bounds[i]:g}"
     out[len(bounds)] = f">{bounds[-1]:g}"
     return out
+
+
+# Vendor incidents (开票软件系统性延迟): see sql/views/vendor_incidents.sql.
+INCIDENT_MIN_INVOICES: Final = 20  # a vendor's day with fewer says little
+INCIDENT_FACTOR: Final = 5.0  # times the vendor's median day's share late or missing
+INCIDENT_FLOOR: Final = 0.2  # and at least a fifth of the day's invoices
+INCIDENT_GAP_DAYS: Final = 3  # flagged days this close are one incident (a weekend between)
+
+
+def vendor_incidents(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Runs of days on which one invoicing software's merchants together entered far more
+    invoices late or not at all than on its usual day: ``software_vendor, first_day, last_day,
+    days, invoices, failed, share, usual_share, merchants`` (issue days; the merchants with a
+    late or missing invoice in them), oldest first. Over every merchant of the vendor."""
+    return run(
+        con,
+        "vendor_incidents",
+        {
+            "min_invoices": INCIDENT_MIN_INVOICES,
+            "factor": INCIDENT_FACTOR,
+            "floor": INCIDENT_FLOOR,
+            "gap_days": INCIDENT_GAP_DAYS,
+        },
+    )

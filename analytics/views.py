@@ -52,6 +52,7 @@ delay_quantile = delay_views.delay_quantile
 delay_distribution = delay_views.delay_distribution
 delay_profile = delay_views.delay_profile
 bucket_ranges = delay_views.bucket_ranges
+vendor_incidents = delay_views.vendor_incidents
 
 
 def available_months(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -358,6 +358,17 @@ def delay_profile(
     return _delay_profile(_gen(), f, by, q)
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def _vendor_incidents(gen: Generation) -> pl.DataFrame:
+    return _read(gen, views.vendor_incidents)
+
+
+def vendor_incidents() -> pl.DataFrame:
+    """Days of systemic delay at one invoicing software, city-wide (one query per snapshot;
+    pages narrow them to the filters' months and vendors)."""
+    return _vendor_incidents(_gen())
+
+
 @st.cache_data(show_spinner=False, max_entries=_ENTRIES)
 def _merchants_below(
     gen: Generation, f: Filters, metric: str, threshold: float, min_due: int

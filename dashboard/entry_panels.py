@@ -1,13 +1,13 @@
-"""The panels of the Entry monitoring page: heat map, delay distributions, vendors, taxpayer
-type, merchants below a threshold, invoices pending entry. Each panel takes the filters and
-draws itself."""
+"""The panels of the Entry monitoring page: heat map, delay distributions, vendors, delays at
+the invoicing software, taxpayer type, merchants below a threshold, invoices pending entry.
+Each panel takes the filters and draws itself."""
 
 from __future__ import annotations
 
 import polars as pl
 import streamlit as st
 
-from analytics import chart_style, charts, exports, formatting, report_sheets, views
+from analytics import chart_style, charts, delay_views, exports, formatting, report_sheets, views
 from analytics.views import Filters
 from dashboard import cached, components, reminder_panel, urlstate
 from dashboard.components import Col, metric_col
@@ -124,6 +124,40 @@ def entity_panel(entities: pl.DataFrame) -> None:
         shown = ("merchants", "invoices_due", "entry_rate", "on_time_rate", *PROBLEMS)
         cols = [Col("entity", t("entry_monitoring.entity_type")), *map(metric_col, shown)]
         components.table(entity, cols, key="em_entity", stem="entity_types")
+
+
+def incidents_panel(incidents: pl.DataFrame, f: Filters) -> None:
+    """Vendor incidents (开票软件系统性延迟) in the filters' months and vendors: late entries
+    that the software, not the merchants, most likely caused."""
+    st.subheader(t("entry_monitoring.incidents"))
+    st.caption(
+        t(
+            "entry_monitoring.incidents.caption",
+            factor=f"{delay_views.INCIDENT_FACTOR:g}",
+            floor=formatting.pct(delay_views.INCIDENT_FLOOR, 0),
+            min_invoices=delay_views.INCIDENT_MIN_INVOICES,
+        )
+    )
+    shown = incidents.filter(
+        pl.col("last_day").dt.strftime("%Y-%m") >= f.period_from,
+        pl.col("first_day").dt.strftime("%Y-%m") <= f.period_to,
+        pl.col("software_vendor").is_in(f.vendors) if f.vendors else pl.lit(True),
+    )
+    if shown.is_empty():
+        st.caption(t("entry_monitoring.incidents.none"))
+        return
+    cols = [
+        Col("software_vendor", t("entry_monitoring.vendor")),
+        Col("first_day", t("entry_monitoring.incidents.first"), "date"),
+        Col("last_day", t("entry_monitoring.incidents.last"), "date"),
+        Col("invoices", t("entry_monitoring.incidents.invoices"), "count"),
+        Col("failed", t("entry_monitoring.incidents.failed"), "count"),
+        Col("share", t("entry_monitoring.incidents.share"), "pct"),
+        Col("usual_share", t("entry_monitoring.incidents.usual"), "pct"),
+        Col("merchants", t("entry_monitoring.incidents.merchants"), "count"),
+    ]
+    rows = label_codes(shown, "software_vendor", ref_labels("vendors"))
+    components.table(rows, cols, key="em_incidents", stem="vendor_incidents")
 
 
 def below_panel(f: Filters, metric: str) -> None:

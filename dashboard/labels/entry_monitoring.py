@@ -24,6 +24,30 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "entry_monitoring.vendors.share": ("逾期与未入库发票占比", "Share of invoices late or missing"),
     "entry_monitoring.vendor": ("开票软件", "Invoicing software"),
+    "entry_monitoring.incidents": ("开票软件系统性延迟", "Delays at the invoicing software"),
+    "entry_monitoring.incidents.caption": (
+        "某开票软件全部商户在同一开票日的逾期或未入库占比达到其平常（中位日）的 {factor} 倍"
+        "且不低于 {floor}（当日至少 {min_invoices} 张发票）时，判为该软件的系统性延迟，"
+        "如上传中断；相隔不超过三天的此类日期合为一次。这些发票的逾期多半不是商户的责任。"
+        "按全市该软件的全部商户判断，只受月份和开票软件筛选影响。",
+        "Days on which a software's merchants together had {factor} times its usual (median day) "
+        "share of invoices late or missing, and at least {floor} (with {min_invoices} invoices or "
+        "more that day): a delay at the software, such as an upload outage; such days at most "
+        "three apart are one incident. Those invoices were most likely not late through the "
+        "merchants' fault. Judged over all of the software's merchants in the city: only the "
+        "month range and the software filter apply.",
+    ),
+    "entry_monitoring.incidents.none": (
+        "所选月份未发现开票软件系统性延迟。",
+        "No delays at an invoicing software in the months selected.",
+    ),
+    "entry_monitoring.incidents.first": ("首个开票日", "First issue day"),
+    "entry_monitoring.incidents.last": ("最后开票日", "Last issue day"),
+    "entry_monitoring.incidents.invoices": ("发票", "Invoices"),
+    "entry_monitoring.incidents.failed": ("逾期或未入库", "Late or missing"),
+    "entry_monitoring.incidents.share": ("占比", "Share"),
+    "entry_monitoring.incidents.usual": ("平常占比", "Usual share"),
+    "entry_monitoring.incidents.merchants": ("涉及商户", "Merchants hit"),
     "entry_monitoring.p95": ("入库时长 P95（工作日）", "Delay p95 (working days)"),
     "entry_monitoring.p95.caption": (
         "「≤{n}」表示 95% 以上的发票在 {n} 个工作日时限内入库。",

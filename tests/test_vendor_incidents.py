@@ -1,0 +1,117 @@
+"""Vendor incidents (开票软件系统性延迟): the rule on hand-made days, the generator's planted
+outages found on the small warehouse, and the Entry monitoring panel."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+from apptest import errors, open_page, table_with
+from factories import TestWarehouse
+
+from analytics import delay_views, views
+from dashboard.i18n import LABELS
+
+DAY0 = date(2026, 3, 2)
+
+
+def _days(con: duckdb.DuckDBPyConnection, rows: list[tuple[str, int, int, int]]) -> None:
+    """(merchant, day offset, issued, late) rows into merchant_daily."""
+    con.executemany(
+        "insert into merchant_daily (merchant_id, day, period, issued, recorded_on_time, late, "
+        "missing, pending) values ($1, $2, '2026-03', $3, $3 - $4, $4, 0, 0)",
+        [(m, DAY0 + timedelta(days=d), n, late) for m, d, n, late in rows],
+    )
+
+
+def test_the_rule_on_hand_made_days() -> None:
+    wh = TestWarehouse()
+    a1, a2 = wh.merchant(software_vendor="piaolian"), wh.merchant(software_vendor="piaolian")
+    b1 = wh.merchant(software_vendor="jinpiaobao")
+    wh.analyse()  # the result tables, empty: the days below are written by hand
+    con = wh.con
+    usual = [(a1, d, 30, 1) for d in range(0, 30)]  # 1 of 30 late: usual share 3.3%
+    _days(con, [r for r in usual if r[1] not in (10, 13, 25)])
+    _days(
+        con,
+        [
+            # an outage: day 10 and day 13 (three days apart: one incident), both merchants hit
+            (a1, 10, 20, 15),
+            (a2, 10, 10, 8),
+            (a1, 13, 30, 25),
+            # day 25: its own incident, one merchant hit
+            (a1, 25, 30, 9),
+            # jinpiaobao: all late on a day with too few invoices, 15% on a busy day (> 5 x
+            # its usual 0%, but under the 20% floor): neither is an incident
+            (b1, 0, 19, 19),
+            (b1, 1, 40, 6),
+            *((b1, d, 40, 0) for d in range(2, 9)),
+        ],
+    )
+    got = delay_views.vendor_incidents(con).to_dicts()
+    assert got == [
+        {
+            "software_vendor": "piaolian",
+            "first_day": DAY0 + timedelta(days=10),
+            "last_day": DAY0 + timedelta(days=13),
+            "days": 2,
+            "invoices": 60,
+            "failed": 48,
+            "share": 0.8,
+            "usual_share": 1 / 30,
+            "merchants": 2,
+        },
+        {
+            "software_vendor": "piaolian",
+            "first_day": DAY0 + timedelta(days=25),
+            "last_day": DAY0 + timedelta(days=25),
+            "days": 1,
+            "invoices": 30,
+            "failed": 9,
+            "share": 0.3,
+            "usual_share": 1 / 30,
+            "merchants": 1,
+        },
+    ]
+
+
+def test_the_planted_outage_is_found_and_nothing_else(
+    small_warehouse: Path, snapshot: duckdb.DuckDBPyConnection
+) -> None:
+    manifest = json.loads((small_warehouse.parent / "files" / "manifest.json").read_text())
+    planted = []
+    for line in manifest["vendor_outages"]:  # "<vendor> <start> .. <end>"
+        vendor, start, end = line.split(" ", 1)[0], *line.split(" ", 1)[1].split(" .. ")
+        planted.append((vendor, datetime.fromisoformat(start), datetime.fromisoformat(end)))
+    assert planted
+    found = views.vendor_incidents(snapshot.cursor())
+    # every incident lies in a planted outage of its vendor (its invoices issued before the
+    # vendor came back), and every planted outage was found
+    for row in found.iter_rows(named=True):
+        assert any(
+            v == row["software_vendor"]
+            and start.date() <= row["last_day"]
+            and row["first_day"] <= end.date()
+            for v, start, end in planted
+        ), row
+    assert {v for v, _, _ in planted} == set(found["software_vendor"])
+
+
+def test_entry_monitoring_lists_the_incidents_of_its_months(
+    snapshot: duckdb.DuckDBPyConnection,
+) -> None:
+    found = views.vendor_incidents(snapshot.cursor())
+    assert found.height
+    month = found["first_day"][0].strftime("%Y-%m")
+    at = open_page("entry_monitoring", period=[month, month])
+    assert errors(at) == []
+    table = table_with(at, LABELS["entry_monitoring.incidents.first"][0])
+    assert (
+        table[LABELS["entry_monitoring.incidents.failed"][0]].tolist()
+        == found.filter(
+            found["first_day"].dt.strftime("%Y-%m") <= month,
+            found["last_day"].dt.strftime("%Y-%m") >= month,
+        )["failed"].to_list()
+    )
