@@ -145,3 +145,17 @@ def vendor_incidents(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
             "gap_days": INCIDENT_GAP_DAYS,
         },
     )
+
+
+def during_incidents(
+    frame: pl.DataFrame, incidents: pl.DataFrame, vendor: str | None, *, at: str = "issued_at"
+) -> pl.DataFrame:
+    """``frame`` with ``vendor_incident``: true on rows issued (``at``, a datetime column) on a
+    day of one of ``vendor``'s incidents (:func:`vendor_incidents`), so a merchant's late or
+    missing invoice can be read as the software's doing, not the merchant's. Pure."""
+    windows = incidents.filter(pl.col("software_vendor") == vendor).select("first_day", "last_day")
+    day = pl.col(at).dt.date()
+    hit = pl.lit(False)
+    for first, last in windows.iter_rows():
+        hit = hit | day.is_between(first, last)
+    return frame.with_columns(vendor_incident=hit.fill_null(False))

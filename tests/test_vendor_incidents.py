@@ -8,10 +8,11 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
+import polars as pl
 from apptest import errors, open_page, table_with
 from factories import TestWarehouse
 
-from analytics import delay_views, views
+from analytics import delay_views, profile, views
 from dashboard.i18n import LABELS
 
 DAY0 = date(2026, 3, 2)
@@ -115,3 +116,55 @@ def test_entry_monitoring_lists_the_incidents_of_its_months(
             found["last_day"].dt.strftime("%Y-%m") >= month,
         )["failed"].to_list()
     )
+
+
+def test_during_incidents_marks_rows_issued_on_the_vendors_incident_days() -> None:
+    incidents = pl.DataFrame(
+        {
+            "software_vendor": ["piaolian", "jinpiaobao"],
+            "first_day": [date(2026, 6, 16), date(2026, 6, 1)],
+            "last_day": [date(2026, 6, 18), date(2026, 6, 30)],
+        }
+    )
+    rows = pl.DataFrame(
+        {
+            "issued_at": [
+                datetime(2026, 6, 15, 23, 59),
+                datetime(2026, 6, 16, 0, 0),
+                datetime(2026, 6, 18, 23, 59),
+                datetime(2026, 6, 19, 0, 0),
+                None,
+            ]
+        }
+    )
+    marked = views.during_incidents(rows, incidents, "piaolian")
+    assert marked["vendor_incident"].to_list() == [False, True, True, False, False]
+    assert not views.during_incidents(rows, incidents, "etax_web")["vendor_incident"].any()
+
+
+def test_the_profile_marks_a_merchants_invoices_late_in_an_incident(
+    snapshot: duckdb.DuckDBPyConnection,
+) -> None:
+    con = snapshot.cursor()
+    (vendor, first, last), *_ = (
+        views.vendor_incidents(con).select("software_vendor", "first_day", "last_day").rows()
+    )
+    (merchant_id,) = con.execute(
+        "select d.merchant_id from merchant_daily d join merchants m using (merchant_id) "
+        "where m.software_vendor = $v and d.day between $a and $b "
+        "group by all order by sum(d.late + d.missing) desc, d.merchant_id limit 1",
+        {"v": vendor, "a": first, "b": last},
+    ).fetchall()[0]
+    month = first.strftime("%Y-%m")
+    rows = profile.merchant_exceptions(con, merchant_id, month, month)
+    hit = rows.filter(
+        pl.col("status").is_in(["entered_late", "missing_in_system"]),
+        pl.col("issued_at").dt.date().is_between(first, last),
+    )
+    assert hit.height > 0
+    at = open_page("merchant_profile", merchant=merchant_id, period=[month, month])
+    assert errors(at) == []
+    (warning,) = [w.value for w in at.warning if "系统性延迟" in w.value]
+    assert warning.startswith(f"其中 {hit.height} 张逾期或未入库发票")
+    table = table_with(at, LABELS["merchant_profile.in_incident"][0])
+    assert (table[LABELS["merchant_profile.in_incident"][0]] == "✓").sum() == hit.height

@@ -52,6 +52,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "merchant_profile.issued_at": ("开票时间", "Issued at"),
     "merchant_profile.recorded_at": ("入库时间", "Recorded at"),
     "merchant_profile.delay": ("入库用时（工作日）", "Delay (working days)"),
+    "merchant_profile.in_incident": ("软件延迟期间", "During a software delay"),
+    "merchant_profile.incidents": (
+        "其中 {n} 张逾期或未入库发票开具于该商户开票软件（{vendor}）的系统性延迟期间"
+        "（{days}），多半不是商户的责任，见入库监测。",
+        "{n} of these late or missing invoices were issued during a delay at the merchant's "
+        "invoicing software ({vendor}; {days}): most likely not the merchant's fault (see Entry "
+        "monitoring).",
+    ),
     "merchant_profile.total_issued": ("价税合计", "Total (incl. tax)"),
     "merchant_profile.amount_paid": ("收款金额", "Amount paid"),
     "merchant_profile.reason": ("原因", "Reason"),

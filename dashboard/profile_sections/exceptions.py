@@ -1,5 +1,6 @@
 """Reconciliation exceptions of the merchant, with reasons in the UI language; first, when
-there are any, its invoices still pending entry (deadline ahead): what to remind it of now."""
+there are any, its invoices still pending entry (deadline ahead): what to remind it of now; and
+which late or missing invoices fell in a delay at its invoicing software."""
 
 import polars as pl
 import streamlit as st
@@ -8,7 +9,7 @@ from analytics import views
 from analytics.views import Filters
 from dashboard import cached, components, reminder_panel
 from dashboard.components import Col
-from dashboard.i18n import catalogue_labels, label_codes, lang, t
+from dashboard.i18n import catalogue_labels, label_codes, lang, ref_labels, t
 
 ORDER = 40
 TITLE_KEY = "merchant_profile.exceptions"
@@ -31,6 +32,38 @@ def _pending(merchant_id: str) -> None:
     reminder_panel.history(merchant_id)
 
 
+def _incidents(merchant_id: str, rows: pl.DataFrame) -> pl.DataFrame:
+    """Mark the late and missing invoices issued during a delay at the merchant's invoicing
+    software (Entry monitoring's vendor incidents), and say how many there are."""
+    vendor = cached.merchant_facts(merchant_id)["software_vendor"][0]
+    incidents = cached.vendor_incidents()
+    failed = pl.col("status").is_in(["entered_late", "missing_in_system"])
+    marked = views.during_incidents(rows, incidents, vendor).with_columns(
+        vendor_incident=pl.col("vendor_incident") & failed
+    )
+    hit_days = marked.filter("vendor_incident")["issued_at"].dt.date()
+    windows = [
+        f"{first} – {last}"
+        for first, last in incidents.filter(pl.col("software_vendor") == vendor)
+        .select("first_day", "last_day")
+        .rows()
+        if hit_days.is_between(first, last).any()
+    ]
+    if windows:
+        st.warning(
+            t(
+                "merchant_profile.incidents",
+                n=hit_days.len(),
+                vendor=ref_labels("vendors").get(vendor, vendor),
+                days=("、" if lang() == "zh" else "; ").join(windows),
+            ),
+            icon=":material/dns:",
+        )
+    return marked.with_columns(
+        in_incident=pl.when("vendor_incident").then(pl.lit("✓")).otherwise(pl.lit(""))
+    )
+
+
 def render(merchant_id: str, f: Filters) -> None:
     _pending(merchant_id)
     rows = cached.merchant_exceptions(merchant_id, f)
@@ -40,6 +73,7 @@ def render(merchant_id: str, f: Filters) -> None:
     counts = rows.group_by("status").len().sort(["len", "status"], descending=[True, False])
     names = catalogue_labels("status", counts["status"].to_list())
     st.caption(" · ".join(f"{names[s]} {n:,}" for s, n in counts.iter_rows()))
+    rows = _incidents(merchant_id, rows)
     rows = label_codes(rows, "status", names)
     rows = label_codes(
         rows, "subject", catalogue_labels("subject", ["issued", "tax_record", "payment"])
@@ -54,6 +88,7 @@ def render(merchant_id: str, f: Filters) -> None:
         Col("issued_at", t("merchant_profile.issued_at"), "datetime"),
         Col("recorded_at", t("merchant_profile.recorded_at"), "datetime"),
         Col("delay_workdays", t("merchant_profile.delay"), "days"),
+        Col("in_incident", t("merchant_profile.in_incident")),
         Col("total_issued", t("merchant_profile.total_issued"), "yuan"),
         Col("amount_paid", t("merchant_profile.amount_paid"), "yuan"),
     ]
