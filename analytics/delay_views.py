@@ -148,14 +148,25 @@ def vendor_incidents(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 
 def during_incidents(
-    frame: pl.DataFrame, incidents: pl.DataFrame, vendor: str | None, *, at: str = "issued_at"
+    frame: pl.DataFrame,
+    incidents: pl.DataFrame,
+    vendor: str | pl.Expr | None,
+    *,
+    at: str = "issued_at",
 ) -> pl.DataFrame:
-    """``frame`` with ``vendor_incident``: true on rows issued (``at``, a datetime column) on a
-    day of one of ``vendor``'s incidents (:func:`vendor_incidents`), so a merchant's late or
-    missing invoice can be read as the software's doing, not the merchant's. Pure."""
-    windows = incidents.filter(pl.col("software_vendor") == vendor).select("first_day", "last_day")
+    """``frame`` with ``incident_first`` / ``incident_last`` (the days of the incident the row
+    was issued in, null when none) and ``vendor_incident`` (whether it was): rows issued (``at``,
+    a datetime column) on a day of one of ``vendor``'s incidents (:func:`vendor_incidents`),
+    so a late or missing invoice can be read as the software's doing, not the merchant's.
+    ``vendor``: one vendor code, or an expression giving each row's. Pure; incidents are few
+    (a handful a year), so each is one condition."""
+    which = vendor if isinstance(vendor, pl.Expr) else pl.lit(vendor, dtype=pl.String)
     day = pl.col(at).dt.date()
-    hit = pl.lit(False)
-    for first, last in windows.iter_rows():
-        hit = hit | day.is_between(first, last)
-    return frame.with_columns(vendor_incident=hit.fill_null(False))
+    first, last = pl.lit(None, dtype=pl.Date), pl.lit(None, dtype=pl.Date)
+    for code, start, end in incidents.select("software_vendor", "first_day", "last_day").rows():
+        inside = (which == code) & day.is_between(start, end)
+        first = pl.when(inside).then(pl.lit(start)).otherwise(first)
+        last = pl.when(inside).then(pl.lit(end)).otherwise(last)
+    return frame.with_columns(incident_first=first, incident_last=last).with_columns(
+        vendor_incident=pl.col("incident_first").is_not_null()
+    )

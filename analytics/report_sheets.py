@@ -15,7 +15,7 @@ from typing import Any
 
 import polars as pl
 
-from analytics import metrics, periods, reference
+from analytics import delay_views, metrics, periods, reference
 
 SUMMARY_SHEET = "汇总"
 _MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -35,6 +35,10 @@ INVOICE_COLUMNS = (
     ("duplicate_of", "重复于"),
     ("reason_zh", "原因"),
 )
+# the late and missing sheets also say which invoices fell in a delay at the merchant's
+# invoicing software (analytics.delay_views.vendor_incidents): most likely not its fault
+INCIDENT_HEADER = "开票软件系统性延迟"
+FAILED_COLUMNS = (*INVOICE_COLUMNS, ("incident_zh", INCIDENT_HEADER))
 PAYMENT_COLUMNS = (
     ("subject_id", "付款编号"),
     ("paid_at", "付款时间"),
@@ -65,8 +69,8 @@ PENDING_DETAIL_COLUMNS = (
     ("total_amount", "价税合计（元）"),
 )
 SHEETS = (
-    DetailSheet("未入库发票", ("missing_in_system",), INVOICE_COLUMNS),
-    DetailSheet("逾期入库发票", ("entered_late",), INVOICE_COLUMNS),
+    DetailSheet("未入库发票", ("missing_in_system",), FAILED_COLUMNS),
+    DetailSheet("逾期入库发票", ("entered_late",), FAILED_COLUMNS),
     DetailSheet("金额不符发票", ("amount_mismatch",), INVOICE_COLUMNS),
     DetailSheet("重复开票", ("duplicate",), INVOICE_COLUMNS),
     DetailSheet("未开票及少开票", ("not_invoiced", "under_invoiced"), PAYMENT_COLUMNS),
@@ -125,6 +129,7 @@ class ReportData:
     as_of: datetime | None
     deadline: int | None
     pending: pl.DataFrame | None = None  # pending_entries rows; None: a snapshot without them
+    incidents: pl.DataFrame | None = None  # vendor incidents; None: no merchant_daily yet
 
 
 # What the merchant should do about each kind of finding: (count metric, words after the count).
@@ -199,6 +204,7 @@ def _summary(
     credit: dict[str, Any] | None,
     data: ReportData,
     period: Period,
+    in_incident: int = 0,
 ) -> pl.DataFrame:
     industry = reference.labels("industries", "zh").get(
         row.get("industry") or "", row.get("industry")
@@ -224,6 +230,15 @@ def _summary(
     items.extend(
         (f"建议 {i}", text) for i, text in enumerate(_actions(row, data.deadline), start=1)
     )
+    if in_incident:
+        items.append(
+            (
+                INCIDENT_HEADER,
+                f"其中 {in_incident} 张逾期或未入库发票开具于所用开票软件的系统性延迟期间"
+                "（如上传中断，同一软件的大量商户同时受影响），多半不是本商户的原因；"
+                f"见明细表“{INCIDENT_HEADER}”列。仍请确认这些发票现已入库。",
+            )
+        )
     items.append(
         (
             "说明",
@@ -237,9 +252,30 @@ def _summary(
     )
 
 
-def _details(exceptions: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    """Every detail sheet, for all merchants of ``exceptions`` at once (``merchant_id`` kept)."""
-    rows = exceptions.with_columns(
+_NO_INCIDENTS = pl.DataFrame(
+    schema={"software_vendor": pl.String, "first_day": pl.Date, "last_day": pl.Date}
+)
+
+
+def _details(data: ReportData) -> dict[str, pl.DataFrame]:
+    """Every detail sheet, for all merchants of ``data`` at once (``merchant_id`` kept)."""
+    vendors = data.metrics.select("merchant_id", "software_vendor").unique("merchant_id")
+    rows = delay_views.during_incidents(
+        data.exceptions.join(vendors, on="merchant_id", how="left"),
+        _NO_INCIDENTS if data.incidents is None else data.incidents,
+        pl.col("software_vendor"),
+    )
+    in_incident = pl.col("vendor_incident") & pl.col("status").is_in(
+        ["entered_late", "missing_in_system"]
+    )
+    incident_words = pl.format(
+        "是（{} {} 至 {}）",
+        pl.col("software_vendor").replace(reference.labels("vendors", "zh")),
+        pl.col("incident_first").dt.strftime("%Y-%m-%d"),
+        pl.col("incident_last").dt.strftime("%Y-%m-%d"),
+    )
+    rows = rows.with_columns(
+        incident_zh=pl.when(in_incident).then(incident_words).otherwise(pl.lit("")),
         red_zh=pl.when(pl.col("is_red")).then(pl.lit("是")).otherwise(pl.lit("否")),
         status_zh=pl.col("status").replace_strict(
             {"not_invoiced": "未开票", "under_invoiced": "少开票"}, default=pl.col("status")
@@ -279,7 +315,7 @@ def build_merchant_sheets(
     of merchants) costs one pass over its frames."""
     found = _by_merchant(data.metrics)
     credit = _by_merchant(data.credit) if data.credit.width else {}
-    sheets_all = _details(data.exceptions)
+    sheets_all = _details(data)
     sheets_all[PENDING_DETAIL] = _pending_detail(data.pending)
     details = {name: _by_merchant(frame) for name, frame in sheets_all.items()}
     empty = {name: frame.clear().drop("merchant_id") for name, frame in sheets_all.items()}
@@ -291,9 +327,13 @@ def build_merchant_sheets(
         credit_rows = credit.get(merchant_id)
         row = metrics_rows.row(0, named=True) | {"merchant_id": merchant_id}
         grade = None if credit_rows is None else credit_rows.row(0, named=True)
-        sheets = {SUMMARY_SHEET: _summary(row, grade, data, period)}
-        sheets.update({name: by.get(merchant_id, empty[name]) for name, by in details.items()})
-        yield merchant_id, sheets
+        own = {name: by.get(merchant_id, empty[name]) for name, by in details.items()}
+        in_incident = sum(
+            frame.filter(pl.col(INCIDENT_HEADER) != "").height
+            for frame in own.values()
+            if INCIDENT_HEADER in frame.columns
+        )
+        yield merchant_id, {SUMMARY_SHEET: _summary(row, grade, data, period, in_incident), **own}
 
 
 def build_sheets(data: ReportData, merchant_id: str, period: Period) -> dict[str, pl.DataFrame]:

@@ -6,14 +6,16 @@ what to do, in Chinese) followed by one sheet per kind of reconciliation excepti
 late, mismatched and duplicate invoices, then payments not or under-invoiced and tax records
 missing from the merchant's log; last, the period's invoices not entered yet whose deadline
 is still ahead (待入库发票: not exceptions yet, what the merchant can still upload in time).
+Late and missing invoices issued during a delay at the merchant's invoicing software
+(:func:`analytics.delay_views.vendor_incidents`) are marked, and the summary counts them.
 Each exception row of ``recon_exceptions`` for the merchant and the period's months lands on
 exactly one sheet (by its status). Headers are Chinese. XLSX is one workbook; CSV is a zip of
 one UTF-8-with-BOM CSV per sheet. Cells are formula-escaped (:mod:`analytics.exports`).
 
 The reports read only tables of the dashboard's serving snapshot (``merchant_period_metrics``,
-``recon_exceptions``, ``pending_entries``, ``credit_scores``, ``analysis_runs``), so the
-dashboard offers the same downloads from its read-only snapshot that the CLI writes from the
-warehouse.
+``recon_exceptions``, ``pending_entries``, ``credit_scores``, ``analysis_runs``,
+``merchant_daily``, ``merchants``), so the dashboard offers the same downloads from its
+read-only snapshot that the CLI writes from the warehouse.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ import duckdb
 import polars as pl
 from tqdm import tqdm
 
-from analytics import exports, frames, reference
+from analytics import delay_views, exports, frames, reference
 from analytics.report_sheets import (
     PENDING_DETAIL,
     SHEETS,
@@ -92,6 +94,9 @@ def _load(con: duckdb.DuckDBPyConnection, ids: list[str], period: Period) -> Rep
     pending = None
     if table_exists(con, "pending_entries"):
         pending = frames.file_frame(con, "marts/report_pending.sql", params)
+    incidents = None
+    if table_exists(con, "merchant_daily"):
+        incidents = delay_views.vendor_incidents(con)
     return ReportData(
         metrics=frames.file_frame(con, "marts/report_metrics.sql", params),
         exceptions=frames.file_frame(con, "marts/report_exceptions.sql", params),
@@ -99,6 +104,7 @@ def _load(con: duckdb.DuckDBPyConnection, ids: list[str], period: Period) -> Rep
         as_of=runs[0][0] if runs else None,
         deadline=int(runs[0][1]) if runs else None,
         pending=pending,
+        incidents=incidents,
     )
 
 

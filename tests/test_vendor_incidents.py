@@ -12,7 +12,8 @@ import polars as pl
 from apptest import errors, open_page, table_with
 from factories import TestWarehouse
 
-from analytics import delay_views, profile, views
+from analytics import delay_views, profile, reports, views
+from analytics.report_sheets import INCIDENT_HEADER
 from dashboard.i18n import LABELS
 
 DAY0 = date(2026, 3, 2)
@@ -142,10 +143,9 @@ def test_during_incidents_marks_rows_issued_on_the_vendors_incident_days() -> No
     assert not views.during_incidents(rows, incidents, "etax_web")["vendor_incident"].any()
 
 
-def test_the_profile_marks_a_merchants_invoices_late_in_an_incident(
-    snapshot: duckdb.DuckDBPyConnection,
-) -> None:
-    con = snapshot.cursor()
+def _most_hit(con: duckdb.DuckDBPyConnection) -> tuple[str, str, pl.DataFrame]:
+    """The merchant with the most late or missing invoices in the small warehouse's first
+    incident, the incident's month, and those invoices (from its exceptions)."""
     (vendor, first, last), *_ = (
         views.vendor_incidents(con).select("software_vendor", "first_day", "last_day").rows()
     )
@@ -156,15 +156,39 @@ def test_the_profile_marks_a_merchants_invoices_late_in_an_incident(
         {"v": vendor, "a": first, "b": last},
     ).fetchall()[0]
     month = first.strftime("%Y-%m")
-    rows = profile.merchant_exceptions(con, merchant_id, month, month)
-    hit = rows.filter(
+    hit = profile.merchant_exceptions(con, merchant_id, month, month).filter(
         pl.col("status").is_in(["entered_late", "missing_in_system"]),
         pl.col("issued_at").dt.date().is_between(first, last),
     )
     assert hit.height > 0
+    return merchant_id, month, hit
+
+
+def test_the_profile_marks_a_merchants_invoices_late_in_an_incident(
+    snapshot: duckdb.DuckDBPyConnection,
+) -> None:
+    merchant_id, month, hit = _most_hit(snapshot.cursor())
     at = open_page("merchant_profile", merchant=merchant_id, period=[month, month])
     assert errors(at) == []
     (warning,) = [w.value for w in at.warning if "系统性延迟" in w.value]
     assert warning.startswith(f"其中 {hit.height} 张逾期或未入库发票")
     table = table_with(at, LABELS["merchant_profile.in_incident"][0])
     assert (table[LABELS["merchant_profile.in_incident"][0]] == "✓").sum() == hit.height
+
+
+def test_the_self_check_report_marks_them_and_says_so(
+    snapshot: duckdb.DuckDBPyConnection,
+) -> None:
+    con = snapshot.cursor()
+    merchant_id, month, hit = _most_hit(con)
+    sheets = reports.report_sheets(con, merchant_id, month)
+    marked = [
+        invoice
+        for name in ("未入库发票", "逾期入库发票")
+        for invoice, words in sheets[name].select("发票号码", INCIDENT_HEADER).rows()
+        if words
+    ]
+    assert sorted(marked) == sorted(hit["subject_id"].to_list())
+    assert all(w.startswith("是（") for w in sheets["逾期入库发票"][INCIDENT_HEADER] if w)
+    summary = dict(sheets["汇总"].rows())
+    assert summary[INCIDENT_HEADER].startswith(f"其中 {hit.height} 张逾期或未入库发票")
