@@ -1,7 +1,8 @@
 """Entry-risk forecast (入库风险预测): which merchants will miss the entry deadline next month.
 
 The label is observed, not planted: a merchant-month *fails* when at least one of its invoices
-was entered late or is missing in the tax system (``late_count + missing_count > 0``). From a
+was entered late or is missing in the tax system (``late_count + missing_count > 0``, less the
+invoices issued during a delay at its own invoicing software: see analytics.risk_stage). From a
 merchant's settled months up to ``t`` (every deadline passed) the model predicts whether month
 ``t + 1`` fails. The inputs are what an official would look at (:data:`FEATURES`); the model is
 a seeded scikit-learn ``LogisticRegression`` on standardised inputs. It was chosen over a

@@ -12,7 +12,7 @@ import polars as pl
 from apptest import errors, open_page, table_with
 from factories import TestWarehouse
 
-from analytics import delay_views, profile, reports, views
+from analytics import delay_views, profile, reports, risk_stage, views
 from analytics.report_sheets import INCIDENT_HEADER
 from dashboard.i18n import LABELS
 
@@ -192,3 +192,27 @@ def test_the_self_check_report_marks_them_and_says_so(
     assert all(w.startswith("是（") for w in sheets["逾期入库发票"][INCIDENT_HEADER] if w)
     summary = dict(sheets["汇总"].rows())
     assert summary[INCIDENT_HEADER].startswith(f"其中 {hit.height} 张逾期或未入库发票")
+
+
+def test_the_forecast_leaves_out_the_failures_of_an_incident() -> None:
+    wh = TestWarehouse()
+    a1, a2 = wh.merchant(software_vendor="piaolian"), wh.merchant(software_vendor="piaolian")
+    b1 = wh.merchant(software_vendor="jinpiaobao")
+    wh.analyse()
+    usual = [(m, d, 30, 0) for m in (a1, a2) for d in range(0, 20) if d not in (10, 11)]
+    # piaolian's outage on days 10-11: a1 3 + 4 late, a2 all 60; b1 (another vendor) 5 late on
+    # day 10 too (17%, under the 20% floor): no incident of its own excuses them
+    _days(wh.con, [*usual, (a1, 10, 30, 3), (a1, 11, 30, 4), (a2, 10, 30, 30), (a2, 11, 30, 30)])
+    _days(wh.con, [(b1, d, 30, 5 if d == 10 else 0) for d in range(0, 20)])
+    assert views.vendor_incidents(wh.con)["software_vendor"].to_list() == ["piaolian"]
+    inputs = pl.DataFrame(
+        {
+            "merchant_id": [a1, a2, b1, a1],
+            "period": ["2026-03", "2026-03", "2026-03", "2026-02"],
+            "not_on_time": [9, 60, 5, 2],  # a1: 7 in the outage and 2 more
+        }
+    )
+    got = risk_stage._excuse_incidents(wh.con, inputs, ["2026-02", "2026-03"])
+    assert got.sort("merchant_id", "period").rows() == sorted(
+        [(a1, "2026-03", 2), (a2, "2026-03", 0), (b1, "2026-03", 5), (a1, "2026-02", 2)]
+    )

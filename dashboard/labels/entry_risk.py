@@ -4,11 +4,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "entry_risk.title": ("入库风险预测", "Entry-risk forecast"),
     "entry_risk.intro": (
         "预测 {period} 各商户是否会有发票逾期入库或未入库"
-        "（至少一张未在 {deadline} 个工作日内入库）。"
+        "（至少一张未在 {deadline} 个工作日内入库；开票软件系统性延迟期间开具的不计）。"
         "依据截至 {based_on} 已过入库期限的各月数据；"
         "模型为逻辑回归，每个预测列出推高风险的指标。",
         "Whether each merchant will have an invoice entered late or not at all in {period} (at "
-        "least one not in the tax system within {deadline} working days). Based on the months "
+        "least one not in the tax system within {deadline} working days; those issued during a "
+        "delay at its invoicing software do not count). Based on the months "
         "to {based_on} whose deadlines have passed; the model is a logistic regression, and each "
         "forecast names the inputs that raised it.",
     ),
