@@ -128,6 +128,7 @@ INCIDENT_MIN_INVOICES: Final = 20  # a vendor's day with fewer says little
 INCIDENT_FACTOR: Final = 5.0  # times the vendor's median day's share late or missing
 INCIDENT_FLOOR: Final = 0.2  # and at least a fifth of the day's invoices
 INCIDENT_GAP_DAYS: Final = 3  # flagged days this close are one incident (a weekend between)
+FAILED_STATUSES: Final = ("entered_late", "missing_in_system")  # what an incident excuses
 
 
 def vendor_incidents(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:

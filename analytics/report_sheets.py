@@ -265,9 +265,7 @@ def _details(data: ReportData) -> dict[str, pl.DataFrame]:
         _NO_INCIDENTS if data.incidents is None else data.incidents,
         pl.col("software_vendor"),
     )
-    in_incident = pl.col("vendor_incident") & pl.col("status").is_in(
-        ["entered_late", "missing_in_system"]
-    )
+    in_incident = pl.col("vendor_incident") & pl.col("status").is_in(delay_views.FAILED_STATUSES)
     incident_words = pl.format(
         "是（{} {} 至 {}）",
         pl.col("software_vendor").replace(reference.labels("vendors", "zh")),

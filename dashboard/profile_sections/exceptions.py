@@ -5,7 +5,7 @@ which late or missing invoices fell in a delay at its invoicing software."""
 import polars as pl
 import streamlit as st
 
-from analytics import views
+from analytics import delay_views, views
 from analytics.views import Filters
 from dashboard import cached, components, reminder_panel
 from dashboard.components import Col
@@ -36,26 +36,21 @@ def _incidents(merchant_id: str, rows: pl.DataFrame) -> pl.DataFrame:
     """Mark the late and missing invoices issued during a delay at the merchant's invoicing
     software (Entry monitoring's vendor incidents), and say how many there are."""
     vendor = cached.merchant_facts(merchant_id)["software_vendor"][0]
-    incidents = cached.vendor_incidents()
-    failed = pl.col("status").is_in(["entered_late", "missing_in_system"])
-    marked = views.during_incidents(rows, incidents, vendor).with_columns(
-        vendor_incident=pl.col("vendor_incident") & failed
+    marked = views.during_incidents(rows, cached.vendor_incidents(), vendor).with_columns(
+        vendor_incident=pl.col("vendor_incident")
+        & pl.col("status").is_in(delay_views.FAILED_STATUSES)
     )
-    hit_days = marked.filter("vendor_incident")["issued_at"].dt.date()
-    windows = [
-        f"{first} – {last}"
-        for first, last in incidents.filter(pl.col("software_vendor") == vendor)
-        .select("first_day", "last_day")
-        .rows()
-        if hit_days.is_between(first, last).any()
-    ]
-    if windows:
+    hit = marked.filter("vendor_incident")
+    if hit.height:
+        windows = hit.select("incident_first", "incident_last").unique().sort("incident_first")
         st.warning(
             t(
                 "merchant_profile.incidents",
-                n=hit_days.len(),
+                n=hit.height,
                 vendor=ref_labels("vendors").get(vendor, vendor),
-                days=("、" if lang() == "zh" else "; ").join(windows),
+                days=("、" if lang() == "zh" else "; ").join(
+                    f"{first} – {last}" for first, last in windows.rows()
+                ),
             ),
             icon=":material/dns:",
         )
