@@ -181,9 +181,7 @@ def write_risk(
                 "entry deadlines have passed)"
             )
         scope = views.Filters("", "", districts=districts)
-        rows = risk_views.merchants(
-            con, scope, limit=top if top is not None else 2**31 - 1, min_risk=min_risk or 0.0
-        )
+        rows = risk_views.merchants(con, scope, limit=top, min_risk=min_risk or 0.0)
     finally:
         con.close()
     sheet = risk_sheet(rows)

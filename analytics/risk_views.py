@@ -40,10 +40,14 @@ def _with_words(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def merchants(
-    con: duckdb.DuckDBPyConnection, f: Filters, limit: int = LIMIT, *, min_risk: float = 0.0
+    con: duckdb.DuckDBPyConnection,
+    f: Filters,
+    limit: int | None = LIMIT,
+    *,
+    min_risk: float = 0.0,
 ) -> pl.DataFrame:
     """The forecast for the merchants in scope whose risk is at least ``min_risk``, highest
-    risk first (at most ``limit``), with reasons in words."""
+    risk first (at most ``limit``; None: all), with reasons in words."""
     if not has_forecast(con):
         return pl.DataFrame()
     frame = run(con, "risk_merchants", f.params() | {"limit": limit, "min_risk": min_risk})

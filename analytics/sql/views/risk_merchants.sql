@@ -1,7 +1,8 @@
 -- The entry-risk forecast for the merchants in scope (the global filters' attributes; the
 -- month range does not apply: the forecast is for one month), highest risk first, with
 -- names and the number of merchants forecast in all (the rank's "of n"). $merchant_ids narrows
--- to listed merchants (the profile passes one). Those at $min_risk or above, at most $limit.
+-- to listed merchants (the profile passes one). Those at $min_risk or above, at most $limit
+-- (null: all).
 with scoped as (
     select *
     from risk_scores
