@@ -423,7 +423,17 @@ def risk_evaluation_sheet(ev: dict[str, Any]) -> pl.DataFrame:
             figure("expected_failures", ",.1f"),
             "各风险概率之和，对照实际数",
         ),
+        (
+            "未经校准时预计商户月数",
+            figure("raw_expected_failures", ",.1f"),
+            "模型风险校准前的概率之和",
+        ),
         ("Brier 分数", figure("brier"), "概率与结果的均方误差，越小越好"),
+        (
+            "校准斜率 / 截距",
+            f"{figure('calibration_slope')} / {figure('calibration_intercept', '+.3f')}",
+            "风险的对数几率 × 斜率 + 截距；由最近两个已知结果月份的样本外预测拟合",
+        ),
     ]
     return pl.DataFrame(
         {
@@ -435,8 +445,9 @@ def risk_evaluation_sheet(ev: dict[str, Any]) -> pl.DataFrame:
 
 
 def risk_calibration_sheet(groups: pl.DataFrame) -> pl.DataFrame:
-    """The calibration curve (:func:`analytics.risk.reliability`) as a table: the out-of-time
-    merchant-months in ten equal groups by risk, mean risk against the share that failed."""
+    """The calibration curve (:func:`analytics.risk_calibration.reliability`) as a table: the
+    out-of-time merchant-months in ten equal groups by risk, mean risk against the share that
+    failed."""
     return groups.select(
         pl.col("bin").alias("分组（按风险从低到高）"),
         pl.col("merchants").alias("商户月数"),

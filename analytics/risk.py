@@ -24,7 +24,7 @@ from typing import Any, Final
 import numpy as np
 import polars as pl
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
+from sklearn.metrics import average_precision_score, roc_auc_score
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
@@ -184,11 +184,13 @@ def coefficients(model: Pipeline) -> dict[str, float]:
 DRIVER: Final = pl.Struct({"feature": pl.String, "value": pl.Float64, "effect": pl.Float64})
 
 
-def drivers(model: Pipeline, rows: pl.DataFrame) -> pl.Series:
+def drivers(model: Pipeline, rows: pl.DataFrame, slope: float = 1.0) -> pl.Series:
     """Per row, the inputs that raised its risk most (at most :data:`TOP_DRIVERS`, largest
     first), each ``{feature, value, effect}`` with ``effect`` in log-odds; an empty list when
-    none did. Built with numpy and one group-by (a dict per row cost seconds at 10M)."""
-    parts = contributions(model, rows)
+    none did. ``slope``: the recalibration's (:mod:`analytics.risk_calibration`), which scales
+    every part of the log-odds alike. Built with numpy and one group-by (a dict per row cost
+    seconds at 10M)."""
+    parts = contributions(model, rows) * slope
     n, k = parts.shape[0], min(TOP_DRIVERS, parts.shape[1])
     order = np.argsort(-parts, axis=1, kind="stable")[:, :k]
     picked = np.arange(n)[:, None], order
@@ -244,39 +246,6 @@ def measure(y: np.ndarray, score: np.ndarray) -> dict[str, float]:
         "average_precision": round(float(average_precision_score(y, score)), 4),
         "precision_at_k": round(precision_at_k(y, score, k), 4),
     }
-
-
-def calibration(y: np.ndarray, risk: np.ndarray) -> dict[str, float]:
-    """How far the risks are from the outcomes, not only their order: the failures the model
-    expected (the sum of its risks) beside ``y``'s, and the Brier score (mean squared error of
-    the risk; 0 is perfect, always answering the observed rate scores ``rate * (1 - rate)``)."""
-    return {
-        "expected_failures": round(float(risk.sum()), 1),
-        "brier": round(float(brier_score_loss(y, risk)), 4),
-    }
-
-
-RELIABILITY_BINS: Final = 10
-
-
-def reliability(y: np.ndarray, risk: np.ndarray, bins: int = RELIABILITY_BINS) -> pl.DataFrame:
-    """The calibration curve: rows sorted by risk and cut into ``bins`` groups of equal size
-    (risks are mostly small, so equal-width bins would leave most of them empty), each with its
-    ``merchants`` (rows), ``expected`` (mean risk) and ``observed`` (share that failed). A
-    calibrated model's groups lie on the diagonal."""
-    order = np.argsort(risk, kind="stable")
-    group = np.empty(len(risk), dtype=np.int64)
-    group[order] = np.arange(len(risk)) * bins // max(len(risk), 1)
-    return (
-        pl.DataFrame({"bin": group + 1, "risk": risk, "failed": y.astype(np.float64)})
-        .group_by("bin")
-        .agg(
-            merchants=pl.len(),
-            expected=pl.col("risk").mean().round(4),
-            observed=pl.col("failed").mean().round(4),
-        )
-        .sort("bin")
-    )
 
 
 def baselines(rows: pl.DataFrame) -> dict[str, np.ndarray]:

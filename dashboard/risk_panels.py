@@ -33,13 +33,18 @@ def _calibration(ev: dict[str, Any]) -> str:
     """The out-of-time months' failures, expected against occurred (empty if not measured)."""
     if ev.get("expected_failures") is None:
         return ""
-    return t(
+    text = t(
         "entry_risk.calibration",
         months=len(ev["evaluated_months"]),
         expected=formatting.count(round(ev["expected_failures"])),
         failed=formatting.count(ev["test_failures"]),
         brier=_figure(ev["brier"]),
     )
+    if ev.get("raw_expected_failures") is not None:  # None: measured by an older stage
+        text += " " + t(
+            "entry_risk.calibration.raw", raw=formatting.count(round(ev["raw_expected_failures"]))
+        )
+    return text
 
 
 def kpis(summary: dict[str, Any], evaluation: dict[str, Any]) -> None:
@@ -140,6 +145,11 @@ def evaluation(ev: dict[str, Any]) -> None:
             st.plotly_chart(fig, width="stretch")
     with st.expander(t("entry_risk.coefficients")):
         st.caption(t("entry_risk.coefficients.caption"))
+        if ev.get("calibration_slope") is not None:
+            slope, intercept = ev["calibration_slope"], ev["calibration_intercept"]
+            st.caption(
+                t("entry_risk.recalibration", slope=f"{slope:.3f}", intercept=f"{intercept:+.3f}")
+            )
         coef = pl.DataFrame(
             {
                 "feature": [t(f"entry_risk.feature.{n}") for n in ev["coefficients"]],

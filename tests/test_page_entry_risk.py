@@ -41,6 +41,14 @@ def test_the_list_and_cards_are_the_stored_forecast(snapshot: duckdb.DuckDBPyCon
     assert f"预计 {formatting.count(round(ev['expected_failures']))} 家次" in calibration
     assert f"实际 {formatting.count(ev['test_failures'])} 家次" in calibration
     assert f"Brier 分数 {ev['brier']:.3f}" in calibration
+    assert f"未经校准时预计 {formatting.count(round(ev['raw_expected_failures']))} 家次" in (
+        calibration
+    )
+    # the correction the risks shown went through, in the coefficients' expander
+    correction = next(x for x in texts(at) if x.startswith("风险校准"))
+    assert f"乘以 {ev['calibration_slope']:.3f} 再加上 {ev['calibration_intercept']:+.3f}" in (
+        correction
+    )
     (curve,) = at.get("plotly_chart")  # the calibration curve, its points the stored groups
     points = json.loads(curve.proto.spec)["data"][1]
     assert points["x"] == ev["reliability"]["expected"].to_list()

@@ -51,6 +51,9 @@ def test_the_xlsx_is_every_forecast_in_rank_order_with_how_it_did(
     figures = dict(pl.read_excel(target, sheet_name=RISK_EVALUATION_SHEET)[:, :2].iter_rows())
     assert figures["ROC AUC（模型）"] == f"{ev['auc']:.3f}"
     assert figures["Brier 分数"] == f"{ev['brier']:.3f}"
+    assert figures["未经校准时预计商户月数"] == f"{ev['raw_expected_failures']:,.1f}"
+    slope, intercept = ev["calibration_slope"], ev["calibration_intercept"]
+    assert figures["校准斜率 / 截距"] == f"{slope:.3f} / {intercept:+.3f}"
     assert figures["实际逾期/未入库商户月数"] == f"{ev['test_failures']:,}"
     groups = pl.read_excel(target, sheet_name=RISK_CALIBRATION_SHEET)
     assert groups["平均预测风险"].to_list() == ev["reliability"]["expected"].to_list()

@@ -13,7 +13,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from analytics import periods, risk, risk_stage
+from analytics import periods, risk, risk_calibration, risk_stage
 from analytics.context import Context
 from analytics.warehouse import connect
 
@@ -114,23 +114,6 @@ def test_measure_on_a_ranking_worked_by_hand() -> None:
     }
 
 
-def test_calibration_on_risks_worked_by_hand() -> None:
-    y = np.array([True, False, False, False])
-    # expected 0.5 + 0.5 + 0.25 + 0.25 = 1.5 against 1; squared errors .25 .25 .0625 .0625
-    got = risk.calibration(y, np.array([0.5, 0.5, 0.25, 0.25]))
-    assert got == {"expected_failures": 1.5, "brier": 0.1562}
-
-
-def test_reliability_groups_equal_counts_by_risk() -> None:
-    y = np.array([True, False, False, False, True, False])
-    groups = risk.reliability(y, np.array([0.9, 0.1, 0.2, 0.3, 0.8, 0.4]), bins=2)
-    # lowest three: .1 .2 .3, none failed; highest three: .4 .8 .9, two failed
-    assert groups.to_dicts() == [
-        {"bin": 1, "merchants": 3, "expected": 0.2, "observed": 0.0},
-        {"bin": 2, "merchants": 3, "expected": 0.7, "observed": 0.6667},
-    ]
-
-
 def test_a_month_settles_after_its_deadline_across_national_day() -> None:
     # 30 September's second working day is 9 October (1-7 October off, 8 October the first)
     months = ["2026-08", "2026-09"]
@@ -183,7 +166,7 @@ def test_the_small_warehouse_forecasts_the_month_after_its_last_settled_one(
     assert 0.0 < ev["brier"] < rate * (1 - rate)  # better than answering the observed rate
     # the calibration curve: ten groups of the same test rows, risks rising
     curve = pl.DataFrame(json.loads(ev["reliability"]))
-    assert curve.height == risk.RELIABILITY_BINS
+    assert curve.height == risk_calibration.RELIABILITY_BINS
     assert curve["merchants"].sum() == ev["test_rows"]
     assert curve["expected"].is_sorted()
     failed = (curve["observed"] * curve["merchants"]).sum()
@@ -223,6 +206,10 @@ def test_a_rerun_keeps_the_forecast_and_measures_again_only_when_asked(
         risk_stage.entry_risk_stage(con, Context(as_of, 2, full=False, months=("2026-10",)))
         kept = con.sql("select auc from risk_evaluation").fetchall()
         rescored = con.sql("select * from risk_scores").pl()
+        # ... and its correction: a shift of -2 in log-odds lowers every risk
+        con.execute("update risk_evaluation set calibration_intercept = calibration_intercept - 2")
+        risk_stage.entry_risk_stage(con, Context(as_of, 2, full=False, months=("2026-10",)))
+        shifted = con.sql("select * from risk_scores").pl()
         # a measurement stored by an older stage (no calibration yet) is not kept
         con.execute("alter table risk_evaluation drop column brier")
         risk_stage.entry_risk_stage(con, Context(as_of, 2, full=False, months=("2026-10",)))
@@ -233,6 +220,9 @@ def test_a_rerun_keeps_the_forecast_and_measures_again_only_when_asked(
         con.close()
     assert_frame_equal(scores, rescored, check_row_order=False)
     assert kept == [(-1.0,)]
+    lowered = scores.join(shifted, on="merchant_id", suffix="_shifted")
+    assert (lowered["risk_shifted"] < lowered["risk"]).all()
+    assert shifted["merchant_id"].to_list() == scores["merchant_id"].to_list()  # same order
     assert completed.row(0) == (measured["auc"][0], measured["brier"][0])
     # a full run measures again: from the same data, the same figures
     assert again.drop("measured_at").to_dicts() == measured.drop("measured_at").to_dicts()
