@@ -75,8 +75,29 @@ def display(rows: pl.DataFrame) -> pl.DataFrame:
         }
         for r in rows.select("metric", "value", "previous_value", "threshold").iter_rows(named=True)
     ]
+    vendors = ref_labels("vendors")
+    incident = [
+        None
+        if r["incident_failed"] is None
+        else t(
+            "alerts.incident.cell",
+            vendor=vendors.get(r["incident_vendor"], r["incident_vendor"]),
+            first=r["incident_first"],
+            last=r["incident_last"],
+            failed=formatting.count(r["incident_failed"]),
+            total=formatting.count(r["months_failed"]),
+        )
+        for r in rows.select(
+            "incident_vendor", "incident_first", "incident_last", "incident_failed", "months_failed"
+        ).iter_rows(named=True)
+    ]
     out = pl.concat(
-        [rows, pl.DataFrame(text, schema=dict.fromkeys(text[0], pl.String))], how="horizontal"
+        [
+            rows,
+            pl.DataFrame(text, schema=dict.fromkeys(text[0], pl.String)),
+            pl.DataFrame({"incident_text": incident}, schema={"incident_text": pl.String}),
+        ],
+        how="horizontal",
     )
     out = out.with_columns(
         message=pl.col("message_zh" if lang() == "zh" else "message_en"),
@@ -124,6 +145,7 @@ def queue(shown: pl.DataFrame) -> None:
         Col("value_text", t("alerts.col.value")),
         Col("previous_text", t("alerts.col.previous")),
         Col("threshold_text", t("alerts.col.threshold")),
+        Col("incident_text", t("alerts.col.incident")),
         Col("period", t("alerts.col.first_seen")),
         Col("last_seen_period", t("alerts.col.last_seen")),
         Col("district", t("common.district")),
@@ -195,6 +217,18 @@ def _details(a: dict[str, Any]) -> None:
             threshold=a["threshold_text"],
         )
     )
+    if a["incident_failed"] is not None:
+        st.warning(
+            t(
+                "alerts.detail.incident",
+                vendor=ref_labels("vendors").get(a["incident_vendor"], a["incident_vendor"]),
+                first=a["incident_first"],
+                last=a["incident_last"],
+                failed=formatting.count(a["incident_failed"]),
+                total=formatting.count(a["months_failed"]),
+            ),
+            icon=":material/dns:",
+        )
     state = [t("alerts.detail.state", status=a["status_label"])]
     for step in ("acknowledged", "resolved"):
         if a[f"{step}_by"]:

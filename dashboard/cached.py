@@ -803,7 +803,8 @@ def _alert_queue(
     rules: tuple[str, ...],
     severities: tuple[str, ...],
 ) -> pl.DataFrame:
-    return _read(gen, alert_desk.queue, f, statuses, rules, severities)
+    incidents = _vendor_incidents(gen)
+    return _read(gen, alert_desk.queue, f, statuses, rules, severities, incidents=incidents)
 
 
 def alert_queue(

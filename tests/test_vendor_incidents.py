@@ -1,5 +1,6 @@
 """Vendor incidents (开票软件系统性延迟): the rule on hand-made days, the generator's planted
-outages found on the small warehouse, and the Entry monitoring panel."""
+outages found on the small warehouse, and where they are read: Entry monitoring, the profile,
+the self-check report, the forecast and the alerts."""
 
 from __future__ import annotations
 
@@ -9,11 +10,22 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
+import pytest
 from apptest import errors, open_page, table_with
 from factories import TestWarehouse
 
-from analytics import delay_views, profile, reports, risk_stage, views
+from analytics import (
+    alert_desk,
+    config,
+    delay_views,
+    profile,
+    reports,
+    risk_stage,
+    views,
+    warehouse,
+)
 from analytics.report_sheets import INCIDENT_HEADER
+from analytics.views import Filters
 from dashboard.i18n import LABELS
 
 DAY0 = date(2026, 3, 2)
@@ -216,3 +228,83 @@ def test_the_forecast_leaves_out_the_failures_of_an_incident() -> None:
     assert got.sort("merchant_id", "period").rows() == sorted(
         [(a1, "2026-03", 2), (a2, "2026-03", 0), (b1, "2026-03", 5), (a1, "2026-02", 2)]
     )
+
+
+def _alert(con: duckdb.DuckDBPyConnection, merchant_id: str, first: str, last: str) -> int:
+    """An entry-rate alert for ``merchant_id`` seen from month ``first`` to ``last``, by hand."""
+    (alert_id,) = con.execute("select coalesce(max(alert_id), 0) + 1 from alerts").fetchall()[0]
+    con.execute(
+        "insert into alerts (alert_id, rule, merchant_id, period, last_seen_period, severity, "
+        "metric, value, previous_value, message_zh, message_en, status, created_at, "
+        "updated_at) values ($id, 'entry_rate_drop', $m, $first, $last, 'high', 'entry_rate', "
+        "0.5, 0.95, '入库率骤降', 'entry rate dropped', 'new', now(), now())",
+        {"id": alert_id, "m": merchant_id, "first": first, "last": last},
+    )
+    return int(alert_id)
+
+
+def test_an_alert_says_how_many_of_its_failures_fell_in_its_vendors_incident() -> None:
+    wh = TestWarehouse()
+    a1, a2 = wh.merchant(software_vendor="piaolian"), wh.merchant(software_vendor="piaolian")
+    b1 = wh.merchant(software_vendor="jinpiaobao")
+    wh.analyse()
+    usual = [(m, d, 30, 0) for m in (a1, a2) for d in range(0, 20) if d not in (10, 11, 15)]
+    # piaolian's outage on days 10-11 (a1: 3 + 4 late, a2: all); a1 2 more late on day 15;
+    # b1 5 late on day 10 too, but its own software had no incident
+    _days(wh.con, [*usual, (a1, 10, 30, 3), (a1, 11, 30, 4), (a2, 10, 30, 30), (a2, 11, 30, 30)])
+    _days(wh.con, [(a1, 15, 30, 2), (a2, 15, 30, 0)])
+    _days(wh.con, [(b1, d, 30, 5 if d == 10 else 0) for d in range(0, 20)])
+    incidents = views.vendor_incidents(wh.con)
+    assert incidents["software_vendor"].to_list() == ["piaolian"]
+    in_march, in_april, other_vendor = (
+        _alert(wh.con, a1, "2026-03", "2026-03"),
+        _alert(wh.con, a1, "2026-04", "2026-04"),
+        _alert(wh.con, b1, "2026-02", "2026-03"),
+    )
+    got = {
+        r["alert_id"]: r
+        for r in alert_desk.queue(wh.con, Filters("", ""), incidents=incidents).to_dicts()
+    }
+    assert {k: got[in_march][k] for k in ("incident_vendor", "incident_failed")} == {
+        "incident_vendor": "piaolian",
+        "incident_failed": 7,
+    }
+    assert got[in_march]["months_failed"] == 9  # the 7, and the 2 of day 15
+    assert (got[in_march]["incident_first"], got[in_march]["incident_last"]) == (
+        DAY0 + timedelta(days=10),
+        DAY0 + timedelta(days=11),
+    )
+    for alert_id in (in_april, other_vendor):  # outside the incident's month; another vendor
+        assert got[alert_id]["incident_failed"] is None
+        assert got[alert_id]["incident_vendor"] is None
+    # read by the queue itself when not given
+    assert alert_desk.queue(wh.con, Filters("", ""))["incident_failed"].to_list() == [
+        got[i]["incident_failed"] for i in alert_desk.queue(wh.con, Filters("", ""))["alert_id"]
+    ]
+
+
+def test_the_alerts_page_shows_it_in_the_queue_and_the_alerts_details(
+    warehouse_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    con = warehouse.connect(warehouse_copy)
+    try:
+        merchant_id, month, hit = _most_hit(con)
+        alert_id = _alert(con, merchant_id, month, month)
+        (total,) = con.execute(
+            "select sum(late + missing) from merchant_daily where merchant_id = $m and period = $p",
+            {"m": merchant_id, "p": month},
+        ).fetchall()[0]
+        warehouse.publish(con, config.settings(warehouse_copy).serving_path)
+    finally:
+        con.close()
+    monkeypatch.setenv(config.ENV_DB, str(warehouse_copy))
+    at = open_page("alerts", al_alert=str(alert_id))
+    assert errors(at) == []
+    table = table_with(at, LABELS["alerts.col.incident"][0])
+    cells = dict(
+        zip(table[LABELS["alerts.col.id"][0]], table[LABELS["alerts.col.incident"][0]], strict=True)
+    )
+    assert cells[alert_id].endswith(f"：{hit.height} / {total} 张")
+    assert sum(bool(c) for c in cells.values() if isinstance(c, str)) == 1  # only this one
+    (warning,) = [w.value for w in at.warning if "系统性延迟" in w.value]
+    assert f"{total} 张逾期或未入库发票，有 {hit.height} 张开具于" in warning

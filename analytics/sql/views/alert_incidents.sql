@@ -1,0 +1,46 @@
+-- For alerts ($alert_ids, $merchant_ids, $firsts / $lasts: first and last month seen, one per
+-- position): the merchant's invoices late or missing in those months that were issued during
+-- a delay at its own invoicing software (the vendor incidents of analytics.delay_views, passed
+-- as $incident_vendors / $incident_firsts / $incident_lasts), beside all of them then. Alerts
+-- with none are left out.
+with chosen as (
+    select
+        unnest($alert_ids::bigint[]) as alert_id,
+        unnest($merchant_ids::varchar[]) as merchant_id,
+        unnest($firsts::varchar[]) as period,
+        unnest($lasts::varchar[]) as last_seen_period
+),
+
+incidents as (
+    select
+        unnest($incident_vendors::varchar[]) as software_vendor,
+        unnest($incident_firsts::date[]) as first_day,
+        unnest($incident_lasts::date[]) as last_day
+),
+
+hit as (
+    select
+        a.alert_id,
+        any_value(m.software_vendor) as incident_vendor,
+        min(i.first_day) as incident_first,
+        max(i.last_day) as incident_last,
+        sum(d.late + d.missing)::bigint as incident_failed
+    from chosen as a
+    inner join merchants as m using (merchant_id)
+    inner join incidents as i on i.software_vendor = m.software_vendor
+    inner join merchant_daily as d
+        on d.merchant_id = a.merchant_id and d.day between i.first_day and i.last_day
+    where d.period between a.period and a.last_seen_period and d.late + d.missing > 0
+    group by a.alert_id
+),
+
+final as (
+    select h.*, sum(d.late + d.missing)::bigint as months_failed
+    from hit as h
+    inner join chosen as a using (alert_id)
+    inner join merchant_daily as d
+        on d.merchant_id = a.merchant_id and d.period between a.period and a.last_seen_period
+    group by all
+)
+
+select * from final
