@@ -12,9 +12,10 @@ from typing import Any, Final
 import duckdb
 import polars as pl
 
-from analytics import cube_views, delay_frames
+from analytics import cube_views, delay_frames, frames, sqlrun
 from analytics.scope import Filters
 from analytics.view_sql import deadline_workdays, group_keys, run
+from analytics.warehouse import table_exists
 
 # Late-delay bucket edges (working days), above the deadline; the last bucket is open.
 DELAY_EDGES: Final = (3.0, 5.0, 10.0, 20.0)
@@ -123,7 +124,7 @@ def bucket_ranges(deadline: int, edges: Sequence[float] = DELAY_EDGES) -> dict[i
     return out
 
 
-# Vendor incidents (开票软件系统性延迟): see sql/views/vendor_incidents.sql.
+# Vendor incidents (开票软件系统性延迟): see sql/marts/vendor_incidents.sql.
 INCIDENT_MIN_INVOICES: Final = 20  # a vendor's day with fewer says little
 INCIDENT_FACTOR: Final = 5.0  # times the vendor's median day's share late or missing
 INCIDENT_FLOOR: Final = 0.2  # and at least a fifth of the day's invoices
@@ -131,21 +132,45 @@ INCIDENT_GAP_DAYS: Final = 3  # flagged days this close are one incident (a week
 FAILED_STATUSES: Final = ("entered_late", "missing_in_system")  # what an incident excuses
 
 
-def vendor_incidents(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+INCIDENTS_TABLE: Final = "vendor_incidents"
+_INCIDENT_ORDER: Final = "first_day, software_vendor"
+
+
+def find_incidents(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Runs of days on which one invoicing software's merchants together entered far more
     invoices late or not at all than on its usual day: ``software_vendor, first_day, last_day,
     days, invoices, failed, share, usual_share, merchants`` (issue days; the merchants with a
-    late or missing invoice in them), oldest first. Over every merchant of the vendor."""
-    return run(
-        con,
-        "vendor_incidents",
-        {
-            "min_invoices": INCIDENT_MIN_INVOICES,
-            "factor": INCIDENT_FACTOR,
-            "floor": INCIDENT_FLOOR,
-            "gap_days": INCIDENT_GAP_DAYS,
-        },
+    late or missing invoice in them), oldest first. Over every merchant of the vendor, from
+    ``merchant_daily`` (0.3 s at 10M invoices)."""
+    return frames.file_frame(con, "marts/vendor_incidents.sql", _incident_params())
+
+
+def store_incidents(con: duckdb.DuckDBPyConnection) -> int:
+    """:func:`find_incidents` into the table ``vendor_incidents`` (replaced whole; the daily
+    stage calls it after writing ``merchant_daily``). Returns its rows."""
+    sql = (
+        f"create or replace table {INCIDENTS_TABLE} as select * from "
+        f"({sqlrun.body('marts/vendor_incidents.sql')}) order by {_INCIDENT_ORDER}"
     )
+    sqlrun.execute(con, sql, _incident_params())
+    return sqlrun.count_rows(con, INCIDENTS_TABLE)
+
+
+def vendor_incidents(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """The incidents as the last analysis stored them (:func:`store_incidents`); found afresh
+    in a warehouse analysed before the table existed."""
+    if not table_exists(con, INCIDENTS_TABLE):
+        return find_incidents(con)
+    return frames.frame(con, f"select * from {INCIDENTS_TABLE} order by {_INCIDENT_ORDER}")
+
+
+def _incident_params() -> dict[str, Any]:
+    return {
+        "min_invoices": INCIDENT_MIN_INVOICES,
+        "factor": INCIDENT_FACTOR,
+        "floor": INCIDENT_FLOOR,
+        "gap_days": INCIDENT_GAP_DAYS,
+    }
 
 
 def during_incidents(

@@ -20,7 +20,7 @@ from typing import Any
 
 import duckdb
 
-from analytics import metrics, periods, snapshot, sqlrun
+from analytics import delay_views, metrics, periods, snapshot, sqlrun
 from analytics.context import Context
 
 MERCHANT_TABLE = "merchant_period_metrics"
@@ -187,6 +187,9 @@ def daily_stage(con: duckdb.DuckDBPyConnection, ctx: Context) -> None:
         rebuild=ctx.rebuild(con, "merchant_daily"),
     )
     ctx.written["merchant_daily"] = _written(con, "merchant_daily", _MONTH_SCOPE, params)
+    # Recomputed whole from every day (each vendor's usual day is a median over all of them);
+    # not a stage table, so adding it never forces a full run: it needs only merchant_daily.
+    ctx.written[delay_views.INCIDENTS_TABLE] = delay_views.store_incidents(con)
 
 
 def exceptions_stage(con: duckdb.DuckDBPyConnection, ctx: Context) -> None:

@@ -46,6 +46,7 @@ SERVING_TABLES: list[str] = [
     "merchant_period_metrics",
     "rollup_metrics",
     "merchant_daily",
+    "vendor_incidents",  # a handful of rows, found from merchant_daily (analytics.delay_views)
     "recon_exceptions",
     "recon_summary",
     "pending_entries",  # small: the invoices whose entry deadline has not passed yet

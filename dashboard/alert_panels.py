@@ -134,6 +134,7 @@ def queue(shown: pl.DataFrame) -> None:
         st.info(t("alerts.empty"))
         return
     st.caption(t("alerts.queue.caption", n=formatting.count(shown.height)))
+    incident_shown = shown["incident_text"].is_not_null().any()
     cols = [
         Col("alert_id", t("alerts.col.id")),
         Col("severity_label", t("alerts.col.severity")),
@@ -145,7 +146,8 @@ def queue(shown: pl.DataFrame) -> None:
         Col("value_text", t("alerts.col.value")),
         Col("previous_text", t("alerts.col.previous")),
         Col("threshold_text", t("alerts.col.threshold")),
-        Col("incident_text", t("alerts.col.incident")),
+        # only when an alert has failures in a vendor incident: rare, and empty otherwise
+        *([Col("incident_text", t("alerts.col.incident"))] if incident_shown else []),
         Col("period", t("alerts.col.first_seen")),
         Col("last_seen_period", t("alerts.col.last_seen")),
         Col("district", t("common.district")),

@@ -4,7 +4,8 @@
 -- A day is flagged when the vendor issued at least $min_invoices invoices and the share entered
 -- late or missing is at least $factor times the vendor's median day and at least $floor;
 -- flagged days at most $gap_days apart (a weekend in an outage) make one incident. Judged over
--- every merchant of the vendor (not filtered): one small frame per snapshot.
+-- every merchant of the vendor (not filtered). Written whole after merchant_daily by the daily
+-- stage (table vendor_incidents: a handful of rows, which pages read per snapshot).
 with daily as (
     select
         m.software_vendor,
