@@ -13,6 +13,7 @@ import duckdb
 import polars as pl
 
 from analytics import cube_views, delay_frames, frames, sqlrun
+from analytics.incident_rule import IncidentRule, load_rule
 from analytics.scope import Filters
 from analytics.view_sql import deadline_workdays, group_keys, run
 from analytics.warehouse import table_exists
@@ -124,11 +125,8 @@ def bucket_ranges(deadline: int, edges: Sequence[float] = DELAY_EDGES) -> dict[i
     return out
 
 
-# Vendor incidents (开票软件系统性延迟): see sql/marts/vendor_incidents.sql.
-INCIDENT_MIN_INVOICES: Final = 20  # a vendor's day with fewer says little
-INCIDENT_FACTOR: Final = 5.0  # times the vendor's median day's share late or missing
-INCIDENT_FLOOR: Final = 0.2  # and at least a fifth of the day's invoices
-INCIDENT_GAP_DAYS: Final = 3  # flagged days this close are one incident (a weekend between)
+# Vendor incidents (开票软件系统性延迟): see sql/marts/vendor_incidents.sql; the thresholds are
+# data/reference/vendor_incidents.toml (analytics.incident_rule).
 FAILED_STATUSES: Final = ("entered_late", "missing_in_system")  # what an incident excuses
 
 
@@ -136,23 +134,25 @@ INCIDENTS_TABLE: Final = "vendor_incidents"
 _INCIDENT_ORDER: Final = "first_day, software_vendor"
 
 
-def find_incidents(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+def find_incidents(
+    con: duckdb.DuckDBPyConnection, rule: IncidentRule | None = None
+) -> pl.DataFrame:
     """Runs of days on which one invoicing software's merchants together entered far more
     invoices late or not at all than on its usual day: ``software_vendor, first_day, last_day,
     days, invoices, failed, share, usual_share, merchants`` (issue days; the merchants with a
     late or missing invoice in them), oldest first. Over every merchant of the vendor, from
-    ``merchant_daily`` (0.3 s at 10M invoices)."""
-    return frames.file_frame(con, "marts/vendor_incidents.sql", _incident_params())
+    ``merchant_daily`` (0.3 s at 10M invoices), by ``rule`` (default: the reference file's)."""
+    return frames.file_frame(con, "marts/vendor_incidents.sql", (rule or load_rule()).params())
 
 
-def store_incidents(con: duckdb.DuckDBPyConnection) -> int:
+def store_incidents(con: duckdb.DuckDBPyConnection, rule: IncidentRule | None = None) -> int:
     """:func:`find_incidents` into the table ``vendor_incidents`` (replaced whole; the daily
     stage calls it after writing ``merchant_daily``). Returns its rows."""
     sql = (
         f"create or replace table {INCIDENTS_TABLE} as select * from "
         f"({sqlrun.body('marts/vendor_incidents.sql')}) order by {_INCIDENT_ORDER}"
     )
-    sqlrun.execute(con, sql, _incident_params())
+    sqlrun.execute(con, sql, (rule or load_rule()).params())
     return sqlrun.count_rows(con, INCIDENTS_TABLE)
 
 
@@ -162,15 +162,6 @@ def vendor_incidents(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     if not table_exists(con, INCIDENTS_TABLE):
         return find_incidents(con)
     return frames.frame(con, f"select * from {INCIDENTS_TABLE} order by {_INCIDENT_ORDER}")
-
-
-def _incident_params() -> dict[str, Any]:
-    return {
-        "min_invoices": INCIDENT_MIN_INVOICES,
-        "factor": INCIDENT_FACTOR,
-        "floor": INCIDENT_FLOOR,
-        "gap_days": INCIDENT_GAP_DAYS,
-    }
 
 
 def during_incidents(

@@ -7,7 +7,8 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from analytics import chart_style, charts, delay_views, exports, formatting, report_sheets, views
+from analytics import chart_style, charts, exports, formatting, report_sheets, views
+from analytics.incident_rule import load_rule
 from analytics.views import Filters
 from dashboard import cached, components, reminder_panel, urlstate
 from dashboard.components import Col, metric_col
@@ -130,12 +131,13 @@ def incidents_panel(incidents: pl.DataFrame, f: Filters) -> None:
     """Vendor incidents (开票软件系统性延迟) in the filters' months and vendors: late entries
     that the software, not the merchants, most likely caused."""
     st.subheader(t("entry_monitoring.incidents"))
+    rule = load_rule()
     st.caption(
         t(
             "entry_monitoring.incidents.caption",
-            factor=f"{delay_views.INCIDENT_FACTOR:g}",
-            floor=formatting.pct(delay_views.INCIDENT_FLOOR, 0),
-            min_invoices=delay_views.INCIDENT_MIN_INVOICES,
+            factor=f"{rule.factor:g}",
+            floor=formatting.pct(rule.floor, 0),
+            min_invoices=rule.min_invoices,
         )
     )
     shown = incidents.filter(
