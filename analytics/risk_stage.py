@@ -3,16 +3,15 @@
 Months are *settled* once the deadline of their last day's invoices has passed at the as-of
 time (``add_workdays(last day, deadline) < as_of``): before that, a month's outcome is not
 known yet. Invoices issued during a delay at the merchant's own invoicing software (vendor
-incidents) are left out of the inputs and the outcomes. With ``L`` the last settled month, the stage
+incidents) are left out of the inputs and the outcomes. With ``L`` the last settled month,
+the stage
 
-1. measures the model out of time: each of the last :data:`FOLDS` outcome months (``L`` the
-   last) is forecast by a model fitted on the months before it only, its risks recalibrated on
-   the :data:`CALIBRATION_MONTHS` months before it (:mod:`analytics.risk_calibration`), the
-   forecasts pooled and set against the two rules of :func:`analytics.risk.baselines`; and
-   its calibration, the failures it expected in those months against those that occurred,
-   overall and by tenths of the risk. The measurement, and the correction fitted on the last
-   :data:`CALIBRATION_MONTHS` outcome months for the forecast ahead, are kept until another
-   month settles (or a full run);
+1. measures the model out of time (:mod:`analytics.risk_backtest`): each of its last outcome
+   months forecast by a model of the months before it only and recalibrated on the two months
+   before it (:mod:`analytics.risk_calibration`), the forecasts pooled and set against the two
+   rules of :func:`analytics.risk.baselines`, with their calibration overall and by tenths of
+   the risk. The measurement, and the correction fitted on the last two outcome months for the
+   forecast ahead, are kept until another month settles (or a full run);
 2. fits it again on every outcome up to ``L`` (at most :data:`HISTORY` months) and forecasts
    ``L + 1`` for every merchant that invoiced in the :data:`~analytics.risk.WINDOW` months to
    ``L``, recalibrated.
@@ -35,17 +34,15 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
-from typing import NamedTuple
 
 import duckdb
-import numpy as np
 import polars as pl
 
 from analytics import delay_views, frames, periods, risk, workdays
 from analytics.anomaly_stage import data_months
-from analytics.clock import beijing_now
 from analytics.context import Context
-from analytics.risk_calibration import Recalibration, calibration, recalibration, reliability
+from analytics.risk_backtest import SEED, evaluation_row
+from analytics.risk_calibration import Recalibration
 from analytics.scope import DIMENSIONS
 from analytics.warehouse import table_exists
 
@@ -54,13 +51,6 @@ EVALUATION_TABLE = "risk_evaluation"
 TABLES = (SCORE_TABLE, EVALUATION_TABLE)
 HISTORY = 24  # settled months read at most: older habits say less about next month
 MIN_MONTHS = 3  # one to score from, one outcome to fit on, one to measure on
-SEED = 0
-FOLDS = 3  # outcome months the evaluation forecasts, each from a model of the months before
-# Outcome months a forecast's correction is fitted on (analytics.risk_calibration). Out of time
-# on the demo and the 10M data, one, two and three months all brought the failures expected
-# within 3-9% of those that occurred (from 11-13% over); two gave the lowest Brier score on the
-# demo, the 10M figures were within 0.00003 of each other.
-CALIBRATION_MONTHS = 2
 _METRICS = ("auc", "average_precision", "precision_at_k")
 _NUMBERS = (
     *_METRICS,
@@ -86,13 +76,6 @@ SCORE_SCHEMA = pl.Schema(
 )
 
 
-class OutOfTime(NamedTuple):
-    """An outcome month's rows and the forecasts a model fitted before it made for them."""
-
-    rows: pl.DataFrame
-    forecast: np.ndarray
-
-
 def last_settled_month(months: list[str], as_of: datetime, deadline: int) -> str | None:
     """The latest of ``months`` whose every invoice's entry deadline passed before ``as_of``.
     A month whose deadline falls in a year without a holiday table is not settled: its
@@ -113,65 +96,6 @@ def history_months(data: list[str], last: str) -> list[str]:
     :data:`HISTORY` back) to ``last``."""
     earliest = periods.month_of(periods.add_months(periods.parse_month(last), 1 - HISTORY))
     return list(periods.month_range(max(min(data), earliest), last))
-
-
-def out_of_time(pairs: pl.DataFrame, outcomes: range) -> dict[int, OutOfTime]:
-    """Each outcome month ``e`` of ``outcomes`` (an index ``t`` of ``pairs``) forecast by a
-    model fitted on the months before it only: the rows and the forecasts, raw (not
-    recalibrated). Months with nothing to fit on or to forecast are left out."""
-    out: dict[int, OutOfTime] = {}
-    for e in outcomes:
-        train, test = pairs.filter(pl.col("t") < e), pairs.filter(pl.col("t") == e)
-        if risk.both_outcomes(train) and test.height:
-            out[e] = OutOfTime(test, risk.predict(risk.fit(train, seed=SEED), test))
-    return out
-
-
-def recalibration_before(oot: dict[int, OutOfTime], e: int) -> Recalibration:
-    """The correction for month ``e``'s forecast, fitted on the :data:`CALIBRATION_MONTHS`
-    months before it that were forecast out of time (none yet: no correction)."""
-    used = [oot[c] for c in range(e - CALIBRATION_MONTHS, e) if c in oot]
-    if not used:
-        return Recalibration()
-    return recalibration(
-        np.concatenate([u.rows["next_failed"].to_numpy() for u in used]),
-        np.concatenate([u.forecast for u in used]),
-    )
-
-
-def _evaluation_row(
-    target: str, based_on: str, pairs: pl.DataFrame
-) -> tuple[dict[str, object], Recalibration]:
-    """The model measured out of time: each of the last :data:`FOLDS` outcome months forecast
-    by a model fitted on the months before it only, recalibrated on the months before it
-    (:func:`recalibration_before`), the forecasts pooled. Also the correction for the
-    forecast ahead, fitted on the last :data:`CALIBRATION_MONTHS` outcome months."""
-    row: dict[str, object] = {"period": target, "based_on": based_on, "seed": SEED}
-    row["measured_at"] = beijing_now()
-    last = int(pairs.select(pl.col("t").max()).item())
-    first = max(1, last - FOLDS + 1)
-    oot = out_of_time(pairs, range(max(1, first - CALIBRATION_MONTHS), last + 1))
-    folds = [e for e in range(first, last + 1) if e in oot]
-    test = pl.concat([oot[e].rows for e in folds]) if folds else pairs.clear()
-    row |= {
-        "evaluated_months": sorted(set(test["outcome_period"].to_list())),
-        "test_rows": test.height,
-        "test_failures": int(test["next_failed"].sum()),
-    }
-    if risk.both_outcomes(test):
-        y = test["next_failed"].to_numpy()
-        raw = np.concatenate([oot[e].forecast for e in folds])
-        forecast = np.concatenate(
-            [recalibration_before(oot, e).apply(oot[e].forecast) for e in folds]
-        )
-        row |= risk.measure(y, forecast) | calibration(y, forecast)
-        row["raw_expected_failures"] = calibration(y, raw)["expected_failures"]
-        row["reliability"] = reliability(y, forecast).to_dicts()
-        for name, score in risk.baselines(test).items():
-            row |= {f"{name}_{k}": v for k, v in risk.measure(y, score).items()}
-    ahead = recalibration_before(oot, last + 1)
-    row |= {"calibration_slope": ahead.slope, "calibration_intercept": ahead.intercept}
-    return row, ahead
 
 
 def _stored_evaluation(con: duckdb.DuckDBPyConnection, based_on: str) -> dict[str, object] | None:
@@ -265,7 +189,7 @@ def entry_risk_stage(con: duckdb.DuckDBPyConnection, ctx: Context) -> None:
     end = len(months) - 1
     evaluation = _stored_evaluation(con, last) if not ctx.full else None
     if evaluation is None:
-        evaluation, ahead = _evaluation_row(target, last, pairs)
+        evaluation, ahead = evaluation_row(target, last, pairs)
     else:
         ahead = Recalibration(
             float(evaluation["calibration_slope"]),  # type: ignore[arg-type]

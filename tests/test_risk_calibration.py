@@ -7,7 +7,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from analytics import risk, risk_stage
+from analytics import risk, risk_backtest
 from analytics.risk_calibration import (
     Recalibration,
     calibration,
@@ -89,7 +89,7 @@ def _pairs(months: int = 8, merchants: int = 3_000, seed: int = 3) -> pl.DataFra
 
 def test_the_stage_measures_the_corrected_forecast_out_of_time() -> None:
     pairs = _pairs()
-    row, ahead = risk_stage._evaluation_row("2026-10", "2026-09", pairs)
+    row, ahead = risk_backtest.evaluation_row("2026-10", "2026-09", pairs)
     occurred = row["test_failures"]
     assert isinstance(occurred, int)
     assert row["evaluated_months"] == ["2026-07", "2026-08", "2026-09"]
@@ -104,6 +104,6 @@ def test_the_stage_measures_the_corrected_forecast_out_of_time() -> None:
         ahead.intercept,
     )
     assert ahead.intercept < 0
-    oot = risk_stage.out_of_time(pairs, range(6, 8))
-    assert risk_stage.recalibration_before(oot, 8) == ahead
-    assert risk_stage.recalibration_before(oot, 6) == Recalibration()  # nothing before it yet
+    oot = risk_backtest.out_of_time(pairs, range(6, 8))
+    assert risk_backtest.recalibration_before(oot, 8) == ahead
+    assert risk_backtest.recalibration_before(oot, 6) == Recalibration()  # nothing before it yet
