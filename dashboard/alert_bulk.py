@@ -14,7 +14,7 @@ import streamlit as st
 
 from analytics import alerts
 from analytics.alert_desk import Action
-from dashboard import alert_panels, components
+from dashboard import alert_panels, alert_words, components
 from dashboard.i18n import t
 
 PICK = "al_bulk"
@@ -40,7 +40,7 @@ def _self_check(picked: pl.DataFrame) -> None:
 
 def panel(shown: pl.DataFrame) -> None:
     """An expander to act on several open alerts of the filtered queue at once (``shown`` as
-    :func:`alert_panels.display` gives it)."""
+    :func:`alert_words.display` gives it)."""
     if shown.is_empty():
         return
     shown = shown.filter(pl.col("status").is_in(alerts.OPEN_STATUSES))
@@ -48,7 +48,7 @@ def panel(shown: pl.DataFrame) -> None:
         return
     ids = shown["alert_id"].to_list()
     status = dict(zip(ids, shown["status"].to_list(), strict=True))
-    names = alert_panels.pick_labels(shown)
+    names = alert_words.pick_labels(shown)
     with st.expander(t("alerts.bulk", n=len(ids)), icon=":material/checklist:"):
         st.caption(t("alerts.bulk.caption"))
         chosen = components.pick_many(

@@ -14,15 +14,14 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from analytics import formatting, metrics
+from analytics import formatting
 from analytics.alert_desk import Action
 from analytics.alerts import AlertError, AlertNotFoundError, AlertTransitionError
 from analytics.warehouse import WarehouseBusyError
-from dashboard import cached, components, urlstate
+from dashboard import alert_words, cached, components, urlstate
 from dashboard.components import Col
-from dashboard.i18n import label_codes, lang, metric_label, ref_labels, t
+from dashboard.i18n import t
 
-SEVERITIES = ("high", "medium", "low")
 WHO = "alerts_who"  # remembered for the session, outside the widget (which pages drop)
 FLASH = "alerts_flash"
 
@@ -43,92 +42,8 @@ def kpis(everything: pl.DataFrame) -> None:
     )
 
 
-def _value(metric: str, value: float | None) -> str:
-    if metric in metrics.names():
-        return formatting.metric_value(metric, value, lang())
-    if metric == "is_anomaly":
-        return t("alerts.flag.yes") if value else t("alerts.flag.no")
-    return formatting.MISSING if value is None else f"{value:g}"
-
-
-def _metric(metric: str) -> str:
-    if metric in metrics.names():
-        return metric_label(metric)
-    return t("alerts.metric.is_anomaly") if metric == "is_anomaly" else metric
-
-
-def display(rows: pl.DataFrame) -> pl.DataFrame:
-    """The queue in words: labels, values in their metric's format, message in the UI language,
-    and ``pick_label`` naming each alert in a choice box. Built once per rerun by the page and
-    handed to every panel (a Python pass over each row)."""
-    if rows.is_empty():
-        return rows
-    rules = cached.alert_rule_names(lang())
-    text = [
-        {
-            "value_text": _value(r["metric"], r["value"]),
-            "previous_text": _value(r["metric"], r["previous_value"]),
-            "threshold_text": formatting.MISSING
-            if r["threshold"] is None
-            else _value(r["metric"], r["threshold"]),
-            "metric_label": _metric(r["metric"]),
-        }
-        for r in rows.select("metric", "value", "previous_value", "threshold").iter_rows(named=True)
-    ]
-    vendors = ref_labels("vendors")
-    incident = [
-        None
-        if r["incident_failed"] is None
-        else t(
-            "alerts.incident.cell",
-            vendor=vendors.get(r["incident_vendor"], r["incident_vendor"]),
-            first=r["incident_first"],
-            last=r["incident_last"],
-            failed=formatting.count(r["incident_failed"]),
-            total=formatting.count(r["months_failed"]),
-        )
-        for r in rows.select(
-            "incident_vendor", "incident_first", "incident_last", "incident_failed", "months_failed"
-        ).iter_rows(named=True)
-    ]
-    out = pl.concat(
-        [
-            rows,
-            pl.DataFrame(text, schema=dict.fromkeys(text[0], pl.String)),
-            pl.DataFrame({"incident_text": incident}, schema={"incident_text": pl.String}),
-        ],
-        how="horizontal",
-    )
-    out = out.with_columns(
-        message=pl.col("message_zh" if lang() == "zh" else "message_en"),
-        rule_name=pl.col("rule").replace_strict(rules, default=pl.col("rule")),
-        status_label=pl.col("status").replace_strict(
-            {s: t(f"alert_status.{s}") for s in ("new", "acknowledged", "resolved")},
-            default=pl.col("status"),
-        ),
-        severity_label=pl.col("severity").replace_strict(
-            {s: t(f"severity.{s}") for s in SEVERITIES}, default=pl.col("severity")
-        ),
-    )
-    out = out.with_columns(
-        pick_label=pl.format(
-            "#{} · {} · {} · {}",
-            "alert_id",
-            "rule_name",
-            pl.col("merchant_name").fill_null(""),
-            "status_label",
-        )
-    )
-    return label_codes(out, "district", ref_labels("districts"))
-
-
-def pick_labels(shown: pl.DataFrame) -> dict[int, str]:
-    """alert id -> its name in a choice box, for a frame of :func:`display`."""
-    return dict(zip(shown["alert_id"].to_list(), shown["pick_label"].to_list(), strict=True))
-
-
 def queue(shown: pl.DataFrame) -> None:
-    """The queue's table; ``shown`` as :func:`display` gives it."""
+    """The queue's table; ``shown`` as :func:`alert_words.display` gives it."""
     st.subheader(t("alerts.queue"))
     if shown.is_empty():
         st.info(t("alerts.empty"))
@@ -219,18 +134,8 @@ def _details(a: dict[str, Any]) -> None:
             threshold=a["threshold_text"],
         )
     )
-    if a["incident_failed"] is not None:
-        st.warning(
-            t(
-                "alerts.detail.incident",
-                vendor=ref_labels("vendors").get(a["incident_vendor"], a["incident_vendor"]),
-                first=a["incident_first"],
-                last=a["incident_last"],
-                failed=formatting.count(a["incident_failed"]),
-                total=formatting.count(a["months_failed"]),
-            ),
-            icon=":material/dns:",
-        )
+    if words := alert_words.incident_words(a, "alerts.detail.incident"):
+        st.warning(words, icon=":material/dns:")
     state = [t("alerts.detail.state", status=a["status_label"])]
     for step in ("acknowledged", "resolved"):
         if a[f"{step}_by"]:
@@ -275,7 +180,7 @@ def _history(alert_id: int) -> None:
 
 def act_panel(shown: pl.DataFrame) -> None:
     """Choose an alert (kept in the URL), see it and its history, acknowledge or resolve it;
-    ``shown`` as :func:`display` gives it."""
+    ``shown`` as :func:`alert_words.display` gives it."""
     st.subheader(t("alerts.act"))
     flash = st.session_state.pop(FLASH, None)
     if flash is not None:
@@ -284,7 +189,7 @@ def act_panel(shown: pl.DataFrame) -> None:
     if shown.is_empty():
         return
     ids = shown["alert_id"].to_list()
-    names = pick_labels(shown)
+    names = alert_words.pick_labels(shown)
     chosen = urlstate.widget(
         "al_alert",
         None,

@@ -8,7 +8,7 @@ published (``analytics.alert_desk``); the panels are in ``dashboard/alert_panels
 import streamlit as st
 
 from analytics import alerts
-from dashboard import alert_bulk, alert_panels, cached, filters, notices, urlstate
+from dashboard import alert_bulk, alert_panels, alert_words, cached, filters, notices, urlstate
 from dashboard.i18n import lang, t
 
 st.title(t("alerts.title"))
@@ -44,7 +44,7 @@ chosen_rules = urlstate.multiselect(
 )
 severities = urlstate.multiselect(
     "al_severity",
-    alert_panels.SEVERITIES,
+    alert_words.SEVERITIES,
     [],
     label=t("alerts.filter.severity"),
     format_func=lambda s: t(f"severity.{s}"),
@@ -52,7 +52,7 @@ severities = urlstate.multiselect(
     placeholder=t("filters.all"),
 )
 rows = cached.alert_queue(f, tuple(statuses), tuple(chosen_rules), tuple(severities))
-shown = alert_panels.display(rows)
+shown = alert_words.display(rows)
 alert_panels.queue(shown)
 alert_bulk.panel(shown)
 alert_panels.act_panel(shown)
