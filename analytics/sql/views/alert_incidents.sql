@@ -2,7 +2,8 @@
 -- position): the merchant's invoices late or missing in those months that were issued during
 -- a delay at its own invoicing software (the vendor incidents of analytics.delay_views, passed
 -- as $incident_vendors / $incident_firsts / $incident_lasts), beside all of them then. Alerts
--- with none are left out.
+-- with none are left out; months with two incidents of the software give the span from the
+-- first one's first day to the last one's last day.
 with chosen as (
     select
         unnest($alert_ids::bigint[]) as alert_id,
