@@ -17,8 +17,9 @@ Everything here is pure: arrays in, numbers or frames out.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import polars as pl
@@ -39,6 +40,12 @@ class Recalibration:
 
     slope: float = 1.0
     intercept: float = 0.0
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> Recalibration:
+        """The correction stored with an evaluation (``calibration_slope`` and
+        ``calibration_intercept``, :func:`analytics.risk_backtest.evaluation_row`)."""
+        return cls(float(row["calibration_slope"]), float(row["calibration_intercept"]))
 
     def apply(self, risk: np.ndarray) -> np.ndarray:
         z = self.slope * log_odds(risk) + self.intercept

@@ -188,13 +188,8 @@ def entry_risk_stage(con: duckdb.DuckDBPyConnection, ctx: Context) -> None:
     target = periods.month_of(periods.add_months(periods.parse_month(last), 1))
     end = len(months) - 1
     evaluation = _stored_evaluation(con, last) if not ctx.full else None
-    if evaluation is None:
-        evaluation, ahead = evaluation_row(target, last, pairs)
-    else:
-        ahead = Recalibration(
-            float(evaluation["calibration_slope"]),  # type: ignore[arg-type]
-            float(evaluation["calibration_intercept"]),  # type: ignore[arg-type]
-        )
+    evaluation = evaluation or evaluation_row(target, last, pairs)
+    ahead = Recalibration.from_row(evaluation)
     model = risk.fit(pairs, seed=SEED)
     current = rows.filter(pl.col("t") == end)
     attrs = inputs.sort("period").group_by("merchant_id").agg(pl.col(DIMENSIONS).last())
