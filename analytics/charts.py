@@ -49,7 +49,8 @@ def rate_trend(
     return style.figure(
         traces,
         xaxis=style.axis(x_title, type="category"),
-        yaxis=style.axis(y_title, tickformat=".0%", range=[floor, 1.0] if floor else None),
+        # entry rates sit near 100%: whole percents labelled ticks 0.5% apart "99%" twice
+        yaxis=style.axis(y_title, tickformat=".2~%", range=[floor, 1.0] if floor else None),
     )
 
 

@@ -27,7 +27,7 @@ def test_rate_trend_draws_one_line_per_rate() -> None:
     assert isinstance(fig, go.Figure)
     by_name = {t.name: list(t.y) for t in fig.data}
     assert by_name == {"入库率": [0.99, 0.98, 0.995], "按时": [0.95, 0.90, 0.97]}
-    assert fig.layout.yaxis.tickformat == ".0%"
+    assert fig.layout.yaxis.tickformat == ".2~%"  # 99.5% and 99% told apart
 
 
 def test_delay_trend_marks_the_deadline() -> None:
