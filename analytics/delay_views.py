@@ -164,6 +164,16 @@ def vendor_incidents(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     return frames.frame(con, f"select * from {INCIDENTS_TABLE} order by {_INCIDENT_ORDER}")
 
 
+def incidents_in(incidents: pl.DataFrame, f: Filters) -> pl.DataFrame:
+    """The incidents of ``f``'s month range (any day of it) and vendors; the other filters do
+    not apply (an incident is judged over all of a vendor's merchants). Pure."""
+    return incidents.filter(
+        pl.col("last_day").dt.strftime("%Y-%m") >= f.period_from,
+        pl.col("first_day").dt.strftime("%Y-%m") <= f.period_to,
+        pl.col("software_vendor").is_in(f.vendors) if f.vendors else pl.lit(True),
+    )
+
+
 def during_incidents(
     frame: pl.DataFrame,
     incidents: pl.DataFrame,

@@ -53,6 +53,7 @@ delay_distribution = delay_views.delay_distribution
 delay_profile = delay_views.delay_profile
 bucket_ranges = delay_views.bucket_ranges
 vendor_incidents = delay_views.vendor_incidents
+incidents_in = delay_views.incidents_in
 during_incidents = delay_views.during_incidents
 
 

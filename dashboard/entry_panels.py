@@ -140,11 +140,7 @@ def incidents_panel(incidents: pl.DataFrame, f: Filters) -> None:
             min_invoices=rule.min_invoices,
         )
     )
-    shown = incidents.filter(
-        pl.col("last_day").dt.strftime("%Y-%m") >= f.period_from,
-        pl.col("first_day").dt.strftime("%Y-%m") <= f.period_to,
-        pl.col("software_vendor").is_in(f.vendors) if f.vendors else pl.lit(True),
-    )
+    shown = views.incidents_in(incidents, f)
     if shown.is_empty():
         st.caption(t("entry_monitoring.incidents.none"))
         return

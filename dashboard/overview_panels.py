@@ -5,10 +5,10 @@ from __future__ import annotations
 import polars as pl
 import streamlit as st
 
-from analytics import charts, formatting, metrics, periods, reference, risk_views
+from analytics import charts, formatting, metrics, periods, reference, risk_views, views
 from analytics.views import Filters
 from dashboard import cached, components, urlstate
-from dashboard.i18n import lang, metric_label, t
+from dashboard.i18n import lang, metric_label, ref_labels, t
 
 KPI_METRICS = ("entry_rate", "on_time_rate", "missing_count", "complaints")
 
@@ -99,6 +99,30 @@ def risk_line(f: Filters) -> None:
         components.RISK_PAGE,
         label=text,
         icon=":material/online_prediction:",
+        query_params=urlstate.current_params(),
+    )
+
+
+def incidents_line(f: Filters) -> None:
+    """One line on the delays at an invoicing software in the range, when there were any, with
+    a link to Entry monitoring's list: late entries that are the vendor's doing, not the
+    merchants'."""
+    shown = views.incidents_in(cached.vendor_incidents(), f)
+    if shown.is_empty():
+        return
+    latest = shown.row(-1, named=True)  # oldest first
+    text = t(
+        "overview.incidents",
+        n=formatting.count(shown.height),
+        failed=formatting.count(shown["failed"].sum()),
+        vendor=ref_labels("vendors").get(latest["software_vendor"], latest["software_vendor"]),
+        first=latest["first_day"],
+        last=latest["last_day"],
+    )
+    st.page_link(
+        components.ENTRY_PAGE,
+        label=text,
+        icon=":material/dns:",
         query_params=urlstate.current_params(),
     )
 

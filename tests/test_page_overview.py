@@ -8,7 +8,7 @@ import duckdb
 import polars as pl
 from apptest import errors, metrics, open_page, texts
 
-from analytics import config, formatting, imports, periods, risk_views, views
+from analytics import config, formatting, imports, periods, reference, risk_views, views
 from analytics.views import Filters
 from dashboard.i18n import LABELS
 
@@ -109,7 +109,7 @@ def test_pending_invoices_are_one_link_to_their_list(live_feed: Path) -> None:
     assert pending["not_reminded_total"] == pending["pending_total"]  # nobody reminded yet
     at = open_page()
     assert errors(at) == []
-    (link,) = [x for x in at.get("page_link") if "入库监测" in x.proto.label]
+    (link,) = [x for x in at.get("page_link") if x.proto.label.startswith("待入库")]
     assert link.proto.label == LABELS["overview.pending"][0].format(
         n=formatting.count(pending["pending_total"]),
         merchants=formatting.count(pending["merchants_total"]),
@@ -145,3 +145,33 @@ def test_the_entry_risk_forecast_is_one_link_to_its_page(
             threshold="50%",
         )
         assert link.proto.page == "risk"  # the page's URL path
+
+
+def test_delays_at_an_invoicing_software_are_one_link_to_entry_monitoring(
+    snapshot: duckdb.DuckDBPyConnection,
+) -> None:
+    incidents = views.vendor_incidents(snapshot.cursor())
+    assert incidents.height
+    first = incidents.row(0, named=True)
+    month = f"{first['first_day']:%Y-%m}"
+    at = open_page(period=[month, month])
+    assert errors(at) == []
+    shown = views.incidents_in(incidents, Filters(month, month))
+    latest = shown.row(-1, named=True)
+    (link,) = [x for x in at.get("page_link") if "系统性延迟" in x.proto.label]
+    assert link.proto.label == LABELS["overview.incidents"][0].format(
+        n=formatting.count(shown.height),
+        failed=formatting.count(shown["failed"].sum()),
+        vendor=reference.labels("vendors", "zh")[latest["software_vendor"]],
+        first=latest["first_day"],
+        last=latest["last_day"],
+    )
+    assert link.proto.page == "entry"
+    # a range with no incident has no line
+    quiet = next(
+        m
+        for m in views.available_months(snapshot.cursor())
+        if views.incidents_in(incidents, Filters(m, m)).is_empty()
+    )
+    at = open_page(period=[quiet, quiet])
+    assert not [x for x in at.get("page_link") if "系统性延迟" in x.proto.label]

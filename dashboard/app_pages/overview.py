@@ -26,6 +26,7 @@ n = cached.deadline()
 overview_panels.kpi_panel(f, current, previous)
 overview_panels.pending_line(f)
 overview_panels.risk_line(f)
+overview_panels.incidents_line(f)
 
 st.subheader(t("overview.trends"))
 series = months.filter(pl.col("period") >= f.period_from)

@@ -15,6 +15,13 @@ LABELS: dict[str, tuple[str, str]] = {
         "Entry risk for {period}: {expected} of {merchants} merchants expected to have a late or "
         "missing invoice, {high} at risk ≥ {threshold} → Entry-risk forecast",
     ),
+    "overview.incidents": (
+        "所选期间有 {n} 次开票软件系统性延迟（最近一次：{vendor} {first} 至 {last}），"
+        "期间共 {failed} 张发票逾期或未入库，多为软件所致 → 入库监测",
+        "{n} delay(s) at an invoicing software in the range (the latest: {vendor}, {first} to "
+        "{last}), with {failed} invoices late or missing in them, mostly the software's doing "
+        "→ Entry monitoring",
+    ),
     "overview.month_in_progress": (
         "指标为所选期间最后一个月（{period}），该月尚未结束（数据截至 {as_of}）：比率与上月对比，"
         "数量只计到此刻，不与上月对比。",
