@@ -188,6 +188,12 @@ def _switch_page(page: str, chosen: dict[str, str], *, drop_prefix: str | None =
     st.switch_page(page, query_params={**kept, **chosen})
 
 
+def link_in_scope(page: str, label: str, icon: str | None = None) -> None:
+    """A link to another page that keeps this one's filters (the URL's parameters), so the
+    page it opens shows the same districts, months and vendors."""
+    st.page_link(page, label=label, icon=icon, query_params=urlstate.current_params())
+
+
 def open_profile(merchant_id: str) -> None:
     """Switch to the merchant profile; the filters and the language go along in the URL."""
     _switch_page(PROFILE_PAGE, {MERCHANT_PARAM: merchant_id})

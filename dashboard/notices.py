@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from analytics import formatting, health
-from dashboard import cached, components, urlstate
+from dashboard import cached, components
 from dashboard.i18n import t
 
 
@@ -19,11 +19,7 @@ def failures_notice() -> None:
     if not n:
         return
     st.warning(t("overview.import_failures", n=n))
-    st.page_link(
-        components.DATA_IMPORT_PAGE,
-        label=t("overview.import_failures.link"),
-        query_params=urlstate.current_params(),
-    )
+    components.link_in_scope(components.DATA_IMPORT_PAGE, t("overview.import_failures.link"))
 
 
 def freshness_notice() -> None:

@@ -7,7 +7,7 @@ import streamlit as st
 
 from analytics import charts, formatting, metrics, periods, reference, risk_views, views
 from analytics.views import Filters
-from dashboard import cached, components, urlstate
+from dashboard import cached, components
 from dashboard.i18n import lang, metric_label, ref_labels, t
 
 KPI_METRICS = ("entry_rate", "on_time_rate", "missing_count", "complaints")
@@ -72,12 +72,7 @@ def pending_line(f: Filters) -> None:
         due=formatting.count(first["due_soon_total"]),
         not_reminded=formatting.count(first["not_reminded_total"]),
     )
-    st.page_link(
-        components.ENTRY_PAGE,
-        label=text,
-        icon=":material/pending_actions:",
-        query_params=urlstate.current_params(),
-    )
+    components.link_in_scope(components.ENTRY_PAGE, text, icon=":material/pending_actions:")
 
 
 def risk_line(f: Filters) -> None:
@@ -95,12 +90,7 @@ def risk_line(f: Filters) -> None:
         high=formatting.count(summary["at_risk"]),
         threshold=formatting.pct(risk_views.HIGH_RISK, 0),
     )
-    st.page_link(
-        components.RISK_PAGE,
-        label=text,
-        icon=":material/online_prediction:",
-        query_params=urlstate.current_params(),
-    )
+    components.link_in_scope(components.RISK_PAGE, text, icon=":material/online_prediction:")
 
 
 def incidents_line(f: Filters) -> None:
@@ -119,12 +109,7 @@ def incidents_line(f: Filters) -> None:
         first=latest["first_day"],
         last=latest["last_day"],
     )
-    st.page_link(
-        components.ENTRY_PAGE,
-        label=text,
-        icon=":material/dns:",
-        query_params=urlstate.current_params(),
-    )
+    components.link_in_scope(components.ENTRY_PAGE, text, icon=":material/dns:")
 
 
 def district_tiles(f: Filters, choice: str) -> pl.DataFrame:
