@@ -16,6 +16,7 @@ from typing import Any
 import polars as pl
 
 from analytics import delay_views, metrics, periods, reference
+from analytics.risk_backtest import CALIBRATION_MONTHS
 
 SUMMARY_SHEET = "汇总"
 _MONTH_RE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -432,7 +433,8 @@ def risk_evaluation_sheet(ev: dict[str, Any]) -> pl.DataFrame:
         (
             "校准斜率 / 截距",
             f"{figure('calibration_slope')} / {figure('calibration_intercept', '+.3f')}",
-            "风险的对数几率 × 斜率 + 截距；由最近两个已知结果月份的样本外预测拟合",
+            f"风险的对数几率 × 斜率 + 截距；由最近 {CALIBRATION_MONTHS} 个已知结果月份的"
+            "样本外预测拟合",
         ),
     ]
     return pl.DataFrame(

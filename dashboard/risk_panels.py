@@ -9,6 +9,7 @@ import polars as pl
 import streamlit as st
 
 from analytics import formatting, risk_views, score_charts
+from analytics.risk_backtest import CALIBRATION_MONTHS
 from dashboard import cached, components, score_panels, urlstate
 from dashboard.components import Col
 from dashboard.i18n import label_refs, t
@@ -21,6 +22,7 @@ def intro(evaluation: dict[str, Any]) -> None:
             period=evaluation["period"],
             based_on=evaluation["based_on"],
             deadline=cached.deadline(),
+            months=CALIBRATION_MONTHS,
         )
     )
 
@@ -148,7 +150,12 @@ def evaluation(ev: dict[str, Any]) -> None:
         if ev.get("calibration_slope") is not None:
             slope, intercept = ev["calibration_slope"], ev["calibration_intercept"]
             st.caption(
-                t("entry_risk.recalibration", slope=f"{slope:.3f}", intercept=f"{intercept:+.3f}")
+                t(
+                    "entry_risk.recalibration",
+                    slope=f"{slope:.3f}",
+                    intercept=f"{intercept:+.3f}",
+                    months=CALIBRATION_MONTHS,
+                )
             )
         coef = pl.DataFrame(
             {

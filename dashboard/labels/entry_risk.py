@@ -6,13 +6,13 @@ LABELS: dict[str, tuple[str, str]] = {
         "预测 {period} 各商户是否会有发票逾期入库或未入库"
         "（至少一张未在 {deadline} 个工作日内入库；开票软件系统性延迟期间开具的不计）。"
         "依据截至 {based_on} 已过入库期限的各月数据；"
-        "模型为逻辑回归，风险按最近两个月的样本外结果校准，每个预测列出推高风险的指标。",
+        "模型为逻辑回归，风险按最近 {months} 个月的样本外结果校准，每个预测列出推高风险的指标。",
         "Whether each merchant will have an invoice entered late or not at all in {period} (at "
         "least one not in the tax system within {deadline} working days; those issued during a "
         "delay at its invoicing software do not count). Based on the months "
-        "to {based_on} whose deadlines have passed; the model is a logistic regression whose risks "
-        "are calibrated on its last two months forecast out of time, and each forecast names the "
-        "inputs that raised it.",
+        "to {based_on} whose deadlines have passed; the model is a logistic regression whose "
+        "risks are calibrated on its last {months} months forecast out of time, and each "
+        "forecast names the inputs that raised it.",
     ),
     "entry_risk.none": (
         "还没有预测：需要至少三个已过入库期限的月份，且其中既有按时入库也有逾期或未入库的商户。",
@@ -53,10 +53,10 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "entry_risk.recalibration": (
         "风险校准：模型得出的对数几率乘以 {slope} 再加上 {intercept}；"
-        "这两个数由最近两个已知结果的月份拟合（每月只用此前各月训练的模型预测），"
+        "这两个数由最近 {months} 个已知结果的月份拟合（每月只用此前各月训练的模型预测），"
         "修正模型在新月份上系统性偏高或偏低，不改变同一月内商户的排序。",
         "Risk calibration: each risk's log-odds from the model are multiplied by {slope} and "
-        "{intercept} is added; both are fitted on the last two months with known outcomes, "
+        "{intercept} is added; both are fitted on the last {months} months with known outcomes, "
         "each forecast by a model of the months before it only. This corrects a model that "
         "runs high or low on new months, and keeps the order of merchants within a month.",
     ),
