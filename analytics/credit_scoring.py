@@ -89,21 +89,37 @@ def _first_case(cases: list[tuple[pl.Expr, pl.Expr]], default: pl.Expr) -> pl.Ex
     return out
 
 
-def _rule_columns(rule: CreditRule) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
-    """(value, points, words zh, words en) of one rule, vectorised."""
-    zh, en, fmt = metric_label(rule.metric)
-    value = pl.col(rule.metric).cast(pl.Float64)
+def _deduction(
+    rule: CreditRule, value: pl.Expr, count: pl.Expr | None
+) -> tuple[pl.Expr, pl.Expr, pl.Expr]:
+    """(points before the cap, whether the count floor is met, points deducted) of one rule
+    for a value (Float64) and, for a rule with a count floor, that count."""
     below = rule.direction == "below"
     excess = (rule.threshold - value) if below else (value - rule.threshold)
     raw = excess / rule.unit * rule.points_per_unit
-    counted = pl.lit(True)
-    if rule.min_count_metric is not None:
-        counted = pl.col(rule.min_count_metric).fill_null(0) >= rule.min_count
+    counted = pl.lit(True) if count is None else count.fill_null(0) >= rule.min_count
     points = (
         pl.when(value.is_not_null() & counted & (raw > 0))
         .then(pl.min_horizontal(raw, pl.lit(rule.cap)).round(2))
         .otherwise(0.0)
     )
+    return raw, counted, points
+
+
+def rule_points(rule: CreditRule, value: pl.Expr, count: pl.Expr | None) -> pl.Expr:
+    """The points a rule deducts for ``value`` (and ``count``, its count floor's metric), as
+    scoring deducts them: the what-if (:mod:`analytics.credit_whatif`) rescores stored
+    breakdowns with it."""
+    return _deduction(rule, value, count)[2]
+
+
+def _rule_columns(rule: CreditRule) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr]:
+    """(value, points, words zh, words en) of one rule, vectorised."""
+    zh, en, fmt = metric_label(rule.metric)
+    value = pl.col(rule.metric).cast(pl.Float64)
+    below = rule.direction == "below"
+    count = None if rule.min_count_metric is None else pl.col(rule.min_count_metric)
+    raw, counted, points = _deduction(rule, value, count)
     v, t = _fmt_expr(value, fmt), format_plain(fmt, rule.threshold)
     cmp_zh, cmp_en = ("低于", "below") if below else ("高于", "above")
     not_zh, not_en = ("不低于", "not below") if below else ("不高于", "not above")
@@ -208,7 +224,7 @@ def breakdown_words(items: pl.DataFrame, scheme: CreditScheme) -> pl.DataFrame:
     )
 
 
-def _grade_columns(scheme: CreditScheme, period_type: str) -> list[pl.Expr]:
+def grade_columns(scheme: CreditScheme, period_type: str) -> list[pl.Expr]:
     """grade (with M) and the M reason in words."""
     months = scheme.min_months_registered
     least = scheme.min_invoices[period_type]
@@ -312,7 +328,7 @@ def score_frame(inputs: pl.LazyFrame, scheme: CreditScheme, period_type: str) ->
         )
         .with_columns(score=(100.0 - pl.col("points_deducted")).round(2))
         .with_columns(
-            *_grade_columns(scheme, period_type),
+            *grade_columns(scheme, period_type),
             _blank_to_null("summary_zh"),
             _blank_to_null("summary_en"),
         )
