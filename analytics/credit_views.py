@@ -99,6 +99,17 @@ def ranking(con: duckdb.DuckDBPyConnection, f: Filters, period: str) -> pl.DataF
     )
 
 
+def whatif_rows(con: duckdb.DuckDBPyConnection, f: Filters, period: str) -> pl.DataFrame:
+    """The stored scores of ``period`` for the merchants ``f`` selects (its attributes), with
+    their breakdowns, in stored rank order (M merchants after, by score): what
+    :func:`analytics.credit_whatif.rescore` rescores. Empty without the credit table."""
+    if not table_exists(con, "credit_scores"):
+        return pl.DataFrame()
+    return run(con, "credit_whatif_rows", f.params() | {"period": period}).sort(
+        ["rank", "score", "merchant_id"], descending=[False, True, False], nulls_last=True
+    )
+
+
 def with_grade_change(frame: pl.DataFrame) -> pl.DataFrame:
     """``grade_change`` from ``previous_grade`` to ``grade``: ``down`` (a worse grade), ``up``,
     ``same``, or null when the two cannot be compared: no score in the previous period, or M
