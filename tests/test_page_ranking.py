@@ -5,9 +5,10 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 import pytest
-from apptest import errors, metrics, open_page, texts
+from apptest import errors, metrics, open_page, table_with, texts
 
-from analytics import credit_views, formatting, views
+from analytics import credit_views, credit_whatif, formatting, views
+from analytics.credit_scheme import load_scheme
 from analytics.views import Filters
 from dashboard import components
 from dashboard.i18n import LABELS
@@ -143,3 +144,54 @@ def test_the_downgraded_go_to_the_self_check_page_and_a_long_table_says_to_narro
     assert errors(at) == []
     assert not [b for b in at.button if b.key == "rk_self_check"]
     assert LABELS["common.self_check_list.narrow"][0].format(n=2) in texts(at)
+
+
+def test_the_what_if_rescores_the_period_when_the_bands_move(
+    snapshot: duckdb.DuckDBPyConnection,
+) -> None:
+    con = snapshot.cursor()
+    f = _everything(con)
+    period = credit_views.default_credit_period(credit_views.credit_periods(con), f.period_to)
+    assert period is not None
+    at = open_page("ranking", rk_whatif="true")
+    assert errors(at) == []
+    assert LABELS["ranking.whatif.same"][0] in texts(at)  # untouched: nothing moves
+    scheme = load_scheme()
+    assert at.number_input(key="rk_wi_a_min").value == scheme.a_min
+    at.number_input(key="rk_wi_a_min").set_value(80.0)
+    at.number_input(key="rk_wi_entry_rate_pts").set_value(5.0)
+    next(b for b in at.button if b.label == LABELS["ranking.whatif.apply"][0]).click()
+    at.run()
+    assert errors(at) == []
+    changes = [
+        credit_whatif.RuleChange(
+            r.id, r.threshold, 5.0 if r.id == "entry_rate" else r.points_per_unit, r.cap
+        )
+        for r in scheme.rules
+    ]
+    whatif = credit_whatif.edited(scheme, changes, (80.0, scheme.b_min, scheme.c_min))
+    expected = credit_whatif.rescore(credit_views.whatif_rows(con, f, period), whatif)
+    ups = int((expected["grade_change"] == "up").sum())
+    downs = int((expected["grade_change"] == "down").sum())
+    assert ups > 0
+    shown = metrics(at)
+    assert shown[LABELS["ranking.whatif.up"][0]] == formatting.count(ups)
+    assert shown[LABELS["ranking.whatif.down"][0]] == formatting.count(downs)
+    moved = table_with(at, LABELS["ranking.whatif.grade_new"][0])
+    assert moved.shape[0] == ups + downs
+    assert [d.label for d in at.get("download_button")].count(
+        LABELS["ranking.whatif.download"][0]
+    ) == 1
+
+
+def test_the_what_if_refuses_caps_past_100_in_words(snapshot: duckdb.DuckDBPyConnection) -> None:
+    at = open_page("ranking", rk_whatif="true")
+    at.number_input(key="rk_wi_entry_rate_cap").set_value(30.0)
+    next(b for b in at.button if b.label == LABELS["ranking.whatif.apply"][0]).click()
+    at.run()
+    assert errors(at) == []
+    assert [e.value for e in at.error] == [
+        LABELS["ranking.whatif.problem.caps"][0].format(total="105")
+    ]
+    assert LABELS["ranking.whatif.changed"][0] not in " ".join(texts(at))
+    assert not [d for d in at.get("download_button") if "规则文件" in d.label]
