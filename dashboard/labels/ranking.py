@@ -84,7 +84,7 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "ranking.whatif.rule": ("规则", "Rule"),
     "ranking.whatif.enabled": ("启用", "On"),
-    "ranking.whatif.threshold": ("阈值", "Threshold"),
+    "ranking.whatif.threshold": ("阈值（比例以 % 计）", "Threshold (rates in %)"),
     "ranking.whatif.unit": ("单位", "Unit"),
     "ranking.whatif.points": ("每单位扣分", "Points per unit"),
     "ranking.whatif.cap": ("最多扣分", "Cap"),
