@@ -6,9 +6,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from apptest import errors, metrics, open_page
+from apptest import errors, metrics, open_page, table_with, texts
 
-from analytics import alert_desk, config, formatting, self_check_views
+from analytics import alert_desk, alert_whatif, config, formatting, self_check_views
+from analytics.alert_rules import load_rules
 from analytics.views import Filters
 from analytics.warehouse import WarehouseBusyError
 from dashboard import cached
@@ -213,3 +214,46 @@ def test_the_chosen_alerts_merchants_get_their_self_check_reports_in_one_list(
     assert at.title[0].value == LABELS["self_check.title"][0]
     assert at.text_area(key="sc_list").value.split("\n") == merchants
     assert at.selectbox(key="sc_period").value == period
+
+
+def test_the_rule_what_if_counts_what_a_higher_level_drops(
+    snapshot: duckdb.DuckDBPyConnection,
+) -> None:
+    con = snapshot.cursor()
+    rules = load_rules()
+    rows = alert_whatif.month_rows(con, Filters("", ""), rules.max_age_months)
+    now = alert_whatif.hits(rows, rules)
+    at = open_page("alerts", al_whatif="true")
+    assert errors(at) == []
+    counts = table_with(at, LABELS["alerts.whatif.now"][0])
+    by_rule = dict(now.group_by("rule").len().rows())
+    assert counts[LABELS["alerts.whatif.now"][0]].tolist() == [
+        by_rule.get(r.id, 0) for r in rules.rules
+    ]
+    assert LABELS["alerts.whatif.same"][0] in texts(at)
+    spike = next(r for r in rules.rules if r.id == "complaint_spike")
+    assert spike.level is not None
+    at.number_input(key="al_wi_complaint_spike_level").set_value(spike.level + 2)
+    next(b for b in at.button if b.label == LABELS["alerts.whatif.apply"][0]).click()
+    at.run()
+    assert errors(at) == []
+    tried = alert_whatif.hits(
+        rows,
+        alert_whatif.edited(
+            rules,
+            [
+                alert_whatif.RuleChange(
+                    "complaint_spike", spike.relative, spike.level + 2, spike.floor
+                )
+            ],
+        ),
+    )
+    expected = alert_whatif.compare(now, tried, [r.id for r in rules.rules])
+    counts = table_with(at, LABELS["alerts.whatif.dropped"][0])
+    assert counts[LABELS["alerts.whatif.dropped"][0]].tolist() == expected["dropped"].to_list()
+    assert expected["dropped"].sum() > 0
+    moved = table_with(at, LABELS["alerts.whatif.change"][0])
+    assert moved.shape[0] == alert_whatif.differences(now, tried).height
+    assert [d.label for d in at.get("download_button")].count(
+        LABELS["alerts.whatif.download"][0]
+    ) == 1

@@ -1,5 +1,5 @@
 """预警中心 Alerts: the queue, each alert's history, and acknowledge / resolve with who and a note,
-one alert or several at once.
+one alert or several at once; last, a what-if of the rules' thresholds (``alert_whatif_panel``).
 
 Actions are written to the warehouse through a short-lived connection and a new snapshot is
 published (``analytics.alert_desk``); the panels are in ``dashboard/alert_panels.py``.
@@ -8,7 +8,16 @@ published (``analytics.alert_desk``); the panels are in ``dashboard/alert_panels
 import streamlit as st
 
 from analytics import alerts
-from dashboard import alert_bulk, alert_panels, alert_words, cached, filters, notices, urlstate
+from dashboard import (
+    alert_bulk,
+    alert_panels,
+    alert_whatif_panel,
+    alert_words,
+    cached,
+    filters,
+    notices,
+    urlstate,
+)
 from dashboard.i18n import lang, t
 
 st.title(t("alerts.title"))
@@ -56,3 +65,4 @@ shown = alert_words.display(rows)
 alert_panels.queue(shown)
 alert_bulk.panel(shown)
 alert_panels.act_panel(shown)
+alert_whatif_panel.render(f)

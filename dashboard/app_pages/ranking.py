@@ -11,7 +11,7 @@ import polars as pl
 import streamlit as st
 
 from analytics import credit_views, formatting
-from dashboard import cached, components, filters, score_panels, urlstate, whatif_panel
+from dashboard import cached, components, credit_whatif_panel, filters, score_panels, urlstate
 from dashboard.i18n import lang, t
 
 st.title(t("ranking.title"))
@@ -64,7 +64,7 @@ if ranked.is_empty():
 score_panels.ranking_kpis(ranked)
 score_panels.grade_panel(ranked)
 score_panels.migration_panel(ranked, period, choices)
-whatif_panel.render(f, period)
+credit_whatif_panel.render(f, period)
 
 st.subheader(t("ranking.table"))
 down_only = urlstate.widget(

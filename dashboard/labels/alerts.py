@@ -134,4 +134,59 @@ LABELS: dict[str, tuple[str, str]] = {
         "该预警已处理完毕。条件再次出现时会生成新的预警。",
         "This alert is resolved. If the condition recurs, a new alert is raised.",
     ),
+    "alerts.whatif": ("规则试算：换一组预警阈值", "Rule what-if: other alert thresholds"),
+    "alerts.whatif.toggle": ("打开规则试算", "Open the rule what-if"),
+    "alerts.whatif.hint": (
+        "改动规则的变化幅度、水平和门槛，看 {first} 至 {last} 各规则会命中哪些商户月、比现行规则"
+        "多出或少了哪些；按侧栏的行政区等筛选计算。统计的是条件成立的商户月，不是预警条数："
+        "同一条件仍未处理时不会重复生成预警。不改动任何预警。",
+        "Change the rules' change, level and floor and see which merchant-months each rule "
+        "would flag in {first} to {last}, and which it would add or drop against the rules in "
+        "force; within the sidebar's districts and other filters. These are conditions met, "
+        "not alerts: an alert is not raised again while the same condition is still open. No "
+        "alert is changed.",
+    ),
+    "alerts.whatif.rule": ("规则", "Rule"),
+    "alerts.whatif.enabled": ("启用", "On"),
+    "alerts.whatif.relative": ("变化幅度", "Change"),
+    "alerts.whatif.level": ("水平（比例以 % 计）", "Level (rates in %)"),
+    "alerts.whatif.floor": ("门槛", "Floor"),
+    "alerts.whatif.unit.points": ("个百分点", "percentage points"),
+    "alerts.whatif.unit.ratio": ("倍于上月", "times last month"),
+    "alerts.whatif.unit.flag": ("由异常检测阈值决定", "set by the anomaly threshold"),
+    "alerts.whatif.floor_of": ("{metric} ≥", "{metric} ≥"),
+    "alerts.whatif.apply": ("试算", "Try"),
+    "alerts.whatif.invalid": ("这组规则无法使用：{reason}", "These rules cannot be used: {reason}"),
+    "alerts.whatif.none_left": ("至少启用一条规则。", "Keep at least one rule on."),
+    "alerts.whatif.same": (
+        "与现行规则相同。修改上面的数值后点「试算」。",
+        "The same as the rules in force. Change a value above, then Try.",
+    ),
+    "alerts.whatif.now": ("现行规则命中", "Rules in force"),
+    "alerts.whatif.new": ("试算命中", "What-if"),
+    "alerts.whatif.added": ("新增", "Added"),
+    "alerts.whatif.dropped": ("不再命中", "Dropped"),
+    "alerts.whatif.differences": ("命中有变化的商户月", "Merchant-months that change"),
+    "alerts.whatif.no_differences": (
+        "试算与现行规则命中的商户月相同。",
+        "The what-if flags the same merchant-months as the rules in force.",
+    ),
+    "alerts.whatif.shown": (
+        "显示前 {shown} 条，共 {total} 条（新增在前）。",
+        "Showing {shown} of {total} (added first).",
+    ),
+    "alerts.whatif.change": ("变化", "Change"),
+    "alerts.whatif.change.added": ("+ 新增", "+ added"),
+    "alerts.whatif.change.dropped": ("− 不再命中", "− dropped"),
+    "alerts.whatif.month": ("月份", "Month"),
+    "alerts.whatif.value": ("本月", "This month"),
+    "alerts.whatif.previous": ("上月", "Month before"),
+    "alerts.whatif.floor_value": ("门槛指标", "Floor metric"),
+    "alerts.whatif.download": ("下载修改后的规则文件", "Download the changed rules file"),
+    "alerts.whatif.download.help": (
+        "交系统管理员替换 data/reference/alert_rules.toml；下一次 analyse 按新规则生成预警，"
+        "已有的预警不变。",
+        "For the operator to replace data/reference/alert_rules.toml with; the next analyse "
+        "raises alerts by the new rules, and the alerts already raised stay as they are.",
+    ),
 }
