@@ -157,17 +157,19 @@ def render(f: Filters) -> None:
         False,
         lambda start: st.toggle(t("alerts.whatif.toggle"), value=start, key="al_whatif"),
     )
-    text = cached.alert_rules_text()
+    if not on:
+        st.caption(t("alerts.whatif.closed"))
+        return
     try:
-        base = parse_rules(text)
+        base = parse_rules(cached.alert_rules_text())
     except AlertRuleError as exc:
         st.error(str(exc))
         return
     months = cached.alert_window(base.max_age_months)
-    if months:
-        st.caption(t("alerts.whatif.hint", first=months[0], last=months[-1]))
-    if not on or not months:
+    if not months:
+        st.info(t("common.no_match"))
         return
+    st.caption(t("alerts.whatif.hint", first=months[0], last=months[-1]))
     with st.form(f"{_KEY}_form", border=True):
         changes = _form(base)
         st.form_submit_button(t("alerts.whatif.apply"), type="primary")

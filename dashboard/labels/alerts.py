@@ -146,6 +146,11 @@ LABELS: dict[str, tuple[str, str]] = {
         "not alerts: an alert is not raised again while the same condition is still open. No "
         "alert is changed.",
     ),
+    "alerts.whatif.closed": (
+        "试一组不同的变化幅度、水平或门槛，看近几个月会多出或少了哪些预警条件；不改动任何预警。",
+        "Try other changes, levels or floors and see which alert conditions of the last months "
+        "they would add or drop; no alert is changed.",
+    ),
     "alerts.whatif.rule": ("规则", "Rule"),
     "alerts.whatif.enabled": ("启用", "On"),
     "alerts.whatif.relative": ("变化幅度", "Change"),
