@@ -177,3 +177,12 @@ def test_a_changed_rule_is_described_by_its_new_numbers() -> None:
     floor = credit_whatif.describe(dataclasses.replace(RULES["red_reversals"], cap=8.0))
     assert "（红字发票数至少 3）" in floor[0]
     assert floor[1].endswith("at most 8")
+
+
+def test_rules_the_breakdown_lacks_deduct_nothing_and_extra_ones_are_ignored() -> None:
+    # scored before the scheme had "duplicates", and with a rule it no longer has
+    gone = {**_item("entry_rate", 0.90), "rule": "retired_rule"}
+    rows = _rows([_item("entry_rate", 0.95), gone])
+    out = credit_whatif.rescore(rows, SCHEME)
+    assert out["whatif_points"].to_list() == [7.5]
+    assert out["whatif_score"].to_list() == [92.5]
