@@ -14,14 +14,13 @@ the operator, and take effect at the next ``analyse``.
 from __future__ import annotations
 
 import dataclasses
-import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import duckdb
 import polars as pl
 
-from analytics import alert_hits, frames, periods
+from analytics import alert_hits, frames, periods, rule_files
 from analytics.alert_rules import AlertRules, parse_rules
 from analytics.scope import Filters
 from analytics.warehouse import table_exists
@@ -144,20 +143,11 @@ def differences(now: pl.DataFrame, whatif: pl.DataFrame) -> pl.DataFrame:
     return pl.concat([added, dropped]).sort(["change", *KEYS])
 
 
-def _toml_value(value: object) -> str:
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)  # a JSON string is a TOML basic string
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    if isinstance(value, float):
-        return repr(value)
-    raise TypeError(f"no TOML for {value!r}")
-
-
 def rules_toml(rules: AlertRules, header: str = "") -> str:
     """The rules as the text of an ``alert_rules.toml`` (``header``: comment lines on top)."""
-    lines = [f"# {line}" if line else "#" for line in header.splitlines()]
-    lines += ["", "[settings]", f"max_age_months = {rules.max_age_months}"]
+    tables: list[tuple[str, Mapping[str, object]]] = [
+        ("[settings]", {"max_age_months": rules.max_age_months})
+    ]
     for r in rules.rules:
         values: dict[str, object] = {
             "id": r.id,
@@ -180,8 +170,8 @@ def rules_toml(rules: AlertRules, header: str = "") -> str:
             "message_zh": r.message_zh,
             "message_en": r.message_en,
         }
-        lines += ["", "[[rules]]", *(f"{k} = {_toml_value(v)}" for k, v in values.items())]
-    return "\n".join(lines).lstrip("\n") + "\n"
+        tables.append(("[[rules]]", values))
+    return rule_files.dump(header, tables)
 
 
 def edited(rules: AlertRules, changes: Sequence[RuleChange]) -> AlertRules:

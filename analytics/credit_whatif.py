@@ -16,13 +16,12 @@ All pure (Polars in, Polars out; text in, text out).
 from __future__ import annotations
 
 import dataclasses
-import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import polars as pl
 
-from analytics import credit_scoring, credit_views
+from analytics import credit_scoring, credit_views, rule_files
 from analytics.credit_scheme import (
     PERIOD_TYPES,
     CreditRule,
@@ -108,40 +107,24 @@ def describe(rule: CreditRule) -> tuple[str, str]:
     )
 
 
-def _toml_value(value: object) -> str:
-    if isinstance(value, str):
-        return json.dumps(value, ensure_ascii=False)  # a JSON string is a TOML basic string
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return repr(value)
-    raise TypeError(f"no TOML for {value!r}")
-
-
 def scheme_toml(scheme: CreditScheme, header: str = "") -> str:
     """The scheme as the text of a ``credit_scheme.toml`` (``header``: comment lines on top)."""
-    lines = [f"# {line}" if line else "#" for line in header.splitlines()]
-
-    def table(name: str, values: dict[str, object]) -> None:
-        lines.extend(["", name])
-        lines.extend(f"{k} = {_toml_value(v)}" for k, v in values.items())
-
-    table(
-        "[scheme]",
-        {
-            "name_zh": scheme.name_zh,
-            "name_en": scheme.name_en,
-            "note_zh": scheme.note_zh,
-            "note_en": scheme.note_en,
-        },
-    )
-    table("[grades]", {"a_min": scheme.a_min, "b_min": scheme.b_min, "c_min": scheme.c_min})
     rating: dict[str, object] = {"min_months_registered": scheme.min_months_registered}
     rating |= {f"min_invoices_{p}": scheme.min_invoices[p] for p in PERIOD_TYPES}
-    table("[rating]", rating)
-    table("[complaint_weights]", dict(scheme.complaint_weights))
+    tables: list[tuple[str, Mapping[str, object]]] = [
+        (
+            "[scheme]",
+            {
+                "name_zh": scheme.name_zh,
+                "name_en": scheme.name_en,
+                "note_zh": scheme.note_zh,
+                "note_en": scheme.note_en,
+            },
+        ),
+        ("[grades]", {"a_min": scheme.a_min, "b_min": scheme.b_min, "c_min": scheme.c_min}),
+        ("[rating]", rating),
+        ("[complaint_weights]", dict(scheme.complaint_weights)),
+    ]
     for r in scheme.rules:
         values: dict[str, object] = {
             "id": r.id,
@@ -154,11 +137,9 @@ def scheme_toml(scheme: CreditScheme, header: str = "") -> str:
         }
         if r.min_count_metric is not None:
             values |= {"min_count_metric": r.min_count_metric, "min_count": r.min_count}
-        table(
-            "[[rules]]",
-            values | {"description_zh": r.description_zh, "description_en": r.description_en},
-        )
-    return "\n".join(lines).lstrip("\n") + "\n"
+        values |= {"description_zh": r.description_zh, "description_en": r.description_en}
+        tables.append(("[[rules]]", values))
+    return rule_files.dump(header, tables)
 
 
 def edited(

@@ -1,5 +1,6 @@
 """TOML rule files of ``data/reference/`` (alert rules, the credit scheme): read, parse, and the
-``[[rules]]`` list, each failure an error naming the file and the reason.
+``[[rules]]`` list, each failure an error naming the file and the reason; and written back, for
+the what-ifs' changed files (:func:`dump`).
 
 The callers own their error class and check their own fields; this is only what both files
 share, so that a person editing either gets the same messages for the same mistakes.
@@ -7,8 +8,9 @@ share, so that a person editing either gets the same messages for the same mista
 
 from __future__ import annotations
 
+import json
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -53,3 +55,25 @@ def rules(
     if len(set(ids)) != len(ids):
         raise error(f"{source}: rule ids repeat: {', '.join(sorted(ids))}")
     return built
+
+
+def _value(value: object) -> str:
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)  # a JSON string is a TOML basic string
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)
+    raise TypeError(f"no TOML for {value!r}")
+
+
+def dump(header: str, tables: Sequence[tuple[str, Mapping[str, object]]]) -> str:
+    """A rule file's text: ``header`` as comment lines, then each ``(name, values)`` table in
+    order (``[scheme]``, ``[[rules]]``, ...) with its keys in order; strings, booleans,
+    integers and floats only, which is all the two files hold."""
+    lines = [f"# {line}" if line else "#" for line in header.splitlines()]
+    for name, values in tables:
+        lines += ["", name, *(f"{k} = {_value(v)}" for k, v in values.items())]
+    return "\n".join(lines).lstrip("\n") + "\n"

@@ -138,14 +138,12 @@ def _download(rules: AlertRules) -> None:
         f"{date.today().isoformat()}.\n"
         "See the shipped data/reference/alert_rules.toml's header for what each key means."
     )
-    st.download_button(
+    components.rules_file_download(
         t("alerts.whatif.download"),
-        alert_whatif.rules_toml(rules, header).encode("utf-8"),
-        file_name="alert_rules.toml",
-        mime="application/toml",
-        icon=":material/download:",
-        help=t("alerts.whatif.download.help"),
-        key=f"{_KEY}_download",
+        alert_whatif.rules_toml(rules, header),
+        "alert_rules.toml",
+        t("alerts.whatif.download.help"),
+        f"{_KEY}_download",
     )
 
 

@@ -111,6 +111,19 @@ def labelled(frame: pl.DataFrame, cols: Sequence[Col]) -> pl.DataFrame:
     return frame.select(exprs)
 
 
+def rules_file_download(label: str, text: str, file_name: str, help_text: str, key: str) -> None:
+    """A what-if's changed rule file (TOML) for the operator to install."""
+    st.download_button(
+        label,
+        text.encode("utf-8"),
+        file_name=file_name,
+        mime="application/toml",
+        icon=":material/download:",
+        help=help_text,
+        key=key,
+    )
+
+
 def download_buttons(frame: pl.DataFrame, stem: str, key: str) -> None:
     """CSV and XLSX of ``frame``, built only when clicked (no cost on a rerun)."""
     row = st.container(horizontal=True)

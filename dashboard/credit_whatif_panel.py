@@ -192,14 +192,12 @@ def _download(scheme: CreditScheme, base: CreditScheme) -> None:
         f"{date.today().isoformat()}, from scheme {base.scheme_id}.\n"
         "A SIMULATION like the file it replaces: see that file's header for the arithmetic."
     )
-    st.download_button(
+    components.rules_file_download(
         t("ranking.whatif.download"),
-        credit_whatif.scheme_toml(scheme, header).encode("utf-8"),
-        file_name="credit_scheme.toml",
-        mime="application/toml",
-        icon=":material/download:",
-        help=t("ranking.whatif.download.help"),
-        key=f"{_KEY}_download",
+        credit_whatif.scheme_toml(scheme, header),
+        "credit_scheme.toml",
+        t("ranking.whatif.download.help"),
+        f"{_KEY}_download",
     )
 
 
