@@ -142,12 +142,27 @@ def scheme_toml(scheme: CreditScheme, header: str = "") -> str:
     return rule_files.dump(header, tables)
 
 
+@dataclass(frozen=True)
+class Rating:
+    """When a merchant is M (not rated): registered fewer than ``min_months_registered``
+    months before the period's end, or fewer than ``min_invoices`` invoices issued in a period
+    of ``period_type`` (the other period type keeps the scheme's own)."""
+
+    min_months_registered: int
+    period_type: str
+    min_invoices: int
+
+
 def edited(
-    scheme: CreditScheme, changes: Sequence[RuleChange], bands: tuple[float, float, float]
+    scheme: CreditScheme,
+    changes: Sequence[RuleChange],
+    bands: tuple[float, float, float],
+    rating: Rating | None = None,
 ) -> CreditScheme:
-    """``scheme`` with these rule values and grade bands (A, B, C minimums), parsed as the file
-    would be: :class:`SchemeError` for anything it refuses (:func:`problems` words the usual
-    ones first). A changed rule gets a description from its numbers (:func:`describe`)."""
+    """``scheme`` with these rule values, grade bands (A, B, C minimums) and M limits, parsed as
+    the file would be: :class:`SchemeError` for anything it refuses (:func:`problems` words
+    the usual ones first). A changed rule gets a description from its numbers
+    (:func:`describe`)."""
     by_id = {c.rule_id: c for c in changes}
     unknown = sorted(set(by_id) - {r.id for r in scheme.rules})
     if unknown:
@@ -172,6 +187,14 @@ def edited(
         rules.append(new)
     a, b, c = (float(x) for x in bands)
     candidate = dataclasses.replace(scheme, rules=tuple(rules), a_min=a, b_min=b, c_min=c)
+    if rating is not None:
+        if rating.period_type not in PERIOD_TYPES:
+            raise SchemeError(f"{SOURCE}: unknown period type {rating.period_type!r}")
+        candidate = dataclasses.replace(
+            candidate,
+            min_months_registered=int(rating.min_months_registered),
+            min_invoices={**scheme.min_invoices, rating.period_type: int(rating.min_invoices)},
+        )
     return parse_scheme(scheme_toml(candidate), source=SOURCE)
 
 

@@ -11,8 +11,9 @@ import polars as pl
 import streamlit as st
 
 from analytics import credit_scheme, credit_whatif, formatting, score_charts
+from analytics.credit import WINDOW_SUFFIX
 from analytics.credit_scheme import CreditRule, CreditScheme, SchemeError
-from analytics.credit_whatif import RuleChange
+from analytics.credit_whatif import Rating, RuleChange
 from analytics.views import Filters
 from dashboard import cached, components, score_panels, urlstate
 from dashboard.components import Col
@@ -122,13 +123,39 @@ def _band_inputs(scheme: CreditScheme) -> tuple[float, float, float]:
     return float(values[0]), float(values[1]), float(values[2])
 
 
+def _rating_inputs(scheme: CreditScheme, period: str) -> Rating:
+    """When a merchant is M: the registration months, and the invoices of this period's type."""
+    period_type = "trailing_12m" if period.endswith(WINDOW_SUFFIX) else "quarter"
+    st.markdown(f"**{t('ranking.whatif.rating')}**")
+    months, invoices = st.columns(2)
+    registered = months.number_input(
+        t("ranking.whatif.min_months"),
+        min_value=0,
+        value=int(scheme.min_months_registered),
+        step=1,
+        key=f"{_KEY}_min_months",
+    )
+    least = invoices.number_input(
+        t(f"ranking.whatif.min_invoices.{period_type}"),
+        min_value=0,
+        value=int(scheme.min_invoices[period_type]),
+        step=1,
+        key=f"{_KEY}_min_invoices_{period_type}",
+    )
+    return Rating(int(registered), period_type, int(least))
+
+
 def _summary(rescored: pl.DataFrame) -> None:
+    # each side over the merchants it rates: the M limits may move merchants in or out
     rated = rescored.filter(pl.col("grade") != "M")
+    rated_new = rescored.filter(pl.col("whatif_grade") != "M")
     change = rescored["grade_change"]
     a_now = rated.select(pl.col("grade").eq("A").mean()).item() if rated.height else None
-    a_new = rated.select(pl.col("whatif_grade").eq("A").mean()).item() if rated.height else None
+    a_new = (
+        rated_new.select(pl.col("whatif_grade").eq("A").mean()).item() if rated_new.height else None
+    )
     mean_now = rated["score"].mean() if rated.height else None
-    mean_new = rated["whatif_score"].mean() if rated.height else None
+    mean_new = rated_new["whatif_score"].mean() if rated_new.height else None
     score_panels.cards(
         [
             (t("ranking.whatif.up"), formatting.count(int((change == "up").sum())), None),
@@ -201,6 +228,17 @@ def _download(scheme: CreditScheme, base: CreditScheme) -> None:
     )
 
 
+def _limits(scheme: CreditScheme) -> tuple[object, ...]:
+    """What the form sets besides the rules: grade bands and M limits."""
+    return (
+        scheme.a_min,
+        scheme.b_min,
+        scheme.c_min,
+        scheme.min_months_registered,
+        dict(scheme.min_invoices),
+    )
+
+
 def render(f: Filters, period: str) -> None:
     """The what-if section, behind a toggle kept in the URL (closed: nothing is read)."""
     st.subheader(t("ranking.whatif"))
@@ -221,6 +259,7 @@ def render(f: Filters, period: str) -> None:
     with st.form(f"{_KEY}_form", border=True):
         changes = _rule_inputs(base)
         bands = _band_inputs(base)
+        rating = _rating_inputs(base, period)
         st.form_submit_button(t("ranking.whatif.apply"), type="primary")
     caps = sum(c.cap for c in changes if c.enabled)
     st.caption(t("ranking.whatif.caps_total", total=f"{caps:g}"))
@@ -230,15 +269,11 @@ def render(f: Filters, period: str) -> None:
     if problems:
         return
     try:
-        scheme = credit_whatif.edited(base, changes, bands)
+        scheme = credit_whatif.edited(base, changes, bands, rating)
     except SchemeError as exc:
         st.error(t("ranking.whatif.invalid", reason=str(exc)))
         return
-    same = scheme.rules == base.rules and (scheme.a_min, scheme.b_min, scheme.c_min) == (
-        base.a_min,
-        base.b_min,
-        base.c_min,
-    )
+    same = scheme.rules == base.rules and _limits(scheme) == _limits(base)
     rescored = cached.whatif(f, period, credit_whatif.scheme_toml(scheme))
     if rescored.is_empty():
         st.info(t("common.no_match"))

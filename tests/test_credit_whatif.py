@@ -186,3 +186,24 @@ def test_rules_the_breakdown_lacks_deduct_nothing_and_extra_ones_are_ignored() -
     out = credit_whatif.rescore(rows, SCHEME)
     assert out["whatif_points"].to_list() == [7.5]
     assert out["whatif_score"].to_list() == [92.5]
+
+
+def test_the_m_limits_decide_who_is_rated() -> None:
+    # registered 8 months before the quarter's end, 4 invoices: M twice over under the scheme
+    rows = _rows([_item("entry_rate", 1.0)], invoices=4).with_columns(
+        registered_on=pl.lit(date(2026, 1, 31)), grade=pl.lit("M")
+    )
+
+    def grade(months: int, invoices: int) -> str:
+        rating = credit_whatif.Rating(months, "quarter", invoices)
+        scheme = credit_whatif.edited(SCHEME, [], BANDS, rating)
+        return str(credit_whatif.rescore(rows, scheme)["whatif_grade"][0])
+
+    assert grade(SCHEME.min_months_registered, SCHEME.min_invoices["quarter"]) == "M"
+    assert grade(6, SCHEME.min_invoices["quarter"]) == "M"  # still too quiet
+    assert grade(SCHEME.min_months_registered, 3) == "M"  # still too new
+    assert grade(6, 3) == "A"
+    kept = credit_whatif.edited(SCHEME, [], BANDS, credit_whatif.Rating(6, "quarter", 3))
+    assert kept.min_invoices["trailing_12m"] == SCHEME.min_invoices["trailing_12m"]
+    with pytest.raises(SchemeError, match="unknown period type"):
+        credit_whatif.edited(SCHEME, [], BANDS, credit_whatif.Rating(6, "month", 3))

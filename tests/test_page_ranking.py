@@ -195,3 +195,28 @@ def test_the_what_if_refuses_caps_past_100_in_words(snapshot: duckdb.DuckDBPyCon
     ]
     assert LABELS["ranking.whatif.changed"][0] not in " ".join(texts(at))
     assert not [d for d in at.get("download_button") if "规则文件" in d.label]
+
+
+def test_the_what_if_m_limits_rate_the_merchants_they_let_in(
+    snapshot: duckdb.DuckDBPyConnection,
+) -> None:
+    con = snapshot.cursor()
+    f = _everything(con)
+    period = credit_views.default_credit_period(credit_views.credit_periods(con), f.period_to)
+    assert period is not None
+    at = open_page("ranking", rk_whatif="true")
+    at.number_input(key="rk_wi_min_months").set_value(0)
+    kind = "trailing_12m" if period.endswith("-T12M") else "quarter"
+    at.number_input(key=f"rk_wi_min_invoices_{kind}").set_value(0)
+    next(b for b in at.button if b.label == LABELS["ranking.whatif.apply"][0]).click()
+    at.run()
+    assert errors(at) == []
+    scheme = load_scheme()
+    bands = (scheme.a_min, scheme.b_min, scheme.c_min)
+    whatif = credit_whatif.edited(scheme, [], bands, credit_whatif.Rating(0, kind, 0))
+    out = credit_whatif.rescore(credit_views.whatif_rows(con, f, period), whatif)
+    assert out["whatif_grade"].is_in(["M"]).sum() == 0  # everyone is rated
+    assert out["grade"].is_in(["M"]).sum() > 0
+    rated = out.filter(pl.col("whatif_grade") != "M")
+    share = rated.select(pl.col("whatif_grade").eq("A").mean()).item()
+    assert metrics(at)[LABELS["ranking.whatif.a_share"][0]] == formatting.pct(share)

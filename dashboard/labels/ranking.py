@@ -95,6 +95,16 @@ LABELS: dict[str, tuple[str, str]] = {
     "ranking.whatif.a_min": ("A 级不低于", "A from"),
     "ranking.whatif.b_min": ("B 级不低于", "B from"),
     "ranking.whatif.c_min": ("C 级不低于（以下为 D）", "C from (D below)"),
+    "ranking.whatif.rating": ("不予评级（M）条件", "Not rated (M) when"),
+    "ranking.whatif.min_months": ("登记不满（月）", "Registered under (months)"),
+    "ranking.whatif.min_invoices.quarter": (
+        "本季度开票少于（张）",
+        "Invoices in the quarter fewer than",
+    ),
+    "ranking.whatif.min_invoices.trailing_12m": (
+        "近 12 个月开票少于（张）",
+        "Invoices in the 12 months fewer than",
+    ),
     "ranking.whatif.apply": ("计算", "Apply"),
     "ranking.whatif.caps_total": (
         "各规则上限合计 {total} 分（不得超过 100，否则评分可能低于 0）。",
@@ -133,10 +143,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "ranking.whatif.new": ("假设规则", "What-if rules"),
     "ranking.whatif.migration.caption": (
         "每格为现行等级（行）变为假设等级（列）的商户数：对角线为不变，右侧为降级，左侧为升级。"
-        "M 级只取决于登记时间和开票量，不随规则变化。",
+        "M 级只取决于登记时间和开票量，只随上面的 M 条件变化。",
         "Each cell counts merchants going from their grade under the rules in force (row) to "
         "the what-if grade (column): the diagonal kept its grade, right of it fell, left of it "
-        "rose. M depends only on registration and invoice volume, so no rule moves it.",
+        "rose. M depends only on registration and invoice volume: only the M limits above move "
+        "it.",
     ),
     "ranking.whatif.changed": ("等级变化的商户", "Merchants whose grade changes"),
     "ranking.whatif.none_changed": (
