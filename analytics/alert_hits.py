@@ -173,7 +173,8 @@ def evaluation_months(
     return sorted(m for m in wanted & have if oldest <= m <= newest)
 
 
-def _with_previous(months: list[str]) -> list[str]:
+def with_previous(months: list[str]) -> list[str]:
+    """``months`` and the month before each: what the rules compare."""
     return sorted(set(months) | {_month_before(m) for m in months})
 
 
@@ -181,7 +182,7 @@ def find_hits(
     con: duckdb.DuckDBPyConnection, rules: AlertRules, months: list[str], notes: list[str]
 ) -> pl.DataFrame:
     """Every (rule, merchant, month) of ``months`` whose condition holds, with messages."""
-    scope = {"months": _with_previous(months)}
+    scope = {"months": with_previous(months)}
     rows = frames.file_frame(con, "marts/alert_month_rows.sql", scope).lazy()
     anomaly: pl.LazyFrame | None = None
     parts = [pl.DataFrame(schema=_HIT_SCHEMA)]

@@ -93,7 +93,7 @@ def month_rows(con: duckdb.DuckDBPyConnection, f: Filters, max_age_months: int) 
     """Read the rows the rules need for the window (``max_age_months`` of the rules file),
     in ``f``'s attribute scope."""
     months = window(con, max_age_months)
-    scope = {"months": sorted(set(months) | {_month_before(m) for m in months})}
+    scope = {"months": alert_hits.with_previous(months)}
     metrics = frames.file_frame(con, "marts/alert_month_rows.sql", scope).filter(f.attribute_mask())
     anomaly = None
     if table_exists(con, alert_hits.ANOMALY_TABLE):
@@ -101,10 +101,6 @@ def month_rows(con: duckdb.DuckDBPyConnection, f: Filters, max_age_months: int) 
             f.attribute_mask()
         )
     return MonthRows(tuple(months), metrics, anomaly)
-
-
-def _month_before(month: str) -> str:
-    return periods.month_of(periods.add_months(periods.parse_month(month), -1))
 
 
 def hits(rows: MonthRows, rules: AlertRules) -> pl.DataFrame:

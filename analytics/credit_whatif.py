@@ -47,6 +47,17 @@ class RuleChange:
 
 
 @dataclass(frozen=True)
+class Rating:
+    """When a merchant is M (not rated): registered fewer than ``min_months_registered``
+    months before the period's end, or fewer than ``min_invoices`` invoices issued in a period
+    of ``period_type`` (the other period type keeps the scheme's own)."""
+
+    min_months_registered: int
+    period_type: str
+    min_invoices: int
+
+
+@dataclass(frozen=True)
 class Problem:
     """Why a what-if cannot be scored, as a label key and its values (words are the UI's)."""
 
@@ -140,17 +151,6 @@ def scheme_toml(scheme: CreditScheme, header: str = "") -> str:
         values |= {"description_zh": r.description_zh, "description_en": r.description_en}
         tables.append(("[[rules]]", values))
     return rule_files.dump(header, tables)
-
-
-@dataclass(frozen=True)
-class Rating:
-    """When a merchant is M (not rated): registered fewer than ``min_months_registered``
-    months before the period's end, or fewer than ``min_invoices`` invoices issued in a period
-    of ``period_type`` (the other period type keeps the scheme's own)."""
-
-    min_months_registered: int
-    period_type: str
-    min_invoices: int
 
 
 def edited(

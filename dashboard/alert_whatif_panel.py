@@ -27,22 +27,6 @@ def _is_pct(name: str | None) -> bool:
     return name is not None and name in metrics.names() and metrics.metric(name).format == "pct"
 
 
-def _number(
-    where: st.delta_generator.DeltaGenerator, label: str, value: float, pct: bool, key: str
-) -> float:
-    """A rule value as the form shows it (rates in percent), back in the rule's units."""
-    shown = where.number_input(
-        label,
-        min_value=0.0,
-        value=float(round(value * 100, 6) if pct else value),
-        step=1.0 if pct else 0.5,
-        key=key,
-        label_visibility="collapsed",
-    )
-    back = float(shown) / 100 if pct else float(shown)
-    return value if abs(back - value) < 1e-9 else back  # untouched: exactly the rule's value
-
-
 def _rule_row(rule: AlertRule) -> RuleChange:
     name, on, rel, unit, level, floor = st.columns(_WIDTHS, vertical_alignment="center")
     key = f"{_KEY}_{rule.id}"
@@ -56,14 +40,18 @@ def _rule_row(rule: AlertRule) -> RuleChange:
     else:
         points = rule.compare == "difference" and _is_pct(rule.metric)
         label = t("alerts.whatif.relative")
-        relative = _number(rel, label, rule.relative, points, f"{key}_rel")
+        relative = components.rule_number(
+            rel, label, rule.relative, percent=points, key=f"{key}_rel"
+        )
         unit.markdown(t(f"alerts.whatif.unit.{'points' if points else 'ratio'}"))
     new_level = rule.level
     if rule.level is None:
         level.markdown("—")
     else:
         label = t("alerts.whatif.level")
-        new_level = _number(level, label, rule.level, _is_pct(rule.metric), f"{key}_level")
+        new_level = components.rule_number(
+            level, label, rule.level, percent=_is_pct(rule.metric), key=f"{key}_level"
+        )
     new_floor = rule.floor
     if rule.floor_metric is None:
         floor.markdown("—")
@@ -71,7 +59,7 @@ def _rule_row(rule: AlertRule) -> RuleChange:
         inner = floor.columns([3, 2], vertical_alignment="center")
         inner[0].markdown(t("alerts.whatif.floor_of", metric=metric_label(rule.floor_metric)))
         label = t("alerts.whatif.floor")
-        new_floor = _number(inner[1], label, rule.floor, False, f"{key}_floor")
+        new_floor = components.rule_number(inner[1], label, rule.floor, key=f"{key}_floor")
     return RuleChange(rule.id, relative, new_level, new_floor, bool(enabled))
 
 

@@ -111,6 +111,32 @@ def labelled(frame: pl.DataFrame, cols: Sequence[Col]) -> pl.DataFrame:
     return frame.select(exprs)
 
 
+def rule_number(
+    where: Any,
+    label: str,
+    value: float,
+    *,
+    percent: bool = False,
+    step: float | None = None,
+    key: str,
+    max_value: float | None = None,
+) -> float:
+    """A what-if form's input for a rule's number, its label hidden (the form's header names
+    the column): rates shown in percent (0.98 as 98), the value returned in the rule's units,
+    and exactly the rule's value while untouched, so an untouched form is the file's rules."""
+    shown = where.number_input(
+        label,
+        min_value=0.0,
+        max_value=max_value,
+        value=float(round(value * 100, 6) if percent else value),
+        step=step if step is not None else (1.0 if percent else 0.5),
+        key=key,
+        label_visibility="collapsed",
+    )
+    back = float(shown) / 100 if percent else float(shown)
+    return value if abs(back - value) < 1e-9 else back
+
+
 def rules_file_download(label: str, text: str, file_name: str, help_text: str, key: str) -> None:
     """A what-if's changed rule file (TOML) for the operator to install."""
     st.download_button(

@@ -26,18 +26,6 @@ def _is_pct(rule: CreditRule) -> bool:
     return credit_scheme.metric_label(rule.metric)[2] == "pct"
 
 
-def _shown(rule: CreditRule, value: float) -> float:
-    """A threshold as the form shows it: rates in percent (0.98 -> 98)."""
-    return round(value * 100, 6) if _is_pct(rule) else value
-
-
-def _stored(rule: CreditRule, shown: float, old: float) -> float:
-    """A threshold from the form back to the scheme's units; the old value when unchanged, so
-    that an untouched form is exactly the scheme in force."""
-    value = shown / 100 if _is_pct(rule) else shown
-    return old if abs(value - old) < 1e-9 else value
-
-
 def _unit(rule: CreditRule) -> str:
     if _is_pct(rule):
         return t("ranking.whatif.pct_unit", n=f"{rule.unit * 100:g}")
@@ -62,41 +50,21 @@ def _rule_inputs(scheme: CreditScheme) -> list[RuleChange]:
         enabled = on.checkbox(
             t("ranking.whatif.enabled"), True, key=f"{key}_on", label_visibility="collapsed"
         )
-        shown = thr.number_input(
+        threshold = components.rule_number(
+            thr,
             t("ranking.whatif.threshold"),
-            min_value=0.0,
-            value=float(_shown(rule, rule.threshold)),
-            step=1.0 if _is_pct(rule) else 0.5,
+            rule.threshold,
+            percent=_is_pct(rule),
             key=f"{key}_thr",
-            label_visibility="collapsed",
         )
         unit.markdown(_unit(rule))
-        points = pts.number_input(
-            t("ranking.whatif.points"),
-            min_value=0.0,
-            value=float(rule.points_per_unit),
-            step=0.5,
-            key=f"{key}_pts",
-            label_visibility="collapsed",
+        points = components.rule_number(
+            pts, t("ranking.whatif.points"), rule.points_per_unit, key=f"{key}_pts"
         )
-        capped = cap.number_input(
-            t("ranking.whatif.cap"),
-            min_value=0.0,
-            max_value=100.0,
-            value=float(rule.cap),
-            step=1.0,
-            key=f"{key}_cap",
-            label_visibility="collapsed",
+        capped = components.rule_number(
+            cap, t("ranking.whatif.cap"), rule.cap, step=1.0, max_value=100.0, key=f"{key}_cap"
         )
-        changes.append(
-            RuleChange(
-                rule.id,
-                _stored(rule, float(shown), rule.threshold),
-                float(points),
-                float(capped),
-                bool(enabled),
-            )
-        )
+        changes.append(RuleChange(rule.id, threshold, points, capped, bool(enabled)))
     return changes
 
 
