@@ -50,11 +50,11 @@ def queue(
     status, rule and severity (empty = all): open before resolved, the most severe and the
     most recently seen first. Empty while the snapshot has no alerts table.
 
-    Each alert also has ``incident_vendor, incident_first, incident_last, incident_failed``:
-    the merchant's invoices late or missing in its months that were issued during a delay at
-    its own invoicing software (``incidents``, :func:`analytics.delay_views.vendor_incidents`,
-    read here when not given), and ``months_failed``, all of them in those months; null when
-    none was."""
+    Each alert also has ``incident_vendor, incident_spans, incident_failed``: the merchant's
+    invoices late or missing in its months that were issued during a delay at its own
+    invoicing software (``incidents``, :func:`analytics.delay_views.vendor_incidents`, read
+    here when not given; ``incident_spans`` lists each such delay's first and last day), and
+    ``months_failed``, all of them in those months; null when none was."""
     if not table_exists(con, alerts.TABLE):
         return pl.DataFrame()
     params = f.params() | {
@@ -81,8 +81,7 @@ INCIDENT_SCHEMA: Final = pl.Schema(
     {
         "alert_id": pl.Int64(),
         "incident_vendor": pl.String(),
-        "incident_first": pl.Date(),
-        "incident_last": pl.Date(),
+        "incident_spans": pl.List(pl.Struct({"first": pl.Date(), "last": pl.Date()})),
         "incident_failed": pl.Int64(),
         "months_failed": pl.Int64(),
     }

@@ -29,24 +29,21 @@ def _metric(metric: str) -> str:
     return t("alerts.metric.is_anomaly") if metric == "is_anomaly" else metric
 
 
-_INCIDENT_FIELDS = (
-    "incident_vendor",
-    "incident_first",
-    "incident_last",
-    "incident_failed",
-    "months_failed",
-)
+_INCIDENT_FIELDS = ("incident_vendor", "incident_spans", "incident_failed", "months_failed")
 
 
 def incident_words(a: dict[str, Any], key: str) -> str | None:
-    """The alert's failures in a delay at its merchant's software, in words (None: none)."""
+    """The alert's failures in a delay at its merchant's software, in words (None: none); each
+    delay's days, when its months had more than one."""
     if a["incident_failed"] is None:
         return None
+    days = ("、" if lang() == "zh" else "; ").join(
+        t("alerts.incident.span", first=s["first"], last=s["last"]) for s in a["incident_spans"]
+    )
     return t(
         key,
         vendor=ref_labels("vendors").get(a["incident_vendor"], a["incident_vendor"]),
-        first=a["incident_first"],
-        last=a["incident_last"],
+        days=days,
         failed=formatting.count(a["incident_failed"]),
         total=formatting.count(a["months_failed"]),
     )

@@ -279,16 +279,40 @@ def test_an_alert_says_how_many_of_its_failures_fell_in_its_vendors_incident() -
         "incident_failed": 7,
     }
     assert got[in_march]["months_failed"] == 9  # the 7, and the 2 of day 15
-    assert (got[in_march]["incident_first"], got[in_march]["incident_last"]) == (
-        DAY0 + timedelta(days=10),
-        DAY0 + timedelta(days=11),
-    )
+    assert got[in_march]["incident_spans"] == [
+        {"first": DAY0 + timedelta(days=10), "last": DAY0 + timedelta(days=11)}
+    ]
     for alert_id in (in_april, other_vendor):  # outside the incident's month; another vendor
         assert got[alert_id]["incident_failed"] is None
         assert got[alert_id]["incident_vendor"] is None
     # read by the queue itself when not given
     assert alert_desk.queue(wh.con, Filters("", ""))["incident_failed"].to_list() == [
         got[i]["incident_failed"] for i in alert_desk.queue(wh.con, Filters("", ""))["alert_id"]
+    ]
+
+
+def test_two_delays_of_the_software_in_an_alerts_months_are_named_apart() -> None:
+    wh = TestWarehouse()
+    a1, a2 = wh.merchant(software_vendor="piaolian"), wh.merchant(software_vendor="piaolian")
+    wh.analyse()
+    usual = [(m, d, 30, 0) for m in (a1, a2) for d in range(0, 20) if d not in (10, 15)]
+    _days(wh.con, [*usual, (a1, 10, 30, 3), (a1, 15, 30, 2), (a2, 10, 30, 0), (a2, 15, 30, 0)])
+    # two delays of piaolian, given as analyse would have found them: days 10 and 15
+    spans = [(DAY0 + timedelta(days=d), DAY0 + timedelta(days=d)) for d in (15, 10)]
+    incidents = pl.DataFrame(
+        {
+            "software_vendor": ["piaolian", "piaolian"],
+            "first_day": [first for first, _ in spans],
+            "last_day": [last for _, last in spans],
+        }
+    )
+    alert_id = _alert(wh.con, a1, "2026-03", "2026-03")
+    got = alert_desk.queue(wh.con, Filters("", ""), incidents=incidents).row(0, named=True)
+    assert got["alert_id"] == alert_id
+    assert (got["incident_failed"], got["months_failed"]) == (5, 5)
+    assert got["incident_spans"] == [  # in order, not one span over the days between
+        {"first": DAY0 + timedelta(days=10), "last": DAY0 + timedelta(days=10)},
+        {"first": DAY0 + timedelta(days=15), "last": DAY0 + timedelta(days=15)},
     ]
 
 

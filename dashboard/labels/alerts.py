@@ -30,18 +30,19 @@ LABELS: dict[str, tuple[str, str]] = {
     "alerts.col.last_seen": ("最近出现", "Last seen"),
     "alerts.col.metric": ("指标", "Metric"),
     "alerts.col.incident": ("开票软件系统性延迟", "Delay at the invoicing software"),
+    "alerts.incident.span": ("{first} 至 {last}", "{first} to {last}"),
     "alerts.incident.cell": (
-        "{vendor} {first} 至 {last}：{failed} / {total} 张",
-        "{vendor} {first} to {last}: {failed} of {total}",
+        "{vendor} {days}：{failed} / {total} 张",
+        "{vendor} {days}: {failed} of {total}",
     ),
     "alerts.detail.incident": (
         "该商户在预警月份中的 {total} 张逾期或未入库发票，有 {failed} 张开具于其开票软件"
-        "（{vendor}）{first} 至 {last} 的系统性延迟期间：同一软件的商户当时普遍未能按时入库。"
+        "（{vendor}）{days} 的系统性延迟期间：同一软件的商户当时普遍未能按时入库。"
         "处理前请先核实软件故障是否已恢复、发票是否已补传。",
         "Of this merchant's {total} invoices late or missing in the alert's months, {failed} "
-        "were issued during a delay at its invoicing software ({vendor}) from {first} to "
-        "{last}, when that software's merchants in general failed to enter on time. Before "
-        "acting, check whether the software is working again and the invoices have been sent.",
+        "were issued during a delay at its invoicing software ({vendor}), {days}, when that "
+        "software's merchants in general failed to enter on time. Before acting, check whether "
+        "the software is working again and the invoices have been sent.",
     ),
     "alerts.col.value": ("当前值", "Value"),
     "alerts.col.previous": ("上月", "Month before"),

@@ -2,8 +2,7 @@
 -- position): the merchant's invoices late or missing in those months that were issued during
 -- a delay at its own invoicing software (the vendor incidents of analytics.delay_views, passed
 -- as $incident_vendors / $incident_firsts / $incident_lasts), beside all of them then. Alerts
--- with none are left out; months with two incidents of the software give the span from the
--- first one's first day to the last one's last day.
+-- with none are left out; months with two incidents of the software list both, in order.
 with chosen as (
     select
         unnest($alert_ids::bigint[]) as alert_id,
@@ -19,20 +18,30 @@ incidents as (
         unnest($incident_lasts::date[]) as last_day
 ),
 
-hit as (
+per_incident as (
     select
         a.alert_id,
-        any_value(m.software_vendor) as incident_vendor,
-        min(i.first_day) as incident_first,
-        max(i.last_day) as incident_last,
-        sum(d.late + d.missing)::bigint as incident_failed
+        i.software_vendor,
+        i.first_day,
+        i.last_day,
+        sum(d.late + d.missing)::bigint as failed
     from chosen as a
     inner join merchants as m using (merchant_id)
     inner join incidents as i on i.software_vendor = m.software_vendor
     inner join merchant_daily as d
         on d.merchant_id = a.merchant_id and d.day between i.first_day and i.last_day
     where d.period between a.period and a.last_seen_period and d.late + d.missing > 0
-    group by a.alert_id
+    group by all
+),
+
+hit as (
+    select
+        alert_id,
+        any_value(software_vendor) as incident_vendor,
+        list({'first': first_day, 'last': last_day} order by first_day) as incident_spans,
+        sum(failed)::bigint as incident_failed
+    from per_incident
+    group by alert_id
 ),
 
 final as (
