@@ -48,7 +48,8 @@ from browser_support import (
 )
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from analytics import config, metrics, views
+from analytics import config, credit_views, credit_whatif, metrics, views
+from analytics.credit_scheme import load_scheme, parse_scheme
 from analytics.validation import is_valid_uscc
 from dashboard.i18n import LABELS
 
@@ -320,3 +321,37 @@ def test_selecting_a_merchant_row_opens_its_profile(page: Page, server: Streamli
     shot = SHOTS / "zh_merchant_profile_selected.png"
     full_page_screenshot(page, shot)
     to_docs(shot, "merchant_profile.png")
+
+
+def test_the_credit_what_if_applies_in_the_browser_and_downloads_its_file(
+    page: Page, server: StreamlitServer, snapshot_of: Callable[[], duckdb.DuckDBPyConnection]
+) -> None:
+    ranking = next(e for e in page_entries() if e.name == "ranking")
+    open_page(page, server, f"{ranking.url_path}?rk_whatif=true")
+    expect(page.get_by_text(label("ranking.whatif.same"))).to_be_visible()
+    band = page.get_by_label(label("ranking.whatif.a_min"))
+    band.fill("80")
+    band.press("Enter")
+    page.get_by_role("button", name=label("ranking.whatif.apply")).click()
+    settle(page, TIMEOUT_MS)
+    assert exceptions(page) == []
+    con = snapshot_of()
+    try:
+        period = credit_views.default_credit_period(
+            credit_views.credit_periods(con), views.available_months(con)[-1]
+        )
+        assert period is not None
+        rows = credit_views.whatif_rows(con, views.Filters("", ""), period)
+    finally:
+        con.close()
+    scheme = load_scheme()
+    whatif = credit_whatif.edited(scheme, [], (80.0, scheme.b_min, scheme.c_min))
+    ups = int((credit_whatif.rescore(rows, whatif)["grade_change"] == "up").sum())
+    assert ups > 0
+    card = page.locator("[data-testid='stMetric']").filter(has_text=label("ranking.whatif.up"))
+    expect(card).to_contain_text(f"{ups:,}")
+    with page.expect_download() as info:
+        page.get_by_role("button", name=label("ranking.whatif.download")).click()
+    assert info.value.suggested_filename == "credit_scheme.toml"
+    text = Path(info.value.path()).read_text(encoding="utf-8")
+    assert parse_scheme(text).a_min == 80.0
