@@ -6,6 +6,7 @@ import duckdb
 import polars as pl
 import pytest
 from apptest import errors, metrics, open_page, table_with, texts
+from streamlit.testing.v1 import AppTest
 
 from analytics import credit_views, credit_whatif, formatting, views
 from analytics.credit_scheme import load_scheme
@@ -146,13 +147,25 @@ def test_the_downgraded_go_to_the_self_check_page_and_a_long_table_says_to_narro
     assert LABELS["common.self_check_list.narrow"][0].format(n=2) in texts(at)
 
 
-def test_the_what_if_rescores_the_period_when_the_bands_move(
-    snapshot: duckdb.DuckDBPyConnection,
-) -> None:
-    con = snapshot.cursor()
+def _default_period(con: duckdb.DuckDBPyConnection) -> tuple[Filters, str]:
+    """The page's filters with nothing chosen, and the period it opens on."""
     f = _everything(con)
     period = credit_views.default_credit_period(credit_views.credit_periods(con), f.period_to)
     assert period is not None
+    return f, period
+
+
+def _apply(at: AppTest) -> None:
+    """Submit the what-if form (its 计算 button) and rerun."""
+    next(b for b in at.button if b.label == LABELS["ranking.whatif.apply"][0]).click()
+    at.run()
+
+
+def test_the_what_if_rescores_the_period_when_the_bands_move(
+    snapshot: duckdb.DuckDBPyConnection,
+) -> None:
+    f, period = _default_period(snapshot.cursor())
+    con = snapshot.cursor()
     at = open_page("ranking", rk_whatif="true")
     assert errors(at) == []
     assert LABELS["ranking.whatif.same"][0] in texts(at)  # untouched: nothing moves
@@ -160,8 +173,7 @@ def test_the_what_if_rescores_the_period_when_the_bands_move(
     assert at.number_input(key="rk_wi_a_min").value == scheme.a_min
     at.number_input(key="rk_wi_a_min").set_value(80.0)
     at.number_input(key="rk_wi_entry_rate_pts").set_value(5.0)
-    next(b for b in at.button if b.label == LABELS["ranking.whatif.apply"][0]).click()
-    at.run()
+    _apply(at)
     assert errors(at) == []
     changes = [
         credit_whatif.RuleChange(
@@ -187,8 +199,7 @@ def test_the_what_if_rescores_the_period_when_the_bands_move(
 def test_the_what_if_refuses_caps_past_100_in_words(snapshot: duckdb.DuckDBPyConnection) -> None:
     at = open_page("ranking", rk_whatif="true")
     at.number_input(key="rk_wi_entry_rate_cap").set_value(30.0)
-    next(b for b in at.button if b.label == LABELS["ranking.whatif.apply"][0]).click()
-    at.run()
+    _apply(at)
     assert errors(at) == []
     assert [e.value for e in at.error] == [
         LABELS["ranking.whatif.problem.caps"][0].format(total="105")
@@ -200,16 +211,13 @@ def test_the_what_if_refuses_caps_past_100_in_words(snapshot: duckdb.DuckDBPyCon
 def test_the_what_if_m_limits_rate_the_merchants_they_let_in(
     snapshot: duckdb.DuckDBPyConnection,
 ) -> None:
+    f, period = _default_period(snapshot.cursor())
     con = snapshot.cursor()
-    f = _everything(con)
-    period = credit_views.default_credit_period(credit_views.credit_periods(con), f.period_to)
-    assert period is not None
     at = open_page("ranking", rk_whatif="true")
     at.number_input(key="rk_wi_min_months").set_value(0)
     kind = "trailing_12m" if period.endswith("-T12M") else "quarter"
     at.number_input(key=f"rk_wi_min_invoices_{kind}").set_value(0)
-    next(b for b in at.button if b.label == LABELS["ranking.whatif.apply"][0]).click()
-    at.run()
+    _apply(at)
     assert errors(at) == []
     scheme = load_scheme()
     bands = (scheme.a_min, scheme.b_min, scheme.c_min)
