@@ -269,3 +269,15 @@ def migration(rescored: pl.DataFrame) -> pl.DataFrame:
     return credit_views.grade_migration(
         rescored.select(previous_grade="grade", grade="whatif_grade")
     )
+
+
+def by_district(rescored: pl.DataFrame) -> pl.DataFrame:
+    """``district, merchants, a_now, a_whatif, up, down``: where the what-if's changes fall
+    (grade A under each side's rules; merchants rising or falling a rated grade)."""
+    return rescored.group_by("district").agg(
+        merchants=pl.len().cast(pl.Int64),
+        a_now=(pl.col("grade") == "A").sum().cast(pl.Int64),
+        a_whatif=(pl.col("whatif_grade") == "A").sum().cast(pl.Int64),
+        up=(pl.col("grade_change") == "up").sum().cast(pl.Int64),
+        down=(pl.col("grade_change") == "down").sum().cast(pl.Int64),
+    )

@@ -145,6 +145,26 @@ def _summary(rescored: pl.DataFrame) -> None:
     )
 
 
+def _districts(rescored: pl.DataFrame, period: str) -> None:
+    """Where the changes fall: grade A and the moves per district, in the reference order."""
+    st.markdown(f"**{t('ranking.whatif.districts')}**")
+    cols = [
+        Col("district", t("common.district")),
+        Col("merchants", t("ranking.kpi.merchants"), "count"),
+        Col("a_now", t("ranking.whatif.a_now"), "count"),
+        Col("a_whatif", t("ranking.whatif.a_new"), "count"),
+        Col("up", t("ranking.whatif.up"), "count"),
+        Col("down", t("ranking.whatif.down"), "count"),
+    ]
+    stem = f"whatif_districts_{period}_{'模拟评级' if lang() == 'zh' else 'simulated'}"
+    components.table(
+        score_panels.by_district(credit_whatif.by_district(rescored)),
+        cols,
+        key=f"{_KEY}_districts",
+        stem=stem,
+    )
+
+
 def _changed_table(rescored: pl.DataFrame, period: str) -> None:
     st.markdown(f"**{t('ranking.whatif.changed')}**")
     # the downgrades first (what an analyst must defend), then by how far the score moves
@@ -260,6 +280,7 @@ def render(f: Filters, period: str) -> None:
     )
     st.plotly_chart(fig, width="stretch")
     st.caption(t("ranking.whatif.migration.caption"))
+    _districts(rescored, period)
     _changed_table(rescored, period)
     if not same:
         _download(scheme, base)

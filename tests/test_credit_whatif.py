@@ -207,3 +207,17 @@ def test_the_m_limits_decide_who_is_rated() -> None:
     assert kept.min_invoices["trailing_12m"] == SCHEME.min_invoices["trailing_12m"]
     with pytest.raises(SchemeError, match="unknown period type"):
         credit_whatif.edited(SCHEME, [], BANDS, credit_whatif.Rating(6, "month", 3))
+
+
+def test_by_district_splits_the_moves_and_sums_to_them() -> None:
+    rows = _rows(
+        [_item("entry_rate", 0.95)], [_item("entry_rate", 0.99)], [_item("entry_rate", 0.90)]
+    ).with_columns(
+        district=pl.Series(["朝阳区", "朝阳区", "海淀区"]),
+        score=pl.Series([92.5, 100.0, 80.0]),
+        grade=pl.Series(["A", "A", "B"]),
+    )
+    out = credit_whatif.rescore(rows, credit_whatif.edited(SCHEME, [], (95, 70, 40)))
+    split = credit_whatif.by_district(out).sort("district")
+    assert split.rows() == [("朝阳区", 2, 2, 1, 0, 1), ("海淀区", 1, 0, 0, 0, 0)]
+    assert split["down"].sum() == int((out["grade_change"] == "down").sum())

@@ -191,6 +191,9 @@ def test_the_what_if_rescores_the_period_when_the_bands_move(
     assert shown[LABELS["ranking.whatif.down"][0]] == formatting.count(downs)
     moved = table_with(at, LABELS["ranking.whatif.grade_new"][0])
     assert moved.shape[0] == ups + downs
+    districts = table_with(at, LABELS["ranking.whatif.a_now"][0])
+    assert districts.shape[0] == expected["district"].n_unique()
+    assert districts[LABELS["ranking.whatif.up"][0]].sum() == ups
     assert [d.label for d in at.get("download_button")].count(
         LABELS["ranking.whatif.download"][0]
     ) == 1

@@ -149,6 +149,9 @@ LABELS: dict[str, tuple[str, str]] = {
         "rose. M depends only on registration and invoice volume: only the M limits above move "
         "it.",
     ),
+    "ranking.whatif.districts": ("各区变化", "By district"),
+    "ranking.whatif.a_now": ("现行 A 级", "Grade A now"),
+    "ranking.whatif.a_new": ("假设 A 级", "Grade A, what-if"),
     "ranking.whatif.changed": ("等级变化的商户", "Merchants whose grade changes"),
     "ranking.whatif.none_changed": (
         "没有商户的等级发生变化（分数可能有变化）。",
