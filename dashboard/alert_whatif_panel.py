@@ -23,6 +23,11 @@ SHOWN = 500  # differing merchant-months listed (all are counted)
 _WIDTHS = [3, 1, 2, 2, 2, 3]
 
 
+def _stem(name: str) -> str:
+    """A download's file stem, saying in the UI language that it is a rule what-if."""
+    return f"{name}_{'规则试算' if lang() == 'zh' else 'rule_what_if'}"
+
+
 def _is_pct(name: str | None) -> bool:
     return name is not None and name in metrics.names() and metrics.metric(name).format == "pct"
 
@@ -116,7 +121,7 @@ def _differences(diff: pl.DataFrame, names: dict[str, str], floors: dict[str, st
         Col("previous_text", t("alerts.whatif.previous")),
         Col("floor_text", t("alerts.whatif.floor_value")),
     ]
-    stem = f"alert_whatif_{'规则试算' if lang() == 'zh' else 'rule_what_if'}"
+    stem = _stem("alert_whatif")
     components.merchant_table(rows, cols, key=f"{_KEY}_table", stem=stem, height=360)
 
 
@@ -183,7 +188,7 @@ def render(f: Filters) -> None:
             Col("dropped", t("alerts.whatif.dropped"), "count"),
         ],
         key=f"{_KEY}_counts",
-        stem=f"alert_whatif_counts_{'规则试算' if lang() == 'zh' else 'rule_what_if'}",
+        stem=_stem("alert_whatif_counts"),
     )
     if whatif.rules == base.rules:
         st.caption(t("alerts.whatif.same"))

@@ -17,7 +17,7 @@ from analytics.credit_whatif import Rating, RuleChange
 from analytics.views import Filters
 from dashboard import cached, components, score_panels, urlstate
 from dashboard.components import Col
-from dashboard.i18n import label_refs, lang, pick, t
+from dashboard.i18n import label_refs, pick, t
 
 _KEY = "rk_wi"
 
@@ -156,7 +156,7 @@ def _districts(rescored: pl.DataFrame, period: str) -> None:
         Col("up", t("ranking.whatif.up"), "count"),
         Col("down", t("ranking.whatif.down"), "count"),
     ]
-    stem = f"whatif_districts_{period}_{'模拟评级' if lang() == 'zh' else 'simulated'}"
+    stem = score_panels.simulated_stem("whatif_districts", period)
     components.table(
         score_panels.by_district(credit_whatif.by_district(rescored)),
         cols,
@@ -197,7 +197,7 @@ def _changed_table(rescored: pl.DataFrame, period: str) -> None:
         Col("whatif_label", t("ranking.whatif.grade_new")),
         Col("score_change", t("ranking.whatif.score_change"), "points"),
     ]
-    stem = f"whatif_{period}_{'模拟评级' if lang() == 'zh' else 'simulated'}"
+    stem = score_panels.simulated_stem("whatif", period)
     components.merchant_table(rows, cols, key=f"{_KEY}_table", stem=stem, height=360)
 
 

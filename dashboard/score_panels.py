@@ -30,6 +30,12 @@ def period_label(period: str) -> str:
     return t("scores.period.quarter", period=period)
 
 
+def simulated_stem(name: str, period: str) -> str:
+    """A download's file stem for simulated grades: the name, the period and the word
+    "simulated" in the UI language (模拟评级), so a saved file says what it is."""
+    return f"{name}_{period}_{'模拟评级' if lang() == 'zh' else 'simulated'}"
+
+
 def grade_label(code: str | None) -> str:
     return t(f"grade.{code}") if code in credit_views.GRADES else "—"
 

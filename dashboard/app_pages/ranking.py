@@ -12,7 +12,7 @@ import streamlit as st
 
 from analytics import credit_views, formatting
 from dashboard import cached, components, credit_whatif_panel, filters, score_panels, urlstate
-from dashboard.i18n import lang, t
+from dashboard.i18n import t
 
 st.title(t("ranking.title"))
 score_panels.simulation_banner()
@@ -83,7 +83,7 @@ st.caption(
 if shown.is_empty():
     st.info(t("ranking.none_found"))
     st.stop()
-stem = f"ranking_{period}_{'模拟评级' if lang() == 'zh' else 'simulated'}"
+stem = score_panels.simulated_stem("ranking", period)
 components.merchant_table(
     score_panels.ranking_rows(shown),
     score_panels.ranking_cols(),
