@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 
 from analytics import config
@@ -263,6 +264,62 @@ def _cmd_report_risk(args: argparse.Namespace) -> int:
     )
 
 
+def _cmd_report_alerts(args: argparse.Namespace) -> int:
+    from analytics.alerts import OPEN_STATUSES
+    from analytics.report_files import write_alerts
+
+    return _report(
+        lambda: write_alerts(
+            db=args.db,
+            districts=tuple(args.district or ()),
+            statuses=tuple(args.status or OPEN_STATUSES),
+            rules=tuple(args.rule or ()),
+            since=args.since,
+            fmt=args.format,
+            out=args.out,
+        )
+    )
+
+
+def _since(text: str) -> datetime:
+    """``--since``: a day (its start) or a day and time, Beijing time."""
+    try:
+        return datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a day or a time like 2026-11-29 or '2026-11-29 09:00'"
+        ) from None
+
+
+def _cmd_alert(args: argparse.Namespace) -> int:
+    from analytics.alert_desk import act_all
+    from analytics.alerts import AlertError
+
+    try:
+        done = act_all(args.alert_id, args.action, by=args.by, note=args.note, db=args.db)
+    except AlertError as exc:
+        raise CliError(str(exc)) from exc
+    for a in done:
+        print(f"alert #{a['alert_id']} ({a['rule']}, {a['merchant_id']}): {a['status']}")
+    return 0
+
+
+def _add_alert(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "alert",
+        help="acknowledge or resolve alerts (all given or none), with who and a note, as on "
+        "the Alerts page",
+    )
+    p.add_argument("action", choices=("acknowledge", "resolve"))
+    p.add_argument(
+        "alert_id", type=int, nargs="+", help="alert numbers (预警编号, as in report alerts)"
+    )
+    p.add_argument("--by", required=True, help="who")
+    p.add_argument("--note", default=None, help="what was done (required to resolve)")
+    _add_db(p)
+    p.set_defaults(func=_cmd_alert)
+
+
 def _cmd_remind(args: argparse.Namespace) -> int:
     from analytics.reminders import ReminderError, record_all
 
@@ -301,8 +358,8 @@ def _add_remind(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 def _add_report(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "report",
-        help="self-check reports (自查报告), the pending-entry reminder list and the entry-risk "
-        "forecast",
+        help="self-check reports (自查报告), the pending-entry reminder list, the entry-risk "
+        "forecast and the alert list",
     )
     kinds = p.add_subparsers(dest="report", required=True)
     p = kinds.add_parser(
@@ -380,6 +437,37 @@ def _add_report(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.add_argument("--out", default=None, help="output file, or a folder for the default name")
     _add_db(p)
     p.set_defaults(func=_cmd_report_risk)
+    p = kinds.add_parser(
+        "alerts",
+        help="the alert list (预警清单): open alerts by default, most severe and most recent "
+        "first, in words",
+    )
+    p.add_argument(
+        "--district", action="append", help="only this district (repeat for several), e.g. 朝阳区"
+    )
+    p.add_argument(
+        "--status",
+        action="append",
+        choices=("new", "acknowledged", "resolved"),
+        help="only alerts in this state (repeat for several; default new and acknowledged)",
+    )
+    p.add_argument("--rule", action="append", help="only this rule's alerts (repeat for several)")
+    p.add_argument(
+        "--since",
+        type=_since,
+        default=None,
+        metavar="TIME",
+        help="only alerts raised at or after this Beijing time, e.g. '2026-11-29 09:00'",
+    )
+    p.add_argument(
+        "--format",
+        choices=("xlsx", "csv"),
+        default="xlsx",
+        help="xlsx keeps 18-digit ids as text; csv (UTF-8) for other systems",
+    )
+    p.add_argument("--out", default=None, help="output file, or a folder for the default name")
+    _add_db(p)
+    p.set_defaults(func=_cmd_report_alerts)
 
 
 def _add_evaluate(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -491,6 +579,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_report(sub)
     _add_remind(sub)
+    _add_alert(sub)
     _add_evaluate(sub)
 
     p = sub.add_parser("serve", help="start the dashboard on http://localhost:8501")

@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 import duckdb
 
-from analytics import clock, formatting, risk_views, views, workdays
+from analytics import alert_desk, alerts, clock, formatting, risk_views, views, workdays
 from analytics.imports import analysis_status, import_failures
 from analytics.warehouse import table_counts
 
@@ -58,6 +58,24 @@ def calendar_line(day: date) -> tuple[str, str | None]:
     )
 
 
+def alerts_line(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The open alerts in one line: how many wait for someone to acknowledge them and since
+    when the oldest of those waits; None without an alerts table."""
+    rows = alert_desk.queue(con, views.Filters("", ""), alerts.OPEN_STATUSES)
+    if rows.width == 0:
+        return None
+    new = rows.filter(rows["status"] == "new")
+    high = int((rows["severity"] == "high").sum())
+    line = (
+        f"open alerts: {rows.height:,} ({new.height:,} new, {rows.height - new.height:,} "
+        f"acknowledged; {high:,} high)"
+    )
+    oldest = new["created_at"].min()
+    if isinstance(oldest, datetime):
+        line += f", the oldest new one raised {formatting.minute(oldest)}"
+    return line + " (fapiao-watch report alerts)"
+
+
 def status(con: duckdb.DuckDBPyConnection, *, max_wait_minutes: float) -> Report:
     """Row counts, the last analysis and what waits for the next, failures, files that could
     not be read, and how far the holiday calendar runs."""
@@ -91,6 +109,8 @@ def status(con: duckdb.DuckDBPyConnection, *, max_wait_minutes: float) -> Report
                 f"missing invoice, {forecast['at_risk']:,} at risk >= "
                 f"{risk_views.HIGH_RISK:.0%} (fapiao-watch report risk)"
             )
+        if line := alerts_line(con):
+            out.lines.append(line)
         if state.failures:
             out.lines.append(
                 f"analysis failing: {state.failures:,} run(s) since "

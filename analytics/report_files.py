@@ -5,25 +5,30 @@
 * ``fapiao-watch report pending``: the reminder list (催报清单), every invoice not yet entered
   whose deadline is still ahead, nearest deadline first;
 * ``fapiao-watch report risk``: the entry-risk forecast (入库风险预测), highest risk first, with
-  how it did out of time.
+  how it did out of time;
+* ``fapiao-watch report alerts``: the alert list (预警清单), open alerts by default, most severe
+  and most recent first, in words.
 """
 
 from __future__ import annotations
 
 import io
 import zipfile
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
 
-from analytics import exports, formatting, risk_views, views
+from analytics import alert_desk, alerts, clock, exports, formatting, risk_views, views
 from analytics import merchant_list as merchant_lists
 from analytics.imports import analysis_status
 from analytics.report_sheets import (
+    ALERT_SHEET,
     PENDING_SHEET,
     RISK_CALIBRATION_SHEET,
     RISK_EVALUATION_SHEET,
     RISK_SHEET,
+    alert_sheet,
     pending_sheet,
     risk_calibration_sheet,
     risk_evaluation_sheet,
@@ -40,7 +45,7 @@ from analytics.reports import (
     self_check_report,
 )
 
-__all__ = ["write_pending", "write_risk", "write_self_check"]
+__all__ = ["write_alerts", "write_pending", "write_risk", "write_self_check"]
 
 
 def write_self_check(
@@ -206,6 +211,57 @@ def write_risk(
         f"to {evaluation['based_on']}); {expected:,.0f} of them expected to have a late or "
         "missing invoice"
     )
+    return target, what
+
+
+def write_alerts(
+    *,
+    db: str | None,
+    districts: tuple[str, ...] = (),
+    statuses: tuple[str, ...] = alerts.OPEN_STATUSES,
+    rules: tuple[str, ...] = (),
+    since: datetime | None = None,
+    fmt: str = "xlsx",
+    out: str | None = None,
+) -> tuple[Path, str]:
+    """The alert list: the alerts of the merchants of ``districts`` (all when empty) in
+    ``statuses`` (open ones by default) under ``rules`` (all when empty), raised at or after
+    ``since`` when given, in the Alerts page's order (open before resolved, most severe and
+    most recently seen first). ``out`` defaults to ``alerts[-<district>]-<today>.<xlsx|csv>``.
+    Returns the path and a line on it."""
+    from analytics.warehouse import connect
+
+    unknown = [s for s in statuses if s not in alerts.STATUSES]
+    if unknown:
+        raise ReportError(f"unknown alert status {unknown[0]!r}; use {', '.join(alerts.STATUSES)}")
+    known = alert_desk.rules()
+    unknown = [r for r in rules if r not in known]
+    if unknown:
+        raise ReportError(f"unknown alert rule {unknown[0]!r}; the rules are {', '.join(known)}")
+    con = connect(db, read_only=True)
+    try:
+        rows = alert_desk.queue(con, views.Filters("", "", districts=districts), statuses, rules)
+    finally:
+        con.close()
+    if rows.width == 0:
+        raise ReportError("no alerts table: run fapiao-watch analyse first")
+    if since is not None:
+        rows = rows.filter(rows["created_at"] >= since)
+    sheet = alert_sheet(rows, {r.id: r.name_zh for r in known.values()})
+    payload = (
+        exports.to_xlsx_bytes({ALERT_SHEET: sheet})
+        if fmt == "xlsx"
+        else exports.to_csv_bytes(sheet)
+    )
+    who = "".join(f"-{d}" for d in districts)
+    target = _write(payload, f"alerts{who}-{clock.beijing_today():%Y-%m-%d}.{fmt}", out)
+    by_status = dict(rows.group_by("status").len().iter_rows()) if rows.height else {}
+    counted = ", ".join(f"{by_status[s]:,} {s}" for s in alerts.STATUSES if s in by_status)
+    merchants = rows["merchant_id"].n_unique() if rows.height else 0
+    what = f"{rows.height:,} alerts of {merchants:,} merchants"
+    what += f" ({counted})" if counted else ""
+    if since is not None:
+        what += f", raised since {formatting.minute(since)}"
     return target, what
 
 

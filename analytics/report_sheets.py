@@ -11,11 +11,11 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 import polars as pl
 
-from analytics import delay_views, metrics, periods, reference
+from analytics import delay_views, formatting, metrics, periods, reference
 from analytics.risk_backtest import CALIBRATION_MONTHS
 
 SUMMARY_SHEET = "汇总"
@@ -455,4 +455,82 @@ def risk_calibration_sheet(groups: pl.DataFrame) -> pl.DataFrame:
         pl.col("merchants").alias("商户月数"),
         pl.col("expected").alias("平均预测风险"),
         pl.col("observed").alias("实际逾期/未入库比例"),
+    )
+
+
+# The alert list (预警清单): the alert queue for a schedule or an official's inbox.
+ALERT_SHEET = "预警清单"
+ALERT_STATUS_ZH: Final = {"new": "新预警", "acknowledged": "已确认（跟进中）", "resolved": "已处理"}
+SEVERITY_ZH: Final = {"high": "高", "medium": "中", "low": "低"}
+ALERT_COLUMNS = (
+    ("alert_id", "预警编号"),
+    ("status", "状态"),
+    ("severity", "级别"),
+    ("rule", "规则"),
+    ("merchant_name", "商户名称"),
+    ("merchant_id", "统一社会信用代码"),
+    ("district", "行政区"),
+    ("industry", "行业"),
+    ("period", "首次出现月份"),
+    ("last_seen_period", "最近出现月份"),
+    ("metric", "指标"),
+    ("value", "当前值"),
+    ("previous_value", "上月值"),
+    ("threshold", "阈值"),
+    ("message_zh", "内容"),
+    ("incident_vendor", "开票软件系统性延迟（软件）"),
+    ("incident_days", "延迟日期"),
+    ("incident_failed", "其间开具的逾期或未入库发票"),
+    ("months_failed", "预警月份逾期或未入库发票"),
+    ("created_at", "预警时间"),
+    ("acknowledged_by", "确认人"),
+    ("acknowledged_at", "确认时间"),
+    ("resolved_by", "处理人"),
+    ("resolved_at", "处理时间"),
+    ("note", "备注"),
+)
+
+
+def _alert_value(metric: str, value: float | None) -> str:
+    """An alert's value as the dashboard words it: a metric in its format, the anomaly flag as
+    已标记 / 未标记."""
+    if metric == "is_anomaly":
+        return formatting.MISSING if value is None else ("已标记" if value else "未标记")
+    if metric in metrics.names():
+        return formatting.metric_value(metric, value, "zh")
+    return formatting.MISSING if value is None else f"{value:g}"
+
+
+def _spans(spans: list[dict[str, Any]] | None) -> str | None:
+    if not spans:
+        return None
+    return "、".join(f"{s['first']:%Y-%m-%d} 至 {s['last']:%Y-%m-%d}" for s in spans)
+
+
+def alert_sheet(rows: pl.DataFrame, rule_names: dict[str, str]) -> pl.DataFrame:
+    """The queue from :func:`analytics.alert_desk.queue` in Chinese, in its order: status,
+    level, rule and metric by name, values in their metric's format, industry and vendor by
+    name, and the alert's failures in a delay at its merchant's software (each delay's days)."""
+    if rows.is_empty():
+        return pl.DataFrame(schema=dict.fromkeys((h for _, h in ALERT_COLUMNS), pl.String))
+    text = {
+        c: [_alert_value(m, v) for m, v in zip(rows["metric"], rows[c], strict=True)]
+        for c in ("value", "previous_value", "threshold")
+    }
+    days = [_spans(s) for s in rows["incident_spans"].to_list()]
+    metric_names = {m: metrics.metric(m).label_zh for m in metrics.names()} | {
+        "is_anomaly": "异常标记"
+    }
+    return (
+        rows.with_columns(pl.Series(c, v, pl.String) for c, v in text.items())
+        .with_columns(
+            pl.col("status").replace(ALERT_STATUS_ZH),
+            pl.col("severity").replace(SEVERITY_ZH),
+            pl.col("rule").replace(rule_names),
+            pl.col("metric").replace(metric_names),
+            pl.col("industry").replace(reference.labels("industries", "zh")),
+            pl.col("incident_vendor").replace(reference.labels("vendors", "zh")),
+            pl.Series("incident_days", days, pl.String),
+        )
+        .select([pl.col(c).alias(h) for c, h in ALERT_COLUMNS])
     )
