@@ -89,7 +89,11 @@ def sql_text(name: str) -> str:
 
 
 def _is_lock_error(exc: BaseException) -> bool:
-    return "lock" in str(exc).lower() and "conflicting" in str(exc).lower()
+    """Another process holds the file, or this one has it open the other way (read-only
+    against read-write: DuckDB refuses a second configuration of an open file in one process,
+    e.g. the dashboard's invoice lookup while an alert is being resolved)."""
+    text = str(exc).lower()
+    return ("lock" in text and "conflicting" in text) or "different configuration" in text
 
 
 def configure(con: duckdb.DuckDBPyConnection, cfg: Settings | None = None) -> None:
@@ -164,7 +168,7 @@ def connect(
         try:
             con = duckdb.connect(target, read_only=read_only)
             break
-        except duckdb.IOException as exc:
+        except (duckdb.IOException, duckdb.ConnectionException) as exc:
             if not _is_lock_error(exc) or time.monotonic() >= deadline:
                 if _is_lock_error(exc):
                     raise WarehouseBusyError(
