@@ -320,6 +320,27 @@ def _add_alert(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.set_defaults(func=_cmd_alert)
 
 
+def _cmd_lookup(args: argparse.Namespace) -> int:
+    from analytics import invoice_lookup as il
+    from analytics.warehouse import connect
+
+    try:
+        numbers = il.parse_numbers("\n".join(args.invoice_no))
+    except il.InvoiceLookupError as exc:
+        raise CliError(str(exc)) from exc
+    for given in numbers.invalid:
+        print(f"{given}: not an invoice number (20-digit 数电票 number, or 发票代码 + 发票号码)")
+    if not numbers.valid:
+        return 1 if numbers.invalid else 0
+    con = connect(args.db, read_only=True)
+    try:
+        found = il.from_warehouse(con, il.from_snapshot(con, numbers.valid))
+    finally:
+        con.close()
+    print("\n".join(il.lines(found)))
+    return 1 if found.not_found or numbers.invalid else 0
+
+
 def _cmd_remind(args: argparse.Namespace) -> int:
     from analytics.reminders import ReminderError, record_all
 
@@ -333,6 +354,21 @@ def _cmd_remind(args: argparse.Namespace) -> int:
         state = "recorded" if r.new else "already recorded today"
         print(f"{r.merchant_id}: reminder #{r.reminder_id}, {r.invoices} invoice(s), {state}")
     return 0
+
+
+def _add_lookup(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "lookup",
+        help="where invoices stand (发票查询): status and reason, merchant, or the import that "
+        "rejected them",
+    )
+    p.add_argument(
+        "invoice_no",
+        nargs="+",
+        help="20-digit 数电票 numbers, or 发票代码-发票号码 (quote a code and number given apart)",
+    )
+    _add_db(p)
+    p.set_defaults(func=_cmd_lookup)
 
 
 def _add_remind(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -580,6 +616,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_report(sub)
     _add_remind(sub)
     _add_alert(sub)
+    _add_lookup(sub)
     _add_evaluate(sub)
 
     p = sub.add_parser("serve", help="start the dashboard on http://localhost:8501")

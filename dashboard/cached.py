@@ -41,6 +41,7 @@ from analytics import (
     credit_views,
     credit_whatif,
     imports,
+    invoice_lookup,
     profile,
     reminders,
     reports,
@@ -52,6 +53,7 @@ from analytics import (
 from analytics.complaint_trends import Grain
 from analytics.ingest.preview import FilePreview, preview_file
 from analytics.views import Filters
+from analytics.warehouse import WarehouseBusyError
 
 Generation = tuple[int, int]
 _ENTRIES = 256  # per function; frames are small, and a filter change is a new entry
@@ -620,6 +622,27 @@ def _preview(gen: Generation, path: str, kind: str | None) -> FilePreview:
 def preview(path: str, kind: str | None = None) -> FilePreview:
     """What an uploaded file would load as; ``path`` names its content (see stage_upload)."""
     return _preview(_gen(), path, kind)
+
+
+# --- invoice lookup (the Invoice lookup page) ----------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+def _invoice_lookup(gen: Generation, numbers: tuple[str, ...]) -> invoice_lookup.Lookup:
+    """Both steps; the warehouse's ``WarehouseBusyError`` is raised, so not cached."""
+    first = _read(gen, invoice_lookup.from_snapshot, numbers)
+    return invoice_lookup.complete(first, warehouse_path())
+
+
+def invoice_lookup_result(numbers: tuple[str, ...]) -> invoice_lookup.Lookup:
+    """Where ``numbers`` stand: the snapshot's exceptions, pending invoices and rejected rows,
+    then the warehouse for the rest; while ``ingest``/``analyse`` hold the warehouse, the
+    snapshot's answer alone (its ``unchecked`` numbers set), asked again on the next rerun."""
+    gen = _gen()
+    try:
+        return _invoice_lookup(gen, numbers)
+    except WarehouseBusyError:
+        return _read(gen, invoice_lookup.from_snapshot, numbers)
 
 
 # --- writers ------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ SECTIONS: dict[str, tuple[PageSpec, ...]] = {
         PageSpec("entry_risk", "online_prediction", "risk"),
         PageSpec("alerts", "notifications_active", "alerts"),
         PageSpec("self_check", "fact_check", "self-check", filters=False),
+        PageSpec("invoice_lookup", "search", "invoice", filters=False),
     ),
     "analysis": (  # credit-rating analysts
         PageSpec("ranking", "leaderboard", "ranking"),

@@ -18,6 +18,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "nav.entry_risk": ("入库风险预测", "Entry-risk forecast"),
     "nav.merchant_profile": ("商户画像", "Merchant profile"),
     "nav.complaints": ("投诉趋势", "Complaint trends"),
+    "nav.invoice_lookup": ("发票查询", "Invoice lookup"),
     "nav.data_import": ("数据导入", "Data import"),
     "first_run.title": ("尚无数据", "No data yet"),
     "first_run.body": (
