@@ -162,6 +162,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "alerts.whatif.unit.flag": ("由异常检测阈值决定", "set by the anomaly threshold"),
     "alerts.whatif.floor_of": ("{metric} ≥", "{metric} ≥"),
     "alerts.whatif.apply": ("试算", "Try"),
+    "alerts.whatif.computing": ("正在试算…", "Trying the rules…"),
     "alerts.whatif.invalid": ("这组规则无法使用：{reason}", "These rules cannot be used: {reason}"),
     "alerts.whatif.none_left": ("至少启用一条规则。", "Keep at least one rule on."),
     "alerts.whatif.same": (
