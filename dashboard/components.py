@@ -27,6 +27,8 @@ SELF_CHECK_PAGE = "app_pages/self_check.py"
 DATA_IMPORT_PAGE = "app_pages/data_import.py"
 ENTRY_PAGE = "app_pages/entry_monitoring.py"
 RISK_PAGE = "app_pages/entry_risk.py"
+LOOKUP_PAGE = "app_pages/invoice_lookup.py"
+LOOKUP_PARAM = "inv"  # the lookup's text area key, hence its URL parameter
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SELF_CHECK_PREFIX = "sc_"  # the self-check page's URL parameters
 LIST_HANDOFF = "sc_list_handoff"  # a merchant list for the self-check page (session state)
@@ -236,6 +238,11 @@ def link_in_scope(page: str, label: str, icon: str | None = None) -> None:
 def open_profile(merchant_id: str) -> None:
     """Switch to the merchant profile; the filters and the language go along in the URL."""
     _switch_page(PROFILE_PAGE, {MERCHANT_PARAM: merchant_id})
+
+
+def open_invoice_lookup(invoice_no: str) -> None:
+    """Switch to the invoice lookup with this invoice's number filled in."""
+    _switch_page(LOOKUP_PAGE, {LOOKUP_PARAM: invoice_no})
 
 
 def open_self_check(merchant_id: str, period: str) -> None:

@@ -249,6 +249,9 @@ def test_a_district_filter_changes_the_url_the_numbers_and_the_csv(
     open_page(page, server)
     before = kpis(page)
     box = page.get_by_role("combobox", name=label("filters.district"))
+    # as a user would: scroll the sidebar until the box is mid-screen, so its options list has
+    # room to open below it (at the bottom edge of a 900-pixel window it opens out of sight)
+    box.evaluate("e => e.scrollIntoView({block: 'center'})")
     box.fill(district)
     page.get_by_role("option", name=district, exact=True).click()
     page.keyboard.press("Escape")
@@ -355,3 +358,73 @@ def test_the_credit_what_if_applies_in_the_browser_and_downloads_its_file(
     assert info.value.suggested_filename == "credit_scheme.toml"
     text = Path(info.value.path()).read_text(encoding="utf-8")
     assert parse_scheme(text).a_min == 80.0
+
+
+def test_an_invoice_number_typed_into_the_lookup_gets_its_answer_and_opens_its_merchant(
+    page: Page, server: StreamlitServer, served_db: Path
+) -> None:
+    con = duckdb.connect(str(served_db), read_only=True)  # the warehouse, as the page reads it
+    try:
+        number, merchant, reason = con.execute(
+            "select subject_id, merchant_id, reason_zh from reconciliation "
+            "where subject = 'issued' and status = 'entered_on_time' order by 1 limit 1"
+        ).fetchall()[0]
+    finally:
+        con.close()
+    lookup = next(e for e in page_entries() if e.name == "invoice_lookup")
+    open_page(page, server, lookup.url_path)
+    box = page.get_by_role("textbox", name=label("invoice_lookup.numbers").format(n=200))
+    box.fill(number)
+    box.press("Control+Enter")
+    page.wait_for_url(lambda url: query(url).get("inv") == [number])
+    settle(page, TIMEOUT_MS)
+    answer = f"{label('status.entered_on_time')}：{reason}"
+    expect(page.locator("[data-testid='stAlert']").get_by_text(answer, exact=True)).to_be_visible()
+    assert exceptions(page) == []
+    full_page_screenshot(page, SHOTS / "zh_invoice_lookup_answer.png")
+
+    grid = page.locator(".st-key-il_found [data-testid='stDataFrame']")
+    grid.scroll_into_view_if_needed()
+    grid.click(position={"x": 18, "y": 35 + 17})  # the row's selection box, under the header
+    profile = next(e for e in page_entries() if e.name == "merchant_profile")
+    page.wait_for_url(
+        lambda url: (
+            urlsplit(url).path == f"/{profile.url_path}"
+            and query(url).get("merchant") == [merchant]
+        )
+    )
+    settle(page, TIMEOUT_MS)
+    assert exceptions(page) == []
+
+
+def test_a_complaint_that_names_an_invoice_opens_it_in_the_lookup(
+    page: Page, server: StreamlitServer, snapshot_of: Callable[[], duckdb.DuckDBPyConnection]
+) -> None:
+    con = snapshot_of()
+    try:
+        months = views.available_months(con)  # the profile's default range
+        merchant, number = con.execute(
+            "select merchant_id, invoice_no from complaint_links where invoice_status is not "
+            "null and period between $first and $last order by received_at desc, complaint_id "
+            "limit 1",
+            {"first": months[0], "last": months[-1]},
+        ).fetchall()[0]
+    finally:
+        con.close()
+    profile = next(e for e in page_entries() if e.name == "merchant_profile")
+    open_page(page, server, f"{profile.url_path}?merchant={merchant}")
+    _, (header, rows) = download_csv(page, "mp_complaints")
+    invoices = [row[header.index(label("merchant_profile.invoice_no"))] for row in rows]
+    i = invoices.index(number)
+    grid = page.locator(".st-key-mp_complaints [data-testid='stDataFrame']")
+    grid.scroll_into_view_if_needed()
+    grid.click(position={"x": 18, "y": 35 * (i + 1) + 17})  # row i's selection box
+    lookup = next(e for e in page_entries() if e.name == "invoice_lookup")
+    page.wait_for_url(
+        lambda url: (
+            urlsplit(url).path == f"/{lookup.url_path}" and query(url).get("inv") == [number]
+        )
+    )
+    settle(page, TIMEOUT_MS)
+    expect(page.locator(".st-key-il_found [data-testid='stDataFrame']")).to_be_visible()
+    assert exceptions(page) == []

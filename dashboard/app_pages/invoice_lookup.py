@@ -6,19 +6,19 @@ is ``analytics.invoice_lookup``, the panels ``dashboard/lookup_panels.py``."""
 import streamlit as st
 
 from analytics import invoice_lookup
-from dashboard import cached, lookup_panels, notices, urlstate
+from dashboard import cached, components, lookup_panels, notices, urlstate
 from dashboard.i18n import t
 
 st.title(t("invoice_lookup.title"))
 st.caption(t("invoice_lookup.intro"))
 notices.freshness_notice()
 text = urlstate.widget(
-    "inv",
+    components.LOOKUP_PARAM,
     "",
     lambda start: st.text_area(
         t("invoice_lookup.numbers", n=invoice_lookup.MAX_NUMBERS),
         value=start,
-        key="inv",
+        key=components.LOOKUP_PARAM,
         placeholder=t("invoice_lookup.placeholder"),
         help=t("invoice_lookup.numbers.help"),
         height=110,

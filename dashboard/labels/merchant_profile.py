@@ -74,6 +74,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "merchant_profile.channel": ("渠道", "Channel"),
     "merchant_profile.invoice_no": ("涉及发票", "Invoice named"),
     "merchant_profile.invoice_status": ("发票对账状态", "Invoice status"),
+    "merchant_profile.complaint_lookup": (
+        "点选写有发票号码的投诉，可在“发票查询”中查看该发票的入库情况和原因。",
+        "Select a complaint that names an invoice to see in Invoice lookup where it stands "
+        "and why.",
+    ),
     "merchant_profile.complaint_status": ("办理状态", "Handling status"),
     "merchant_profile.resolution_days": ("办结用时（天）", "Days to resolve"),
 }

@@ -35,4 +35,10 @@ def render(merchant_id: str, f: Filters) -> None:
         Col("status", t("merchant_profile.complaint_status")),
         Col("resolution_days", t("merchant_profile.resolution_days"), "days"),
     ]
-    components.table(rows, cols, key="mp_complaints", stem=f"{merchant_id}_complaints")
+    if rows["invoice_no"].is_not_null().any():
+        st.caption(t("merchant_profile.complaint_lookup"))
+    row = components.table(
+        rows, cols, key="mp_complaints", stem=f"{merchant_id}_complaints", select=True
+    )
+    if row is not None and (invoice_no := rows["invoice_no"][row]) is not None:
+        components.open_invoice_lookup(invoice_no)
