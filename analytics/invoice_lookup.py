@@ -25,7 +25,7 @@ import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Final, Literal
+from typing import Final
 
 import duckdb
 import polars as pl
@@ -39,8 +39,6 @@ SEPARATORS: Final = re.compile(r"[\n\r,，;；、\t]+")
 LEGACY: Final = re.compile(r"(\d{10}|\d{12})-?(\d{8})")  # 发票代码 + 发票号码
 LEGACY_APART: Final = re.compile(r"(\d{10}|\d{12})[\s\-—]+(\d{8})")
 BUSY_WAIT_S: Final = 3.0
-
-Source = Literal["snapshot", "warehouse"]
 
 
 class InvoiceLookupError(ValueError):
@@ -106,7 +104,8 @@ class Lookup:
     unchecked: tuple[str, ...]
 
     @property
-    def complete(self) -> bool:
+    def answered(self) -> bool:
+        """Every number has its answer (none waits for the warehouse)."""
         return not self.unchecked
 
 
@@ -124,7 +123,7 @@ def _found(con: duckdb.DuckDBPyConnection, name: str, numbers: list[str]) -> pl.
 
 def from_snapshot(con: duckdb.DuckDBPyConnection, numbers: tuple[str, ...]) -> Lookup:
     """Step 1 on the serving snapshot ``con``: exceptions, pending and rejected rows. Numbers
-    it does not list are ``unchecked`` (:func:`from_warehouse` asks about them)."""
+    it does not list are ``unchecked`` (:func:`ask_warehouse` asks about them)."""
     if not numbers:
         raise ValueError("no invoice numbers to look up")
     wanted = list(numbers)
@@ -168,7 +167,7 @@ def from_warehouse(con: duckdb.DuckDBPyConnection, first: Lookup) -> Lookup:
     )
 
 
-def complete(
+def ask_warehouse(
     first: Lookup,
     db: str | os.PathLike[str] | None = None,
     *,

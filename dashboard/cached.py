@@ -631,7 +631,7 @@ def preview(path: str, kind: str | None = None) -> FilePreview:
 def _invoice_lookup(gen: Generation, numbers: tuple[str, ...]) -> invoice_lookup.Lookup:
     """Both steps; the warehouse's ``WarehouseBusyError`` is raised, so not cached."""
     first = _read(gen, invoice_lookup.from_snapshot, numbers)
-    return invoice_lookup.complete(first, warehouse_path())
+    return invoice_lookup.ask_warehouse(first, warehouse_path())
 
 
 def invoice_lookup_result(numbers: tuple[str, ...]) -> invoice_lookup.Lookup:

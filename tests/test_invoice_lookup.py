@@ -95,8 +95,8 @@ def test_each_number_gets_the_reconciliations_status_and_reason_from_the_cheapes
         first.found["invoice_no"]
     )
     assert {numbers["on_time"], UNKNOWN} <= set(first.unchecked)
-    result = invoice_lookup.complete(first, small_warehouse)
-    assert result.complete
+    result = invoice_lookup.ask_warehouse(first, small_warehouse)
+    assert result.answered
     assert result.not_found == (UNKNOWN,)
     for what, number in numbers.items():
         rows = result.found.filter(result.found["invoice_no"] == number)
@@ -139,7 +139,7 @@ def test_a_pending_invoice_says_its_deadline_and_working_days_left(live_feed: Pa
         result = invoice_lookup.from_snapshot(snap, (number,))
     finally:
         snap.close()
-    assert result.complete
+    assert result.answered
     row = result.found.row(0, named=True)
     assert row["status"] == "pending_entry"
     assert f"入库期限 {deadline:%Y-%m-%d} 日终，剩余 {left:.1f} 个工作日" in row["reason_zh"]
@@ -177,7 +177,7 @@ def test_a_busy_warehouse_leaves_the_snapshots_answer_and_says_which_numbers_wai
     finally:
         snap.close()
     with pytest.raises(WarehouseBusyError):
-        invoice_lookup.complete(first, held, timeout_s=0.2)
+        invoice_lookup.ask_warehouse(first, held, timeout_s=0.2)
 
     monkeypatch.setenv(config.ENV_DB, str(held))  # the page waits its 3 s, then answers
     at = open_page("invoice_lookup", inv=f"{numbers['late']}\n{numbers['on_time']}")
