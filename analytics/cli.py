@@ -391,6 +391,20 @@ def _add_remind(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.set_defaults(func=_cmd_remind)
 
 
+def _add_districts(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--district", action="append", help="only this district (repeat for several), e.g. 朝阳区"
+    )
+
+
+def _add_list_file(p: argparse.ArgumentParser, format_help: str) -> None:
+    """A list report's file: its format (``format_help`` says what each gives), where it goes,
+    and the warehouse it is read from."""
+    p.add_argument("--format", choices=("xlsx", "csv"), default="xlsx", help=format_help)
+    p.add_argument("--out", default=None, help="output file, or a folder for the default name")
+    _add_db(p)
+
+
 def _add_report(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "report",
@@ -424,9 +438,7 @@ def _add_report(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         "pending",
         help="the reminder list (催报清单): invoices not yet entered whose deadline is ahead",
     )
-    p.add_argument(
-        "--district", action="append", help="only this district (repeat for several), e.g. 朝阳区"
-    )
+    _add_districts(p)
     p.add_argument(
         "--due-within",
         type=float,
@@ -439,23 +451,14 @@ def _add_report(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         action="store_true",
         help="only invoices no recorded reminder covered yet (fapiao-watch remind)",
     )
-    p.add_argument(
-        "--format",
-        choices=("xlsx", "csv"),
-        default="xlsx",
-        help="xlsx keeps 18- and 20-digit ids as text; csv (UTF-8) for other systems",
-    )
-    p.add_argument("--out", default=None, help="output file, or a folder for the default name")
-    _add_db(p)
+    _add_list_file(p, "xlsx keeps 18- and 20-digit ids as text; csv (UTF-8) for other systems")
     p.set_defaults(func=_cmd_report_pending)
     p = kinds.add_parser(
         "risk",
         help="the entry-risk forecast (入库风险预测): who may have a late or missing invoice "
         "next month, highest risk first, with the reasons",
     )
-    p.add_argument(
-        "--district", action="append", help="only this district (repeat for several), e.g. 朝阳区"
-    )
+    _add_districts(p)
     p.add_argument(
         "--min-risk",
         type=float,
@@ -464,23 +467,14 @@ def _add_report(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         help="only merchants whose risk is at least P (0-1), e.g. 0.5",
     )
     p.add_argument("--top", type=int, default=None, help="at most this many, highest risk first")
-    p.add_argument(
-        "--format",
-        choices=("xlsx", "csv"),
-        default="xlsx",
-        help="xlsx adds how the forecast did out of time; csv (UTF-8) the list only",
-    )
-    p.add_argument("--out", default=None, help="output file, or a folder for the default name")
-    _add_db(p)
+    _add_list_file(p, "xlsx adds how the forecast did out of time; csv (UTF-8) the list only")
     p.set_defaults(func=_cmd_report_risk)
     p = kinds.add_parser(
         "alerts",
         help="the alert list (预警清单): open alerts by default, most severe and most recent "
         "first, in words",
     )
-    p.add_argument(
-        "--district", action="append", help="only this district (repeat for several), e.g. 朝阳区"
-    )
+    _add_districts(p)
     p.add_argument(
         "--status",
         action="append",
@@ -495,14 +489,7 @@ def _add_report(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
         metavar="TIME",
         help="only alerts raised at or after this Beijing time, e.g. '2026-11-29 09:00'",
     )
-    p.add_argument(
-        "--format",
-        choices=("xlsx", "csv"),
-        default="xlsx",
-        help="xlsx keeps 18-digit ids as text; csv (UTF-8) for other systems",
-    )
-    p.add_argument("--out", default=None, help="output file, or a folder for the default name")
-    _add_db(p)
+    _add_list_file(p, "xlsx keeps 18-digit ids as text; csv (UTF-8) for other systems")
     p.set_defaults(func=_cmd_report_alerts)
 
 
