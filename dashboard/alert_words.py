@@ -10,7 +10,7 @@ import polars as pl
 
 from analytics import formatting, metrics
 from dashboard import cached
-from dashboard.i18n import label_codes, lang, metric_label, ref_labels, t
+from dashboard.i18n import label_codes, lang, listing, metric_label, ref_labels, t
 
 SEVERITIES = ("high", "medium", "low")
 
@@ -37,8 +37,9 @@ def incident_words(a: dict[str, Any], key: str) -> str | None:
     delay's days, when its months had more than one."""
     if a["incident_failed"] is None:
         return None
-    days = ("、" if lang() == "zh" else "; ").join(
-        t("alerts.incident.span", first=s["first"], last=s["last"]) for s in a["incident_spans"]
+    days = listing(
+        (t("alerts.incident.span", first=s["first"], last=s["last"]) for s in a["incident_spans"]),
+        "; ",
     )
     return t(
         key,

@@ -21,7 +21,7 @@ import streamlit as st
 from analytics import reference
 from analytics.views import Filters
 from dashboard import cached, urlstate
-from dashboard.i18n import lang, ref_labels, t
+from dashboard.i18n import listing, ref_labels, t
 
 PERIOD: Final = "period"
 DISTRICT: Final = "district"
@@ -116,7 +116,6 @@ def current() -> Filters:
 def describe(f: Filters) -> str:
     """One line saying what the page shows: months and the selection, in the UI language."""
     period = f.period_from if f.period_from == f.period_to else f"{f.period_from} – {f.period_to}"
-    sep = "、" if lang() == "zh" else ", "
     parts = []
     for values, table in (
         (f.districts, "districts"),
@@ -126,7 +125,7 @@ def describe(f: Filters) -> str:
     ):
         if values:
             labels = ref_labels(table)
-            parts.append(sep.join(labels.get(v, v) for v in values))
+            parts.append(listing(labels.get(v, v) for v in values))
     if f.individual is not None:
         parts.append(
             t("filters.entity.individual" if f.individual else "filters.entity.enterprise")

@@ -9,7 +9,7 @@ through :func:`ref_labels`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import polars as pl
 import streamlit as st
@@ -28,6 +28,12 @@ def lang() -> str:
     """The current UI language ('zh' unless the user switched)."""
     value = st.session_state.get("lang", DEFAULT_LANG)
     return value if value in LANGS else DEFAULT_LANG
+
+
+def listing(items: Iterable[str], en_sep: str = ", ") -> str:
+    """``items`` as one run of text: 、 between them in Chinese, ``en_sep`` in English (a
+    semicolon where the items hold commas of their own)."""
+    return ("、" if lang() == "zh" else en_sep).join(items)
 
 
 def t(key: str, **fmt: object) -> str:

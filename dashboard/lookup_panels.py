@@ -4,15 +4,13 @@ numbers found nowhere or not confirmable while the warehouse is busy."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import polars as pl
 import streamlit as st
 
 from analytics.invoice_lookup import Lookup
 from dashboard import components
 from dashboard.components import Col
-from dashboard.i18n import catalogue_labels, code_label, lang, ref_labels, t
+from dashboard.i18n import catalogue_labels, code_label, lang, listing, ref_labels, t
 
 # How the box for a single number looks, by status: what the official can tell the customer.
 _BOX = {
@@ -22,13 +20,9 @@ _BOX = {
 }
 
 
-def _listed(numbers: Iterable[str]) -> str:
-    return ("、" if lang() == "zh" else ", ").join(numbers)
-
-
 def invalid(pieces: dict[str, str]) -> None:
     if pieces:
-        st.warning(t("invoice_lookup.invalid", numbers=_listed(pieces)))
+        st.warning(t("invoice_lookup.invalid", numbers=listing(pieces)))
 
 
 def summary(result: Lookup) -> None:
@@ -112,6 +106,6 @@ def rejected(result: Lookup) -> None:
 def missing(result: Lookup) -> None:
     """Numbers found nowhere, and those the busy warehouse could not confirm."""
     if result.not_found:
-        st.info(t("invoice_lookup.not_found", numbers=_listed(result.not_found)))
+        st.info(t("invoice_lookup.not_found", numbers=listing(result.not_found)))
     if result.unchecked:
-        st.warning(t("invoice_lookup.unchecked", numbers=_listed(result.unchecked)))
+        st.warning(t("invoice_lookup.unchecked", numbers=listing(result.unchecked)))

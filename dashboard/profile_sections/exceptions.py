@@ -9,7 +9,7 @@ from analytics import delay_views, views
 from analytics.views import Filters
 from dashboard import cached, components, reminder_panel
 from dashboard.components import Col
-from dashboard.i18n import catalogue_labels, label_codes, lang, ref_labels, t
+from dashboard.i18n import catalogue_labels, label_codes, lang, listing, ref_labels, t
 
 ORDER = 40
 TITLE_KEY = "merchant_profile.exceptions"
@@ -48,9 +48,7 @@ def _incidents(merchant_id: str, rows: pl.DataFrame) -> pl.DataFrame:
                 "merchant_profile.incidents",
                 n=hit.height,
                 vendor=ref_labels("vendors").get(vendor, vendor),
-                days=("、" if lang() == "zh" else "; ").join(
-                    f"{first} – {last}" for first, last in windows.rows()
-                ),
+                days=listing((f"{first} – {last}" for first, last in windows.rows()), "; "),
             ),
             icon=":material/dns:",
         )
