@@ -329,12 +329,12 @@ def _cmd_lookup(args: argparse.Namespace) -> int:
     except il.InvoiceLookupError as exc:
         raise CliError(str(exc)) from exc
     for given in numbers.invalid:
-        print(f"{given}: not an invoice number (20-digit 数电票 number, or 发票代码 + 发票号码)")
-    if not numbers.valid:
+        print(f"{given}: neither an invoice number (数电票, 发票代码 + 发票号码) nor an order id")
+    if not numbers.all:
         return 1 if numbers.invalid else 0
     con = connect(args.db, read_only=True)
     try:
-        found = il.from_warehouse(con, il.from_snapshot(con, numbers.valid))
+        found = il.from_warehouse(con, il.from_snapshot(con, numbers))
     finally:
         con.close()
     print("\n".join(il.lines(found)))
@@ -360,12 +360,13 @@ def _add_lookup(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p = sub.add_parser(
         "lookup",
         help="where invoices stand (发票查询): status and reason, merchant, or the import that "
-        "rejected them",
+        "rejected them; an order number gives its payment and the invoices issued for it",
     )
     p.add_argument(
         "invoice_no",
         nargs="+",
-        help="20-digit 数电票 numbers, or 发票代码-发票号码 (quote a code and number given apart)",
+        help="20-digit 数电票 numbers, 发票代码-发票号码 (quote a code and number given apart), "
+        "or order numbers (订单号) of payments",
     )
     _add_db(p)
     p.set_defaults(func=_cmd_lookup)

@@ -15,6 +15,10 @@ A number is looked up in three places, cheapest first:
    ``analyse`` hold it, the lookup says so and gives the snapshot's answer alone;
 3. what is left is **not found**: in neither the merchants' invoicing logs nor the tax export.
 
+A customer may have only the order number (订单号) of the payment an invoice was asked for. Any
+other id given is looked up as one: the payment's reconciliation (invoiced, under-invoiced,
+not invoiced) and every invoice issued for it, each answered as above.
+
 Numbers are read as people paste them: one per line or separated by commas, full-width digits
 and spaces allowed, a legacy invoice as 发票代码 and 发票号码 with a space or a hyphen between.
 """
@@ -38,6 +42,7 @@ MAX_NUMBERS: Final = 200
 SEPARATORS: Final = re.compile(r"[\n\r,，;；、\t]+")
 LEGACY: Final = re.compile(r"(\d{10}|\d{12})-?(\d{8})")  # 发票代码 + 发票号码
 LEGACY_APART: Final = re.compile(r"(\d{10}|\d{12})[\s\-—]+(\d{8})")
+ORDER_ID: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9_\-]{3,63}")  # what may be a payment id
 BUSY_WAIT_S: Final = 3.0
 
 
@@ -53,18 +58,27 @@ class InvoiceLookupError(ValueError):
 
 @dataclass(frozen=True)
 class Numbers:
-    """Pasted text read as invoice keys: ``valid`` in the warehouse's form (20-digit 数电票
-    number or ``发票代码-发票号码``), in the order given, without repeats; ``invalid`` maps each
-    piece that is neither to its reason code (``data/reference/reason_codes.csv``)."""
+    """Pasted text read as keys: ``valid`` invoice keys in the warehouse's form (20-digit 数电票
+    number or ``发票代码-发票号码``) and ``orders`` (other ids, looked up as order numbers), each
+    in the order given, without repeats; ``invalid`` maps each piece that is neither to its
+    reason code (``data/reference/reason_codes.csv``)."""
 
     valid: tuple[str, ...]
+    orders: tuple[str, ...] = ()
     invalid: dict[str, str] = field(default_factory=dict)
+    given: tuple[str, ...] = ()  # valid and orders together, in the order given
+
+    @property
+    def all(self) -> tuple[str, ...]:
+        return self.given or self.valid + self.orders
 
 
 def parse_numbers(text: str) -> Numbers:
-    """The invoice keys in ``text`` (see the module's docstring); at most :data:`MAX_NUMBERS`."""
+    """The keys in ``text`` (see the module's docstring); at most :data:`MAX_NUMBERS`."""
     valid: dict[str, None] = {}
+    orders: dict[str, None] = {}
     invalid: dict[str, str] = {}
+    given_order: dict[str, None] = {}
     for piece in SEPARATORS.split(unicodedata.normalize("NFKC", text)):
         given = piece.strip(validation.WHITESPACE)
         if not given:
@@ -75,29 +89,34 @@ def parse_numbers(text: str) -> Numbers:
             None if validation.DIGITAL_INVOICE_RE.match(compact) else LEGACY.fullmatch(compact)
         )
         key = f"{legacy.group(1)}-{legacy.group(2)}" if legacy else compact
-        problems = validation.invoice_no_problems(key)
-        if "invalid_invoice_no" in problems:
-            invalid[given] = "invalid_invoice_no"
+        if "invalid_invoice_no" not in validation.invoice_no_problems(key):
+            valid[key] = given_order[key] = None
+        elif ORDER_ID.fullmatch(given):
+            orders[given] = given_order[given] = None
         else:
-            valid[key] = None
-    if len(valid) > MAX_NUMBERS:
-        raise InvoiceLookupError(len(valid))
-    return Numbers(tuple(valid), invalid)
+            invalid[given] = "invalid_invoice_no"
+    if len(given_order) > MAX_NUMBERS:
+        raise InvoiceLookupError(len(given_order))
+    return Numbers(tuple(valid), tuple(orders), invalid, tuple(given_order))
 
 
 @dataclass(frozen=True)
 class Lookup:
-    """What the lookup found for ``numbers``.
+    """What the lookup found for ``numbers`` (invoice numbers, then order numbers).
 
-    * ``found``: one row per invoice record found (status, reason in both languages, merchant,
-      times, amounts, the tax system's own status of the invoice), with ``source``;
-    * ``rejected``: the rows naming a number that were rejected at import, with file, row and
-      reasons (a number can be both found and rejected: a vendor's second export of it);
-    * ``not_found``: numbers in neither, when the warehouse was asked; ``unchecked``: numbers
-      the snapshot does not list that the warehouse could not be asked about (busy).
+    * ``found``: one row per record found, ``asked`` being the number it answers: an invoice's
+      own rows, or an order's payment and the invoices issued for it (``subject`` issued /
+      tax_record / payment, ``subject_id`` the invoice number or the order's), with status,
+      reason in both languages, merchant, times, amounts, the tax system's own status of the
+      invoice, and ``source`` (snapshot / warehouse);
+    * ``rejected``: the rows naming an invoice number that were rejected at import, with file,
+      row and reasons (a number can be both found and rejected: a vendor's second export);
+    * ``not_found``: numbers found nowhere, once the warehouse was asked; ``unchecked``: those
+      the warehouse could not be asked about (busy) after the snapshot did not settle them.
     """
 
     numbers: tuple[str, ...]
+    orders: frozenset[str]
     found: pl.DataFrame
     rejected: pl.DataFrame
     not_found: tuple[str, ...]
@@ -109,58 +128,78 @@ class Lookup:
         return not self.unchecked
 
 
-def _in_order(frame: pl.DataFrame, numbers: tuple[str, ...]) -> pl.DataFrame:
+def _in_order(frame: pl.DataFrame, numbers: tuple[str, ...], key: str) -> pl.DataFrame:
     """``frame``'s rows in the order their numbers were given (stable within a number)."""
     if frame.is_empty():
         return frame
     position = {n: i for i, n in enumerate(numbers)}
-    return frame.sort(pl.col("invoice_no").replace_strict(position, return_dtype=pl.Int32))
+    return frame.sort(pl.col(key).replace_strict(position, return_dtype=pl.Int32))
 
 
-def _found(con: duckdb.DuckDBPyConnection, name: str, numbers: list[str]) -> pl.DataFrame:
-    return run(con, name, {"invoice_nos": numbers})
-
-
-def from_snapshot(con: duckdb.DuckDBPyConnection, numbers: tuple[str, ...]) -> Lookup:
-    """Step 1 on the serving snapshot ``con``: exceptions, pending and rejected rows. Numbers
-    it does not list are ``unchecked`` (:func:`ask_warehouse` asks about them)."""
-    if not numbers:
-        raise ValueError("no invoice numbers to look up")
-    wanted = list(numbers)
-    found = _found(con, "invoice_lookup_snapshot", wanted).with_columns(
-        pl.lit("snapshot").alias("source")
-    )
-    digits_re = "|".join(sorted({n.split("-")[0] for n in wanted}))  # digits only: no escaping
-    rejected = (
-        run(con, "invoice_lookup_rejected", {"invoice_nos": wanted, "digits_re": digits_re})
-        if table_exists(con, "rejected_rows")
-        else pl.DataFrame()
-    )
-    seen = set(found["invoice_no"].to_list())
+def from_snapshot(con: duckdb.DuckDBPyConnection, numbers: Numbers) -> Lookup:
+    """Step 1 on the serving snapshot ``con``: exceptions, pending invoices and rejected rows.
+    Invoice numbers it does not list, and orders unless it found them not invoiced at all (no
+    invoice to show), are ``unchecked`` (:func:`ask_warehouse` asks about them)."""
+    if not numbers.all:
+        raise ValueError("no invoice or order numbers to look up")
+    invoices, orders = list(numbers.valid), list(numbers.orders)
+    found = run(
+        con, "invoice_lookup_snapshot", {"invoice_nos": invoices, "order_ids": orders}
+    ).with_columns(pl.lit("snapshot").alias("source"))
+    rejected = pl.DataFrame()
+    if invoices and table_exists(con, "rejected_rows"):
+        digits_re = "|".join(sorted({n.split("-")[0] for n in invoices}))  # digits: no escaping
+        params = {"invoice_nos": invoices, "digits_re": digits_re}
+        rejected = run(con, "invoice_lookup_rejected", params)
+    settled = set(found.filter(pl.col("subject") != "payment")["asked"].to_list()) & set(invoices)
+    settled |= set(found.filter(pl.col("status") == "not_invoiced")["asked"].to_list())
     return Lookup(
-        numbers,
-        _in_order(found, numbers),
-        _in_order(rejected, numbers),
+        numbers.all,
+        frozenset(orders),
+        _in_order(found, numbers.all, "asked"),
+        _in_order(rejected, numbers.all, "invoice_no"),
         (),
-        tuple(n for n in numbers if n not in seen),
+        tuple(n for n in numbers.all if n not in settled),
     )
 
 
 def from_warehouse(con: duckdb.DuckDBPyConnection, first: Lookup) -> Lookup:
-    """Step 2 on a warehouse connection ``con``: the numbers ``first`` left unchecked, in the
-    ``reconciliation`` view; those in it nowhere, nor rejected, are ``not_found``."""
+    """Step 2 on a warehouse connection ``con``: what ``first`` left unchecked, in the
+    ``reconciliation`` view; an order's invoices are found by its payment id and answered as
+    invoice numbers. Rows ``first`` has already are kept from it; numbers found nowhere, nor
+    rejected, are ``not_found``."""
     if not first.unchecked:
         return first
-    more = _found(con, "invoice_lookup_warehouse", list(first.unchecked))
-    found = pl.concat(
-        [first.found, more.with_columns(pl.lit("warehouse").alias("source"))], how="diagonal"
+    orders = [n for n in first.unchecked if n in first.orders]
+    invoices = [n for n in first.unchecked if n not in first.orders]
+    of_orders = run(con, "invoice_lookup_order_invoices", {"order_ids": orders})
+    params = {
+        "invoice_nos": invoices + of_orders["invoice_no"].to_list(),
+        "order_ids": orders,
+    }
+    rows = run(con, "invoice_lookup_warehouse", params)
+    # an order's invoices answer the order: `asked` becomes its number
+    by_order = (
+        rows.join(of_orders.rename({"asked": "order"}), left_on="subject_id", right_on="invoice_no")
+        .with_columns(pl.col("order").alias("asked"))
+        .drop("order")
     )
-    seen = set(found["invoice_no"].to_list())
+    own = rows.filter(pl.col("asked").is_in(invoices) | (pl.col("subject") == "payment"))
+    more = pl.concat([own, by_order], how="diagonal").with_columns(
+        pl.lit("warehouse").alias("source")
+    )
+    keys = ["asked", "subject", "subject_id"]
+    found = pl.concat(
+        [first.found, more.join(first.found.select(keys), on=keys, how="anti")],
+        how="diagonal",
+    )
+    seen = set(found["asked"].to_list())
     if first.rejected.height:
         seen |= set(first.rejected["invoice_no"].to_list())
     return Lookup(
         first.numbers,
-        _in_order(found, first.numbers),
+        first.orders,
+        _in_order(found, first.numbers, "asked"),
         first.rejected,
         tuple(n for n in first.unchecked if n not in seen),
         (),
@@ -189,7 +228,7 @@ def ask_warehouse(
 def lines(result: Lookup) -> list[str]:
     """The result as lines of text, one or more per number in the order given (the command
     line's ``fapiao-watch lookup``)."""
-    found = result.found.partition_by("invoice_no", as_dict=True) if result.found.height else {}
+    found = result.found.partition_by("asked", as_dict=True) if result.found.height else {}
     rejected = (
         result.rejected.partition_by("invoice_no", as_dict=True) if result.rejected.height else {}
     )
@@ -197,14 +236,18 @@ def lines(result: Lookup) -> list[str]:
     for no in result.numbers:
         for r in found[(no,)].iter_rows(named=True) if (no,) in found else ():
             who = f"{r['merchant_name'] or '?'} ({r['merchant_id']}, {r['district'] or '?'})"
-            out.append(f"{no}: {r['status']}: {r['reason_en']}; {who}")
+            what = ""
+            if no in result.orders:
+                what = "order: " if r["subject"] == "payment" else f"invoice {r['subject_id']}: "
+            out.append(f"{no}: {what}{r['status']}: {r['reason_en']}; {who}")
         for r in rejected[(no,)].iter_rows(named=True) if (no,) in rejected else ():
             out.append(
                 f"{no}: rejected at import: {r['file_name']} row {r['row_number']}: "
                 f"{', '.join(r['reasons'])}: {r['detail']}"
             )
         if no in result.not_found:
-            out.append(f"{no}: not found in the merchants' invoicing logs nor the tax export")
+            where = "payments" if no in result.orders else "invoicing logs nor the tax export"
+            out.append(f"{no}: not found in the merchants' {where}")
         if no in result.unchecked:
-            out.append(f"{no}: not an exception nor pending; the warehouse was busy, ask again")
+            out.append(f"{no}: the warehouse was busy, ask again for what the snapshot lacks")
     return out

@@ -628,19 +628,22 @@ def preview(path: str, kind: str | None = None) -> FilePreview:
 
 
 @st.cache_data(show_spinner=False, max_entries=_ENTRIES)
-def _invoice_lookup(gen: Generation, numbers: tuple[str, ...]) -> invoice_lookup.Lookup:
+def _invoice_lookup(
+    gen: Generation, invoices: tuple[str, ...], orders: tuple[str, ...], given: tuple[str, ...]
+) -> invoice_lookup.Lookup:
     """Both steps; the warehouse's ``WarehouseBusyError`` is raised, so not cached."""
+    numbers = invoice_lookup.Numbers(invoices, orders, given=given)
     first = _read(gen, invoice_lookup.from_snapshot, numbers)
     return invoice_lookup.ask_warehouse(first, warehouse_path())
 
 
-def invoice_lookup_result(numbers: tuple[str, ...]) -> invoice_lookup.Lookup:
+def invoice_lookup_result(numbers: invoice_lookup.Numbers) -> invoice_lookup.Lookup:
     """Where ``numbers`` stand: the snapshot's exceptions, pending invoices and rejected rows,
     then the warehouse for the rest; while ``ingest``/``analyse`` hold the warehouse, the
     snapshot's answer alone (its ``unchecked`` numbers set), asked again on the next rerun."""
     gen = _gen()
     try:
-        return _invoice_lookup(gen, numbers)
+        return _invoice_lookup(gen, numbers.valid, numbers.orders, numbers.all)
     except WarehouseBusyError:
         return _read(gen, invoice_lookup.from_snapshot, numbers)
 

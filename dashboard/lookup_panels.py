@@ -26,23 +26,35 @@ def invalid(pieces: dict[str, str]) -> None:
 
 
 def summary(result: Lookup) -> None:
-    """One number: its answer in a box, coloured by what it means for the customer. Several: how
-    many were found where."""
+    """One number: its answer in a box, coloured by what it means for the customer (an order:
+    one box for its payment and one for each invoice issued for it). Several: how many were
+    found where."""
     found = result.found
     rejected = set(result.rejected["invoice_no"].to_list()) if result.rejected.height else set()
     if len(result.numbers) == 1 and found.height:
         status = code_label("status")
         reason = "reason_zh" if lang() == "zh" else "reason_en"
+        subject = code_label("invoice_lookup.subject")
         for r in found.iter_rows(named=True):
             box = _BOX.get(r["status"], st.warning)
-            box(t("invoice_lookup.one", status=status(r["status"]), reason=r[reason]))
+            words = {"status": status(r["status"]), "reason": r[reason]}
+            if r["asked"] in result.orders:
+                box(
+                    t(
+                        "invoice_lookup.one.of",
+                        what=f"{subject(r['subject'])} {r['subject_id']}",
+                        **words,
+                    )
+                )
+            else:
+                box(t("invoice_lookup.one", **words))
         return
     if len(result.numbers) > 1:
         st.caption(
             t(
                 "invoice_lookup.summary",
                 n=len(result.numbers),
-                found=found["invoice_no"].n_unique() if found.height else 0,
+                found=found["asked"].n_unique() if found.height else 0,
                 rejected=len(rejected),
                 not_found=len(result.not_found),
             )
@@ -55,15 +67,18 @@ def found(result: Lookup) -> None:
         return
     st.subheader(t("invoice_lookup.results"))
     reason = "reason_zh" if lang() == "zh" else "reason_en"
-    subjects = catalogue_labels("invoice_lookup.subject", ["issued", "tax_record"])
+    subjects = catalogue_labels("invoice_lookup.subject", ["issued", "tax_record", "payment"])
     frame = result.found.with_columns(
         pl.col("status").replace(catalogue_labels("status", result.found["status"].to_list())),
         pl.col(reason).alias("reason"),
         pl.col("subject").replace(subjects),
         pl.col("district").replace(ref_labels("districts")),
     )
+    record = Col("subject", t("invoice_lookup.col.subject"))
+    records = [record, Col("subject_id", t("invoice_lookup.col.subject_id"))]
     cols = [
-        Col("invoice_no", t("invoice_lookup.col.invoice_no")),
+        Col("asked", t("invoice_lookup.col.invoice_no")),
+        *(records if result.orders else []),
         Col("status", t("invoice_lookup.col.status")),
         Col("reason", t("invoice_lookup.col.reason")),
         Col("merchant_name", t("invoice_lookup.col.merchant")),
@@ -73,9 +88,11 @@ def found(result: Lookup) -> None:
         Col("recorded_at", t("invoice_lookup.col.recorded_at"), "datetime"),
         Col("total_issued", t("invoice_lookup.col.total_issued"), "yuan"),
         Col("total_recorded", t("invoice_lookup.col.total_recorded"), "yuan"),
+        Col("is_red", t("invoice_lookup.col.is_red"), "bool"),
         Col("tax_status", t("invoice_lookup.col.tax_status")),
-        Col("subject", t("invoice_lookup.col.subject")),
     ]
+    if not result.orders:
+        cols.append(record)
     components.merchant_table(frame, cols, key="il_found", stem=t("invoice_lookup.stem"))
 
 

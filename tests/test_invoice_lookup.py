@@ -24,14 +24,16 @@ def test_pasted_numbers_are_read_as_the_warehouse_writes_them() -> None:
     got = invoice_lookup.parse_numbers(
         "２６１１２９８６６４４５０００００２０２\n"  # full-width digits
         "26112986644500000202, 011001900111 12345678；0110019001-12345678\n"
-        " 011001900111－12345678 、011001900112345678\tnot-a-number\n\n"
+        " 011001900111－12345678 、011001900112345678\tP2025-001\tnot a number；xyz\n\n"
     )
     assert got.valid == (
         "26112986644500000202",  # once, though given twice
         "011001900111-12345678",  # code and number apart: legacy, though 20 digits together
         "0110019001-12345678",  # 18 digits together: a 10-digit code and its number
     )
-    assert got.invalid == {"not-a-number": "invalid_invoice_no"}
+    assert got.orders == ("P2025-001",)  # any other id: an order (payment) number
+    assert got.invalid == {"not a number": "invalid_invoice_no", "xyz": "invalid_invoice_no"}
+    assert got.all == (*got.valid, "P2025-001")
     with pytest.raises(invoice_lookup.InvoiceLookupError) as too_many:
         invoice_lookup.parse_numbers(",".join(f"{n:020d}" for n in range(201)))
     assert too_many.value.count == 201
@@ -88,26 +90,26 @@ def test_each_number_gets_the_reconciliations_status_and_reason_from_the_cheapes
     small_warehouse: Path, snapshot: duckdb.DuckDBPyConnection, numbers: dict[str, str]
 ) -> None:
     given = (*numbers.values(), UNKNOWN)
-    first = invoice_lookup.from_snapshot(snapshot.cursor(), given)
+    first = invoice_lookup.from_snapshot(snapshot.cursor(), invoice_lookup.Numbers(given))
     # the exceptions are answered by the snapshot; the on-time invoice and the unknown number
     # (and a rejected one the tax export did not otherwise carry) need the warehouse
     assert {numbers["late"], numbers["missing"], numbers["merchant_log"]} <= set(
-        first.found["invoice_no"]
+        first.found["asked"]
     )
     assert {numbers["on_time"], UNKNOWN} <= set(first.unchecked)
     result = invoice_lookup.ask_warehouse(first, small_warehouse)
     assert result.answered
     assert result.not_found == (UNKNOWN,)
     for what, number in numbers.items():
-        rows = result.found.filter(result.found["invoice_no"] == number)
+        rows = result.found.filter(result.found["asked"] == number)
         got = list(zip(rows["status"], rows["reason_zh"], strict=True))
         assert got == _truth(small_warehouse, number), what
-    sources = dict(zip(result.found["invoice_no"], result.found["source"], strict=False))
+    sources = dict(zip(result.found["asked"], result.found["source"], strict=False))
     assert sources[numbers["late"]] == "snapshot"
     assert sources[numbers["on_time"]] == "warehouse"
     # rows are in the order the numbers were given
-    order = [n for n in given if n in set(result.found["invoice_no"])]
-    assert list(dict.fromkeys(result.found["invoice_no"])) == order
+    order = [n for n in given if n in set(result.found["asked"])]
+    assert list(dict.fromkeys(result.found["asked"])) == order
     # the rejected row names its file, row and reasons, as rejected_rows keeps them
     rejected = result.rejected.filter(result.rejected["invoice_no"] == numbers["rejected"])
     assert rejected.height >= 1
@@ -136,7 +138,7 @@ def test_a_pending_invoice_says_its_deadline_and_working_days_left(live_feed: Pa
         con.close()
     snap = duckdb.connect(str(config.settings(live_feed).serving_path), read_only=True)
     try:
-        result = invoice_lookup.from_snapshot(snap, (number,))
+        result = invoice_lookup.from_snapshot(snap, invoice_lookup.Numbers((number,)))
     finally:
         snap.close()
     assert result.answered
@@ -173,7 +175,8 @@ def test_a_busy_warehouse_leaves_the_snapshots_answer_and_says_which_numbers_wai
 ) -> None:
     snap = duckdb.connect(str(config.settings(held).serving_path), read_only=True)
     try:
-        first = invoice_lookup.from_snapshot(snap, (numbers["late"], numbers["on_time"]))
+        both = invoice_lookup.Numbers((numbers["late"], numbers["on_time"]))
+        first = invoice_lookup.from_snapshot(snap, both)
     finally:
         snap.close()
     with pytest.raises(WarehouseBusyError):
@@ -182,8 +185,8 @@ def test_a_busy_warehouse_leaves_the_snapshots_answer_and_says_which_numbers_wai
     monkeypatch.setenv(config.ENV_DB, str(held))  # the page waits its 3 s, then answers
     at = open_page("invoice_lookup", inv=f"{numbers['late']}\n{numbers['on_time']}")
     assert errors(at) == []
-    table = table_with(at, "发票号码", "状态")
-    assert table["发票号码"].tolist() == [numbers["late"]]
+    table = table_with(at, "查询号码", "状态")
+    assert table["查询号码"].tolist() == [numbers["late"]]
     waiting = [w.value for w in at.warning if numbers["on_time"] in w.value]
     assert waiting
     assert waiting[0].startswith("数据正在导入或分析")
@@ -205,14 +208,16 @@ def test_the_page_answers_one_number_in_words_and_several_in_a_table(
     pasted = f"{numbers['late']}, {numbers['rejected']}\n{UNKNOWN}\nabc"
     at = open_page("invoice_lookup", inv=pasted, lang="en")
     assert errors(at) == []
-    table = table_with(at, "Invoice number", "Status", "Reason")
-    assert table["Invoice number"].tolist()[0] == numbers["late"]
+    table = table_with(at, "Number looked up", "Status", "Reason")
+    assert table["Number looked up"].tolist()[0] == numbers["late"]
     assert table["Status"].tolist()[0] == "Entered late"
     rejected = table_with(at, "File", "Row", "Reason")
-    assert numbers["rejected"] in rejected["Invoice number"].tolist()
+    assert numbers["rejected"] in rejected["Number looked up"].tolist()
     infos = [i.value for i in at.info]
     assert any(UNKNOWN in i and i.startswith("Found in neither") for i in infos)
-    assert any(w.value == "Not invoice numbers, not looked up: abc" for w in at.warning)
+    assert any(
+        w.value == "Neither invoice nor order numbers, not looked up: abc" for w in at.warning
+    )
     assert LABELS["nav.invoice_lookup"] == ("发票查询", "Invoice lookup")
 
 
@@ -224,9 +229,9 @@ def test_the_cli_prints_each_number_and_fails_when_one_is_not_found(
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith(f"{numbers['late']}: entered_late: issued ")
     assert out[1].startswith(f"{numbers['on_time']}: entered_on_time: issued ")
-    assert cli.main(["lookup", UNKNOWN, "12ab", *db]) == 1
+    assert cli.main(["lookup", UNKNOWN, "a b", *db]) == 1
     out = capsys.readouterr().out
-    assert "12ab: not an invoice number" in out
+    assert "a b: neither an invoice number" in out
     assert f"{UNKNOWN}: not found in the merchants' invoicing logs nor the tax export" in out
 
 
@@ -246,3 +251,65 @@ def test_a_reader_and_a_writer_in_one_process_wait_for_each_other(warehouse_copy
             connect(warehouse_copy, timeout_s=0.2)
     finally:
         reader.close()
+
+
+def _order_truth(db: Path, order: str) -> set[tuple[str, str, str, str]]:
+    """(subject, id, status, reason) of the payment and of every invoice issued for it."""
+    con = connect(db, read_only=True)
+    try:
+        rows = con.execute(
+            "select subject, subject_id, status, reason_zh from reconciliation "
+            "where (subject = 'payment' and subject_id = $o) or (subject = 'issued' and "
+            "subject_id in (select invoice_no from issued_invoices where payment_id = $o))",
+            {"o": order},
+        ).fetchall()
+    finally:
+        con.close()
+    return {(str(a), str(b), str(c), str(d)) for a, b, c, d in rows}
+
+
+def test_an_order_number_gives_its_payment_and_every_invoice_issued_for_it(
+    small_warehouse: Path, snapshot: duckdb.DuckDBPyConnection, capsys: pytest.CaptureFixture[str]
+) -> None:
+    con = connect(small_warehouse, read_only=True)
+    try:
+        short = _one(
+            con,
+            "select p.subject_id from recon_payment_facts p where p.status = 'under_invoiced' "
+            "and exists (select 1 from issued_invoices i where i.payment_id = p.subject_id) "
+            "order by 1 limit 1",
+        )
+        never = _one(
+            con,
+            "select subject_id from recon_payment_facts where status = 'not_invoiced' "
+            "order by 1 limit 1",
+        )
+    finally:
+        con.close()
+    unknown = "P-NO-SUCH-ORDER"
+    numbers = invoice_lookup.parse_numbers(f"{short}\n{never}\n{unknown}")
+    assert numbers.orders == (short, never, unknown)
+    first = invoice_lookup.from_snapshot(snapshot.cursor(), numbers)
+    # an order invoiced not at all is settled by the snapshot; the others need the warehouse
+    assert first.unchecked == (short, unknown)
+    result = invoice_lookup.ask_warehouse(first, small_warehouse)
+    assert result.not_found == (unknown,)
+    for order in (short, never):
+        rows = result.found.filter(result.found["asked"] == order)
+        got = set(rows.select("subject", "subject_id", "status", "reason_zh").iter_rows())
+        assert got == _order_truth(small_warehouse, order), order
+    statuses = result.found.filter(result.found["subject"] == "payment")["status"].to_list()
+    assert statuses == ["under_invoiced", "not_invoiced"]  # in the order given
+
+    assert cli.main(["lookup", short, "--db", str(small_warehouse)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith(f"{short}: order: under_invoiced: paid ")
+    assert all(line.startswith(f"{short}: invoice ") for line in out[1:])
+    assert len(out) == len(_order_truth(small_warehouse, short))
+
+    at = open_page("invoice_lookup", inv=short)
+    assert errors(at) == []
+    boxes = [w.value for w in at.warning]  # under-invoiced: a warning, its invoices after it
+    assert any(b.startswith(f"付款（订单） {short} · 少开票：") for b in boxes)
+    table = table_with(at, "查询号码", "记录", "记录号码")
+    assert set(table["记录号码"]) == {i for _, i, _, _ in _order_truth(small_warehouse, short)}

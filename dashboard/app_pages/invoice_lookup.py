@@ -1,5 +1,6 @@
-"""发票查询 Invoice lookup: where invoice numbers stand (status and reason, merchant, or the
-import that rejected them), for the officials who take 查不到发票 complaints. The numbers are
+"""发票查询 Invoice lookup: where invoice numbers, or the order numbers of payments, stand (status
+and reason, merchant, or the import that rejected them), for the officials who take 查不到发票
+complaints. The numbers are
 kept in the URL (``?inv=...``), so another page or a ticket can link to the answer; the lookup
 is ``analytics.invoice_lookup``, the panels ``dashboard/lookup_panels.py``."""
 
@@ -30,10 +31,10 @@ except invoice_lookup.InvoiceLookupError as exc:
     st.error(t("invoice_lookup.too_many", max=invoice_lookup.MAX_NUMBERS, n=exc.count))
     st.stop()
 lookup_panels.invalid(numbers.invalid)
-if not numbers.valid:
+if not numbers.all:
     st.stop()
 with st.spinner(t("invoice_lookup.looking")):
-    result = cached.invoice_lookup_result(numbers.valid)
+    result = cached.invoice_lookup_result(numbers)
 lookup_panels.summary(result)
 lookup_panels.found(result)
 lookup_panels.rejected(result)
