@@ -58,27 +58,31 @@ class InvoiceLookupError(ValueError):
 
 @dataclass(frozen=True)
 class Numbers:
-    """Pasted text read as keys: ``valid`` invoice keys in the warehouse's form (20-digit 数电票
-    number or ``发票代码-发票号码``) and ``orders`` (other ids, looked up as order numbers), each
-    in the order given, without repeats; ``invalid`` maps each piece that is neither to its
-    reason code (``data/reference/reason_codes.csv``)."""
+    """Pasted text read as keys: ``all`` of them in the order given, without repeats, invoice
+    keys in the warehouse's form (20-digit 数电票 number or ``发票代码-发票号码``) and, among
+    them, the ``orders`` (other ids, looked up as order numbers); ``invalid`` maps each piece
+    that is neither to its reason code (``data/reference/reason_codes.csv``)."""
 
-    valid: tuple[str, ...]
-    orders: tuple[str, ...] = ()
+    all: tuple[str, ...]
+    orders: frozenset[str] = frozenset()
     invalid: dict[str, str] = field(default_factory=dict)
-    given: tuple[str, ...] = ()  # valid and orders together, in the order given
 
     @property
-    def all(self) -> tuple[str, ...]:
-        return self.given or self.valid + self.orders
+    def valid(self) -> tuple[str, ...]:
+        """The invoice keys, in the order given."""
+        return tuple(n for n in self.all if n not in self.orders)
+
+    @property
+    def order_ids(self) -> tuple[str, ...]:
+        """The order numbers, in the order given."""
+        return tuple(n for n in self.all if n in self.orders)
 
 
 def parse_numbers(text: str) -> Numbers:
     """The keys in ``text`` (see the module's docstring); at most :data:`MAX_NUMBERS`."""
-    valid: dict[str, None] = {}
-    orders: dict[str, None] = {}
+    keys: dict[str, None] = {}
+    orders: set[str] = set()
     invalid: dict[str, str] = {}
-    given_order: dict[str, None] = {}
     for piece in SEPARATORS.split(unicodedata.normalize("NFKC", text)):
         given = piece.strip(validation.WHITESPACE)
         if not given:
@@ -90,14 +94,15 @@ def parse_numbers(text: str) -> Numbers:
         )
         key = f"{legacy.group(1)}-{legacy.group(2)}" if legacy else compact
         if "invalid_invoice_no" not in validation.invoice_no_problems(key):
-            valid[key] = given_order[key] = None
+            keys[key] = None
         elif ORDER_ID.fullmatch(given):
-            orders[given] = given_order[given] = None
+            keys[given] = None
+            orders.add(given)
         else:
             invalid[given] = "invalid_invoice_no"
-    if len(given_order) > MAX_NUMBERS:
-        raise InvoiceLookupError(len(given_order))
-    return Numbers(tuple(valid), tuple(orders), invalid, tuple(given_order))
+    if len(keys) > MAX_NUMBERS:
+        raise InvoiceLookupError(len(keys))
+    return Numbers(tuple(keys), frozenset(orders), invalid)
 
 
 @dataclass(frozen=True)
@@ -142,7 +147,7 @@ def from_snapshot(con: duckdb.DuckDBPyConnection, numbers: Numbers) -> Lookup:
     invoice to show), are ``unchecked`` (:func:`ask_warehouse` asks about them)."""
     if not numbers.all:
         raise ValueError("no invoice or order numbers to look up")
-    invoices, orders = list(numbers.valid), list(numbers.orders)
+    invoices, orders = list(numbers.valid), list(numbers.order_ids)
     found = run(
         con, "invoice_lookup_snapshot", {"invoice_nos": invoices, "order_ids": orders}
     ).with_columns(pl.lit("snapshot").alias("source"))
@@ -155,7 +160,7 @@ def from_snapshot(con: duckdb.DuckDBPyConnection, numbers: Numbers) -> Lookup:
     settled |= set(found.filter(pl.col("status") == "not_invoiced")["asked"].to_list())
     return Lookup(
         numbers.all,
-        frozenset(orders),
+        numbers.orders,
         _in_order(found, numbers.all, "asked"),
         _in_order(rejected, numbers.all, "invoice_no"),
         (),

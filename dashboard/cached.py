@@ -628,24 +628,34 @@ def preview(path: str, kind: str | None = None) -> FilePreview:
 
 
 @st.cache_data(show_spinner=False, max_entries=_ENTRIES)
+def _invoice_lookup_snapshot(
+    gen: Generation, numbers: tuple[str, ...], orders: tuple[str, ...]
+) -> invoice_lookup.Lookup:
+    return _read(
+        gen, invoice_lookup.from_snapshot, invoice_lookup.Numbers(numbers, frozenset(orders))
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=_ENTRIES)
 def _invoice_lookup(
-    gen: Generation, invoices: tuple[str, ...], orders: tuple[str, ...], given: tuple[str, ...]
+    gen: Generation, numbers: tuple[str, ...], orders: tuple[str, ...]
 ) -> invoice_lookup.Lookup:
     """Both steps; the warehouse's ``WarehouseBusyError`` is raised, so not cached."""
-    numbers = invoice_lookup.Numbers(invoices, orders, given=given)
-    first = _read(gen, invoice_lookup.from_snapshot, numbers)
+    first = _invoice_lookup_snapshot(gen, numbers, orders)
     return invoice_lookup.ask_warehouse(first, warehouse_path())
 
 
 def invoice_lookup_result(numbers: invoice_lookup.Numbers) -> invoice_lookup.Lookup:
     """Where ``numbers`` stand: the snapshot's exceptions, pending invoices and rejected rows,
     then the warehouse for the rest; while ``ingest``/``analyse`` hold the warehouse, the
-    snapshot's answer alone (its ``unchecked`` numbers set), asked again on the next rerun."""
+    snapshot's answer alone (its ``unchecked`` numbers set), asked again on the next rerun. The
+    snapshot's step is cached on its own, so a busy warehouse does not make it run twice."""
     gen = _gen()
+    key = (numbers.all, numbers.order_ids)
     try:
-        return _invoice_lookup(gen, numbers.valid, numbers.orders, numbers.all)
+        return _invoice_lookup(gen, *key)
     except WarehouseBusyError:
-        return _read(gen, invoice_lookup.from_snapshot, numbers)
+        return _invoice_lookup_snapshot(gen, *key)
 
 
 # --- writers ------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ def test_pasted_numbers_are_read_as_the_warehouse_writes_them() -> None:
         "011001900111-12345678",  # code and number apart: legacy, though 20 digits together
         "0110019001-12345678",  # 18 digits together: a 10-digit code and its number
     )
-    assert got.orders == ("P2025-001",)  # any other id: an order (payment) number
+    assert got.order_ids == ("P2025-001",)  # any other id: an order (payment) number
     assert got.invalid == {"not a number": "invalid_invoice_no", "xyz": "invalid_invoice_no"}
     assert got.all == (*got.valid, "P2025-001")
     with pytest.raises(invoice_lookup.InvoiceLookupError) as too_many:
@@ -288,7 +288,7 @@ def test_an_order_number_gives_its_payment_and_every_invoice_issued_for_it(
         con.close()
     unknown = "P-NO-SUCH-ORDER"
     numbers = invoice_lookup.parse_numbers(f"{short}\n{never}\n{unknown}")
-    assert numbers.orders == (short, never, unknown)
+    assert numbers.order_ids == numbers.all == (short, never, unknown)
     first = invoice_lookup.from_snapshot(snapshot.cursor(), numbers)
     # an order invoiced not at all is settled by the snapshot; the others need the warehouse
     assert first.unchecked == (short, unknown)
