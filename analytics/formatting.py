@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from analytics.metrics import metric
+from analytics.metrics import metric, names
 
 MISSING = "—"
 WAN = 10_000  # 万
@@ -92,6 +92,21 @@ def metric_value(name: str, value: float | None, lang: str = "zh") -> str:
     if fmt == "per_1k":
         return per_1k(value)
     return MISSING if _absent(value) else f"{value:.2f}×"
+
+
+def alert_value(
+    metric_name: str,
+    value: float | None,
+    lang: str = "zh",
+    flag_words: tuple[str, str] = ("已标记", "未标记"),
+) -> str:
+    """An alert's value (its value, the month before's, its threshold): a registry metric in
+    its format, the anomaly flag in ``flag_words`` (set, not set), anything else as a number."""
+    if metric_name in names():
+        return metric_value(metric_name, value, lang)
+    if metric_name == "is_anomaly":
+        return flag_words[0] if value else flag_words[1]
+    return MISSING if value is None else f"{value:g}"
 
 
 def change(

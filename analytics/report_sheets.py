@@ -491,16 +491,6 @@ ALERT_COLUMNS = (
 )
 
 
-def _alert_value(metric: str, value: float | None) -> str:
-    """An alert's value as the dashboard words it: a metric in its format, the anomaly flag as
-    已标记 / 未标记."""
-    if metric == "is_anomaly":
-        return formatting.MISSING if value is None else ("已标记" if value else "未标记")
-    if metric in metrics.names():
-        return formatting.metric_value(metric, value, "zh")
-    return formatting.MISSING if value is None else f"{value:g}"
-
-
 def _spans(spans: list[dict[str, Any]] | None) -> str | None:
     if not spans:
         return None
@@ -514,9 +504,13 @@ def alert_sheet(rows: pl.DataFrame, rule_names: dict[str, str]) -> pl.DataFrame:
     if rows.is_empty():
         return pl.DataFrame(schema=dict.fromkeys((h for _, h in ALERT_COLUMNS), pl.String))
     text = {
-        c: [_alert_value(m, v) for m, v in zip(rows["metric"], rows[c], strict=True)]
-        for c in ("value", "previous_value", "threshold")
+        c: [formatting.alert_value(m, v) for m, v in zip(rows["metric"], rows[c], strict=True)]
+        for c in ("value", "previous_value")
     }
+    text["threshold"] = [
+        formatting.MISSING if v is None else formatting.alert_value(m, v)
+        for m, v in zip(rows["metric"], rows["threshold"], strict=True)
+    ]
     days = [_spans(s) for s in rows["incident_spans"].to_list()]
     metric_names = {m: metrics.metric(m).label_zh for m in metrics.names()} | {
         "is_anomaly": "异常标记"

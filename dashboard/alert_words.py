@@ -16,11 +16,8 @@ SEVERITIES = ("high", "medium", "low")
 
 
 def _value(metric: str, value: float | None) -> str:
-    if metric in metrics.names():
-        return formatting.metric_value(metric, value, lang())
-    if metric == "is_anomaly":
-        return t("alerts.flag.yes") if value else t("alerts.flag.no")
-    return formatting.MISSING if value is None else f"{value:g}"
+    flags = (t("alerts.flag.yes"), t("alerts.flag.no"))
+    return formatting.alert_value(metric, value, lang(), flags)
 
 
 def _metric(metric: str) -> str:

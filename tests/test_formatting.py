@@ -64,3 +64,13 @@ def test_kpi_colours_follow_the_metric_direction() -> None:
     assert fmt.kpi("entry_rate", 0.95, 0.95).color == "off"  # unchanged
     card = fmt.kpi("on_time_rate", 0.9, None, "en")
     assert (card.value, card.delta) == ("90.0%", None)
+
+
+def test_an_alerts_values_read_as_on_the_alerts_page() -> None:
+    assert fmt.alert_value("entry_rate", 0.61) == "61.0%"
+    assert fmt.alert_value("entry_rate", None) == fmt.MISSING
+    assert fmt.alert_value("is_anomaly", 1.0) == "已标记"
+    # no flag the month before reads as not flagged, in the words the caller gives
+    assert fmt.alert_value("is_anomaly", None, "en", ("flagged", "not flagged")) == ("not flagged")
+    assert fmt.alert_value("some_volume", 12.5) == "12.5"
+    assert fmt.alert_value("some_volume", None) == fmt.MISSING
