@@ -446,10 +446,13 @@ def test_merchants_ids_names_and_reference_values(
         [SELLER, "北京好味餐饮有限公司（望京店）", "朝阳区", "餐饮连锁", "small", "瑞税通"],
         [SELLER_B.lower(), "北京好味餐饮有限公司(望京店)", "海淀", "retail", "微型", "piaolian"],
         [legacy15, "老字号小吃店", "东城区", "restaurant_chain", "micro", "somevendor"],
+        # a vendor's Chinese name with full-width brackets, and with half-width ones
+        [uscc("MA02EFGH"), "北京甲商店", "西城区", "retail", "micro", "电子税务局（自行开具）"],
+        [uscc("MA03KLMN"), "北京乙商店", "西城区", "retail", "micro", "电子税务局(自行开具)"],
     ]
     path = write_csv(tmp_path / "merchants.csv", headers, rows)
     r = _one(ingest_file(con, path, today=TODAY))
-    assert (r.kind, r.rows_loaded, r.rows_rejected) == ("merchants", 3, 0)
+    assert (r.kind, r.rows_loaded, r.rows_rejected) == ("merchants", 5, 0)
     got = con.execute(
         "select merchant_id, name, name_norm, district, industry, size_band, is_individual, "
         "id_format, software_vendor from merchants order by source_row"
@@ -460,6 +463,7 @@ def test_merchants_ids_names_and_reference_values(
     assert got[0][3:] == ("朝阳区", "restaurant_chain", "small", False, "uscc", "ruishuitong")
     assert got[1][3:] == ("海淀区", "retail", "micro", True, "uscc", "piaolian")
     assert got[2][6:] == (False, "legacy15", "somevendor")
+    assert [g[8] for g in got[3:]] == ["etax_web", "etax_web"]
 
 
 def test_utf16_tab_separated_text(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:

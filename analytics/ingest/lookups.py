@@ -84,10 +84,13 @@ def reference_aliases() -> list[tuple[str, str, str]]:
     seen: set[tuple[str, str]] = set()
     out = []
     for domain, alias, value in rows:
-        key = (domain, fold_value(alias))
-        if key not in seen:
-            seen.add(key)
-            out.append((domain, key[1], value))
+        # Folded, and as written: the staging SQL compares ``lower(cell)``, which leaves
+        # full-width brackets as they are, so 电子税务局（自行开具） needs its own row.
+        for text in (fold_value(alias), alias.strip().lower()):
+            key = (domain, text)
+            if key not in seen:
+                seen.add(key)
+                out.append((domain, text, value))
     return out
 
 
