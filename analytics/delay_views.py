@@ -7,6 +7,7 @@ re-exports these names.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 from typing import Any, Final
 
 import duckdb
@@ -134,25 +135,37 @@ INCIDENTS_TABLE: Final = "vendor_incidents"
 _INCIDENT_ORDER: Final = "first_day, software_vendor"
 
 
+def _incident_params(rule: IncidentRule | None, excluded_days: Sequence[date]) -> dict[str, Any]:
+    return (rule or load_rule()).params() | {"excluded_days": list(excluded_days)}
+
+
 def find_incidents(
-    con: duckdb.DuckDBPyConnection, rule: IncidentRule | None = None
+    con: duckdb.DuckDBPyConnection,
+    rule: IncidentRule | None = None,
+    excluded_days: Sequence[date] = (),
 ) -> pl.DataFrame:
     """Runs of days on which one invoicing software's merchants together entered far more
     invoices late or not at all than on its usual day: ``software_vendor, first_day, last_day,
     days, invoices, failed, share, usual_share, merchants`` (issue days; the merchants with a
     late or missing invoice in them), oldest first. Over every merchant of the vendor, from
-    ``merchant_daily`` (0.3 s at 10M invoices), by ``rule`` (default: the reference file's)."""
-    return frames.file_frame(con, "marts/vendor_incidents.sql", (rule or load_rule()).params())
+    ``merchant_daily`` (0.3 s at 10M invoices), by ``rule`` (default: the reference file's),
+    leaving out ``excluded_days`` (the days the tax export lacks, :func:`feeds.tax_gap_days`)."""
+    params = _incident_params(rule, excluded_days)
+    return frames.file_frame(con, "marts/vendor_incidents.sql", params)
 
 
-def store_incidents(con: duckdb.DuckDBPyConnection, rule: IncidentRule | None = None) -> int:
+def store_incidents(
+    con: duckdb.DuckDBPyConnection,
+    rule: IncidentRule | None = None,
+    excluded_days: Sequence[date] = (),
+) -> int:
     """:func:`find_incidents` into the table ``vendor_incidents`` (replaced whole; the daily
-    stage calls it after writing ``merchant_daily``). Returns its rows."""
+    stage calls it after writing ``merchant_daily`` and ``feed_gaps``). Returns its rows."""
     sql = (
         f"create or replace table {INCIDENTS_TABLE} as select * from "
         f"({sqlrun.body('marts/vendor_incidents.sql')}) order by {_INCIDENT_ORDER}"
     )
-    sqlrun.execute(con, sql, (rule or load_rule()).params())
+    sqlrun.execute(con, sql, _incident_params(rule, excluded_days))
     return sqlrun.count_rows(con, INCIDENTS_TABLE)
 
 

@@ -11,7 +11,17 @@ from datetime import date, datetime
 
 import duckdb
 
-from analytics import alert_desk, alerts, clock, formatting, risk_views, views, workdays
+from analytics import (
+    alert_desk,
+    alerts,
+    clock,
+    feeds,
+    formatting,
+    reference,
+    risk_views,
+    views,
+    workdays,
+)
 from analytics.imports import analysis_status, import_failures
 from analytics.warehouse import table_counts
 
@@ -127,7 +137,22 @@ def status(con: duckdb.DuckDBPyConnection, *, max_wait_minutes: float) -> Report
             f"files that could not be read, not loaded since: {unreadable:,} (import_failures)"
         )
         out.problems.append("files that could not be read")
+    out.lines.extend(feed_lines(con, out))
     return out
+
+
+def feed_lines(con: duckdb.DuckDBPyConnection, out: Report) -> list[str]:
+    """The days a feed lacks, from the data as imported (``analytics.feeds``), a line each;
+    each is a problem for ``--check``: the statuses of those days blame the merchants."""
+    try:
+        gaps = feeds.find_gaps(con)
+    except workdays.UnknownHolidayYearError:
+        return []  # the calendar's own line says which year is missing
+    if gaps.is_empty():
+        return []
+    names = reference.labels("vendors", "en")
+    out.problems.append(f"feeds lacking days: {gaps.height:,}")
+    return [f"feed gap: {feeds.describe(gap, names)}" for gap in gaps.iter_rows(named=True)]
 
 
 def holidays(years: Iterable[int]) -> Report:

@@ -47,6 +47,7 @@ SERVING_TABLES: list[str] = [
     "rollup_metrics",
     "merchant_daily",
     "vendor_incidents",  # a handful of rows, found from merchant_daily (analytics.delay_views)
+    "feed_gaps",  # days a feed lacks (analytics.feeds): a handful of rows, usually none
     "recon_exceptions",
     "recon_summary",
     "pending_entries",  # small: the invoices whose entry deadline has not passed yet

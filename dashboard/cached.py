@@ -40,6 +40,7 @@ from analytics import (
     credit_scheme,
     credit_views,
     credit_whatif,
+    feeds,
     imports,
     invoice_lookup,
     profile,
@@ -373,6 +374,17 @@ def vendor_incidents() -> pl.DataFrame:
     """Days of systemic delay at one invoicing software, city-wide (one query per snapshot;
     pages narrow them to the filters' months and vendors)."""
     return _vendor_incidents(_gen())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _feed_gaps(gen: Generation) -> pl.DataFrame:
+    return _read(gen, feeds.feed_gaps)
+
+
+def feed_gaps() -> pl.DataFrame:
+    """Runs of issue days a feed lacks while the other holds them (``analytics.feeds``), as the
+    last analysis found them: usually none."""
+    return _feed_gaps(_gen())
 
 
 @st.cache_data(show_spinner=False, max_entries=_ENTRIES)

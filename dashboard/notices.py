@@ -1,15 +1,18 @@
 """Notices above a page's figures when they leave something out: files the loader could not
-read, batches no analysis has counted yet (one is running, or ``analyse`` keeps failing, say
-for a year without a holiday table), and a holiday calendar about to run out. Shown on the
-pages officials act from (Overview, Entry monitoring, Alerts)."""
+read, days a feed lacks (``analytics.feeds``), batches no analysis has counted yet (one is
+running, or ``analyse`` keeps failing, say for a year without a holiday table), and a holiday
+calendar about to run out. Shown on the pages officials act from (Overview, Entry monitoring,
+Alerts, Invoice lookup)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import streamlit as st
 
 from analytics import formatting, health
 from dashboard import cached, components
-from dashboard.i18n import t
+from dashboard.i18n import ref_labels, t
 
 
 def failures_notice() -> None:
@@ -24,11 +27,11 @@ def failures_notice() -> None:
 
 def freshness_notice() -> None:
     """A caption with how current the figures are (the latest 入库 time they count, and when
-    they were analysed); an error while ``analyse`` fails (the figures are those of its last
-    good run, and why it fails), else a note while imported batches wait for the next run; a
-    warning when the holiday calendar ends within a month of today or of the as-of day, or has
-    ended (``health.calendar_end_near``; unless the missing year already stops the analysis,
-    which the error says)."""
+    they were analysed); the feed gaps (:func:`feed_gaps_notice`); a warning when the holiday
+    calendar ends within a month of today or of the as-of day, or has ended
+    (``health.calendar_end_near``; unless the missing year already stops the analysis, which
+    the error says); an error while ``analyse`` fails (the figures are those of its last good
+    run, and why it fails), else a note while imported batches wait for the next run."""
     status = cached.analysis_status()
     if status is None:
         return
@@ -40,6 +43,7 @@ def freshness_notice() -> None:
             analysed=formatting.minute(status.analysed_at),
         )
     )
+    feed_gaps_notice()
     calendar_failure = status.failures and status.reason_code == "holiday_calendar"
     if status.as_of is not None and not calendar_failure:
         end = health.calendar_end_near(status.as_of.date())
@@ -76,3 +80,36 @@ def freshness_notice() -> None:
             **waiting,
         )
     )
+
+
+SHOWN_GAPS = 3  # the rest are one line; the Data import page lists them all
+
+
+def feed_gap_text(gap: dict[str, Any]) -> str:
+    """One feed gap (``analytics.feeds``) in the page's words."""
+    words = {
+        "first": f"{gap['first_day']:%Y-%m-%d}",
+        "last": f"{gap['last_day']:%Y-%m-%d}",
+        "days": formatting.count(gap["workdays"]),
+        "n": formatting.count(gap["invoices"]),
+        "state": t("notice.feed_gap.open" if gap["open"] else "notice.feed_gap.hole"),
+    }
+    if gap["feed"] == "tax":
+        return t("notice.feed_gap.tax", **words)
+    code = gap["software_vendor"]
+    return t("notice.feed_gap.log", vendor=ref_labels("vendors").get(code, code), **words)
+
+
+def feed_gaps_notice() -> None:
+    """A warning for each run of days a feed lacks (newest first): the statuses of those days
+    blame merchants for data that has not reached us, so an official checks the feed before
+    reminding anyone."""
+    gaps = cached.feed_gaps()
+    if gaps.is_empty():
+        return
+    rows = gaps.sort("last_day", descending=True).rows(named=True)
+    text = "\n\n".join(feed_gap_text(g) for g in rows[:SHOWN_GAPS])
+    if len(rows) > SHOWN_GAPS:
+        text += "\n\n" + t("notice.feed_gap.more", n=formatting.count(len(rows) - SHOWN_GAPS))
+    st.warning(text, icon=":material/link_off:")
+    components.link_in_scope(components.DATA_IMPORT_PAGE, t("notice.feed_gap.link"))

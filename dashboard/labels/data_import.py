@@ -8,6 +8,37 @@ LABELS: dict[str, tuple[str, str]] = {
     "data_import.tab.rejected": ("隔离行", "Rejected rows"),
     "data_import.tab.tables": ("数据表", "Tables"),
     "data_import.tab.holidays": ("节假日安排", "Holiday calendar"),
+    "data_import.tab.feeds": ("数据断档", "Feed gaps"),
+    "data_import.feeds.caption": (
+        "比较每个开票软件的商户开票记录与税务系统导出覆盖的开票日：一方有发票而另一方整天"
+        "一张也没有的连续日期即为断档（至少 {min_invoices} 张发票、{days} 个工作日；"
+        "最新一天仍在进行，不计）。"
+        "断档日的发票会被记为“商户记录缺失”或待入库、未入库，原因在数据未送到，不在商户。",
+        "Each invoicing software's merchant log is compared with the tax export, issue day by "
+        "issue day: a run of days on which one side holds invoices and the other none at all is "
+        "a gap (at least {min_invoices} invoices and {days} working day; the latest day is still "
+        "in progress and is not judged). Invoices of those days read as missing in the "
+        "merchant's log, or as pending or missing entries, because the data has not reached "
+        "us, not through the merchants.",
+    ),
+    "data_import.feeds.none": (
+        "没有断档：各开票软件的开票记录与税务系统导出覆盖相同的开票日。",
+        "No gaps: every software's merchant log and the tax export cover the same issue days.",
+    ),
+    "data_import.feeds.found": (
+        "发现 {n} 处断档：据此提醒商户之前，请先核对对应的导出。",
+        "{n} gap(s) found: check those exports before reminding merchants.",
+    ),
+    "data_import.feeds.feed": ("缺数据的一方", "Feed lacking the days"),
+    "data_import.feeds.tax": ("税务系统导出", "Tax export"),
+    "data_import.feeds.log_prefix": ("开票记录 · ", "Merchant log · "),
+    "data_import.feeds.first": ("首个开票日", "First issue day"),
+    "data_import.feeds.last": ("最后开票日", "Last issue day"),
+    "data_import.feeds.workdays": ("工作日数", "Working days"),
+    "data_import.feeds.invoices": ("另一方的发票数", "Invoices on the other side"),
+    "data_import.feeds.state": ("状态", "State"),
+    "data_import.feeds.open": ("尚未送到", "Not arrived yet"),
+    "data_import.feeds.hole": ("已导入数据中的缺口", "A hole in the data loaded"),
     "data_import.holidays.through": (
         "工作日日历目前到 {end} 为止。{next} 年的节假日安排公布后，可在此上传。",
         "The working-day calendar currently ends on {end}. Once the {next} holiday notice is "

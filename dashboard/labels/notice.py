@@ -51,4 +51,30 @@ LABELS: dict[str, tuple[str, str]] = {
         "{batches} batch(es) imported since {since} ({rows} rows) are not analysed yet; the "
         "figures below are as of {as_of} and update when the analysis has run.",
     ),
+    "notice.feed_gap.log": (
+        "**数据源断档**：{vendor} 的开票记录中没有 {first} 至 {last} 开具的发票"
+        "（{days} 个工作日），而税务系统已有其商户这几天开具的 {n} 张（{state}）。"
+        "这些发票暂列“商户记录缺失”，"
+        "原因在数据未送到，不在商户：请先核对该开票软件的导出，再据此提醒商户。",
+        "**Feed gap**: {vendor}'s merchant log has no invoice issued {first} to {last} ({days} "
+        "working days), while the tax system holds {n} its merchants issued then ({state}). "
+        "Those invoices read as missing in the merchant's log because the data has not reached "
+        "us, not through the merchants: check that software's exports before reminding anyone.",
+    ),
+    "notice.feed_gap.tax": (
+        "**数据源断档**：税务系统导出中没有 {first} 至 {last} 开具的发票（{days} 个工作日），"
+        "而商户开票记录中有 {n} 张（{state}）。这些发票暂列待入库或未入库，"
+        "原因多在导出未送到，不在商户：请先核对税务系统的导出。",
+        "**Feed gap**: the tax export has no invoice issued {first} to {last} ({days} working "
+        "days), while the merchants' logs hold {n} ({state}). Those invoices read as pending or "
+        "missing most likely because the export has not reached us, not through the merchants: "
+        "check the tax system's exports first.",
+    ),
+    "notice.feed_gap.open": ("尚未送到", "not arrived yet"),
+    "notice.feed_gap.hole": ("已导入的数据中缺了这一段", "a hole in the data already loaded"),
+    "notice.feed_gap.more": ("另有 {n} 处断档。", "{n} more gaps."),
+    "notice.feed_gap.link": (
+        "各数据源的断档：数据导入 › 数据断档",
+        "Feed gaps: Data import › Feed gaps",
+    ),
 }

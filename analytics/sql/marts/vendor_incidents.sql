@@ -5,7 +5,9 @@
 -- late or missing is at least $factor times the vendor's median day and at least $floor;
 -- flagged days at most $gap_days apart (a weekend in an outage) make one incident. Judged over
 -- every merchant of the vendor (not filtered). Written whole after merchant_daily by the daily
--- stage (table vendor_incidents: a handful of rows, which pages read per snapshot).
+-- stage (table vendor_incidents: a handful of rows, which pages read per snapshot). Days the
+-- tax export lacks ($excluded_days, analytics.feeds) are left out: every software fails on
+-- them together, through the export, not through any software.
 with daily as (
     select
         m.software_vendor,
@@ -14,7 +16,7 @@ with daily as (
         sum(d.late + d.missing)::bigint as failed
     from merchant_daily as d
     inner join merchants as m using (merchant_id)
-    where m.software_vendor is not null
+    where m.software_vendor is not null and not list_contains($excluded_days::date[], d.day)
     group by m.software_vendor, d.day
 ),
 

@@ -1,0 +1,104 @@
+"""Feed gaps (数据源断档): issue days that one feed lacks while the other holds them.
+
+The statuses assume every feed has arrived. When an invoicing software's export stops (or a
+month of it never came), every invoice the tax system holds for its merchants on those days
+reads ``missing_in_merchant_log``; when the tax export stops, the merchants' invoices read
+pending, then missing. Neither is the merchants' doing, and an official who does not know it
+reminds the wrong people. ``analyse`` finds such runs of days (``sql/marts/feed_gaps.sql``) in
+its daily stage and stores them in ``feed_gaps``; the pages officials act from warn about them,
+the Data import page lists them, and ``fapiao-watch status --check`` fails on them.
+
+Only whole days are judged (a day the feed holds none of), so an export a few hours behind or
+one that lost part of a day is not a gap: the first is normal, the second reads as rejected
+rows or as the merchants' statuses.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Final
+
+import duckdb
+import polars as pl
+
+from analytics import frames, workdays
+from analytics.warehouse import table_exists
+
+TABLE: Final = "feed_gaps"
+# A run with fewer invoices of the other side says little (a small software's quiet days).
+MIN_INVOICES: Final = 20
+# ... and it must hold a working day: a weekend that one side happens not to cover is no gap.
+MIN_WORKDAYS: Final = 1
+
+SCHEMA: Final = pl.Schema(
+    {
+        "feed": pl.String,  # 'log' (a software's merchant log) or 'tax' (the tax export)
+        "software_vendor": pl.String,  # the software, for 'log'
+        "first_day": pl.Date,
+        "last_day": pl.Date,
+        "invoices": pl.Int64,  # the other side's invoices issued on the run's days
+        "open": pl.Boolean,  # the run reaches past the feed's last day: not arrived yet
+        "workdays": pl.Int64,  # working days in [first_day, last_day]
+    }
+)
+
+
+def _workdays(first: date, last: date) -> int:
+    days = (first + timedelta(days=i) for i in range((last - first).days + 1))
+    return sum(workdays.is_workday(d) for d in days)
+
+
+def find_gaps(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    min_invoices: int = MIN_INVOICES,
+    min_workdays: int = MIN_WORKDAYS,
+) -> pl.DataFrame:
+    """The runs of issue days a feed lacks (columns of :data:`SCHEMA`), by feed, software and
+    first day. Raises :class:`analytics.workdays.UnknownHolidayYearError` for a run in a year
+    without a holiday table."""
+    runs = frames.file_frame(con, "marts/feed_gaps.sql", {"min_invoices": min_invoices})
+    counts = [_workdays(a, b) for a, b in runs.select("first_day", "last_day").rows()]
+    found = runs.with_columns(workdays=pl.Series(counts, dtype=pl.Int64))
+    return found.filter(pl.col("workdays") >= min_workdays).cast(SCHEMA).select(list(SCHEMA))
+
+
+def store_gaps(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """:func:`find_gaps` into the table ``feed_gaps`` (replaced whole; the daily stage calls
+    it), and returned."""
+    gaps = find_gaps(con)
+    frames.store(con, TABLE, gaps)
+    return gaps
+
+
+def tax_gap_days(gaps: pl.DataFrame) -> list[date]:
+    """Every day of the tax export's gaps: on them every software's merchants fail together,
+    which is no incident at any software (``analytics.delay_views.find_incidents``)."""
+    spans = gaps.filter(pl.col("feed") == "tax").select("first_day", "last_day").rows()
+    return [a + timedelta(days=i) for a, b in spans for i in range((b - a).days + 1)]
+
+
+def feed_gaps(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """The gaps as the last analysis stored them; found afresh in a warehouse analysed before
+    the table existed."""
+    if not table_exists(con, TABLE):
+        if table_exists(con, "issued_invoices") and table_exists(con, "tax_records"):
+            return find_gaps(con)
+        return pl.DataFrame(schema=SCHEMA)  # a snapshot published before the table existed
+    return frames.frame(con, f"select * from {TABLE} order by feed, software_vendor, first_day")
+
+
+def describe(gap: dict[str, object], vendor_names: dict[str, str]) -> str:
+    """One gap in an English line (the command line's words)."""
+    span = f"{gap['first_day']} to {gap['last_day']} ({gap['workdays']:,} working days)"
+    state = "not arrived yet" if gap["open"] else "a hole in its past"
+    if gap["feed"] == "tax":
+        return (
+            f"the tax export: no invoice issued {span}, while the merchants' logs hold "
+            f"{gap['invoices']:,}: {state}"
+        )
+    code = str(gap["software_vendor"])
+    return (
+        f"{vendor_names.get(code, code)}'s merchant log: no invoice issued {span}, while the "
+        f"tax system holds {gap['invoices']:,} its merchants issued then: {state}"
+    )

@@ -1,0 +1,238 @@
+"""Feed gaps (数据源断档): the rule on hand-made days, gaps cut into a copy of the small
+warehouse and found by ``analyse`` (and kept out of the vendor incidents), and where they are
+read: ``fapiao-watch status --check``, the notice on the pages officials act from, and the Data
+import page."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+from apptest import errors, open_page, table_with
+from factories import TestWarehouse
+
+from analytics import cli, config, feeds, health, workdays
+from analytics.pipeline import analyse
+from analytics.warehouse import connect
+from dashboard.i18n import LABELS
+
+MON = date(2026, 3, 2)  # a Monday; 2026-03-07/08 are a weekend
+
+
+def _days(wh: TestWarehouse, merchant: str, days: list[date], n: int, *, log: bool) -> None:
+    """``n`` invoices a day of ``merchant`` on ``days``: in its log and the tax export, or (not
+    ``log``) in the tax export only."""
+    for day in days:
+        for i in range(n):
+            issued = datetime.combine(day, time(9)) + timedelta(minutes=i)
+            if log:
+                wh.invoice(merchant, issued, recorded=issued + timedelta(hours=1))
+            else:
+                wh.tax_record(merchant, issued, recorded=issued + timedelta(hours=1))
+
+
+def test_the_rule_on_hand_made_days() -> None:
+    wh = TestWarehouse()
+    piao = wh.merchant(software_vendor="piaolian")
+    jin = wh.merchant(software_vendor="jinpiaobao")
+    fortnight = [MON + timedelta(days=i) for i in range(14)]
+    # piaolian's log lacks Thu-Fri of the first week (a hole) and the second week from its
+    # Wednesday (open: nothing of it after); jinpiaobao's lacks the first weekend alone
+    piao_hole, piao_open = fortnight[3:5], fortnight[9:]
+    _days(wh, piao, [d for d in fortnight if d not in piao_hole + piao_open], 12, log=True)
+    _days(wh, piao, piao_hole + piao_open, 12, log=False)
+    weekend = fortnight[5:7]
+    _days(wh, jin, [d for d in fortnight if d not in weekend], 12, log=True)
+    _days(wh, jin, weekend, 12, log=False)
+    # the latest day of all (the second Sunday) is still in progress: its log is not due yet
+    _days(wh, jin, [fortnight[13] + timedelta(days=1)], 30, log=False)
+
+    got = feeds.find_gaps(wh.con).to_dicts()
+    assert got == [
+        {
+            "feed": "log",
+            "software_vendor": "piaolian",
+            "first_day": fortnight[3],
+            "last_day": fortnight[4],
+            "invoices": 24,
+            "open": False,
+            "workdays": 2,
+        },
+        {
+            "feed": "log",
+            "software_vendor": "piaolian",
+            "first_day": fortnight[9],
+            "last_day": fortnight[13],
+            "invoices": 60,
+            "open": True,
+            "workdays": 3,
+        },
+    ]
+    # the weekend is no gap (no working day), nor are runs under the invoice floor
+    loose = feeds.find_gaps(wh.con, min_invoices=0, min_workdays=0)
+    assert [(g["software_vendor"], g["first_day"]) for g in loose.to_dicts()] == [
+        ("jinpiaobao", weekend[0]),
+        ("piaolian", fortnight[3]),
+        ("piaolian", fortnight[9]),
+    ]
+    assert feeds.find_gaps(wh.con, min_invoices=25).height == 1  # the hole holds 24
+
+    # the tax export lacking days: the merchants' logs hold them
+    wh.con.execute(
+        "delete from tax_records where issued_at::date between $a and $b",
+        {"a": fortnight[1], "b": fortnight[2]},
+    )
+    tax = feeds.find_gaps(wh.con).filter(feed="tax").to_dicts()
+    assert tax == [
+        {
+            "feed": "tax",
+            "software_vendor": None,
+            "first_day": fortnight[1],
+            "last_day": fortnight[2],
+            "invoices": 48,  # both merchants' logs, two days
+            "open": False,
+            "workdays": 2,
+        }
+    ]
+    assert feeds.tax_gap_days(feeds.find_gaps(wh.con)) == [fortnight[1], fortnight[2]]
+
+
+@pytest.mark.parametrize("fixture", ["small_warehouse", "live_feed_db"])
+def test_whole_feeds_have_no_gap(fixture: str, request: pytest.FixtureRequest) -> None:
+    db: Path = request.getfixturevalue(fixture)
+    with duckdb.connect(str(config.settings(db).serving_path), read_only=True) as snapshot:
+        assert feeds.feed_gaps(snapshot).is_empty()
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert feeds.find_gaps(con).is_empty()
+
+
+def _vendor_days(con: duckdb.DuckDBPyConnection, vendor: str, a: date, b: date) -> tuple:
+    """(first day, last day, invoices) of the tax records of ``vendor``'s merchants issued
+    from ``a`` to ``b``."""
+    return con.execute(
+        "select min(t.issued_at::date), max(t.issued_at::date), count(*) from tax_records t "
+        "join merchants m on m.merchant_id = t.seller_tax_id "
+        "where m.software_vendor = $v and t.issued_at::date between $a and $b",
+        {"v": vendor, "a": a, "b": b},
+    ).fetchall()[0]
+
+
+def _working(a: date, b: date) -> int:
+    return sum(workdays.is_workday(a + timedelta(days=i)) for i in range((b - a).days + 1))
+
+
+@pytest.fixture(scope="module")
+def gapped(small_warehouse: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list]:
+    """A copy of the small warehouse with three feed gaps cut into it, analysed in full, and
+    the gaps expected from the rows left (independently of the feeds SQL)."""
+    target = tmp_path_factory.mktemp("gapped") / "wh"
+    shutil.copytree(small_warehouse.parent, target, ignore=shutil.ignore_patterns("files"))
+    db = target / small_warehouse.name
+    con = connect(db)
+    try:
+        (latest,) = con.execute("select max(issued_at)::date from tax_records").fetchall()[0]
+        mid = latest - timedelta(days=40)
+        cut = {
+            # piaolian's log stops ten days before the end (open)
+            "piaolian": (latest - timedelta(days=10), latest),
+            # a week of jinpiaobao's log never arrived (a hole)
+            "jinpiaobao": (mid, mid + timedelta(days=6)),
+        }
+        for vendor, (a, b) in cut.items():
+            con.execute(
+                "delete from issued_invoices where issued_at::date between $a and $b and "
+                "merchant_id in (select merchant_id from merchants where software_vendor = $v)",
+                {"a": a, "b": b, "v": vendor},
+            )
+        expected = []
+        for vendor, (a, b) in cut.items():
+            first, last, n = _vendor_days(con, vendor, a, min(b, latest - timedelta(days=1)))
+            expected.append(("log", vendor, first, last, n, b == latest, _working(first, last)))
+        # two days of the tax export lost
+        t0 = mid - timedelta(days=20)
+        while not (workdays.is_workday(t0) and workdays.is_workday(t0 + timedelta(days=1))):
+            t0 += timedelta(days=1)
+        t1 = t0 + timedelta(days=1)
+        con.execute(
+            "delete from tax_records where issued_at::date between $a and $b", {"a": t0, "b": t1}
+        )
+        (n,) = con.execute(
+            "select count(*) from issued_invoices where issued_at::date between $a and $b",
+            {"a": t0, "b": t1},
+        ).fetchall()[0]
+        expected.append(("tax", None, t0, t1, n, False, 2))
+        analyse(con, full=True, progress=False)
+    finally:
+        con.close()
+    return db, sorted(expected, key=lambda g: (g[0], g[1] or "", g[2]))
+
+
+def test_analyse_stores_the_gaps_and_keeps_them_out_of_the_incidents(
+    gapped: tuple[Path, list],
+) -> None:
+    db, expected = gapped
+    with duckdb.connect(str(config.settings(db).serving_path), read_only=True) as snapshot:
+        stored = feeds.feed_gaps(snapshot)
+        assert [tuple(r) for r in stored.rows()] == expected
+        (_, _, t0, t1, *_) = expected[-1]
+        # every software fails on the tax export's missing days: no incident blames one
+        overlapping = snapshot.execute(
+            "select count(*) from vendor_incidents where first_day <= $b and last_day >= $a",
+            {"a": t0, "b": t1},
+        ).fetchall()[0][0]
+        assert overlapping == 0
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert [tuple(r) for r in feeds.find_gaps(con).rows()] == expected
+
+
+def test_status_check_names_each_gap(
+    gapped: tuple[Path, list], capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, expected = gapped
+    with duckdb.connect(str(db), read_only=True) as con:
+        report = health.status(con, max_wait_minutes=60)
+    lines = [line for line in report.lines if line.startswith("feed gap: ")]
+    assert len(lines) == len(expected) == 3
+    assert "Jinpiaobao's merchant log: no invoice issued" in lines[0]
+    assert lines[1].endswith("not arrived yet")
+    assert lines[2].startswith(f"feed gap: the tax export: no invoice issued {expected[2][2]}")
+    assert "feeds lacking days: 3" in report.problems
+    assert cli.main(["status", "--check", "--db", str(db)]) == 1
+    assert "feeds lacking days: 3" in capsys.readouterr().out.splitlines()[-1]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_pages_warn_and_list_them(
+    gapped: tuple[Path, list], lang: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db, expected = gapped
+    monkeypatch.setenv(config.ENV_DB, str(db))
+    i = 0 if lang == "zh" else 1
+    at = open_page(None, lang=lang)
+    assert errors(at) == []
+    warnings = [w.value for w in at.warning if LABELS["notice.feed_gap.open"][i] in w.value]
+    assert len(warnings) == 1  # one box, newest gap first
+    box = warnings[0]
+    piao = next(g for g in expected if g[1] == "piaolian")
+    assert box.index(f"{piao[2]:%Y-%m-%d}") < box.index(f"{expected[0][2]:%Y-%m-%d}")
+    assert f"{piao[4]:,}" in box
+    assert box.count("**") == 2 * 3
+
+    at = open_page("data_import", lang=lang)
+    assert errors(at) == []
+    feed, state = LABELS["data_import.feeds.feed"][i], LABELS["data_import.feeds.state"][i]
+    shown = table_with(at, feed, state)
+    assert len(shown) == 3
+    assert shown[LABELS["data_import.feeds.invoices"][i]].tolist() == [
+        g[4] for g in sorted(expected, key=lambda g: g[3], reverse=True)
+    ]
+
+
+def test_no_gap_says_so(small_warehouse: Path) -> None:
+    at = open_page("data_import")
+    assert errors(at) == []
+    assert LABELS["data_import.feeds.none"][0] in [s.value for s in at.success]
+    assert not [w for w in at.warning if "数据源断档" in w.value]
