@@ -15,13 +15,14 @@ rows or as the merchants' statuses.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Final
 
 import duckdb
 import polars as pl
 
-from analytics import frames, workdays
+from analytics import frames, periods, workdays
 from analytics.warehouse import table_exists
 
 TABLE: Final = "feed_gaps"
@@ -86,6 +87,18 @@ def feed_gaps(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
             return find_gaps(con)
         return pl.DataFrame(schema=SCHEMA)  # a snapshot published before the table existed
     return frames.frame(con, f"select * from {TABLE} order by feed, software_vendor, first_day")
+
+
+def touching(gaps: pl.DataFrame, months: Iterable[str], vendor: str | None = None) -> pl.DataFrame:
+    """The gaps with a day in ``months`` ('2026-03', ...): the tax export's, and the merchant
+    logs' of ``vendor`` (of every software when None). Pure."""
+    lo, hi = periods.bounds(months)
+    ours = pl.lit(True) if vendor is None else pl.col("software_vendor") == vendor
+    return gaps.filter(
+        pl.col("first_day") < hi.date(),
+        pl.col("last_day") >= lo.date(),
+        (pl.col("feed") == "tax") | ours,
+    )
 
 
 def describe(gap: dict[str, object], vendor_names: dict[str, str]) -> str:

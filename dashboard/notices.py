@@ -6,11 +6,12 @@ Alerts, Invoice lookup)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import streamlit as st
 
-from analytics import formatting, health
+from analytics import feeds, formatting, health
 from dashboard import cached, components
 from dashboard.i18n import ref_labels, t
 
@@ -100,11 +101,14 @@ def feed_gap_text(gap: dict[str, Any]) -> str:
     return t("notice.feed_gap.log", vendor=ref_labels("vendors").get(code, code), **words)
 
 
-def feed_gaps_notice() -> None:
+def feed_gaps_notice(months: Sequence[str] | None = None, vendor: str | None = None) -> None:
     """A warning for each run of days a feed lacks (newest first): the statuses of those days
     blame merchants for data that has not reached us, so an official checks the feed before
-    reminding anyone."""
+    reminding anyone. ``months``: only the gaps with a day in them, the tax export's and the
+    merchant logs' of ``vendor`` (every software's when None)."""
     gaps = cached.feed_gaps()
+    if months is not None:
+        gaps = feeds.touching(gaps, months, vendor)
     if gaps.is_empty():
         return
     rows = gaps.sort("last_day", descending=True).rows(named=True)

@@ -10,11 +10,13 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 from apptest import errors, open_page, table_with
 from factories import TestWarehouse
+from streamlit.testing.v1 import AppTest
 
-from analytics import cli, config, feeds, health, workdays
+from analytics import cli, config, feeds, health, reference, workdays
 from analytics.pipeline import analyse
 from analytics.warehouse import connect
 from dashboard.i18n import LABELS
@@ -236,3 +238,59 @@ def test_no_gap_says_so(small_warehouse: Path) -> None:
     assert errors(at) == []
     assert LABELS["data_import.feeds.none"][0] in [s.value for s in at.success]
     assert not [w for w in at.warning if "数据源断档" in w.value]
+
+
+def test_touching_keeps_the_months_gaps_of_the_tax_export_and_the_software() -> None:
+    gaps = pl.DataFrame(
+        [
+            ("log", "piaolian", date(2026, 3, 30), date(2026, 4, 2), 50, False, 4),
+            ("log", "jinpiaobao", date(2026, 4, 10), date(2026, 4, 10), 30, False, 1),
+            ("tax", None, date(2026, 5, 6), date(2026, 5, 7), 80, True, 2),
+        ],
+        schema=feeds.SCHEMA,
+        orient="row",
+    )
+
+    def kept(months: list[str], vendor: str | None = None) -> list[str | None]:
+        return feeds.touching(gaps, months, vendor)["software_vendor"].to_list()
+
+    assert kept(["2026-03"]) == ["piaolian"]  # a gap that runs into the next month
+    assert kept(["2026-04"]) == ["piaolian", "jinpiaobao"]
+    assert kept(["2026-04"], "jinpiaobao") == ["jinpiaobao"]
+    assert kept(["2026-04", "2026-05"], "yunkaipiao") == [None]  # the tax export's, anyone's
+    assert kept(["2026-06"]) == []
+
+
+def test_the_profile_and_the_self_check_page_warn_of_their_months_gaps(
+    gapped: tuple[Path, list], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db, expected = gapped
+    monkeypatch.setenv(config.ENV_DB, str(db))
+    piao = next(g for g in expected if g[1] == "piaolian")
+    month = f"{piao[3]:%Y-%m}"
+    with duckdb.connect(str(db), read_only=True) as con:
+        ids = dict(
+            con.execute(
+                "select software_vendor, min(merchant_id) from merchants group by all"
+            ).fetchall()
+        )
+    vendor = reference.labels("vendors", "zh")["piaolian"]
+
+    def gap_boxes(at: AppTest) -> list[str]:
+        return [w.value for w in at.warning if "数据源断档" in w.value]
+
+    at = open_page("merchant_profile", merchant=ids["piaolian"], period=[month, month])
+    assert errors(at) == []
+    (box,) = gap_boxes(at)
+    assert vendor in box
+    assert f"{piao[2]:%Y-%m-%d}" in box
+    at = open_page("merchant_profile", merchant=ids["yunkaipiao"], period=[month, month])
+    assert errors(at) == []
+    assert gap_boxes(at) == []
+
+    tax = expected[-1]
+    at = open_page("self_check", sc_period=f"{tax[2]:%Y-%m}")
+    assert errors(at) == []
+    (box,) = gap_boxes(at)
+    assert "税务系统导出" in box
+    assert f"{tax[4]:,}" in box

@@ -6,8 +6,8 @@ add a section there, not here.
 
 import streamlit as st
 
-from analytics import formatting
-from dashboard import cached, components, filters, profile_sections
+from analytics import formatting, periods
+from dashboard import cached, components, filters, notices, profile_sections
 from dashboard.components import MERCHANT_PARAM
 from dashboard.i18n import lang, metric_label, ref_labels, t
 
@@ -43,6 +43,7 @@ st.caption(
     )
 )
 st.caption(t("merchant_profile.scope", period=f"{f.period_from} – {f.period_to}"))
+notices.feed_gaps_notice(periods.month_range(f.period_from, f.period_to), m["software_vendor"])
 report = t("merchant_profile.self_check", period=f.period_to)
 if st.button(report, icon=":material/fact_check:", key="mp_self_check"):
     components.open_self_check(merchant_id, f.period_to)

@@ -3,8 +3,8 @@ previewed, then downloaded as XLSX or a zip of CSVs (bytes from ``analytics.repo
 
 import streamlit as st
 
-from analytics import reference
-from dashboard import cached, self_check_panels, urlstate
+from analytics import reference, report_sheets
+from dashboard import cached, notices, self_check_panels, urlstate
 from dashboard.i18n import ref_labels, t
 
 MODES = ("merchant", "district", "list")
@@ -47,6 +47,8 @@ fmt = urlstate.choice(
     format_func=lambda x: t(f"self_check.format.{x}"),
     where=right,
 )
+# the gaps of the period's months: statuses a feed's missing days caused, not the merchants
+notices.feed_gaps_notice(report_sheets.parse_period(period).months)
 if mode == "merchant":
     merchant_id = self_check_panels.pick_merchant()
     if merchant_id is None:
