@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from analytics import alert_desk, alerts, clock, exports, formatting, risk_views, views
+from analytics import alert_desk, alerts, clock, exports, feeds, formatting, risk_views, views
 from analytics import merchant_list as merchant_lists
 from analytics.imports import analysis_status
 from analytics.report_sheets import (
@@ -87,6 +87,13 @@ def write_self_check(
             assert listed is not None
             payload = list_reports(con, listed.ids, period, fmt, progress=progress)
             what = _list_note(con, listed, period)
+        # a schedule sends these unseen: its log says when a feed lacked days of the period
+        gaps = feeds.touching(feeds.feed_gaps(con), parse_period(period).months)
+        if not gaps.is_empty():
+            what += (
+                f"; {gaps.height:,} feed gap(s) in {period.strip().upper()}, named in the "
+                "summary of each report they touch (fapiao-watch status)"
+            )
     finally:
         con.close()
     ext = "xlsx" if merchant is not None and fmt == "xlsx" else "zip"

@@ -15,7 +15,7 @@ from typing import Any, Final
 
 import polars as pl
 
-from analytics import delay_views, formatting, metrics, periods, reference
+from analytics import delay_views, feeds, formatting, metrics, periods, reference
 from analytics.risk_backtest import CALIBRATION_MONTHS
 
 SUMMARY_SHEET = "汇总"
@@ -131,6 +131,7 @@ class ReportData:
     deadline: int | None
     pending: pl.DataFrame | None = None  # pending_entries rows; None: a snapshot without them
     incidents: pl.DataFrame | None = None  # vendor incidents; None: no merchant_daily yet
+    feed_gaps: pl.DataFrame | None = None  # days a feed lacks (analytics.feeds); None: unknown
 
 
 # What the merchant should do about each kind of finding: (count metric, words after the count).
@@ -240,6 +241,8 @@ def _summary(
                 f"见明细表“{INCIDENT_HEADER}”列。仍请确认这些发票现已入库。",
             )
         )
+    if (gaps := _gap_words(data, period, row.get("software_vendor"))) is not None:
+        items.append(("数据源断档", gaps))
     items.append(
         (
             "说明",
@@ -250,6 +253,26 @@ def _summary(
     return pl.DataFrame(
         {"项目": [k for k, _ in items], "内容": [None if v is None else str(v) for _, v in items]},
         schema={"项目": pl.String, "内容": pl.String},
+    )
+
+
+def _gap_words(data: ReportData, period: Period, vendor: str | None) -> str | None:
+    """The feed gaps of the period that touch this merchant (the tax export's and its own
+    software's), in Chinese: its statuses on those days may be the feed's doing."""
+    if data.feed_gaps is None or vendor is None:
+        return None
+    gaps = feeds.touching(data.feed_gaps, period.months, vendor)
+    if gaps.is_empty():
+        return None
+    log = f"开票软件{reference.labels('vendors', 'zh').get(vendor, vendor)}的开票记录"
+    spans = [
+        f"{'税务系统导出' if g['feed'] == 'tax' else log}"
+        f"缺 {g['first_day']:%Y-%m-%d} 至 {g['last_day']:%Y-%m-%d} 开具的发票"
+        for g in gaps.sort("first_day").iter_rows(named=True)
+    ]
+    return (
+        f"本期{'；'.join(spans)}。这些日期的发票可能被误列为“未入库”或“商户记录缺失”，"
+        "原因在数据未送到，不在本商户；请以数据补齐后的报告为准。"
     )
 
 

@@ -31,7 +31,7 @@ import duckdb
 import polars as pl
 from tqdm import tqdm
 
-from analytics import delay_views, exports, frames, reference
+from analytics import delay_views, exports, feeds, frames, reference
 from analytics.report_sheets import (
     PENDING_DETAIL,
     SHEETS,
@@ -105,6 +105,7 @@ def _load(con: duckdb.DuckDBPyConnection, ids: list[str], period: Period) -> Rep
         deadline=int(runs[0][1]) if runs else None,
         pending=pending,
         incidents=incidents,
+        feed_gaps=feeds.feed_gaps(con),
     )
 
 

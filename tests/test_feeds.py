@@ -16,7 +16,7 @@ from apptest import errors, open_page, table_with
 from factories import TestWarehouse
 from streamlit.testing.v1 import AppTest
 
-from analytics import cli, config, feeds, health, reference, workdays
+from analytics import cli, config, feeds, health, reference, reports, workdays
 from analytics.pipeline import analyse
 from analytics.warehouse import connect
 from dashboard.i18n import LABELS
@@ -294,3 +294,36 @@ def test_the_profile_and_the_self_check_page_warn_of_their_months_gaps(
     (box,) = gap_boxes(at)
     assert "税务系统导出" in box
     assert f"{tax[4]:,}" in box
+
+
+def test_a_self_check_report_names_the_gaps_that_touch_its_merchant(
+    gapped: tuple[Path, list], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db, expected = gapped
+    piao, tax = next(g for g in expected if g[1] == "piaolian"), expected[-1]
+    with duckdb.connect(str(db), read_only=True) as con:
+        ids = dict(
+            con.execute(
+                "select software_vendor, min(merchant_id) from merchants group by all"
+            ).fetchall()
+        )
+
+        def gap_row(vendor: str, month: str) -> list[str]:
+            summary = reports.report_sheets(con, ids[vendor], month)["汇总"]
+            return summary.filter(pl.col("项目") == "数据源断档")["内容"].to_list()
+
+        (words,) = gap_row("piaolian", f"{piao[3]:%Y-%m}")
+        assert words.startswith(f"本期开票软件票联的开票记录缺 {piao[2]:%Y-%m-%d} 至 ")
+        assert gap_row("yunkaipiao", f"{piao[3]:%Y-%m}") == []  # another software's gap
+        (words,) = gap_row("yunkaipiao", f"{tax[2]:%Y-%m}")  # the tax export's: everyone's
+        assert words.startswith(f"本期税务系统导出缺 {tax[2]:%Y-%m-%d} 至 {tax[3]:%Y-%m-%d}")
+
+    month = f"{tax[2]:%Y-%m}"
+    n = sum(f"{g[2]:%Y-%m}" <= month <= f"{g[3]:%Y-%m}" for g in expected)
+    args = ["report", "self-check", "--db", str(db), "--district", "朝阳区", "--quiet"]
+    assert cli.main([*args, "--period", month, "--out", f"{tmp_path}/"]) == 0
+    line = capsys.readouterr().out.strip()
+    assert line.endswith(
+        f"; {n} feed gap(s) in {month}, named in the summary of each report they touch "
+        "(fapiao-watch status)"
+    )
