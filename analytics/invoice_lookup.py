@@ -5,8 +5,9 @@ A number is looked up in three places, cheapest first:
 
 1. **the serving snapshot** (what every page reads): is it an exception (late, missing,
    mismatched, duplicate, in the tax system but not in the merchant's log: ``recon_exceptions``)
-   or still within its entry deadline (``pending_entries``)? Was a row naming it rejected at
-   import (``rejected_rows``)? These answer most complaints, and always answer at once;
+   or still within its entry deadline (``pending_entries``)? Was a row naming it (or, for an
+   order, its payment or an invoice for it) rejected at import (``rejected_rows``)? These
+   answer most complaints, and always answer at once;
 2. **the warehouse**, for the numbers the snapshot does not list: the ``reconciliation`` view
    words every invoice's status, so an invoice entered on time is confirmed as such, with its
    times. The snapshot leaves invoice-level tables out (10M rows, ~300 MB and ~11 s more per
@@ -114,8 +115,9 @@ class Lookup:
       tax_record / payment, ``subject_id`` the invoice number or the order's), with status,
       reason in both languages, merchant, times, amounts, the tax system's own status of the
       invoice, and ``source`` (snapshot / warehouse);
-    * ``rejected``: the rows naming an invoice number that were rejected at import, with file,
-      row and reasons (a number can be both found and rejected: a vendor's second export);
+    * ``rejected``: the rows naming a number (``asked``) that were rejected at import, with
+      file, row and reasons: an invoice's, or an order's payment or an invoice issued for it
+      (a number can be both found and rejected: a vendor's second export);
     * ``not_found``: numbers found nowhere, once the warehouse was asked; ``unchecked``: those
       the warehouse could not be asked about (busy) after the snapshot did not settle them.
     """
@@ -141,6 +143,21 @@ def _in_order(frame: pl.DataFrame, numbers: tuple[str, ...], key: str) -> pl.Dat
     return frame.sort(pl.col(key).replace_strict(position, return_dtype=pl.Int32))
 
 
+def _rejected(
+    con: duckdb.DuckDBPyConnection, invoices: list[str], orders: list[str]
+) -> pl.DataFrame:
+    """The rows rejected at import that named one of the invoice or order numbers."""
+    parts = []
+    if invoices:
+        digits_re = "|".join(sorted({n.split("-")[0] for n in invoices}))  # digits: no escaping
+        params = {"invoice_nos": invoices, "digits_re": digits_re}
+        parts.append(run(con, "invoice_lookup_rejected", params))
+    if orders:  # ORDER_ID's characters mean nothing special to RE2 outside a class
+        params = {"order_ids": orders, "ids_re": "|".join(sorted(orders))}
+        parts.append(run(con, "invoice_lookup_rejected_orders", params))
+    return pl.concat(parts, how="vertical_relaxed") if parts else pl.DataFrame()
+
+
 def from_snapshot(con: duckdb.DuckDBPyConnection, numbers: Numbers) -> Lookup:
     """Step 1 on the serving snapshot ``con``: exceptions, pending invoices and rejected rows.
     Invoice numbers it does not list, and orders unless it found them not invoiced at all (no
@@ -152,17 +169,15 @@ def from_snapshot(con: duckdb.DuckDBPyConnection, numbers: Numbers) -> Lookup:
         con, "invoice_lookup_snapshot", {"invoice_nos": invoices, "order_ids": orders}
     ).with_columns(pl.lit("snapshot").alias("source"))
     rejected = pl.DataFrame()
-    if invoices and table_exists(con, "rejected_rows"):
-        digits_re = "|".join(sorted({n.split("-")[0] for n in invoices}))  # digits: no escaping
-        params = {"invoice_nos": invoices, "digits_re": digits_re}
-        rejected = run(con, "invoice_lookup_rejected", params)
+    if table_exists(con, "rejected_rows"):
+        rejected = _rejected(con, invoices, orders)
     settled = set(found.filter(pl.col("subject") != "payment")["asked"].to_list()) & set(invoices)
     settled |= set(found.filter(pl.col("status") == "not_invoiced")["asked"].to_list())
     return Lookup(
         numbers.all,
         numbers.orders,
         _in_order(found, numbers.all, "asked"),
-        _in_order(rejected, numbers.all, "invoice_no"),
+        _in_order(rejected, numbers.all, "asked"),
         (),
         tuple(n for n in numbers.all if n not in settled),
     )
@@ -200,7 +215,7 @@ def from_warehouse(con: duckdb.DuckDBPyConnection, first: Lookup) -> Lookup:
     )
     seen = set(found["asked"].to_list())
     if first.rejected.height:
-        seen |= set(first.rejected["invoice_no"].to_list())
+        seen |= set(first.rejected["asked"].to_list())
     return Lookup(
         first.numbers,
         first.orders,
@@ -234,9 +249,7 @@ def lines(result: Lookup) -> list[str]:
     """The result as lines of text, one or more per number in the order given (the command
     line's ``fapiao-watch lookup``)."""
     found = result.found.partition_by("asked", as_dict=True) if result.found.height else {}
-    rejected = (
-        result.rejected.partition_by("invoice_no", as_dict=True) if result.rejected.height else {}
-    )
+    rejected = result.rejected.partition_by("asked", as_dict=True) if result.rejected.height else {}
     out = []
     for no in result.numbers:
         for r in found[(no,)].iter_rows(named=True) if (no,) in found else ():

@@ -30,7 +30,7 @@ def summary(result: Lookup) -> None:
     one box for its payment and one for each invoice issued for it). Several: how many were
     found where."""
     found = result.found
-    rejected = set(result.rejected["invoice_no"].to_list()) if result.rejected.height else set()
+    rejected = set(result.rejected["asked"].to_list()) if result.rejected.height else set()
     if len(result.numbers) == 1 and found.height:
         status = code_label("status")
         reason = "reason_zh" if lang() == "zh" else "reason_en"
@@ -109,7 +109,7 @@ def rejected(result: Lookup) -> None:
         ),
     )
     cols = [
-        Col("invoice_no", t("invoice_lookup.col.invoice_no")),
+        Col("asked", t("invoice_lookup.col.invoice_no")),
         Col("file_name", t("invoice_lookup.col.file")),
         Col("kind", t("invoice_lookup.col.kind")),
         Col("row_number", t("invoice_lookup.col.row"), "count"),

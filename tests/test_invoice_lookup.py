@@ -111,7 +111,7 @@ def test_each_number_gets_the_reconciliations_status_and_reason_from_the_cheapes
     order = [n for n in given if n in set(result.found["asked"])]
     assert list(dict.fromkeys(result.found["asked"])) == order
     # the rejected row names its file, row and reasons, as rejected_rows keeps them
-    rejected = result.rejected.filter(result.rejected["invoice_no"] == numbers["rejected"])
+    rejected = result.rejected.filter(result.rejected["asked"] == numbers["rejected"])
     assert rejected.height >= 1
     row = rejected.row(0, named=True)
     con = connect(small_warehouse, read_only=True)
@@ -313,3 +313,35 @@ def test_an_order_number_gives_its_payment_and_every_invoice_issued_for_it(
     assert any(b.startswith(f"付款（订单） {short} · 少开票：") for b in boxes)
     table = table_with(at, "查询号码", "记录", "记录号码")
     assert set(table["记录号码"]) == {i for _, i, _, _ in _order_truth(small_warehouse, short)}
+
+
+def test_an_order_whose_payment_was_rejected_at_import_says_where_and_why(
+    small_warehouse: Path, snapshot: duckdb.DuckDBPyConnection
+) -> None:
+    """A customer's order can be "not found" because its payment row was rejected: the lookup
+    names the file, row and reasons, as for an invoice number, and does not call it unknown."""
+    con = connect(small_warehouse, read_only=True)
+    try:
+        order = _one(
+            con,
+            "select json_extract_string(raw, '$.payment_id') from rejected_rows "
+            "join import_batches using (batch_id) where kind = 'payments' "
+            "and json_extract_string(raw, '$.payment_id') is not null order by 1 limit 1",
+        )
+        truth = con.execute(
+            "select b.file_name, r.row_number, r.reasons from rejected_rows r "
+            "join import_batches b using (batch_id) "
+            "where r.raw::varchar like '%\"' || $o || '\"%' order by 1, 2",
+            {"o": order},
+        ).fetchall()
+    finally:
+        con.close()
+    numbers = invoice_lookup.parse_numbers(f"{order}\n{UNKNOWN}")
+    result = invoice_lookup.ask_warehouse(
+        invoice_lookup.from_snapshot(snapshot.cursor(), numbers), small_warehouse
+    )
+    assert result.not_found == (UNKNOWN,)  # the order was seen, in a rejected row
+    rows = result.rejected.filter(result.rejected["asked"] == order)
+    assert truth
+    assert sorted(rows.select("file_name", "row_number", "reasons").iter_rows()) == truth
+    assert f"{order}: rejected at import: " in "\n".join(invoice_lookup.lines(result))

@@ -28,11 +28,11 @@ hits as (
 
 final as (
     select
-        h.invoice_no, b.file_name, b.kind, r.row_number, r.reasons, r.detail,
+        h.invoice_no as asked, b.file_name, b.kind, r.row_number, r.reasons, r.detail,
         b.finished_at as imported_at
     from hits as h
     inner join rejected_rows as r using (batch_id, row_number)
     inner join import_batches as b using (batch_id)
 )
 
-select * from final order by invoice_no, imported_at, file_name, row_number
+select * from final order by asked, imported_at, file_name, row_number
