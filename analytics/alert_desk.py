@@ -21,7 +21,7 @@ from typing import Any, Final, Literal
 import duckdb
 import polars as pl
 
-from analytics import alerts, delay_views
+from analytics import alerts, delay_views, feeds
 from analytics.alert_rules import AlertRule, load_rules
 from analytics.views import Filters, run
 from analytics.warehouse import table_exists
@@ -45,6 +45,7 @@ def queue(
     severities: tuple[str, ...] = (),
     *,
     incidents: pl.DataFrame | None = None,
+    gaps: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Alerts of the merchants ``f`` selects (its attributes, not its months), narrowed by
     status, rule and severity (empty = all): open before resolved, the most severe and the
@@ -54,7 +55,9 @@ def queue(
     invoices late or missing in its months that were issued during a delay at its own
     invoicing software (``incidents``, :func:`analytics.delay_views.vendor_incidents`, read
     here when not given; ``incident_spans`` lists each such delay's first and last day), and
-    ``months_failed``, all of them in those months; null when none was."""
+    ``months_failed``, all of them in those months; null when none was. And ``feed_gaps``:
+    the feed gaps that touch its months (:func:`analytics.feeds.for_alerts`; ``gaps``, read
+    here when not given), null when none does."""
     if not table_exists(con, alerts.TABLE):
         return pl.DataFrame()
     params = f.params() | {
@@ -66,6 +69,12 @@ def queue(
     if incidents is None:
         incidents = delay_views.vendor_incidents(con)
     frame = frame.join(_in_incidents(con, frame, incidents), on="alert_id", how="left")
+    if gaps is None:
+        gaps = feeds.feed_gaps(con)
+    vendors = pl.DataFrame(schema={"merchant_id": pl.String, "software_vendor": pl.String})
+    if not gaps.is_empty():  # rare: only then are the merchants' software read
+        vendors = run(con, "merchant_vendors", {"merchant_ids": frame["merchant_id"].to_list()})
+    frame = frame.join(feeds.for_alerts(frame, gaps, vendors), on="alert_id", how="left")
     return frame.sort(
         [
             pl.col("status").replace_strict(STATUS_ORDER, default=9),

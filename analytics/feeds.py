@@ -101,6 +101,51 @@ def touching(gaps: pl.DataFrame, months: Iterable[str], vendor: str | None = Non
     )
 
 
+ALERT_GAPS: Final = pl.Schema(
+    {
+        "alert_id": pl.Int64(),
+        "feed_gaps": pl.List(
+            pl.Struct(
+                {
+                    "feed": pl.String(),
+                    "software_vendor": pl.String(),  # the software whose log lacks the days
+                    "first_day": pl.Date(),
+                    "last_day": pl.Date(),
+                }
+            )
+        ),
+    }
+)
+
+
+def for_alerts(alerts: pl.DataFrame, gaps: pl.DataFrame, vendors: pl.DataFrame) -> pl.DataFrame:
+    """:data:`ALERT_GAPS` rows for the alerts (``alert_id, merchant_id, period,
+    last_seen_period``) whose months a gap touches: the tax export's, or the log's of the
+    merchant's own software (``vendors``: merchant_id, software_vendor). The statuses behind
+    such an alert may be the feed's doing. Pure; alerts with none are left out (and, gaps being
+    rare, usually all are)."""
+    if alerts.is_empty() or gaps.is_empty():
+        return pl.DataFrame(schema=ALERT_GAPS)
+    month = "%Y-%m-%d"
+    spans = alerts.join(vendors, on="merchant_id", how="left").select(
+        "alert_id",
+        own=pl.col("software_vendor"),
+        lo=(pl.col("period") + "-01").str.to_date(month),
+        hi=(pl.col("last_seen_period") + "-01").str.to_date(month).dt.offset_by("1mo"),
+    )
+    hit = spans.join(gaps, how="cross").filter(
+        pl.col("first_day") < pl.col("hi"),
+        pl.col("last_day") >= pl.col("lo"),
+        (pl.col("feed") == "tax") | (pl.col("software_vendor") == pl.col("own")),
+    )
+    return (
+        hit.sort("first_day")
+        .group_by("alert_id", maintain_order=True)
+        .agg(pl.struct("feed", "software_vendor", "first_day", "last_day").alias("feed_gaps"))
+        .cast(ALERT_GAPS)
+    )
+
+
 def describe(gap: dict[str, object], vendor_names: dict[str, str]) -> str:
     """One gap in an English line (the command line's words)."""
     span = f"{gap['first_day']} to {gap['last_day']} ({gap['workdays']:,} working days)"

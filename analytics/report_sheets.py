@@ -505,6 +505,7 @@ ALERT_COLUMNS = (
     ("incident_days", "延迟日期"),
     ("incident_failed", "其间开具的逾期或未入库发票"),
     ("months_failed", "预警月份逾期或未入库发票"),
+    ("feed_gap_text", "数据源断档"),
     ("created_at", "预警时间"),
     ("acknowledged_by", "确认人"),
     ("acknowledged_at", "确认时间"),
@@ -520,10 +521,24 @@ def _spans(spans: list[dict[str, Any]] | None) -> str | None:
     return "、".join(f"{s['first']:%Y-%m-%d} 至 {s['last']:%Y-%m-%d}" for s in spans)
 
 
+def _gap_spans(gaps: list[dict[str, Any]] | None) -> str | None:
+    """The feed gaps in an alert's months (analytics.feeds.for_alerts), in Chinese."""
+    if not gaps:
+        return None
+    names = reference.labels("vendors", "zh")
+    tax = {"tax": "税务系统导出"}
+    return "；".join(
+        f"{tax.get(g['feed']) or names.get(g['software_vendor'], '') + ' 开票记录'}"
+        f"缺 {g['first_day']:%Y-%m-%d} 至 {g['last_day']:%Y-%m-%d}"
+        for g in gaps
+    )
+
+
 def alert_sheet(rows: pl.DataFrame, rule_names: dict[str, str]) -> pl.DataFrame:
     """The queue from :func:`analytics.alert_desk.queue` in Chinese, in its order: status,
     level, rule and metric by name, values in their metric's format, industry and vendor by
-    name, and the alert's failures in a delay at its merchant's software (each delay's days)."""
+    name, the alert's failures in a delay at its merchant's software (each delay's days) and the
+    feed gaps in its months."""
     if rows.is_empty():
         return pl.DataFrame(schema=dict.fromkeys((h for _, h in ALERT_COLUMNS), pl.String))
     text = {
@@ -535,6 +550,7 @@ def alert_sheet(rows: pl.DataFrame, rule_names: dict[str, str]) -> pl.DataFrame:
         for m, v in zip(rows["metric"], rows["threshold"], strict=True)
     ]
     days = [_spans(s) for s in rows["incident_spans"].to_list()]
+    gaps = [_gap_spans(g) for g in rows["feed_gaps"].to_list()]
     metric_names = {m: metrics.metric(m).label_zh for m in metrics.names()} | {
         "is_anomaly": "异常标记"
     }
@@ -548,6 +564,7 @@ def alert_sheet(rows: pl.DataFrame, rule_names: dict[str, str]) -> pl.DataFrame:
             pl.col("industry").replace(reference.labels("industries", "zh")),
             pl.col("incident_vendor").replace(reference.labels("vendors", "zh")),
             pl.Series("incident_days", days, pl.String),
+            pl.Series("feed_gap_text", gaps, pl.String),
         )
         .select([pl.col(c).alias(h) for c, h in ALERT_COLUMNS])
     )

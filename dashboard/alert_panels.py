@@ -50,6 +50,7 @@ def queue(shown: pl.DataFrame) -> None:
         return
     st.caption(t("alerts.queue.caption", n=formatting.count(shown.height)))
     incident_shown = shown["incident_text"].is_not_null().any()
+    gap_shown = shown["feed_gap_text"].is_not_null().any()
     cols = [
         Col("alert_id", t("alerts.col.id")),
         Col("severity_label", t("alerts.col.severity")),
@@ -63,6 +64,7 @@ def queue(shown: pl.DataFrame) -> None:
         Col("threshold_text", t("alerts.col.threshold")),
         # only when an alert has failures in a vendor incident: rare, and empty otherwise
         *([Col("incident_text", t("alerts.col.incident"))] if incident_shown else []),
+        *([Col("feed_gap_text", t("alerts.col.feed_gap"))] if gap_shown else []),
         Col("period", t("alerts.col.first_seen")),
         Col("last_seen_period", t("alerts.col.last_seen")),
         Col("district", t("common.district")),
@@ -136,6 +138,8 @@ def _details(a: dict[str, Any]) -> None:
     )
     if words := alert_words.incident_words(a, "alerts.detail.incident"):
         st.warning(words, icon=":material/dns:")
+    if spans := alert_words.feed_gap_words(a):
+        st.warning(t("alerts.detail.feed_gap", spans=spans), icon=":material/link_off:")
     state = [t("alerts.detail.state", status=a["status_label"])]
     for step in ("acknowledged", "resolved"):
         if a[f"{step}_by"]:

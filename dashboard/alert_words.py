@@ -1,6 +1,6 @@
 """The alert queue in words: each alert's labels, values in their metric's format, message
-in the UI language, and its failures in a vendor incident, for the Alerts page's panels
-(:mod:`dashboard.alert_panels`, :mod:`dashboard.alert_bulk`)."""
+in the UI language, its failures in a vendor incident and the feed gaps in its months, for the
+Alerts page's panels (:mod:`dashboard.alert_panels`, :mod:`dashboard.alert_bulk`)."""
 
 from __future__ import annotations
 
@@ -47,6 +47,23 @@ def incident_words(a: dict[str, Any], key: str) -> str | None:
     )
 
 
+def feed_gap_words(a: dict[str, Any]) -> str | None:
+    """The feed gaps in the alert's months, each as its feed and days (None: none)."""
+    if not a.get("feed_gaps"):
+        return None
+    names = ref_labels("vendors")
+    words = (
+        t(
+            f"alerts.feed_gap.{g['feed']}",
+            vendor=names.get(g["software_vendor"], g["software_vendor"]),
+            first=g["first_day"],
+            last=g["last_day"],
+        )
+        for g in a["feed_gaps"]
+    )
+    return listing(words, "; ")
+
+
 def display(rows: pl.DataFrame) -> pl.DataFrame:
     """The queue in words: labels, values in their metric's format, message in the UI language,
     and ``pick_label`` naming each alert in a choice box. Built once per rerun by the page and
@@ -69,11 +86,15 @@ def display(rows: pl.DataFrame) -> pl.DataFrame:
         incident_words(r, "alerts.incident.cell")
         for r in rows.select(*_INCIDENT_FIELDS).iter_rows(named=True)
     ]
+    gaps = [feed_gap_words(r) for r in rows.select("feed_gaps").iter_rows(named=True)]
     out = pl.concat(
         [
             rows,
             pl.DataFrame(text, schema=dict.fromkeys(text[0], pl.String)),
-            pl.DataFrame({"incident_text": incident}, schema={"incident_text": pl.String}),
+            pl.DataFrame(
+                {"incident_text": incident, "feed_gap_text": gaps},
+                schema={"incident_text": pl.String, "feed_gap_text": pl.String},
+            ),
         ],
         how="horizontal",
     )

@@ -920,8 +920,10 @@ def _alert_queue(
     rules: tuple[str, ...],
     severities: tuple[str, ...],
 ) -> pl.DataFrame:
-    incidents = _vendor_incidents(gen)
-    return _read(gen, alert_desk.queue, f, statuses, rules, severities, incidents=incidents)
+    incidents, gaps = _vendor_incidents(gen), _feed_gaps(gen)
+    return _read(
+        gen, alert_desk.queue, f, statuses, rules, severities, incidents=incidents, gaps=gaps
+    )
 
 
 def alert_queue(

@@ -16,8 +16,9 @@ from apptest import errors, open_page, table_with
 from factories import TestWarehouse
 from streamlit.testing.v1 import AppTest
 
-from analytics import cli, config, feeds, health, reference, reports, workdays
+from analytics import alert_desk, cli, config, feeds, health, periods, reference, reports, workdays
 from analytics.pipeline import analyse
+from analytics.views import Filters
 from analytics.warehouse import connect
 from dashboard.i18n import LABELS
 
@@ -327,3 +328,67 @@ def test_a_self_check_report_names_the_gaps_that_touch_its_merchant(
         f"; {n} feed gap(s) in {month}, named in the summary of each report they touch "
         "(fapiao-watch status)"
     )
+
+
+def test_for_alerts_finds_the_gaps_in_each_alerts_months() -> None:
+    gaps = pl.DataFrame(
+        [
+            ("log", "piaolian", date(2026, 3, 30), date(2026, 4, 2), 50, False, 4),
+            ("tax", None, date(2026, 5, 6), date(2026, 5, 7), 80, True, 2),
+        ],
+        schema=feeds.SCHEMA,
+        orient="row",
+    )
+    alerts = pl.DataFrame(
+        {
+            "alert_id": [1, 2, 3, 4],
+            "merchant_id": ["m1", "m2", "m1", "m4"],
+            "period": ["2026-04", "2026-03", "2026-02", "2026-05"],
+            "last_seen_period": ["2026-05", "2026-04", "2026-02", "2026-05"],
+        }
+    )
+    vendors = pl.DataFrame({"merchant_id": ["m1", "m2"], "software_vendor": ["piaolian", "x"]})
+    found = feeds.for_alerts(alerts, gaps, vendors)
+    got = {r["alert_id"]: r["feed_gaps"] for r in found.to_dicts()}
+    log = {
+        "feed": "log",
+        "software_vendor": "piaolian",
+        "first_day": date(2026, 3, 30),
+        "last_day": date(2026, 4, 2),
+    }
+    tax = {
+        "feed": "tax",
+        "software_vendor": None,
+        "first_day": date(2026, 5, 6),
+        "last_day": date(2026, 5, 7),
+    }
+    # 2: another software's gap; 3: months before any gap; 4: no software known, the tax export's
+    assert got == {1: [log, tax], 4: [tax]}
+    assert feeds.for_alerts(alerts, gaps.clear(), vendors).is_empty()
+
+
+def test_an_alert_in_a_gaps_months_says_so(
+    gapped: tuple[Path, list], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db, _ = gapped
+    monkeypatch.setenv(config.ENV_DB, str(db))
+    with duckdb.connect(str(config.settings(db).serving_path), read_only=True) as snapshot:
+        queue = alert_desk.queue(snapshot, Filters("", ""))
+        gaps = feeds.feed_gaps(snapshot)
+        vendor = dict(
+            snapshot.execute("select merchant_id, software_vendor from merchants").fetchall()
+        )
+    marked = queue.filter(pl.col("feed_gaps").is_not_null())
+    assert marked.height > 0
+    for a in queue.iter_rows(named=True):  # each alert's gaps, asked of the gaps one by one
+        months = periods.month_range(a["period"], a["last_seen_period"])
+        want = feeds.touching(gaps, months, vendor[a["merchant_id"]]).sort("first_day")
+        spans = want.select("feed", "software_vendor", "first_day", "last_day").to_dicts()
+        assert (a["feed_gaps"] or []) == spans, a["alert_id"]
+
+    alert = marked.row(0, named=True)
+    at = open_page("alerts", al_alert=str(alert["alert_id"]))
+    assert errors(at) == []
+    (detail,) = [w.value for w in at.warning if w.value.startswith("预警月份内有数据源断档")]
+    assert f"{alert['feed_gaps'][0]['first_day']}" in detail
+    assert table_with(at, LABELS["alerts.col.feed_gap"][0]).shape[0] == queue.height

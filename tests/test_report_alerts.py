@@ -137,6 +137,20 @@ def test_the_sheet_names_each_delay_at_the_software_and_escapes_formulas() -> No
         ],
         "incident_failed": 5,
         "months_failed": 9,
+        "feed_gaps": [
+            {
+                "feed": "tax",
+                "software_vendor": None,
+                "first_day": date(2026, 3, 10),
+                "last_day": date(2026, 3, 11),
+            },
+            {
+                "feed": "log",
+                "software_vendor": "piaolian",
+                "first_day": date(2026, 4, 20),
+                "last_day": date(2026, 4, 24),
+            },
+        ],
     }
     sheet = alert_sheet(pl.DataFrame([row]), {"entry_rate_drop": "入库率下降"})
     got = sheet.row(0, named=True)
@@ -147,6 +161,9 @@ def test_the_sheet_names_each_delay_at_the_software_and_escapes_formulas() -> No
     assert got["开票软件系统性延迟（软件）"] == reference.labels("vendors", "zh")["piaolian"]
     assert got["延迟日期"] == "2026-03-02 至 2026-03-03、2026-04-07 至 2026-04-07"
     assert (got["其间开具的逾期或未入库发票"], got["预警月份逾期或未入库发票"]) == (5, 9)
+    assert got["数据源断档"] == (
+        "税务系统导出缺 2026-03-10 至 2026-03-11；票联 开票记录缺 2026-04-20 至 2026-04-24"
+    )
     text = exports.to_csv_bytes(sheet).decode("utf-8-sig")
     cells = next(csv.DictReader(io.StringIO(text)))
     for header in ("内容", "商户名称", "备注"):

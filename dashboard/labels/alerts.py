@@ -35,6 +35,22 @@ LABELS: dict[str, tuple[str, str]] = {
         "{vendor} {days}：{failed} / {total} 张",
         "{vendor} {days}: {failed} of {total}",
     ),
+    "alerts.col.feed_gap": ("数据源断档", "Feed gap"),
+    "alerts.feed_gap.tax": (
+        "税务系统导出缺 {first} 至 {last}",
+        "tax export lacks {first} to {last}",
+    ),
+    "alerts.feed_gap.log": (
+        "{vendor} 开票记录缺 {first} 至 {last}",
+        "{vendor}'s merchant log lacks {first} to {last}",
+    ),
+    "alerts.detail.feed_gap": (
+        "预警月份内有数据源断档（{spans}）：这些天的发票数据没送到，"
+        "本预警可能源于数据缺失，而非商户本身。处理前请先核对相应的导出。",
+        "The alert's months hold feed gaps ({spans}): the invoice data of those days has not "
+        "reached us, so the alert may come from the missing data rather than the merchant. "
+        "Check those exports before acting.",
+    ),
     "alerts.detail.incident": (
         "该商户在预警月份中的 {total} 张逾期或未入库发票，有 {failed} 张开具于其开票软件"
         "（{vendor}）{days} 的系统性延迟期间：同一软件的商户当时普遍未能按时入库。"
