@@ -16,7 +16,19 @@ from apptest import errors, open_page, table_with
 from factories import TestWarehouse
 from streamlit.testing.v1 import AppTest
 
-from analytics import alert_desk, cli, config, feeds, health, periods, reference, reports, workdays
+from analytics import (
+    alert_desk,
+    cli,
+    config,
+    feeds,
+    frames,
+    health,
+    periods,
+    reference,
+    reports,
+    risk_stage,
+    workdays,
+)
 from analytics.pipeline import analyse
 from analytics.views import Filters
 from analytics.warehouse import connect
@@ -392,3 +404,28 @@ def test_an_alert_in_a_gaps_months_says_so(
     (detail,) = [w.value for w in at.warning if w.value.startswith("预警月份内有数据源断档")]
     assert f"{alert['feed_gaps'][0]['first_day']}" in detail
     assert table_with(at, LABELS["alerts.col.feed_gap"][0]).shape[0] == queue.height
+
+
+def test_the_forecast_leaves_out_the_failures_on_the_tax_exports_missing_days() -> None:
+    wh = TestWarehouse()
+    a, b = wh.merchant(software_vendor="piaolian"), wh.merchant(software_vendor=None)
+    wh.analyse()  # the result tables, empty: the days below are written by hand
+    lost = {MON + timedelta(days=3), MON + timedelta(days=4)}  # the tax export lacks them
+    days = [MON + timedelta(days=d) for d in range(10)]
+    # 30 a day; all missing on the lost days, and 2 missing on the first day
+    rows = [(m, d, 30, 30 if d in lost else 2 if d == MON else 0) for m in (a, b) for d in days]
+    wh.con.executemany(
+        "insert into merchant_daily (merchant_id, day, period, issued, recorded_on_time, late, "
+        "missing, pending) values ($1, $2, '2026-03', $3, $3 - $4, 0, $4, 0)",
+        rows,
+    )
+    gaps = pl.DataFrame(
+        [("tax", None, min(lost), max(lost), 120, False, 2)], schema=feeds.SCHEMA, orient="row"
+    )
+    frames.store(wh.con, feeds.TABLE, gaps)
+    inputs = pl.DataFrame(
+        {"merchant_id": [a, b], "period": ["2026-03", "2026-03"], "not_on_time": [62, 62]}
+    )
+    got = risk_stage._excuse_incidents(wh.con, inputs, ["2026-03"])
+    # each merchant's 60 missing on the lost days are excused (any software, or none); 2 stay
+    assert got.sort("merchant_id").rows() == sorted([(a, "2026-03", 2), (b, "2026-03", 2)])
