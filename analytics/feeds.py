@@ -148,7 +148,8 @@ def for_alerts(alerts: pl.DataFrame, gaps: pl.DataFrame, vendors: pl.DataFrame) 
 
 def describe(gap: dict[str, object], vendor_names: dict[str, str]) -> str:
     """One gap in an English line (the command line's words)."""
-    span = f"{gap['first_day']} to {gap['last_day']} ({gap['workdays']:,} working days)"
+    days = f"{gap['workdays']:,} working day{'' if gap['workdays'] == 1 else 's'}"
+    span = f"{gap['first_day']} to {gap['last_day']} ({days})"
     state = "not arrived yet" if gap["open"] else "a hole in its past"
     if gap["feed"] == "tax":
         return (

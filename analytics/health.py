@@ -137,21 +137,19 @@ def status(con: duckdb.DuckDBPyConnection, *, max_wait_minutes: float) -> Report
             f"files that could not be read, not loaded since: {unreadable:,} (import_failures)"
         )
         out.problems.append("files that could not be read")
-    out.lines.extend(feed_lines(con, out))
+    if gaps := feed_lines(con):  # a problem for --check: those days' statuses blame merchants
+        out.lines.extend(gaps)
+        out.problems.append(f"feeds lacking days: {len(gaps):,}")
     return out
 
 
-def feed_lines(con: duckdb.DuckDBPyConnection, out: Report) -> list[str]:
-    """The days a feed lacks, from the data as imported (``analytics.feeds``), a line each;
-    each is a problem for ``--check``: the statuses of those days blame the merchants."""
+def feed_lines(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The days a feed lacks, from the data as imported (``analytics.feeds``), a line each."""
     try:
         gaps = feeds.find_gaps(con)
     except workdays.UnknownHolidayYearError:
         return []  # the calendar's own line says which year is missing
-    if gaps.is_empty():
-        return []
     names = reference.labels("vendors", "en")
-    out.problems.append(f"feeds lacking days: {gaps.height:,}")
     return [f"feed gap: {feeds.describe(gap, names)}" for gap in gaps.iter_rows(named=True)]
 
 

@@ -22,7 +22,7 @@ def feed_panel() -> None:
         st.success(t("data_import.feeds.none"))
         return
     vendors = ref_labels("vendors")
-    tax, state = t("data_import.feeds.tax"), t("data_import.feeds.open")
+    tax, not_arrived = t("data_import.feeds.tax"), t("data_import.feeds.open")
     frame = gaps.sort("last_day", descending=True).with_columns(
         feed=pl.when(pl.col("feed") == "tax")
         .then(pl.lit(tax))
@@ -31,7 +31,7 @@ def feed_panel() -> None:
             + pl.col("software_vendor").replace(vendors).fill_null("")
         ),
         open=pl.when(pl.col("open"))
-        .then(pl.lit(state))
+        .then(pl.lit(not_arrived))
         .otherwise(pl.lit(t("data_import.feeds.hole"))),
     )
     st.warning(t("data_import.feeds.found", n=formatting.count(frame.height)))

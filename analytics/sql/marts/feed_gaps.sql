@@ -8,9 +8,10 @@
 -- Gap days with no day of the feed between them make one run (a weekend inside stays inside);
 -- an open run reaches past the feed's last day (not arrived yet), a closed one is a hole in
 -- its past. The latest issue day of all is left out: it is still in progress, and a software
--- that exports nightly lacks it every morning. A run is kept with at least $min_invoices invoices of the other side; the working
--- days in it are counted by analytics.feeds, which owns the calendar. Over every merchant, by
--- issue day, from the raw tables: ~0.5 s at 10M invoices.
+-- that exports nightly lacks it every morning. A run is kept with at least $min_invoices
+-- invoices of the other side; the working days in it are counted by analytics.feeds, which
+-- owns the calendar. Over every merchant, by issue day, from the raw tables: ~0.5 s at 10M
+-- invoices.
 with log_days as (
     select m.software_vendor, i.issued_at::date as day, count(*) as n
     from issued_invoices as i
