@@ -22,7 +22,7 @@ from typing import Final
 import duckdb
 import polars as pl
 
-from analytics import frames, periods, workdays
+from analytics import frames, periods, sqlrun, workdays
 from analytics.warehouse import table_exists
 
 TABLE: Final = "feed_gaps"
@@ -44,9 +44,40 @@ SCHEMA: Final = pl.Schema(
 )
 
 
+COVERAGE_TABLE: Final = "feed_coverage"
+DAYS_TABLE: Final = "work_feed_days"  # connection-local: per software and day, both sides' counts
+COVERAGE: Final = pl.Schema(
+    {
+        "feed": pl.String(),  # 'tax' or 'log', as in SCHEMA
+        "software_vendor": pl.String(),
+        "first_day": pl.Date(),  # the issue days the feed holds
+        "last_day": pl.Date(),
+        "invoices": pl.Int64(),
+        "last_entry": pl.Datetime("us"),  # for 'tax': its latest entry into the tax system
+    }
+)
+
+
 def _workdays(first: date, last: date) -> int:
     days = (first + timedelta(days=i) for i in range((last - first).days + 1))
     return sum(workdays.is_workday(d) for d in days)
+
+
+def _feed_days(con: duckdb.DuckDBPyConnection) -> None:
+    """``work_feed_days`` (``sql/marts/feed_days.sql``), which the gaps and the coverage read:
+    the one pass over the raw tables."""
+    sqlrun.materialise_temp(con, DAYS_TABLE, sqlrun.body("marts/feed_days.sql"), {})
+
+
+def _gaps(con: duckdb.DuckDBPyConnection, min_invoices: int, min_workdays: int) -> pl.DataFrame:
+    runs = frames.file_frame(con, "marts/feed_gaps.sql", {"min_invoices": min_invoices})
+    counts = [_workdays(a, b) for a, b in runs.select("first_day", "last_day").rows()]
+    found = runs.with_columns(workdays=pl.Series(counts, dtype=pl.Int64))
+    return found.filter(pl.col("workdays") >= min_workdays).cast(SCHEMA).select(list(SCHEMA))
+
+
+def _coverage(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    return frames.file_frame(con, "marts/feed_coverage.sql", {}).cast(COVERAGE)
 
 
 def find_gaps(
@@ -58,17 +89,23 @@ def find_gaps(
     """The runs of issue days a feed lacks (columns of :data:`SCHEMA`), by feed, software and
     first day. Raises :class:`analytics.workdays.UnknownHolidayYearError` for a run in a year
     without a holiday table."""
-    runs = frames.file_frame(con, "marts/feed_gaps.sql", {"min_invoices": min_invoices})
-    counts = [_workdays(a, b) for a, b in runs.select("first_day", "last_day").rows()]
-    found = runs.with_columns(workdays=pl.Series(counts, dtype=pl.Int64))
-    return found.filter(pl.col("workdays") >= min_workdays).cast(SCHEMA).select(list(SCHEMA))
+    _feed_days(con)
+    return _gaps(con, min_invoices, min_workdays)
+
+
+def survey(con: duckdb.DuckDBPyConnection) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(:func:`find_gaps`, the coverage: :data:`COVERAGE` rows, the tax export first, then
+    each software's log) from one pass over the raw tables."""
+    _feed_days(con)
+    return _gaps(con, MIN_INVOICES, MIN_WORKDAYS), _coverage(con)
 
 
 def store_gaps(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    """:func:`find_gaps` into the table ``feed_gaps`` (replaced whole; the daily stage calls
-    it), and returned."""
-    gaps = find_gaps(con)
+    """:func:`survey` into the tables ``feed_gaps`` and ``feed_coverage`` (replaced whole; the
+    daily stage calls it); returns the gaps."""
+    gaps, coverage = survey(con)
     frames.store(con, TABLE, gaps)
+    frames.store(con, COVERAGE_TABLE, coverage)
     return gaps
 
 
@@ -87,6 +124,13 @@ def feed_gaps(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
             return find_gaps(con)
         return pl.DataFrame(schema=SCHEMA)  # a snapshot published before the table existed
     return frames.frame(con, f"select * from {TABLE} order by feed, software_vendor, first_day")
+
+
+def feed_coverage(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """The coverage as the last analysis stored it (:func:`survey`); empty before it did."""
+    if not table_exists(con, COVERAGE_TABLE):
+        return pl.DataFrame(schema=COVERAGE)
+    return frames.frame(con, f"select * from {COVERAGE_TABLE} order by feed desc, software_vendor")
 
 
 def touching(gaps: pl.DataFrame, months: Iterable[str], vendor: str | None = None) -> pl.DataFrame:

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import duckdb
+import polars as pl
 
 from analytics import (
     alert_desk,
@@ -137,20 +138,31 @@ def status(con: duckdb.DuckDBPyConnection, *, max_wait_minutes: float) -> Report
             f"files that could not be read, not loaded since: {unreadable:,} (import_failures)"
         )
         out.problems.append("files that could not be read")
-    if gaps := feed_lines(con):  # a problem for --check: those days' statuses blame merchants
-        out.lines.extend(gaps)
+    reach, gaps = feed_lines(con)
+    out.lines.extend(reach + gaps)
+    if gaps:  # a problem for --check: the statuses of those days blame the merchants
         out.problems.append(f"feeds lacking days: {len(gaps):,}")
     return out
 
 
-def feed_lines(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """The days a feed lacks, from the data as imported (``analytics.feeds``), a line each."""
+def feed_lines(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[str]]:
+    """How far each feed reaches, in one line, and the days a feed lacks, a line each (the
+    second list): from the data as imported (``analytics.feeds``)."""
     try:
-        gaps = feeds.find_gaps(con)
+        gaps, coverage = feeds.survey(con)
     except workdays.UnknownHolidayYearError:
-        return []  # the calendar's own line says which year is missing
+        return [], []  # the calendar's own line says which year is missing
     names = reference.labels("vendors", "en")
-    return [f"feed gap: {feeds.describe(gap, names)}" for gap in gaps.iter_rows(named=True)]
+    reach = []
+    for c in coverage.filter(pl.col("last_day").is_not_null()).iter_rows(named=True):
+        if c["feed"] == "tax":
+            entry = formatting.minute(c["last_entry"]) if c["last_entry"] else "none"
+            reach.append(f"tax export issued to {c['last_day']} (latest entry {entry})")
+        else:
+            code = c["software_vendor"]
+            reach.append(f"{names.get(code, code)} log to {c['last_day']}")
+    head = [f"feeds: {'; '.join(reach)}"] if reach else []
+    return head, [f"feed gap: {feeds.describe(g, names)}" for g in gaps.iter_rows(named=True)]
 
 
 def holidays(years: Iterable[int]) -> Report:

@@ -191,7 +191,7 @@ def daily_stage(con: duckdb.DuckDBPyConnection, ctx: Context) -> None:
     # run. Days a feed lacks, over all of the raw tables (a hole may lie in any month; ~0.5 s
     # at 10M invoices); then the vendor incidents from merchant_daily (each vendor's usual day
     # is a median over all of them), leaving out the days the tax export lacks.
-    gaps = feeds.store_gaps(con)
+    gaps = feeds.store_gaps(con)  # and feed_coverage, a row per feed
     ctx.written[feeds.TABLE] = gaps.height
     excluded = feeds.tax_gap_days(gaps)
     ctx.written[delay_views.INCIDENTS_TABLE] = delay_views.store_incidents(con, None, excluded)

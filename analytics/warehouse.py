@@ -48,6 +48,7 @@ SERVING_TABLES: list[str] = [
     "merchant_daily",
     "vendor_incidents",  # a handful of rows, found from merchant_daily (analytics.delay_views)
     "feed_gaps",  # days a feed lacks (analytics.feeds): a handful of rows, usually none
+    "feed_coverage",  # the issue days each feed holds (analytics.feeds): a row per feed
     "recon_exceptions",
     "recon_summary",
     "pending_entries",  # small: the invoices whose entry deadline has not passed yet

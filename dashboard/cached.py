@@ -381,6 +381,16 @@ def _feed_gaps(gen: Generation) -> pl.DataFrame:
     return _read(gen, feeds.feed_gaps)
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def _feed_coverage(gen: Generation) -> pl.DataFrame:
+    return _read(gen, feeds.feed_coverage)
+
+
+def feed_coverage() -> pl.DataFrame:
+    """The issue days each feed holds, the tax export first (``analytics.feeds``)."""
+    return _feed_coverage(_gen())
+
+
 def feed_gaps() -> pl.DataFrame:
     """Runs of issue days a feed lacks while the other holds them (``analytics.feeds``), as the
     last analysis found them: usually none."""

@@ -1,6 +1,6 @@
-"""The Data import page's feed gaps (数据源断档): the runs of issue days that an invoicing
-software's merchant log, or the tax export, lacks while the other side holds them
-(``analytics.feeds``), as the last analysis found them."""
+"""The Data import page's feeds (数据源): the issue days the tax export and each invoicing
+software's merchant log hold, and their gaps (数据源断档): the runs of days one of them lacks
+while the other holds them (``analytics.feeds``), as the last analysis found them."""
 
 from __future__ import annotations
 
@@ -13,7 +13,39 @@ from dashboard.components import Col
 from dashboard.i18n import ref_labels, t
 
 
+def _feed_names() -> pl.Expr:
+    """Each row's feed by name: the tax export, or a software's merchant log."""
+    return (
+        pl.when(pl.col("feed") == "tax")
+        .then(pl.lit(t("data_import.feeds.tax")))
+        .otherwise(
+            pl.lit(t("data_import.feeds.log_prefix"))
+            + pl.col("software_vendor").replace(ref_labels("vendors")).fill_null("")
+        )
+    )
+
+
+def coverage_panel() -> None:
+    """How far each feed reaches: a feed whose last day lags the others is the first sign of
+    an export that stopped, before a whole working day of it is missing."""
+    coverage = cached.feed_coverage()
+    if coverage.is_empty():
+        return
+    st.markdown(f"**{t('data_import.feeds.coverage')}**")
+    frame = coverage.with_columns(feed=_feed_names())
+    cols = [
+        Col("feed", t("data_import.feeds.source")),
+        Col("first_day", t("data_import.feeds.first_held"), "date"),
+        Col("last_day", t("data_import.feeds.last_held"), "date"),
+        Col("invoices", t("data_import.feeds.held"), "count"),
+        Col("last_entry", t("data_import.feeds.last_entry"), "datetime"),
+    ]
+    components.table(frame, cols, key="di_coverage", stem="feed_coverage")
+
+
 def feed_panel() -> None:
+    coverage_panel()
+    st.markdown(f"**{t('data_import.feeds.gaps')}**")
     st.caption(
         t("data_import.feeds.caption", min_invoices=feeds.MIN_INVOICES, days=feeds.MIN_WORKDAYS)
     )
@@ -21,15 +53,9 @@ def feed_panel() -> None:
     if gaps.is_empty():
         st.success(t("data_import.feeds.none"))
         return
-    vendors = ref_labels("vendors")
-    tax, not_arrived = t("data_import.feeds.tax"), t("data_import.feeds.open")
+    not_arrived = t("data_import.feeds.open")
     frame = gaps.sort("last_day", descending=True).with_columns(
-        feed=pl.when(pl.col("feed") == "tax")
-        .then(pl.lit(tax))
-        .otherwise(
-            pl.lit(t("data_import.feeds.log_prefix"))
-            + pl.col("software_vendor").replace(vendors).fill_null("")
-        ),
+        feed=_feed_names(),
         open=pl.when(pl.col("open"))
         .then(pl.lit(not_arrived))
         .otherwise(pl.lit(t("data_import.feeds.hole"))),

@@ -429,3 +429,41 @@ def test_the_forecast_leaves_out_the_failures_on_the_tax_exports_missing_days() 
     got = risk_stage._excuse_incidents(wh.con, inputs, ["2026-03"])
     # each merchant's 60 missing on the lost days are excused (any software, or none); 2 stay
     assert got.sort("merchant_id").rows() == sorted([(a, "2026-03", 2), (b, "2026-03", 2)])
+
+
+def test_the_coverage_says_how_far_each_feed_reaches(
+    gapped: tuple[Path, list], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db, expected = gapped
+    with duckdb.connect(str(db), read_only=True) as con:
+        truth = {
+            ("log", v): (a, b, n)
+            for v, a, b, n in con.execute(
+                "select m.software_vendor, min(i.issued_at)::date, max(i.issued_at)::date, "
+                "count(*) from issued_invoices i join merchants m using (merchant_id) group by 1"
+            ).fetchall()
+        }
+        a, b, n, entry = con.execute(
+            "select min(issued_at)::date, max(issued_at)::date, count(*), max(recorded_at) "
+            "from tax_records where seller_tax_id in (select merchant_id from merchants)"
+        ).fetchall()[0]
+        truth[("tax", None)] = (a, b, n)
+        report = health.status(con, max_wait_minutes=60)
+    with duckdb.connect(str(config.settings(db).serving_path), read_only=True) as snapshot:
+        stored = feeds.feed_coverage(snapshot)
+    assert stored["feed"].to_list()[0] == "tax"  # the tax export first
+    got = {
+        (r["feed"], r["software_vendor"]): (r["first_day"], r["last_day"], r["invoices"])
+        for r in stored.iter_rows(named=True)
+    }
+    assert got == truth
+    assert stored.filter(feed="tax")["last_entry"].item() == entry
+    piao = next(g for g in expected if g[1] == "piaolian")
+    (line,) = [x for x in report.lines if x.startswith("feeds: ")]
+    assert f"Piaolian log to {piao[2] - timedelta(days=1)}" in line  # where its gap begins
+
+    monkeypatch.setenv(config.ENV_DB, str(db))
+    at = open_page("data_import")
+    assert errors(at) == []
+    shown = table_with(at, LABELS["data_import.feeds.last_held"][0])
+    assert len(shown) == len(truth)

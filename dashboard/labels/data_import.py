@@ -8,7 +8,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "data_import.tab.rejected": ("隔离行", "Rejected rows"),
     "data_import.tab.tables": ("数据表", "Tables"),
     "data_import.tab.holidays": ("节假日安排", "Holiday calendar"),
-    "data_import.tab.feeds": ("数据断档", "Feed gaps"),
+    "data_import.tab.feeds": ("数据源", "Feeds"),
+    "data_import.feeds.coverage": ("各数据源覆盖的开票日", "Issue days each feed holds"),
+    "data_import.feeds.source": ("数据源", "Feed"),
+    "data_import.feeds.first_held": ("最早开票日", "First issue day"),
+    "data_import.feeds.last_held": ("最新开票日", "Latest issue day"),
+    "data_import.feeds.held": ("发票数", "Invoices"),
+    "data_import.feeds.last_entry": ("最新入库时间", "Latest entry"),
+    "data_import.feeds.gaps": ("数据源断档", "Feed gaps"),
     "data_import.feeds.caption": (
         "比较每个开票软件的商户开票记录与税务系统导出覆盖的开票日：一方有发票而另一方整天"
         "一张也没有的连续日期即为断档（至少 {min_invoices} 张发票、{days} 个工作日；"

@@ -74,7 +74,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "notice.feed_gap.hole": ("已导入的数据中缺了这一段", "a hole in the data already loaded"),
     "notice.feed_gap.more": ("另有 {n} 处断档。", "{n} more gaps."),
     "notice.feed_gap.link": (
-        "各数据源的断档：数据导入 › 数据断档",
-        "Feed gaps: Data import › Feed gaps",
+        "各数据源的断档：数据导入 › 数据源",
+        "Feed gaps: Data import › Feeds",
     ),
 }

@@ -10,31 +10,10 @@
 -- its past. The latest issue day of all is left out: it is still in progress, and a software
 -- that exports nightly lacks it every morning. A run is kept with at least $min_invoices
 -- invoices of the other side; the working days in it are counted by analytics.feeds, which
--- owns the calendar. Over every merchant, by issue day, from the raw tables: ~0.5 s at 10M
--- invoices.
-with log_days as (
-    select m.software_vendor, i.issued_at::date as day, count(*) as n
-    from issued_invoices as i
-    inner join merchants as m using (merchant_id)
-    group by all
-),
-
-tax_days as (
-    select m.software_vendor, t.issued_at::date as day, count(*) as n
-    from tax_records as t
-    inner join merchants as m on m.merchant_id = t.seller_tax_id
-    group by all
-),
-
-days as (  -- (software, day) that either side holds; the software may be unknown (null)
-    select software_vendor, day, coalesce(l.n, 0) as logged, coalesce(t.n, 0) as taxed
-    from log_days as l
-    full outer join tax_days as t using (software_vendor, day)
-),
-
-settled as (  -- every day but the latest of all
-    select * from days
-    where day < (select max(day) from days)
+-- owns the calendar. Reads work_feed_days (feed_days.sql).
+with settled as (  -- every day but the latest of all
+    select * from work_feed_days
+    where day < (select max(day) from work_feed_days)
 ),
 
 feed_days as (  -- per feed and day: whether the feed holds the day, and the other side's count
