@@ -189,6 +189,24 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create the raw and bookkeeping tables if they are missing (idempotent)."""
     for name in SCHEMA_FILES:
         con.execute(sql_text(name))
+    _vendor_codes(con)
+
+
+def _vendor_codes(con: duckdb.DuckDBPyConnection) -> None:
+    """Registries loaded before 51e78bb kept a software named with full-width brackets
+    (电子税务局（自行开具）) as written instead of its code: the loader matched ``lower(cell)``
+    to aliases stored NFKC-folded only. Such merchants get their software's code, so the next
+    registry export matches them (rather than conflicting with them) and each software has one
+    code; ``ANALYSIS_VERSION`` 6 recomputes the results once. Changes nothing once done."""
+    # lazy: the ingest package imports this module
+    from analytics.ingest.lookups import reference_aliases
+
+    pairs = [(a, v) for d, a, v in reference_aliases() if d == "vendor" and a != v]
+    con.execute(
+        "update merchants set software_vendor = a.value from (select unnest($aliases) as alias, "
+        "unnest($values) as value) as a where lower(merchants.software_vendor) = a.alias",
+        {"aliases": [a for a, _ in pairs], "values": [v for _, v in pairs]},
+    ).fetchall()
 
 
 def query(

@@ -466,6 +466,31 @@ def test_merchants_ids_names_and_reference_values(
     assert [g[8] for g in got[3:]] == ["etax_web", "etax_web"]
 
 
+def test_a_registry_loaded_before_the_bracket_fix_is_mapped_and_loads_again_unchanged(
+    tmp_path: Path,
+) -> None:
+    """Registries loaded before the full-width brackets matched kept 电子税务局（自行开具） as
+    written; a writable connection maps it to its code, so the same rows load as unchanged."""
+    headers = ["统一社会信用代码", "商户名称", "所属区", "行业", "规模", "开票软件"]
+    rows = [[SELLER, "北京甲商店", "西城区", "retail", "micro", "电子税务局（自行开具）"]]
+    db = tmp_path / "wh.duckdb"
+    con = connect(db)
+    try:
+        _one(ingest_file(con, write_csv(tmp_path / "m1.csv", headers, rows), today=TODAY))
+        # as a loader before the fix left it
+        con.execute("update merchants set software_vendor = '电子税务局（自行开具）'")
+    finally:
+        con.close()
+    con = connect(db)
+    try:
+        assert con.execute("select software_vendor from merchants").fetchall() == [("etax_web",)]
+        again = write_csv(tmp_path / "m2.csv", headers, [*rows, [SELLER_B, "乙", "", "", "", ""]])
+        r = _one(ingest_file(con, again, today=TODAY))
+        assert (r.rows_unchanged, r.rows_loaded, r.rows_rejected) == (1, 1, 0)
+    finally:
+        con.close()
+
+
 def test_utf16_tab_separated_text(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     # Excel's "Unicode text" export: UTF-16 with a BOM, tab-separated.
     lines = ["\t".join(ISSUED_HEADERS), "\t".join(str(c) for c in issued_row(digital_no(5)))]
