@@ -38,13 +38,31 @@ def _params(sql: str) -> dict[str, Any]:
 
 def test_layout_runs_keep_the_list_order_and_guard_every_layout() -> None:
     runs = layouts.layout_runs(v.DATETIME_FORMATS)
-    assert [layout for run, _ in runs for layout in run] == list(v.DATETIME_FORMATS)
+    assert [layout for run in runs for layout in run.layouts] == list(v.DATETIME_FORMATS)
     assert len(runs) > 1  # otherwise the guards buy nothing
-    for run, guard in runs:
-        assert all(guard in layout for layout in run)
+    for run in runs:
+        assert all(run.guard in layout for layout in run.layouts)
+        # a skip letter is one no layout of the run could read
+        assert not any(c in layout for c in run.skip for layout in run.layouts)
     assert layouts.layout_guard("%Y%m%d") == ""
     assert layouts.layout_guard("%-m月%d日") == "月"
     assert layouts.layout_guard("%Y %m/%d") == "/"
+
+
+def test_iso_times_skip_the_layouts_without_a_t() -> None:
+    runs = layouts.layout_runs(["%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y/%m/%d"])
+    assert [(r.layouts, r.guard, r.skip) for r in runs] == [
+        (["%Y-%m-%d %H:%M", "%Y-%m-%d"], "-", ("T",)),
+        (["%Y-%m-%dT%H:%M"], "-", ()),
+        (["%Y/%m/%d"], "/", ()),
+    ]
+    assert layouts.layout_literals("%Y年%-m月%d日 %H:%M") == {"年", "月", "日", ":"}
+
+
+def test_a_layout_reading_letters_is_refused() -> None:
+    # skip letters are sound only while every directive reads digits
+    with pytest.raises(ValueError, match="%b may read letters"):
+        layouts.layout_runs(["%d %b %Y", "%Y-%m-%d"])
 
 
 def _date_texts(seed: int) -> list[str]:
@@ -59,11 +77,12 @@ def _date_texts(seed: int) -> list[str]:
             # near misses: a character dropped, swapped for a separator, or appended
             i = rnd.randrange(len(text))
             out.append(text[:i] + text[i + 1 :])
-            out.append(text[:i] + rnd.choice("-/.: T年") + text[i + 1 :])
+            out.append(text[:i] + rnd.choice("-/.: Tt年") + text[i + 1 :])
             out.append(text + rnd.choice(["0", ".5", " 1", "Z"]))
-    alphabet = "0123456789-/.: T年月日"
+    alphabet = "0123456789-/.: Tt年月日"
     out += ["".join(rnd.choices(alphabet, k=rnd.randint(1, 20))) for _ in range(5000)]
     out += ["46111.5", "46111", "2026-02-30", "", "--", "2026/3/30 17:05", "20260330170511"]
+    out += ["2026-05-01T00:00:10", "2026-05-01t00:00:10", "2026-05-01T00:00:10.5", "T2026-05-01"]
     return out
 
 
