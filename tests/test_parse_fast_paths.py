@@ -52,11 +52,11 @@ def test_layout_runs_keep_the_list_order_and_guard_every_layout() -> None:
 def test_iso_times_skip_the_layouts_without_a_t() -> None:
     runs = layouts.layout_runs(["%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y/%m/%d"])
     assert [(r.layouts, r.guard, r.skip) for r in runs] == [
-        (["%Y-%m-%d %H:%M", "%Y-%m-%d"], "-", ("T",)),
-        (["%Y-%m-%dT%H:%M"], "-", ()),
-        (["%Y/%m/%d"], "/", ()),
+        (("%Y-%m-%d %H:%M", "%Y-%m-%d"), "-", ("T",)),
+        (("%Y-%m-%dT%H:%M",), "-", ()),
+        (("%Y/%m/%d",), "/", ()),
     ]
-    assert layouts.layout_literals("%Y年%-m月%d日 %H:%M") == {"年", "月", "日", ":"}
+    assert layouts.layout_literals("%Y年%-m月%d日 %H:%M") == ["年", "月", "日", ":"]
 
 
 def test_a_layout_reading_letters_is_refused() -> None:

@@ -21,34 +21,17 @@ from dataclasses import dataclass
 
 from analytics import validation as v
 
-
-def layout_guard(layout: str) -> str:
-    """A literal character that any text fitting this strptime layout holds ('' if none).
-
-    Spaces are passed over (strptime may match a space in the layout with other whitespace),
-    and so are directives (``%Y``, ``%-d``).
-    """
-    i = 0
-    while i < len(layout):
-        if layout[i] == "%":
-            i += 3 if layout[i + 1 : i + 2] == "-" else 2
-        elif layout[i].isspace():
-            i += 1
-        else:
-            return layout[i]
-    return ""
-
-
 # strptime directives that read digits only (with %-m, %-d ... for unpadded numbers)
 DIGIT_DIRECTIVES = frozenset("YmdHMSf")
 
 
-def layout_literals(layout: str) -> set[str]:
-    """The literal characters of a strptime layout, spaces and directives left out.
+def layout_literals(layout: str) -> list[str]:
+    """The literal characters of a strptime layout, in order, spaces and directives left out
+    (strptime may match a space in the layout with other whitespace).
 
     Refuses a directive that may read letters (%b, %p, ...): the runs' skip letters rely on
     every directive reading digits only."""
-    out: set[str] = set()
+    out: list[str] = []
     i = 0
     while i < len(layout):
         if layout[i] == "%":
@@ -56,19 +39,23 @@ def layout_literals(layout: str) -> set[str]:
             if layout[j : j + 1] not in DIGIT_DIRECTIVES:
                 raise ValueError(f"layout {layout!r}: %{layout[j : j + 1]} may read letters")
             i = j + 1
-        elif layout[i].isspace():
-            i += 1
         else:
-            out.add(layout[i])
+            if not layout[i].isspace():
+                out.append(layout[i])
             i += 1
     return out
+
+
+def layout_guard(layout: str) -> str:
+    """A literal character that any text fitting this strptime layout holds ('' if none)."""
+    return next(iter(layout_literals(layout)), "")
 
 
 @dataclass(frozen=True)
 class Run:
     """Consecutive layouts tried only on text holding ``guard`` and none of ``skip``."""
 
-    layouts: list[str]
+    layouts: tuple[str, ...]
     guard: str
     skip: tuple[str, ...] = ()
 
@@ -95,7 +82,7 @@ def layout_runs(layouts: Iterable[str]) -> list[Run]:
     runs = []
     for guard, letters, members in groups:
         others = set().union(*(ls for g, ls, _ in groups if g == guard))
-        runs.append(Run(members, guard, tuple(sorted(others - letters))))
+        runs.append(Run(tuple(members), guard, tuple(sorted(others - letters))))
     return runs
 
 
@@ -107,7 +94,7 @@ def run_params() -> dict[str, list[str] | str]:
     ``$ts_skip_<i>_<j>``)."""
     out: dict[str, list[str] | str] = {}
     for i, run in enumerate(RUNS):
-        out[f"ts_layouts_{i}"] = run.layouts
+        out[f"ts_layouts_{i}"] = list(run.layouts)
         out[f"ts_guard_{i}"] = run.guard
         for j, letter in enumerate(run.skip):
             out[f"ts_skip_{i}_{j}"] = letter
