@@ -133,16 +133,22 @@ def feed_coverage(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     return frames.frame(con, f"select * from {COVERAGE_TABLE} order by feed desc, software_vendor")
 
 
+def _touches(lo: pl.Expr, hi: pl.Expr, own_log: pl.Expr) -> pl.Expr:
+    """A gap with a day in [lo, hi) that is the tax export's, or a merchant log's for which
+    ``own_log`` holds (null counts as false)."""
+    return (
+        (pl.col("first_day") < hi)
+        & (pl.col("last_day") >= lo)
+        & ((pl.col("feed") == "tax") | own_log).fill_null(False)
+    )
+
+
 def touching(gaps: pl.DataFrame, months: Iterable[str], vendor: str | None = None) -> pl.DataFrame:
     """The gaps with a day in ``months`` ('2026-03', ...): the tax export's, and the merchant
     logs' of ``vendor`` (of every software when None). Pure."""
     lo, hi = periods.bounds(months)
     ours = pl.lit(True) if vendor is None else pl.col("software_vendor") == vendor
-    return gaps.filter(
-        pl.col("first_day") < hi.date(),
-        pl.col("last_day") >= lo.date(),
-        (pl.col("feed") == "tax") | ours,
-    )
+    return gaps.filter(_touches(pl.lit(lo.date()), pl.lit(hi.date()), ours))
 
 
 ALERT_GAPS: Final = pl.Schema(
@@ -178,9 +184,7 @@ def for_alerts(alerts: pl.DataFrame, gaps: pl.DataFrame, vendors: pl.DataFrame) 
         hi=(pl.col("last_seen_period") + "-01").str.to_date(month).dt.offset_by("1mo"),
     )
     hit = spans.join(gaps, how="cross").filter(
-        pl.col("first_day") < pl.col("hi"),
-        pl.col("last_day") >= pl.col("lo"),
-        (pl.col("feed") == "tax") | (pl.col("software_vendor") == pl.col("own")),
+        _touches(pl.col("lo"), pl.col("hi"), pl.col("software_vendor") == pl.col("own"))
     )
     return (
         hit.sort("first_day")
