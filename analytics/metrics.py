@@ -108,7 +108,7 @@ _BASE: tuple[Metric, ...] = (
         "missing_count",
         "未入库数",
         "Missing in tax system",
-        "Invoices with no tax record after their deadline (end of the N-th working day).",
+        "Invoices with no tax record once N working days have passed since issue.",
         False,
     ),
     _count(

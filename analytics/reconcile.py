@@ -8,8 +8,9 @@ Subjects and their statuses (DESIGN.md, plus ``pending_entry``):
      link, the same merchant, buyer (tax id, else name; anonymous buyers are never matched) and
      价税合计 within 10 minutes of the previous one. The later one is the duplicate; the reason
      names the earlier. "Live" = blue, not voided, not reversed by a red invoice.
-  2. ``missing_in_system``: no tax record as of the as-of time and the deadline (end of the
-     N-th working day after the issue date) has passed.
+  2. ``missing_in_system``: no tax record as of the as-of time and the deadline has passed:
+     more than N working days have run on the working clock since issue (below), so an entry
+     now would be late.
      ``pending_entry`` (our addition): no tax record yet, deadline not passed, so a fresh
      invoice is not called missing. Pending invoices are left out of rate denominators. An
      invoice whose deadline falls in a year with no holiday table yet is pending too.
@@ -21,6 +22,11 @@ Subjects and their statuses (DESIGN.md, plus ``pending_entry``):
   N = ``analytics.config.settings().deadline_workdays`` (default 2) unless given. Delays are
   measured on the working clock of analytics.workdays, set-wise in SQL (the calendar is a
   table, no Python per invoice), and equal ``workdays_between(issued_at, recorded_at)``.
+  The deadline (``deadline_at``) is the instant that clock reaches N working days after the
+  issue: issued on a working day at 17:05, 17:05 on the N-th working day after; issued on a
+  rest day, the end of the N-th working day after. Late and missing are judged on that one
+  clock, so an invoice recorded by its deadline is on time, one recorded after it is late,
+  and one past it without a record is missing.
   Period-aware: an invoice issued in March and recorded in April is late *for March*.
 
 * **Tax record**: with a merchant-side twin (same invoice_no) it shares the twin's status,

@@ -26,7 +26,7 @@ INVOICE_COLUMNS = (
     ("subject_id", "发票号码"),
     ("issued_at", "开票时间"),
     ("recorded_at", "入库时间"),
-    ("deadline_day", "入库期限（当日终）"),
+    ("deadline_at", "入库期限"),
     ("delay_workdays", "入库时长（工作日）"),
     ("total_issued", "开票价税合计"),
     ("total_recorded", "税务系统价税合计"),
@@ -65,7 +65,7 @@ PENDING_DETAIL = "待入库发票"
 PENDING_DETAIL_COLUMNS = (
     ("invoice_no", "发票号码"),
     ("issued_at", "开票时间"),
-    ("deadline_day", "入库期限（当日终）"),
+    ("deadline_at", "入库期限"),
     ("workdays_left", "剩余工作日"),
     ("total_amount", "价税合计（元）"),
 )
@@ -372,7 +372,7 @@ PENDING_COLUMNS = (
     ("software_vendor", "开票软件"),
     ("invoice_no", "发票号码"),
     ("issued_at", "开票时间"),
-    ("deadline_day", "入库期限（当日终）"),
+    ("deadline_at", "入库期限"),
     ("workdays_left", "剩余工作日"),
     ("total_amount", "价税合计（元）"),
     ("last_reminded_at", "上次催报时间"),

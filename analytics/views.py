@@ -243,8 +243,8 @@ DUE_SOON_WORKDAYS: Final = 1.0
 def pending_merchants(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Every merchant with invoices not yet entered whose deadline has not passed, with its
     attributes: ``pending``, ``due_soon`` (at most :data:`DUE_SOON_WORKDAYS` working days
-    left), ``deadline_day``, ``workdays_left``, ``first_issued``, ``amount``, and what was
-    reminded (:func:`analytics.reminders.by_merchant`: ``not_reminded``, ``reminders``,
+    left), ``deadline_at`` (the nearest), ``workdays_left``, ``first_issued``, ``amount``, and
+    what was reminded (:func:`analytics.reminders.by_merchant`: ``not_reminded``, ``reminders``,
     ``last_reminded_at``, ``last_reminded_by``, ``last_channel``). Unfiltered and small (the
     last working days' invoices): :func:`pending_in_scope` narrows it. Empty while the
     snapshot has no such table."""

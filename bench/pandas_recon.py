@@ -82,12 +82,14 @@ def reconcile(
     issued_clock, deadline_day = _clock(facts["issued_at"], cal)
     recorded_clock, _ = _clock(facts["recorded_at"], cal)
     facts["delay"] = recorded_clock - issued_clock
-    deadline_at = pd.to_datetime(deadline_day) + pd.Timedelta(days=1)
+    # missing: the delay an entry at the as-of time would have is over the deadline (and the
+    # deadline is known: its year has a holiday table)
+    as_of_clock = _clock(pd.Series([as_of]), cal)[0].iloc[0]
     recorded = facts["recorded_at"].notna()
     facts["is_recorded"] = recorded
     facts["is_on_time"] = recorded & ~(facts["delay"] > deadline)
     facts["is_late"] = recorded & (facts["delay"] > deadline)
-    facts["is_missing"] = ~recorded & (deadline_at <= as_of)
+    facts["is_missing"] = ~recorded & deadline_day.notna() & (as_of_clock - issued_clock > deadline)
     facts["is_pending"] = ~recorded & ~facts["is_missing"]
     diff = (facts["total_cents"] - facts["recorded_cents"]).abs()
     facts["is_mismatch"] = recorded & ~facts["is_void"] & (diff > 1)

@@ -245,7 +245,7 @@ def pending_panel(f: Filters) -> None:
         Col("not_reminded", t("reminders.not_reminded"), "count"),
         Col("last_reminded_at", t("reminders.last"), "datetime"),
         Col("last_reminded_by", t("reminders.who")),
-        Col("deadline_day", t("entry_monitoring.pending.deadline"), "date"),
+        Col("deadline_at", t("entry_monitoring.pending.deadline"), "datetime"),
         Col("district", t("common.district")),
         Col("software_vendor", t("filters.vendor")),
         Col("first_issued", t("entry_monitoring.pending.first_issued"), "datetime"),

@@ -110,9 +110,10 @@ def test_analyse_scores_ranks_and_explains(analysed: tuple[TestWarehouse, str, A
     assert result.row_counts["anomaly_model"] == 1
     top = wh.rows("select * from merchant_anomaly order by merchant_rank limit 1")[0]
     assert (top["merchant_id"], top["max_period"]) == (bad, "2026-03")
-    # as of 11 March 11:00 the invoices of the 9th to 11th are pending: 1 of 5 due arrived
-    assert top["explanation_en"].startswith("entry rate 20.0% vs peer median 100.0%")
-    assert top["explanation_zh"].startswith("入库率 20.0%，同类商户中位数 100.0%")
+    # as of 11 March 11:00 the invoices of the 10th and 11th are pending (the 9th's was due
+    # at 10:00): 1 of 6 due arrived
+    assert top["explanation_en"].startswith("entry rate 16.7% vs peer median 100.0%")
+    assert top["explanation_zh"].startswith("入库率 16.7%，同类商户中位数 100.0%")
     assert json.loads(top["top_features"])[0]["feature"] == "entry_rate"
     march = wh.rows("select * from anomaly_scores where period = '2026-03' order by rank_in_period")
     assert march[0]["merchant_id"] == bad

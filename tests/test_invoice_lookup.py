@@ -131,7 +131,7 @@ def test_a_pending_invoice_says_its_deadline_and_working_days_left(live_feed: Pa
     con = connect(live_feed, read_only=True)
     try:
         number, deadline, left = con.execute(
-            "select invoice_no, deadline_day, workdays_left from pending_entries "
+            "select invoice_no, deadline_at, workdays_left from pending_entries "
             "order by invoice_no limit 1"
         ).fetchall()[0]
     finally:
@@ -144,7 +144,7 @@ def test_a_pending_invoice_says_its_deadline_and_working_days_left(live_feed: Pa
     assert result.answered
     row = result.found.row(0, named=True)
     assert row["status"] == "pending_entry"
-    assert f"入库期限 {deadline:%Y-%m-%d} 日终，剩余 {left:.1f} 个工作日" in row["reason_zh"]
+    assert f"入库期限 {deadline:%Y-%m-%d %H:%M}，剩余 {left:.1f} 个工作日" in row["reason_zh"]
 
 
 @pytest.fixture

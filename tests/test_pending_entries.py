@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import polars as pl
@@ -32,41 +32,43 @@ def _pending(wh: TestWarehouse) -> dict[str, dict[str, object]]:
 
 def test_pending_invoices_with_the_working_time_left(wh: TestWarehouse) -> None:
     m = wh.merchant()
-    missing = wh.invoice(m, "2026-03-02 10:00", 100)  # deadline end of Wed 4 March: passed
-    today = wh.invoice(m, "2026-03-03 10:00", 200)  # deadline end of Thu 5 March
-    fresh = wh.invoice(m, "2026-03-05 09:00", 300)  # deadline end of Mon 9 March
+    missing = wh.invoice(m, "2026-03-02 10:00", 100)  # deadline Wed 4 March 10:00: passed
+    gone = wh.invoice(m, "2026-03-03 10:00", 100)  # deadline Thu 5 March 10:00: passed too
+    today = wh.invoice(m, "2026-03-03 18:00", 200)  # deadline Thu 5 March 18:00
+    fresh = wh.invoice(m, "2026-03-05 09:00", 300)  # deadline Mon 9 March 09:00
     void = wh.invoice(m, "2026-03-05 09:30", 50, void=True)  # left out, as in invoices_pending
     wh.invoice(m, "2026-03-04 10:00", 113, recorded="2026-03-05 12:00")  # as-of Thu 12:00
     wh.analyse()
-    assert wh.status(missing) == "missing_in_system"
+    assert (wh.status(missing), wh.status(gone)) == ("missing_in_system", "missing_in_system")
     assert wh.status(void) == "pending_entry"
 
     pending = _pending(wh)
     assert sorted(pending) == sorted([today, fresh])
-    assert pending[today]["deadline_at"] == datetime(2026, 3, 6, 0, 0)
-    assert pending[today]["workdays_left"] == pytest.approx(0.5)  # the rest of Thursday
-    assert pending[fresh]["workdays_left"] == pytest.approx(2.5)  # + Friday + Monday
+    assert pending[today]["deadline_at"] == datetime(2026, 3, 5, 18, 0)
+    assert pending[today]["workdays_left"] == pytest.approx(0.25)  # 12:00 to 18:00 Thursday
+    # the rest of Thursday, Friday, and Monday until 09:00
+    assert pending[fresh]["workdays_left"] == pytest.approx(0.5 + 1 + 0.375)
     assert pending[fresh]["total_amount"] == 300
     assert wh.metrics(m, "2026-03")["invoices_pending"] == len(pending)
 
 
-def test_national_day_leaves_one_and_a_half_working_days_over_nine_calendar_days(
+def test_national_day_leaves_one_working_day_over_eight_calendar_days(
     wh: TestWarehouse,
 ) -> None:
     m = wh.merchant()
-    # 1-7 October 2026 off: two working days after Tue 29 Sep end with Thu 8 Oct
-    no = wh.invoice(m, "2026-09-29 10:00", 100)
+    # 1-7 October 2026 off: two working days after Tue 29 Sep 12:00 end on Thu 8 Oct 12:00
+    no = wh.invoice(m, "2026-09-29 12:00", 100)
     wh.invoice(m, "2026-09-29 11:00", 100, recorded="2026-09-30 12:00")  # as-of Wed 12:00
     wh.analyse()
     row = _pending(wh)[no]
-    assert row["deadline_at"] == datetime(2026, 10, 9, 0, 0)
-    assert row["workdays_left"] == pytest.approx(1.5)
+    assert row["deadline_at"] == datetime(2026, 10, 8, 12, 0)
+    assert row["workdays_left"] == pytest.approx(1.0)
 
 
 def test_the_list_follows_new_records_and_the_moving_as_of_time(wh: TestWarehouse) -> None:
     m = wh.merchant()
     entered = wh.invoice(m, "2026-03-04 10:00", 100)
-    overdue = wh.invoice(m, "2026-03-05 09:00", 100)  # deadline end of Mon 9 March
+    overdue = wh.invoice(m, "2026-03-05 09:00", 100)  # deadline Mon 9 March 09:00
     wh.invoice(m, "2026-03-04 11:00", 113, recorded="2026-03-05 12:00")
     wh.analyse()
     assert sorted(_pending(wh)) == sorted([entered, overdue])
@@ -82,9 +84,9 @@ def test_the_list_follows_new_records_and_the_moving_as_of_time(wh: TestWarehous
 def test_the_watch_list_by_merchant_nearest_deadline_first(wh: TestWarehouse) -> None:
     east = wh.merchant(district="东城区", name="东城测试商户有限公司")
     west = wh.merchant(district="西城区", name="西城测试商户有限公司")
-    wh.invoice(east, "2026-03-05 09:00", 300)  # deadline end of Mon 9 March
+    wh.invoice(east, "2026-03-05 09:00", 300)  # deadline Mon 9 March 09:00
     wh.invoice(east, "2026-03-05 10:00", 100)
-    wh.invoice(west, "2026-03-03 10:00", 200)  # deadline end of Thu 5 March: half a day left
+    wh.invoice(west, "2026-03-03 18:00", 200)  # deadline Thu 5 March 18:00: 6 hours left
     wh.invoice(west, "2026-03-05 11:00", 50)
     wh.invoice(east, "2026-03-04 11:00", 113, recorded="2026-03-05 12:00")  # as-of Thu 12:00
     wh.analyse()
@@ -94,17 +96,17 @@ def test_the_watch_list_by_merchant_nearest_deadline_first(wh: TestWarehouse) ->
     first = got.row(0, named=True)
     assert (first["merchant_name"], first["district"]) == ("西城测试商户有限公司", "西城区")
     assert (first["pending"], first["due_soon"]) == (2, 1)
-    assert first["deadline_day"] == date(2026, 3, 5)
-    assert first["workdays_left"] == pytest.approx(0.5)
-    assert first["first_issued"] == datetime(2026, 3, 3, 10, 0)
+    assert first["deadline_at"] == datetime(2026, 3, 5, 18, 0)
+    assert first["workdays_left"] == pytest.approx(0.25)
+    assert first["first_issued"] == datetime(2026, 3, 3, 18, 0)
     assert float(first["amount"]) == 250
     assert (first["merchants_total"], first["pending_total"], first["due_soon_total"]) == (2, 4, 1)
     assert float(first["amount_total"]) == 650
     second = got.row(1, named=True)
-    assert (second["pending"], second["due_soon"], second["deadline_day"]) == (
+    assert (second["pending"], second["due_soon"], second["deadline_at"]) == (
         2,
         0,
-        date(2026, 3, 9),
+        datetime(2026, 3, 9, 9, 0),
     )
 
     only_east = views.pending_by_merchant(
@@ -114,7 +116,10 @@ def test_the_watch_list_by_merchant_nearest_deadline_first(wh: TestWarehouse) ->
     assert only_east["pending_total"].to_list() == [2]
     west_invoices = profile.merchant_pending(wh.con, west)
     assert west_invoices["total_amount"].cast(float).to_list() == [200, 50]  # nearest first
-    assert west_invoices["deadline_day"].to_list() == [date(2026, 3, 5), date(2026, 3, 9)]
+    assert west_invoices["deadline_at"].to_list() == [
+        datetime(2026, 3, 5, 18, 0),
+        datetime(2026, 3, 9, 11, 0),
+    ]
     capped = views.pending_by_merchant(wh.con, Filters("2026-03", "2026-03"), limit=1)
     assert capped["merchant_id"].to_list() == [west]
     assert capped["merchants_total"].to_list() == [2]  # counted before the limit
@@ -134,8 +139,8 @@ def test_the_reminder_list_from_the_command_line(
     wh = TestWarehouse(warehouse.connect(db))
     east = wh.merchant(district="东城区", name="=东城测试商户")  # a formula-looking name
     west = wh.merchant(district="西城区", name="西城测试商户有限公司")
-    late_east = wh.invoice(east, "2026-03-05 09:00", 300)  # deadline end of Mon 9 March
-    soon_west = wh.invoice(west, "2026-03-03 10:00", 200)  # end of Thu 5 March: 0.5 left
+    late_east = wh.invoice(east, "2026-03-05 09:00", 300)  # deadline Mon 9 March 09:00
+    soon_west = wh.invoice(west, "2026-03-03 18:00", 200)  # Thu 5 March 18:00: 0.25 left
     wh.invoice(east, "2026-03-04 11:00", 113, recorded="2026-03-05 12:00")  # as-of Thu 12:00
     wh.analyse()
     reminders.record(wh.con, [west], by="张三", channel="phone")  # the list says who called
@@ -159,9 +164,9 @@ def test_the_reminder_list_from_the_command_line(
         "行政区": "西城区",
         "开票软件": "电子税务局（自行开具）",
         "发票号码": soon_west,
-        "开票时间": "2026-03-03 10:00:00",
-        "入库期限（当日终）": "2026-03-05",
-        "剩余工作日": "0.5",
+        "开票时间": "2026-03-03 18:00:00",
+        "入库期限": "2026-03-05 18:00:00",
+        "剩余工作日": "0.25",
         "价税合计（元）": "200.00",
         "催报人": "张三",
     }

@@ -74,8 +74,30 @@ def test_national_day_late_and_deadline(wh: TestWarehouse) -> None:
     assert wh.recon(late)["delay_workdays"] == pytest.approx(7 / 12 + 1 + 5 / 6)
     assert wh.status(late) == "entered_late"
     assert wh.status(in_time) == "entered_on_time"
-    # add_workdays(30 Sep, 2) == 9 Oct: the deadline is the end of 9 October
-    assert wh.recon(late)["deadline_at"] == datetime(2026, 10, 10)
+    # add_workdays(30 Sep, 2) == 9 Oct: two working days after 10:00 on 30 Sep is 10:00 on 9 Oct
+    assert wh.recon(late)["deadline_at"] == datetime(2026, 10, 9, 10, 0)
+
+
+def test_late_exactly_when_recorded_after_the_deadline(wh: TestWarehouse) -> None:
+    """One clock for the deadline and for lateness: an entry by the deadline shown is on time,
+    one after it late, including in the evening of the deadline day (Fri 6 March 16:35 is due
+    Tue 10 March 16:35, not at the end of that Tuesday)."""
+    m = wh.merchant()
+    at = wh.invoice(m, "2026-03-06 16:35", 100, recorded="2026-03-10 16:35")
+    evening = wh.invoice(m, "2026-03-06 16:35", 100, recorded="2026-03-10 23:52")
+    # issued on a rest day (Sun 8 March): due at the end of the 2nd working day after, Tue 10th
+    sunday = wh.invoice(m, "2026-03-08 11:00", 100, recorded="2026-03-10 23:52")
+    wh.analyse()
+    assert wh.recon(at)["deadline_at"] == datetime(2026, 3, 10, 16, 35)
+    assert (wh.status(at), wh.recon(at)["delay_workdays"]) == ("entered_on_time", 2.0)
+    assert wh.status(evening) == "entered_late"
+    assert wh.recon(sunday)["deadline_at"] == datetime(2026, 3, 11)
+    assert wh.status(sunday) == "entered_on_time"
+    rows = wh.rows(
+        "select status, recorded_at, deadline_at from recon_issued_facts where is_recorded"
+    )
+    for row in rows:
+        assert (row["status"] == "entered_late") == (row["recorded_at"] > row["deadline_at"])
 
 
 def test_reason_in_words_example(wh: TestWarehouse) -> None:
@@ -106,21 +128,29 @@ def test_march_invoice_recorded_in_april_is_late_for_march(wh: TestWarehouse) ->
 
 def test_pending_until_the_deadline_then_missing(wh: TestWarehouse) -> None:
     m = wh.merchant()
-    old = wh.invoice(m, "2026-03-02 10:00", 100)  # deadline end of Wed 4 March
-    fresh = wh.invoice(m, "2026-03-05 10:00", 100)  # deadline end of Mon 9 March
+    old = wh.invoice(m, "2026-03-02 10:00", 100)  # deadline Wed 4 March 10:00
+    fresh = wh.invoice(m, "2026-03-05 10:00", 100)  # deadline Mon 9 March 10:00
     wh.invoice(m, "2026-03-06 09:00", 100, recorded="2026-03-06 12:00")  # as-of = 6 Mar 12:00
     wh.analyse()
     assert wh.status(old) == "missing_in_system"
     assert wh.status(fresh) == "pending_entry"
     assert wh.recon(fresh)["reason_en"] == (
-        "issued 2026-03-05 10:00, not yet in the tax system; deadline end of 2026-03-09"
+        "issued 2026-03-05 10:00, not yet in the tax system; deadline 2026-03-09 10:00"
     )
-    assert wh.recon(old)["reason_zh"] == "开票 2026-03-02 10:00，截至 2026-03-04 日终仍未入库"
+    assert wh.recon(old)["reason_en"] == (
+        "issued 2026-03-02 10:00, not in the tax system by the deadline 2026-03-04 10:00"
+    )
+    assert wh.recon(old)["reason_zh"] == (
+        "开票 2026-03-02 10:00，截至入库期限 2026-03-04 10:00 仍未入库"
+    )
     metrics = wh.metrics(m, "2026-03")
     assert (metrics["invoices_pending"], metrics["invoices_due"]) == (1, 2)
     assert metrics["entry_rate"] == pytest.approx(1 / 2)  # pending is out of the denominator
 
-    wh.analyse(as_of=datetime(2026, 3, 10, 0, 0))
+    # at its deadline an entry would still be on time; a minute later it would be late
+    wh.analyse(as_of=datetime(2026, 3, 9, 10, 0))
+    assert wh.status(fresh) == "pending_entry"
+    wh.analyse(as_of=datetime(2026, 3, 9, 10, 1))
     assert wh.status(fresh) == "missing_in_system"
 
 
@@ -376,8 +406,8 @@ def test_deadline_in_a_year_without_holiday_table_stays_pending(wh: TestWarehous
     assert (row["status"], row["deadline_at"]) == ("pending_entry", None)
     assert "no holiday table" in row["reason_en"]
     # on the pending list with its deadline unknown, so never counted as due soon
-    listed = wh.rows("select invoice_no, deadline_day, workdays_left from pending_entries")
-    assert listed == [{"invoice_no": no, "deadline_day": None, "workdays_left": None}]
+    listed = wh.rows("select invoice_no, deadline_at, workdays_left from pending_entries")
+    assert listed == [{"invoice_no": no, "deadline_at": None, "workdays_left": None}]
 
 
 def test_with_deadlines_is_the_nth_working_day_after() -> None:

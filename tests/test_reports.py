@@ -99,7 +99,7 @@ def test_xlsx_has_the_summary_and_one_sheet_per_kind_with_chinese_headers(
         "发票号码",
         "开票时间",
         "入库时间",
-        "入库期限（当日终）",
+        "入库期限",
         "入库时长（工作日）",
     ]
     assert "原因" in sheets["逾期入库发票"].columns
@@ -156,14 +156,14 @@ def test_invoices_still_within_their_deadline_are_listed_to_upload_in_time() -> 
     wh = TestWarehouse()
     m = wh.merchant(name="月末商户有限公司")
     wh.invoice(m, "2026-03-02 10:00", 113, recorded="2026-03-02 11:00")
-    pending = wh.invoice(m, "2026-03-30 10:00", 226)  # Mon; deadline end of Wed 1 April
+    pending = wh.invoice(m, "2026-03-30 10:00", 226)  # Mon; deadline Wed 1 April 10:00
     wh.invoice(m, "2026-03-31 09:00", 50, recorded="2026-03-31 12:00")  # as-of Tue 12:00
     wh.analyse()
     sheets = read_xlsx(reports.self_check_report(wh.con, m, "2026-03", "xlsx"))
     assert list(sheets) == SHEETS
     rows = sheets["待入库发票"].rows(named=True)
-    assert [(r["发票号码"], r["入库期限（当日终）"], r["剩余工作日"]) for r in rows] == [
-        (pending, datetime(2026, 4, 1), 1.5)
+    assert [(r["发票号码"], r["入库期限"], r["剩余工作日"]) for r in rows] == [
+        (pending, datetime(2026, 4, 1, 10, 0), 0.92)  # 12:00 Tue to 10:00 Wed: 0.5 + 10/24
     ]
     assert rows[0]["价税合计（元）"] == 226.0
     info = summary(sheets)

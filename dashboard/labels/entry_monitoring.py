@@ -94,7 +94,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "entry_monitoring.pending.amount": ("待入库价税合计", "Amount pending (价税合计)"),
     "entry_monitoring.pending.count": ("待入库数", "Pending"),
     "entry_monitoring.pending.due_soon_col": ("≤1 工作日到期", "Due ≤1 working day"),
-    "entry_monitoring.pending.deadline": ("最近期限（日终）", "Nearest deadline (end of day)"),
+    "entry_monitoring.pending.deadline": ("最近期限", "Nearest deadline"),
     "entry_monitoring.pending.left": ("剩余工作日", "Working days left"),
     "entry_monitoring.pending.first_issued": ("最早开票时间", "Earliest issued"),
     "entry_monitoring.pending.sum": ("价税合计", "Amount (价税合计)"),

@@ -24,7 +24,7 @@ def _pending(merchant_id: str) -> None:
     cols = [
         Col("invoice_no", t("merchant_profile.subject_id")),
         Col("issued_at", t("merchant_profile.issued_at"), "datetime"),
-        Col("deadline_day", t("entry_monitoring.pending.deadline"), "date"),
+        Col("deadline_at", t("entry_monitoring.pending.deadline"), "datetime"),
         Col("workdays_left", t("entry_monitoring.pending.left"), "days"),
         Col("total_amount", t("merchant_profile.total_issued"), "yuan"),
     ]

@@ -35,7 +35,7 @@ texts as (
         strftime(issued_at, '%Y-%m-%d %H:%M') as i_txt,
         coalesce(strftime(recorded_at, '%Y-%m-%d %H:%M'), '?') as r_txt,
         strftime(paid_at, '%Y-%m-%d %H:%M') as p_txt,
-        coalesce(strftime(deadline_at - interval 1 day, '%Y-%m-%d'), '?') as dl_txt,
+        coalesce(strftime(deadline_at, '%Y-%m-%d %H:%M'), '?') as dl_txt,
         strftime(duplicate_of_at, '%Y-%m-%d %H:%M') as dup_txt,
         printf('%.1f', delay_workdays) as d_txt,
         printf('%.2f', total_issued) as ti_txt,

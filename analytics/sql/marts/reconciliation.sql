@@ -18,11 +18,11 @@ reasoned as (
             when 'amount_mismatch' then format('价税合计 issued {}, recorded {}: differs by {}',
                 ti_txt, tr_txt, diff_txt)
             when 'missing_in_system' then format(
-                'issued {}, not in the tax system after the deadline (end of {})', i_txt, dl_txt)
+                'issued {}, not in the tax system by the deadline {}', i_txt, dl_txt)
             when 'pending_entry' then case when deadline_at is null
                 then format('issued {}, not yet in the tax system; its deadline falls in a year '
                     || 'with no holiday table yet', i_txt)
-                else format('issued {}, not yet in the tax system; deadline end of {}',
+                else format('issued {}, not yet in the tax system; deadline {}',
                     i_txt, dl_txt) end
             when 'duplicate' then case duplicate_basis
                 when 'payment_id' then format('second invoice for payment {}: duplicate of {} issued {}',
@@ -48,10 +48,10 @@ reasoned as (
                 i_txt, r_txt, d_txt, deadline_workdays)
             when 'amount_mismatch' then format('价税合计 开具 {}，税务系统 {}，相差 {}',
                 ti_txt, tr_txt, diff_txt)
-            when 'missing_in_system' then format('开票 {}，截至 {} 日终仍未入库', i_txt, dl_txt)
+            when 'missing_in_system' then format('开票 {}，截至入库期限 {} 仍未入库', i_txt, dl_txt)
             when 'pending_entry' then case when deadline_at is null
                 then format('开票 {}，尚未入库；入库期限所在年份尚无节假日表', i_txt)
-                else format('开票 {}，尚未入库；入库期限 {} 日终', i_txt, dl_txt) end
+                else format('开票 {}，尚未入库；入库期限 {}', i_txt, dl_txt) end
             when 'duplicate' then case duplicate_basis
                 when 'payment_id' then format('同一笔付款 {} 的第二张发票，与 {}（开票 {}）重复',
                     payment_id, duplicate_of, dup_txt)

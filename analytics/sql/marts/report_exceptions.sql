@@ -7,7 +7,7 @@ with rows as (
 ),
 
 final as (
-    select *, (deadline_at - interval 1 day)::date as deadline_day
+    select *
     from rows
     order by merchant_id, coalesce(issued_at, paid_at), subject_id
 )

@@ -18,7 +18,7 @@ create table if not exists recon_issued_facts (
     status           varchar not null,
     issued_at        timestamp,
     recorded_at      timestamp,
-    deadline_at      timestamp,          -- end of the N-th working day after the issue date
+    deadline_at      timestamp,          -- N working days after issue on the working clock
     delay_workdays   double,
     deadline_workdays integer,           -- N used to judge this row (on time = delay <= N)
     total_issued     decimal(18, 2),     -- 价税合计 issued

@@ -1,5 +1,5 @@
 -- Every merchant with invoices pending entry (pending_entries), with its attributes: how many,
--- how many with at most $soon working days left, the nearest deadline day and the working time
+-- how many with at most $soon working days left, the nearest deadline and the working time
 -- left to it, the oldest issue time and the sum. Not filtered: one small frame per snapshot,
 -- which analytics.views.pending_in_scope narrows for each filter change.
 with per_merchant as (
@@ -7,7 +7,7 @@ with per_merchant as (
         merchant_id,
         count(*) as pending,
         count(*) filter (where workdays_left <= $soon) as due_soon,
-        min(deadline_day) as deadline_day,
+        min(deadline_at) as deadline_at,
         min(workdays_left) as workdays_left,
         min(issued_at) as first_issued,
         sum(total_amount) as amount
