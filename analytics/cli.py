@@ -54,8 +54,12 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
     from analytics.ingest import FileFailure, IngestError, ingest_paths
+    from analytics.ingest.spec import KINDS
     from analytics.warehouse import connect, publish
 
+    if args.kind is not None and args.kind not in KINDS:
+        # a typo of the operator's, not a fault of the files: nothing is recorded against them
+        raise CliError(f"--kind {args.kind!r} is not a kind; use one of {', '.join(KINDS)}")
     # Without --strict a file that cannot be read is skipped and kept in import_failures, and the
     # rest loads: one broken export in a watched folder must not hold back the others.
     failures: list[FileFailure] | None = None if args.strict else []

@@ -351,6 +351,23 @@ def test_cli_ingest(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         con.close()
 
 
+def test_cli_ingest_refuses_an_unknown_kind_without_blaming_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "w.duckdb")
+    good = _export(tmp_path / "ok.xlsx", range(1, 3))
+    assert main(["ingest", str(good), "--kind", "tax_record", "--db", db]) == 2
+    assert "--kind 'tax_record' is not a kind; use one of merchants, payments" in (
+        capsys.readouterr().err
+    )
+    con = connect(db)
+    try:
+        assert _counts(con) == (0, 0, 0)
+        assert con.execute("select count(*) from import_failures").fetchall() == [(0,)]
+    finally:
+        con.close()
+
+
 def test_every_reason_code_used_is_documented() -> None:
     import csv
     import re

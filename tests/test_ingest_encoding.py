@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from analytics import warehouse
-from analytics.ingest import csvfile, ingest_paths
+from analytics.ingest import IngestError, csvfile, ingest_paths
 from analytics.validation import make_uscc
 
 HEADER = "payment_id,merchant_id,paid_at,amount_paid,invoice_requested,buyer_type\n"
@@ -53,3 +53,24 @@ def test_utf8_file_longer_than_the_sniffed_chunk_stays_utf8(
     assert result.encoding == "utf-8"
     assert result.rows_loaded == 20
     assert con.execute("select distinct buyer_type from payments").fetchall() == [("enterprise",)]
+
+
+def test_a_file_mixing_utf8_and_gbk_names_the_line_where_each_fails(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """UTF-8 rows with one pasted in GBK: neither decoding reads it whole; the message says on
+    which line UTF-8 breaks (where the foreign row is), not only GB18030's first bad byte."""
+    monkeypatch.setattr(csvfile, "CHUNK", 64)
+    path = tmp_path / "mixed.csv"
+    head = (HEADER + _rows(10, "企业")).encode("utf-8")
+    pasted = _rows(1, "个人").encode("gb18030")
+    path.write_bytes(head + pasted + _rows(3, "企业").encode("utf-8"))
+    con = warehouse.connect(":memory:")
+    with pytest.raises(IngestError) as info:
+        ingest_paths(con, [path], progress=False)
+    first_gbk = len(head) + next(i for i, b in enumerate(pasted) if b >= 0x80)
+    assert str(info.value).startswith(
+        "mixed.csv: cannot decode as UTF-8 or GBK/GB18030 (as UTF-8 the first bad byte is on "
+        f"line 12 (byte offset {first_gbk:,}); as GBK/GB18030 the first bad byte is on line 2"
+    )
+    assert info.value.code == "encoding"

@@ -13,7 +13,7 @@ import pytest
 from ingest_fixtures import BUYER, SELLER, TODAY, digital_no, write_csv
 
 from analytics import validation as v
-from analytics.ingest import ingest_file
+from analytics.ingest import IngestError, ingest_file
 
 HEADERS = ["数电发票号码", "销方识别号", "购方识别号", "开票日期", "入库时间", "金额", "税额",
            "价税合计", "税率", "是否正数发票", "发票状态", "备注"]  # fmt: skip
@@ -117,6 +117,48 @@ def test_malformed_csv_line_is_quarantined_not_lost(
     assert loaded == [(digital_no(1), 1), (digital_no(3), 3)]
     (raw,) = con.execute("select raw from rejected_rows").fetchall()[0]
     assert "surplus" in json.loads(raw)["csv_line"]
+
+
+def test_short_and_long_lines_say_how_many_cells_they_have(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    path = tmp_path / "broken.csv"
+    good = [",".join(row(digital_no(i))) for i in (1, 2, 3)]
+    short = ",".join(row(digital_no(4))[:4])
+    lines = [",".join(HEADERS), good[0], short, good[1] + ",x,y", good[2]]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (r,) = ingest_file(con, path, today=TODAY)
+    assert (r.rows_read, r.rows_loaded, r.reasons) == (4, 2, {"malformed_row": 2})
+    details = con.execute("select detail from rejected_rows order by row_number").fetchall()
+    n = len(HEADERS)
+    assert details == [
+        (f"line 3: 4 cells where the header has {n} (too few)",),
+        (f"line 4: {n + 2} cells where the header has {n} (too many)",),
+    ]
+    # the CLI's line names the first rejected rows too, not only the reasons' counts
+    assert r.summary().endswith(
+        f"rejected: malformed_row 2 (first: row 2: line 3: 4 cells where the header has {n} "
+        f"(too few); row 3: line 4: {n + 2} cells where the header has {n} (too many))"
+    )
+
+
+def test_an_unclosed_quote_refuses_the_file_instead_of_losing_the_lines_after_it(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    """DuckDB reads on from an unclosed quote as one value and then stops: 30 rows with a stray
+    quote in the 11th came back as 10 rows and one rejected line, the other 19 nowhere."""
+    path = tmp_path / "stray.csv"
+    rows = [row(digital_no(i)) for i in range(1, 31)]
+    rows[10][2] = '"' + rows[10][2]
+    path.write_text("\n".join(",".join(r) for r in [HEADERS, *rows]) + "\n", encoding="utf-8")
+    with pytest.raises(IngestError) as info:
+        ingest_file(con, path, today=TODAY)
+    assert str(info.value).startswith(
+        'stray.csv: line 12: a double quote (") opens a value that is never closed'
+    )
+    assert info.value.code == "unreadable"
+    assert con.execute("select count(*) from tax_records").fetchall() == [(0,)]
+    assert con.execute("select count(*) from rejected_rows").fetchall() == [(0,)]
 
 
 AMOUNTS = ["1000.00", "-1000.00", "0.00"]

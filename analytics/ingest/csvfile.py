@@ -57,20 +57,43 @@ def text_encoding(path: Path, head: bytes, utf8: str | None) -> str:
         raise IngestError(f"{path.name}: binary content (NUL bytes), not a text file", "encoding")
     if utf8 == "utf-8":
         return "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
-    decoder = codecs.getincrementaldecoder("gb18030")()
-    offset = 0
+    gbk = _first_undecodable(path, "gb18030")
+    if gbk is None:
+        return "gb18030"
+    found = (("UTF-8", _first_undecodable(path, "utf-8")), ("GBK/GB18030", gbk))
+    where = "; ".join(
+        f"as {name} the first bad byte is on line {at[1]} (byte offset {at[0]:,})"
+        for name, at in found
+        if at is not None and at != (-1, -1)
+    )
+    raise IngestError(
+        f"{path.name}: cannot decode as UTF-8 or GBK/GB18030 ({where}); a file mixing "
+        "encodings (e.g. rows pasted from another export) must be saved again in one",
+        "encoding",
+    )
+
+
+def _first_undecodable(path: Path, encoding: str) -> tuple[int, int] | None:
+    """(byte offset, 1-based line) of the first byte ``encoding`` cannot decode; None when
+    the whole file decodes; (-1, -1) when only the end is cut (an incomplete sequence)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    offset, lines = 0, 1
     with path.open("rb") as fh:
         while chunk := fh.read(CHUNK):
+            # bytes of a sequence the previous chunk ended in: the error counts from them
+            pending = len(decoder.getstate()[0])
             try:
                 decoder.decode(chunk)
             except UnicodeDecodeError as exc:
-                raise IngestError(
-                    f"{path.name}: cannot decode as UTF-8 or GBK/GB18030 "
-                    f"(bad byte at offset {offset + exc.start})",
-                    "encoding",
-                ) from exc
+                at = exc.start - pending  # in this chunk; < 0: in the bytes carried over
+                return offset + at, lines + chunk.count(b"\n", 0, max(at, 0))
             offset += len(chunk)
-    return "gb18030"
+            lines += chunk.count(b"\n")
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return -1, -1
+    return None
 
 
 def _first_line(path: Path, encoding: str) -> str:
@@ -133,6 +156,16 @@ def load_csv(con: duckdb.DuckDBPyConnection, source: Source) -> None:
             head = fh.read(8)
         source.encoding = text_encoding(source.path, head, None)
         _read_csv(con, source)
+    unclosed = scalar(con, "select min(line) from _ing_rej_err where error_type = 'UNQUOTED VALUE'")
+    if unclosed is not None:
+        # DuckDB reads on from an unclosed quote as one value, then gives up: the lines after it
+        # are neither rows nor rejects, so loading the rest would lose them without a trace.
+        raise IngestError(
+            f'{source.name}: line {unclosed}: a double quote (") opens a value that is never '
+            "closed, so the lines after it cannot be split into rows; nothing of the file was "
+            "loaded: close or remove that quote and import the file again",
+            "unreadable",
+        )
     bad = int(scalar(con, "select count(*) from _ing_bad"))
     if bad:
         _renumber_around_bad_lines(con, bad)
@@ -156,11 +189,20 @@ def _read_csv(con: duckdb.DuckDBPyConnection, source: Source) -> None:
             # Empty cells stay '' (nullstr never matches): rejected rows keep the raw text.
             {"p": str(target), "d": source.delimiter, "never": "\x01"},
         )
+        # DuckDB reports a short line once per missing cell and a long one once per extra
+        # cell ("Found: 10", "Found: 11", ...): say once how many cells the line has.
         con.execute(
             "create or replace temp table _ing_bad as "
             "select line - 1 as __row, json_object('csv_line', any_value(csv_line)) as raw, "
-            "'line ' || line || ': ' || string_agg(error_message, '; ') as detail "
-            "from _ing_rej_err group by line"
+            "'line ' || line || ': ' || case "
+            "when bool_or(error_type = 'MISSING COLUMNS') then min(found) || ' cells where the "
+            "header has ' || $n || ' (too few)' "
+            "when bool_or(error_type = 'TOO MANY COLUMNS') then max(found) || ' cells where the "
+            "header has ' || $n || ' (too many)' "
+            "else string_agg(distinct error_message, '; ') end as detail "
+            "from (select *, try_cast(regexp_extract(error_message, 'Found: (\\d+)', 1) "
+            "as integer) as found from _ing_rej_err) group by line",
+            {"n": len(source.headers)},
         )
     except duckdb.Error as exc:
         raise IngestError(f"{source.name}: not readable as CSV: {first_line_of(exc)}") from exc

@@ -121,6 +121,17 @@ def _unmapped(columns: Sequence[str]) -> str:
     return ", ".join(columns) if columns else "none (every column was recognised)"
 
 
+def _header_words(spec: KindSpec, group: str) -> str:
+    """A missing detection group ("a or b+c") in the words of the export's headers:
+    "价税合计 (total_amount)"."""
+    labels = {f.name: f.label for f in spec.fields}
+
+    def one(name: str) -> str:
+        return f"{labels[name]} ({name})" if name in labels else name
+
+    return " or ".join(" + ".join(one(n) for n in alt.split("+")) for alt in group.split(" or "))
+
+
 def detect_kind(headers: Sequence[str], name: str, kind: str | None = None) -> HeaderMatch:
     """The kind of a file from its headers (or the forced ``kind``), raising a clear error."""
     if kind is not None:
@@ -142,8 +153,12 @@ def detect_kind(headers: Sequence[str], name: str, kind: str | None = None) -> H
         tried = "; ".join(f"{m.kind} (missing {', '.join(m.missing)})" for m in matches)
         best = max(matches, key=lambda m: m.score, default=None)
         unmapped = best.unmapped if best else list(headers)
+        closest = ""
+        if best is not None and best.score > 0:
+            lacking = "; ".join(_header_words(KINDS[best.kind], g) for g in best.missing)
+            closest = f"; closest: {best.kind}, which has no column for {lacking}"
         raise IngestError(
-            f"{name}: cannot tell what kind of file this is; columns not mapped: "
+            f"{name}: cannot tell what kind of file this is{closest}; columns not mapped: "
             f"{_unmapped(unmapped)}; kinds tried: {tried}. "
             "Add aliases to data/reference/header_maps.csv or pass --kind",
             "columns",

@@ -49,6 +49,10 @@ STATUS_PARAMS = {
 }
 
 
+# How many rejected rows a file's one-line summary names (all are in rejected_rows).
+EXAMPLES = 3
+
+
 @dataclass
 class Outcome:
     batch_id: int
@@ -57,6 +61,7 @@ class Outcome:
     updated: int
     rejected: int
     reasons: Counter[str]
+    examples: tuple[tuple[int, str], ...]  # the first rejected rows: (data row, detail)
 
 
 def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
@@ -261,7 +266,17 @@ select $b, __row, raw, ['malformed_row'], detail from _ing_bad
             ).fetchall()
         }
     )
-    return Outcome(batch_id, loaded, unchanged, updated, rejected, reasons)
+    examples: tuple[tuple[int, str], ...] = ()
+    if rejected:
+        examples = tuple(
+            (int(n), str(detail))
+            for n, detail in con.execute(
+                "select row_number, detail from rejected_rows where batch_id = $b "
+                "order by row_number limit $k",
+                {"b": batch_id, "k": EXAMPLES},
+            ).fetchall()
+        )
+    return Outcome(batch_id, loaded, unchanged, updated, rejected, reasons, examples)
 
 
 def _apply_updates(con: duckdb.DuckDBPyConnection, spec: KindSpec, batch_id: int) -> int:

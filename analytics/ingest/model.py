@@ -77,6 +77,7 @@ class BatchResult:
     rows_rejected: int = 0
     rows_summary: int = 0
     reasons: Counter[str] = field(default_factory=Counter)
+    rejected_examples: tuple[tuple[int, str], ...] = ()  # (data row, detail) of the first few
     seconds: float = 0.0
     already_imported: bool = False
     previous_batch_id: int | None = None
@@ -111,6 +112,10 @@ class BatchResult:
             ranked = sorted(self.reasons.items(), key=lambda kv: (-kv[1], kv[0]))
             top = ", ".join(f"{code} {n:,}" for code, n in ranked)
             line += f"; rejected: {top}"
+        if self.rejected_examples:
+            rows = "; ".join(f"row {n}: {detail}" for n, detail in self.rejected_examples)
+            more = self.rows_rejected - len(self.rejected_examples)
+            line += f" (first: {rows}{f'; {more:,} more' if more > 0 else ''})"
         if self.ignored_columns:
             line += f"; ignored columns: {', '.join(self.ignored_columns)}"
         return line

@@ -178,7 +178,7 @@ def load_prepared(
     result.rows_read, result.rows_summary = read, summary
     result.rows_loaded, result.rows_unchanged = out.loaded, out.unchanged
     result.rows_updated, result.rows_rejected = out.updated, out.rejected
-    result.reasons = out.reasons
+    result.reasons, result.rejected_examples = out.reasons, out.examples
     result.ignored_columns = tuple(match.unmapped)
     result.seconds = ready.seconds + time.perf_counter() - t0
     return result
