@@ -105,6 +105,7 @@ def read_payments(paths: list[Path], *, today: date) -> pd.DataFrame:
     paid = pay["paid_at"].astype("datetime64[us]")
     bad = pay[cols].isna().any(axis=1) | fmt.isna()
     bad |= (paid.dt.date > today) | (paid < pd.Timestamp(v.EARLIEST_DATE))
+    bad |= pay["amount_paid"].astype("float64") < 0  # payment_negative
     pay = pay[~bad]
     pay = pay.drop_duplicates("payment_id", keep="first")
     return pd.DataFrame(

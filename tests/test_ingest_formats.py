@@ -355,6 +355,20 @@ def test_parquet_with_typed_columns(con: duckdb.DuckDBPyConnection, tmp_path: Pa
     ]
 
 
+def test_a_negative_payment_is_rejected_not_judged(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path
+) -> None:
+    """A refund-like row would otherwise be loaded and judged not_invoiced ("paid -113.71")."""
+    headers = ["payment_id", "merchant_id", "paid_at", "amount_paid", "invoice_requested"]
+    rows = [["P1", SELLER, datetime(2026, 3, 30, 12, 0), -113.71, True],
+            ["P2", SELLER, datetime(2026, 3, 30, 13, 0), 0.0, True]]  # fmt: skip
+    r = _one(ingest_file(con, write_parquet(tmp_path / "p.parquet", headers, rows), today=TODAY))
+    assert (r.rows_loaded, r.rows_rejected, dict(r.reasons)) == (1, 1, {"payment_negative": 1})
+    assert con.execute("select row_number, detail from rejected_rows").fetchall() == [
+        (1, "支付金额 -113.71 is negative")
+    ]
+
+
 def _loaded_and_rejected(path: Path) -> tuple[list[tuple[object, ...]], ...]:
     con = connect(":memory:")
     try:
