@@ -25,7 +25,7 @@ import fastexcel
 
 from analytics import uploads
 from analytics.ingest.headers import fold, header_maps
-from analytics.validation import taxpayer_id_format
+from analytics.validation import taxpayer_id_problem
 
 __all__ = ["MAX_SHOWN", "MerchantList", "MerchantListError", "from_file", "from_text"]
 
@@ -62,18 +62,10 @@ def _clean(cell: str) -> str:
     return unicodedata.normalize("NFKC", cell).strip().lstrip("'").strip().upper()
 
 
-def _problem(value: str) -> str | None:
-    if taxpayer_id_format(value) is not None:
-        return None
-    if len(value) not in (15, 18, 20):
-        return f"{len(value)} character(s); a USCC has 18 (legacy ids 15 or 20)"
-    return "not a valid taxpayer id (a check character or a character does not fit)"
-
-
 def _collect(source: str, rows: list[tuple[int, str, str]], *, by_header: bool) -> MerchantList:
     """``rows``: (row number as the person sees it, value as given, cleaned value), empty values
     left out."""
-    bad = [(n, raw, p) for n, raw, v in rows if (p := _problem(v)) is not None]
+    bad = [(n, raw, p) for n, raw, v in rows if (p := taxpayer_id_problem(v)) is not None]
     if bad:
         shown = "; ".join(f"row {n}: {v!r}: {p}" for n, v, p in bad[:MAX_SHOWN])
         more = f" (and {len(bad) - MAX_SHOWN} more)" if len(bad) > MAX_SHOWN else ""

@@ -26,6 +26,7 @@ import polars as pl
 
 from analytics import sqlrun, view_sql
 from analytics.clock import beijing_now
+from analytics.validation import taxpayer_id_problem
 from analytics.warehouse import table_exists
 
 TABLE: Final = "reminders"
@@ -74,6 +75,9 @@ def record(
     ids = _merchants(merchant_ids)
     if not ids:
         raise ReminderError("no merchant chosen")
+    typos = [f"{m}: {p}" for m in ids if (p := taxpayer_id_problem(m)) is not None]
+    if typos:
+        raise ReminderError("; ".join(typos))
     if not table_exists(con, "pending_entries"):
         raise ReminderError("there is no pending list yet: run `fapiao-watch analyse` first")
     pending = dict(

@@ -43,6 +43,7 @@ from analytics.report_sheets import (
     build_sheets,
     parse_period,
 )
+from analytics.validation import taxpayer_id_problem
 from analytics.warehouse import table_exists
 
 __all__ = [
@@ -126,7 +127,8 @@ def report_sheets(
     p = parse_period(period)
     merchant = merchant_id.strip().upper()
     if not _known_merchant(con, merchant):
-        raise ReportError(f"merchant {merchant_id!r} is not in the warehouse")
+        typo = taxpayer_id_problem(merchant)
+        raise ReportError(f"merchant {merchant_id!r}: {typo or 'not in the warehouse'}")
     return build_sheets(_load(con, [merchant], p), merchant, p)
 
 

@@ -127,6 +127,16 @@ def make_uscc(registration: str, org_type: str, area_code: str, org_body8: str) 
     return first17 + check
 
 
+def taxpayer_id_problem(code: str) -> str | None:
+    """Why ``code`` (cleaned: upper case, no spaces) is not a taxpayer id a person can fix
+    from: its length, or a check character that does not fit; None when it is one."""
+    if taxpayer_id_format(code) is not None:
+        return None
+    if len(code) not in (15, 18, 20):
+        return f"{len(code)} character(s); a USCC has 18 (legacy ids 15 or 20)"
+    return "not a valid taxpayer id (a check character or a character does not fit)"
+
+
 def taxpayer_id_format(code: str) -> str | None:
     """'uscc', 'legacy15' or 'legacy20' for an acceptable taxpayer id; None when invalid.
 

@@ -186,7 +186,7 @@ def test_reminders_from_the_command_line_are_published(
 
     assert main(["remind", "--db", str(live_copy), "--merchant", "X", "--by", "王五"]) == 2
     assert capsys.readouterr().err.strip() == (
-        "fapiao-watch remind: nothing is pending entry for X"
+        "fapiao-watch remind: X: 1 character(s); a USCC has 18 (legacy ids 15 or 20)"
     )
 
 

@@ -246,8 +246,14 @@ def test_district_files_equal_each_merchants_own_report(
     ("call", "message"),
     [
         (
-            lambda con, m: reports.self_check_report(con, "91110000MA00000000", "2026-Q1", "xlsx"),
+            lambda con, m: reports.self_check_report(
+                con, make_uscc("9", "1", "110105", "MA000000"), "2026-Q1", "xlsx"
+            ),
             "not in the warehouse",
+        ),
+        (
+            lambda con, m: reports.self_check_report(con, "91110000MA00000000", "2026-Q1", "xlsx"),
+            "not a valid taxpayer id",
         ),
         (
             lambda con, m: reports.self_check_report(con, m["x"], "2025-Q1", "xlsx"),
@@ -300,7 +306,14 @@ def test_cli_writes_reports_and_fails_in_one_line(
     assert cli.main([*args, "--merchant", "NOPE", "--period", "2026-Q1"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1
-    assert "fapiao-watch report: merchant 'NOPE' is not in the warehouse" in err
+    # a typo is named as one, a well-formed id nobody loaded as unknown
+    assert "fapiao-watch report: merchant 'NOPE': 4 character(s); a USCC has 18" in err
+    stranger = make_uscc("9", "1", "110105", "MA0YYYYY")
+    assert cli.main([*args, "--merchant", stranger, "--period", "2026-Q1"]) == 2
+    assert f"merchant '{stranger}': not in the warehouse" in capsys.readouterr().err
+    typo = stranger[:-1] + ("0" if stranger[-1] != "0" else "1")  # the check character off
+    assert cli.main([*args, "--merchant", typo, "--period", "2026-Q1"]) == 2
+    assert "not a valid taxpayer id (a check character" in capsys.readouterr().err
     assert cli.main([*args, "--merchant", m["x"], "--period", "Q1"]) == 2
     assert "neither a month" in capsys.readouterr().err
 
