@@ -185,7 +185,8 @@ _BASE: tuple[Metric, ...] = (
         "complaints",
         "投诉数",
         "Complaints",
-        "Complaints received in the period naming the merchant (by merchant id).",
+        "Complaints received in the period linked to the merchant: by its USCC, else by its name "
+        "(brackets and company suffixes normalised).",
         False,
     ),
     *(
@@ -208,7 +209,8 @@ _BASE: tuple[Metric, ...] = (
         "delay_p50",
         "入库时长中位数",
         "Entry delay p50",
-        "Median working days from issue to 入库 over recorded invoices (continuous quantile).",
+        "Median working days from issue to entry in the tax system (入库) over recorded invoices "
+        "(continuous quantile).",
         "days",
         False,
         "percentile",
@@ -217,7 +219,8 @@ _BASE: tuple[Metric, ...] = (
         "delay_p95",
         "入库时长P95",
         "Entry delay p95",
-        "95th percentile of working days from issue to 入库 over recorded invoices.",
+        "95th percentile of working days from issue to entry in the tax system (入库) over "
+        "recorded invoices.",
         "days",
         False,
         "percentile",

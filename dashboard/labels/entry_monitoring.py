@@ -12,8 +12,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "entry_monitoring.delays": ("入库时长分布", "Entry delay distribution"),
     "entry_monitoring.delays.caption": (
         "按开票到入库的工作日数分组（对数刻度）；「未入库」为超过时限仍未入库的发票。",
-        "Invoices by working days from issue to 入库 (log scale); 'missing' are invoices not "
-        "recorded after the deadline.",
+        "Invoices by working days from issue to entry in the tax system (log scale); 'missing' "
+        "are invoices still not recorded after their deadline.",
     ),
     "entry_monitoring.bucket": ("工作日", "Working days"),
     "entry_monitoring.vendors": ("各开票软件的入库时长", "Entry delays by invoicing software"),
