@@ -174,7 +174,7 @@ def delay_histogram(
             y=rows[y].to_list(),
             name=name,
             marker_color=colors.get(name or ""),
-            text=rows[y].to_list(),
+            texttemplate="%{y:,}",  # 299,142 as the tables beside it write counts
         )
         for name, rows in style.groups(frame, kind)
     ]

@@ -74,7 +74,9 @@ def _header(col: Col) -> str:
 
 
 _NUMBER_FORMATS: dict[str, str] = {
-    "pct": "percent",
+    # shares are shown ×100 (table()): the "percent" preset trims zeros, so one column read
+    # 70%, 58.2% and 54.52%
+    "pct": "%.1f%%",
     "count": "%,d",
     "days": "%.1f",
     "wan": "%,.2f",
@@ -189,8 +191,9 @@ def table(
     """A table under UI headers with downloads; returns the selected row index with ``select``."""
     shown = labelled(frame, cols)
     config = {_header(c): _config(c.kind, _header(c)) for c in cols}
+    pct = [_header(c) for c in cols if c.kind == "pct"]
     event = st.dataframe(
-        shown,
+        shown.with_columns(pl.col(pct) * 100) if pct else shown,  # downloads keep the shares
         hide_index=True,
         width="stretch",
         height=height,
@@ -301,7 +304,7 @@ def merchant_picker(
     shown = list(dict.fromkeys([*([chosen] if chosen else []), *matches["merchant_id"]]))
     count = int(matches["matches"][0]) if matches.height else 0
     merchant_id: str | None = st.selectbox(
-        t(f"{prefix}.pick", n=count),
+        t(f"{prefix}.pick", n=formatting.count(count)),
         shown,
         format_func=lambda m: f"{label[m]} · {m}" if m in label else m,
         index=shown.index(chosen) if chosen else None,

@@ -170,7 +170,7 @@ def below_panel(f: Filters, metric: str) -> None:
             1.0,
             value=start,
             step=0.01,
-            format="%.2f",
+            format="percent",  # 0.95 shows as 95%, as the caption under it says
             key="em_threshold",
         ),
     )

@@ -12,7 +12,7 @@ from analytics import formatting, risk_views, score_charts
 from analytics.risk_backtest import CALIBRATION_MONTHS
 from dashboard import cached, components, score_panels, urlstate
 from dashboard.components import Col
-from dashboard.i18n import label_refs, t
+from dashboard.i18n import label_refs, listing, t
 
 
 def intro(evaluation: dict[str, Any]) -> None:
@@ -123,7 +123,7 @@ def evaluation(ev: dict[str, Any]) -> None:
     st.caption(
         t(
             "entry_risk.evaluation",
-            months=", ".join(ev["evaluated_months"]),
+            months=listing(ev["evaluated_months"]),
             auc=_figure(ev["auc"]),
             rule_auc=_figure(ev["failed_months_auc"]),
             last_auc=_figure(ev["last_month_share_auc"]),

@@ -61,7 +61,9 @@ else:
     text = f"{delay:.1f}" if exact and delay is not None else f"≤{cached.deadline()}"
     unit = t("merchant_profile.p95_unit")
     cards.append((metric_label("delay_p95") + unit, formatting.Kpi("delay_p95", text, None, "off")))
-    components.kpi_row(cards, help_text=components.metric_help)
+    # two rows of three: six cards in one row cut the English titles ("Missing in tax …")
+    components.kpi_row(cards[:3], help_text=components.metric_help)
+    components.kpi_row(cards[3:], help_text=components.metric_help)
 
 for section in profile_sections.sections():
     st.subheader(t(section.title_key))

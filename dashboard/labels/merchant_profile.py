@@ -3,7 +3,7 @@
 LABELS: dict[str, tuple[str, str]] = {
     "merchant_profile.title": ("商户画像", "Merchant profile"),
     "merchant_profile.search": ("按名称或统一社会信用代码搜索", "Search by name or USCC"),
-    "merchant_profile.pick": ("商户（{n} 家匹配）", "Merchant ({n} match)"),
+    "merchant_profile.pick": ("商户（{n} 家匹配）", "Merchant ({n} matching)"),
     "merchant_profile.placeholder": ("选择商户…", "Choose a merchant…"),
     "merchant_profile.choose": (
         "请选择一家商户；也可以在其他页面的商户表格中点选一行直接打开。",

@@ -18,9 +18,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "overview.incidents": (
         "所选期间有 {n} 次开票软件系统性延迟（最近一次：{vendor} {first} 至 {last}），"
         "期间共 {failed} 张发票逾期或未入库，多为软件所致 → 入库监测",
-        "{n} delay(s) at an invoicing software in the range (the latest: {vendor}, {first} to "
-        "{last}), with {failed} invoices late or missing in them, mostly the software's doing "
-        "→ Entry monitoring",
+        "{n} invoicing-software delay(s) (latest: {vendor}, {first} to {last}): {failed} "
+        "invoices late or missing, mostly not the merchants' fault → Entry monitoring",
     ),
     "overview.month_in_progress": (
         "指标为所选期间最后一个月（{period}），该月尚未结束（数据截至 {as_of}）：比率与上月对比，"

@@ -54,7 +54,7 @@ LABELS: dict[str, tuple[str, str]] = {
         "listed merchant and its file, in one zip file.",
     ),
     "self_check.search": ("按名称或统一社会信用代码搜索", "Search by name or USCC"),
-    "self_check.pick": ("商户（{n} 家匹配）", "Merchant ({n} match)"),
+    "self_check.pick": ("商户（{n} 家匹配）", "Merchant ({n} matching)"),
     "self_check.placeholder": ("选择商户…", "Choose a merchant…"),
     "self_check.choose": ("请先选择一家商户。", "Choose a merchant first."),
     "self_check.district": ("行政区", "District"),
@@ -63,7 +63,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "self_check.period.quarter": ("{period}（季度）", "{period} (quarter)"),
     "self_check.format": ("格式", "Format"),
     "self_check.format.xlsx": ("Excel 工作簿", "Excel workbook"),
-    "self_check.format.csv": ("CSV 文件（zip 压缩包）", "CSV files (zip)"),
+    "self_check.format.csv": ("CSV（zip 压缩包）", "CSV files (zip)"),
     "self_check.preview": ("报告预览", "Preview"),
     "self_check.grade": (
         "**模拟信用等级（{quarter}）**：{grade}",
