@@ -619,10 +619,24 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Options whose value is free text a person types: argparse takes "-已短信" or "-1+2" after them
+# for an option of its own ("expected one argument"), so the value is glued on ("--note=...").
+FREE_TEXT_OPTIONS = ("--note", "--by")
+
+
+def _glue_free_text(argv: Sequence[str]) -> list[str]:
+    out: list[str] = []
+    words = iter(argv)
+    for word in words:
+        value = next(words, None) if word in FREE_TEXT_OPTIONS else None
+        out.append(word if value is None else f"{word}={value}")
+    return out
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     from analytics.warehouse import WarehouseBusyError
 
-    args = build_parser().parse_args(argv)
+    args = build_parser().parse_args(_glue_free_text(sys.argv[1:] if argv is None else argv))
     try:
         code = int(args.func(args))
         sys.stdout.flush()  # here, not at exit: a closed pipe is then the case below
