@@ -24,10 +24,10 @@ highest-scored planted month explained by each method; hit = the planted cause's
 method      default demo (seed 20261129)    generator seed 7
             top-3 hit    top-1 hit          top-3 hit    top-1 hit
 ==========  ==============================  ==============================
-occlusion   0.973        0.907              0.987        0.907
-zscore      0.973        0.847              0.987        0.853
-diffi       0.967        0.820              0.987        0.880
-depth       0.960        0.693              0.987        0.787
+occlusion   0.973        0.920              0.987        0.927
+zscore      0.973        0.853              0.987        0.860
+diffi       0.967        0.807              0.987        0.867
+depth       0.960        0.740              0.987        0.753
 ==========  ==============================  ==============================
 
 Top-3 barely separates them (three of twelve features is a wide net), so the first-named

@@ -18,7 +18,7 @@ import polars as pl
 import pytest
 
 from analytics.config import REFERENCE_DIR, SQL_DIR
-from analytics.synth import GenerateResult, generate
+from analytics.synth import GenerateResult, generate, invoices
 from analytics.synth.behaviours import CAUSES
 from analytics.synth.clock import AS_OF, DAY, Period, epoch_s, make_clock
 from analytics.synth.complaints import month_events
@@ -521,3 +521,40 @@ def test_volume_matches_the_target(run: GenerateResult) -> None:
     text = run.summary()
     assert "planted merchants by cause" in text
     assert "issued_invoices" in text
+
+
+def test_a_vendor_re_pricing_day_makes_consistent_tax_records_that_differ_from_the_log(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """edited_after_upload: in an incident month, the culprit vendor's blue invoices of one day
+    get other amounts in the tax system (each record still adds up); nothing else moves."""
+    monkeypatch.setattr(invoices, "EDIT_INCIDENT_SHARE", 1.0)
+    monkeypatch.setattr(invoices, "EDITED_SHARE", 1.0)
+    day = 86_400
+    n = 40
+    held = pl.DataFrame(
+        {
+            "issued_at": [day * (20_000 + (i // 4) % 2) + 3_600 for i in range(n)],
+            "total": [11_300] * n,
+            "amount": [10_000] * n,
+            "tax": [1_300] * n,
+            "rate_i": [6] * n,  # 13%
+            "exempt": [False] * n,
+            "kind": [invoices.KIND_RED if i == 0 else invoices.KIND_BLUE for i in range(n)],
+            "status": [invoices.STATUS_NORMAL] * n,
+        }
+    )
+    vendor = np.array([i % 4 for i in range(n)])
+    out = invoices.edited_after_upload(held, vendor, np.random.default_rng(3))
+    changed = (out["total"] != held["total"]).to_numpy()
+    assert changed.any()
+    assert len({int(v) for v in vendor[changed]}) == 1  # one vendor
+    assert len({int(t) // day for t in held["issued_at"].to_numpy()[changed]}) == 1  # one day
+    assert not changed[0]  # a red invoice keeps its amounts
+    assert (out["amount"] + out["tax"] == out["total"]).all()
+    edited = out.filter(pl.Series(changed))
+    assert (edited["tax"] - (edited["amount"] * 0.13).round(0)).abs().max() <= 1
+    again = invoices.edited_after_upload(held, vendor, np.random.default_rng(3))
+    assert again.equals(out)
+    monkeypatch.setattr(invoices, "EDIT_INCIDENT_SHARE", 0.0)
+    assert invoices.edited_after_upload(held, vendor, np.random.default_rng(3)).equals(held)

@@ -10,7 +10,7 @@ import polars as pl
 from analytics.synth import badrows
 from analytics.synth.clock import AS_OF_TS
 from analytics.synth.formats import MONEY, tax_layout, totals_row, vendor_layout
-from analytics.synth.invoices import KIND_RED
+from analytics.synth.invoices import KIND_RED, edited_after_upload
 from analytics.synth.lines import line_sheet
 from analytics.synth.merchants import registry_frame
 from analytics.synth.transactions import BUYER_TYPES, PAY_CHANNELS
@@ -153,10 +153,14 @@ def write_tax_export(
     use_xlsx: bool,
     with_lines: bool,
     rng: np.random.Generator,
+    amounts_rng: np.random.Generator,
 ) -> None:
-    """The month's 全量发票查询 export as the tax system holds it on the as-of date."""
+    """The month's 全量发票查询 export as the tax system holds it on the as-of date.
+    ``amounts_rng`` picks the invoices edited after upload (a stream of its own, so that the
+    rest of the data set does not move with it)."""
     held = rows.filter(pl.col("reaches_tax") & (pl.col("recorded_at") <= AS_OF_TS))
     held = held.sort("issued_at", "uid")
+    held = edited_after_upload(held, w.m.vendor[held["m"].to_numpy()], amounts_rng)
     layout = tax_layout("数电发票号码" if mo % 2 == 0 else "数电票号码")
     base = layout.render(held)
     lines = line_sheet(w, held, base, rng) if with_lines else None

@@ -193,6 +193,7 @@ def generate(
             use_xlsx=use_xlsx,
             with_lines=mo == months // 2,
             rng=rng_for(seed, "tax-file", mo),
+            amounts_rng=rng_for(seed, "tax-amounts", mo),
         )
         events.append(month_events(rows, not_invoiced, clock, rng_for(seed, "events", mo)))
         bar.update()

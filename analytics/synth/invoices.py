@@ -29,6 +29,8 @@ NATURAL_RED_SHARE = 0.015
 NATURAL_DROP_SHARE = 0.0005
 NATURAL_DUP_SHARE = 0.0003
 NATURAL_UNDER_SHARE = 0.002
+EDIT_INCIDENT_SHARE = 0.25  # months in which one vendor re-prices a day's uploaded invoices
+EDITED_SHARE = 0.3  # of that vendor's blue invoices of that day
 LEGACY_SHARE = 0.6  # of a legacy issuer's invoices
 VOID_SHARE = 0.01  # of legacy invoices: 作废 before delivery, then re-issued
 
@@ -60,6 +62,37 @@ def _take(cols: Cols, idx: np.ndarray) -> Cols:
 
 def _concat(parts: list[Cols]) -> Cols:
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+
+
+def edited_after_upload(
+    held: pl.DataFrame, vendor: np.ndarray, rng: np.random.Generator
+) -> pl.DataFrame:
+    """The tax system keeps an invoice as it was uploaded. In some months one vendor's software
+    changes amounts after the upload on one day (a price-list sync that re-prices the day's
+    invoices): its merchants' logs and the tax system then disagree on 价税合计 for a share of
+    that day's blue invoices (``amount_mismatch``: paper and electronic records that differ, the
+    vendor's doing, not the merchants'). ``held``: the tax export's rows, ``vendor``: each row's
+    vendor index; returns the rows with the uploaded amounts (金额 and 税额 recomputed, so each
+    record still adds up)."""
+    n = held.height
+    u = rng.random(n)  # n draws whatever happens, so the stream is stable
+    factor = rng.choice(np.array([0.8, 0.9, 0.95, 1.05, 1.1, 1.25]), size=n)
+    incident = rng.random() < EDIT_INCIDENT_SHARE
+    culprit = int(rng.integers(max(int(vendor.max(initial=0)) + 1, 1)))
+    issued = held["issued_at"].to_numpy()
+    day = issued[int(rng.integers(n))] // DAY if n else -1
+    total = held["total"].to_numpy()
+    hit = incident & (vendor == culprit) & (issued // DAY == day) & (u < EDITED_SHARE)
+    hit &= (held["kind"].to_numpy() == KIND_BLUE) & (held["status"].to_numpy() == STATUS_NORMAL)
+    hit &= total >= 1000  # at least ¥10: the change is more than a rounding cent
+    new_total = np.where(hit, np.round(total * factor).astype(np.int64), total)
+    amount, tax = _amounts(new_total, held["rate_i"].to_numpy(), held["exempt"].to_numpy())
+    keep = ~hit
+    return held.with_columns(
+        total=pl.Series(new_total),
+        amount=pl.Series(np.where(keep, held["amount"].to_numpy(), amount)),
+        tax=pl.Series(np.where(keep, held["tax"].to_numpy(), tax)),
+    )
 
 
 def _amounts(total: I64, rate_i: I64, exempt: B) -> tuple[I64, I64]:
