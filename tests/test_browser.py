@@ -47,6 +47,7 @@ from browser_support import (
     settle,
 )
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from analytics import config, credit_views, credit_whatif, metrics, views
 from analytics.credit_scheme import load_scheme, parse_scheme
@@ -252,8 +253,18 @@ def test_a_district_filter_changes_the_url_the_numbers_and_the_csv(
     # as a user would: scroll the sidebar until the box is mid-screen, so its options list has
     # room to open below it (at the bottom edge of a 900-pixel window it opens out of sight)
     box.evaluate("e => e.scrollIntoView({block: 'center'})")
-    box.fill(district)
-    page.get_by_role("option", name=district, exact=True).click()
+    option = page.get_by_role("option", name=district, exact=True)
+    for attempt in range(3):  # typed while the page was still rerunning, the list can stay shut
+        box.click()
+        box.fill(district)
+        try:
+            option.click(timeout=20_000)
+            break
+        except PlaywrightTimeoutError:
+            if attempt == 2:
+                raise
+            page.keyboard.press("Escape")
+            settle(page, TIMEOUT_MS)
     page.keyboard.press("Escape")
     page.wait_for_url(lambda url: query(url).get("district") == [district])
     expect(page.locator("[data-testid='stCaptionContainer']").first).to_contain_text(district)
