@@ -129,6 +129,14 @@ def summarise(
     return out
 
 
+def _peak_words(peaks: dict[str, int | None]) -> str:
+    """'ingest 2,369, analyse 2,634 (highest in anomaly)' from one run's sampled peaks."""
+    stages = {k.strip(): v for k, v in peaks.items() if k.startswith(" ") and v is not None}
+    top = max(stages, key=lambda k: stages[k]) if stages else None
+    words = f"ingest {peaks.get('ingest') or 0:,}, analyse {peaks.get('analyse') or 0:,}"
+    return words + (f" (highest in {top})" if top else "")
+
+
 def markdown(s: dict[str, Any], command: str) -> str:
     o = s["ours"]
     rows = [
@@ -164,6 +172,14 @@ def markdown(s: dict[str, Any], command: str) -> str:
         fastest = min(runs, key=lambda r: float(r["ingest"]) + float(r["analyse"]))
         steps = ", ".join(f"{k.strip()} {v:.1f}" for k, v in fastest.items() if k.startswith(" "))
         rows += ["", f"Ours per run (s): {splits}. Analyse stages, fastest run (s): {steps}."]
+    peaks = [r.get("detail", {}).get("peak_rss_mib") for r in s["ours_runs"]]
+    if peaks and all(peaks):
+        rows += [
+            "",
+            "Where each run of ours peaks (sampled RSS, MiB): "
+            + "; ".join(_peak_words(p) for p in peaks)
+            + ".",
+        ]
     if "reanalyse" in s:
         d = s["reanalyse"]["detail"]
         rows += [
