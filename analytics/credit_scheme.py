@@ -26,7 +26,9 @@ Direction = Literal["below", "above"]
 OWN_METRICS: dict[str, tuple[str, str, metrics.Format]] = {
     "uninvoiced_count": ("未开票及少开票笔数", "Requests not or under-invoiced", "count"),
     "uninvoiced_rate": ("未开票及少开票比例", "Share of requests not or under-invoiced", "pct"),
-    "weighted_complaints": ("加权投诉数", "Weighted complaints", "days"),
+    # a weighted count: one decimal and no unit, which is how per_1k renders ("days" would
+    # add 个工作日 on a page)
+    "weighted_complaints": ("加权投诉数", "Weighted complaints", "per_1k"),
     "weighted_complaints_per_1k": (
         "加权千张发票投诉数",
         "Weighted complaints per 1,000 invoices",

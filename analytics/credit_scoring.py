@@ -120,7 +120,12 @@ def _rule_columns(rule: CreditRule) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr]
     below = rule.direction == "below"
     count = None if rule.min_count_metric is None else pl.col(rule.min_count_metric)
     raw, counted, points = _deduction(rule, value, count)
-    v, t = _fmt_expr(value, fmt), format_plain(fmt, rule.threshold)
+    # delays are working days: the words carry the unit the rule is written in
+    unit_zh, unit_en = (" 个工作日", " working days") if fmt == "days" else ("", "")
+    v_zh = pl.concat_str(_fmt_expr(value, fmt), pl.lit(unit_zh))
+    v_en = pl.concat_str(_fmt_expr(value, fmt), pl.lit(unit_en))
+    t = format_plain(fmt, rule.threshold)
+    t_zh, t_en = t + unit_zh, t + unit_en
     cmp_zh, cmp_en = ("低于", "below") if below else ("高于", "above")
     not_zh, not_en = ("不低于", "not below") if below else ("不高于", "not above")
     pts = _points_text(points)
@@ -131,8 +136,8 @@ def _rule_columns(rule: CreditRule) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr]
             points > 0,
             pl.concat_str(
                 pl.lit(f"{zh} "),
-                v,
-                pl.lit(f"，{cmp_zh} {t}：扣 "),
+                v_zh,
+                pl.lit(f"，{cmp_zh} {t_zh}：扣 "),
                 pts,
                 pl.lit(" 分"),
                 pl.when(capped).then(pl.lit("（已达上限）")).otherwise(pl.lit("")),
@@ -145,10 +150,12 @@ def _rule_columns(rule: CreditRule) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr]
             points > 0,
             pl.concat_str(
                 pl.lit(f"{en} "),
-                v,
-                pl.lit(f", {cmp_en} {t}: "),
+                v_en,
+                pl.lit(f", {cmp_en} {t_en}: "),
                 pts,
-                pl.lit(" points deducted"),
+                pl.when(points == 1)
+                .then(pl.lit(" point deducted"))
+                .otherwise(pl.lit(" points deducted")),
                 pl.when(capped).then(pl.lit(" (cap)")).otherwise(pl.lit("")),
             ),
         ),
@@ -161,7 +168,11 @@ def _rule_columns(rule: CreditRule) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr]
             (
                 ~counted & (raw > 0),
                 pl.concat_str(
-                    pl.lit(f"{zh} "), v, pl.lit(f"，但{czh} "), c, pl.lit(f" 少于 {least}：不扣分")
+                    pl.lit(f"{zh} "),
+                    v_zh,
+                    pl.lit(f"，但{czh} "),
+                    c,
+                    pl.lit(f" 少于 {least}：不扣分"),
                 ),
             )
         )
@@ -170,7 +181,7 @@ def _rule_columns(rule: CreditRule) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr]
                 ~counted & (raw > 0),
                 pl.concat_str(
                     pl.lit(f"{en} "),
-                    v,
+                    v_en,
                     pl.lit(f", but {cen.lower()} "),
                     c,
                     pl.lit(f" < {least}: no deduction"),
@@ -178,10 +189,10 @@ def _rule_columns(rule: CreditRule) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr]
             )
         )
     zh_words = _first_case(
-        zh_cases, pl.concat_str(pl.lit(f"{zh} "), v, pl.lit(f"，{not_zh} {t}：不扣分"))
+        zh_cases, pl.concat_str(pl.lit(f"{zh} "), v_zh, pl.lit(f"，{not_zh} {t_zh}：不扣分"))
     )
     en_words = _first_case(
-        en_cases, pl.concat_str(pl.lit(f"{en} "), v, pl.lit(f", {not_en} {t}: no deduction"))
+        en_cases, pl.concat_str(pl.lit(f"{en} "), v_en, pl.lit(f", {not_en} {t_en}: no deduction"))
     )
     return value, points, zh_words, en_words
 
@@ -208,7 +219,8 @@ def breakdown_words(items: pl.DataFrame, scheme: CreditScheme) -> pl.DataFrame:
         if known is None:
             value = "--" if item["value"] is None else f"{item['value']:g}"
             zh_words.append(f"{item['metric']} {value}：扣 {item['points']:g} 分")
-            en_words.append(f"{item['metric']} {value}: {item['points']:g} points deducted")
+            noun = "point" if item["points"] == 1 else "points"
+            en_words.append(f"{item['metric']} {value}: {item['points']:g} {noun} deducted")
             continue
         rule = dataclasses.replace(known, threshold=item["threshold"], cap=item["cap"])
         row = {rule.metric: [item["value"]]}
@@ -241,7 +253,9 @@ def grade_columns(scheme: CreditScheme, period_type: str) -> list[pl.Expr]:
     )
     new_en = pl.when(too_new).then(
         pl.concat_str(
-            pl.lit("registered "), registered, pl.lit(f", less than {months} months before")
+            pl.lit("registered "),
+            registered,
+            pl.lit(f", less than {months} months before the period's end"),
         )
     )
     quiet_en = pl.when(too_quiet).then(

@@ -60,8 +60,9 @@ AFFECTED_KEYS = ("affected_invoices", "affected_payments")
 # Bump when a stage's logic changes so that existing warehouses are recomputed in full.
 # 5: pending_entries, and pending duplicates follow a moved as-of time; 6: merchants of the
 # software 电子税务局（自行开具） under its code etax_web (warehouse._vendor_codes), feed gaps;
-# 7: the deadline on the working clock of the delay (recon_issued.sql), not the end of its day
-ANALYSIS_VERSION = 7
+# 7: the deadline on the working clock of the delay (recon_issued.sql), not the end of its day;
+# 8: credit summaries word delays in working days (credit_scoring.py)
+ANALYSIS_VERSION = 8
 
 # Append later stages (anomaly, complaints, credit, alerts) here; each reads what the ones
 # before it wrote.

@@ -290,6 +290,18 @@ def test_breakdown_sums_to_100_minus_score_with_words() -> None:
     assert rows[0]["summary_zh"].count("；") == 2  # three rules deducted
 
 
+def test_delay_words_carry_working_days_and_one_point_is_singular() -> None:
+    # p95 4.5 working days over 2: 2.5 x 2 = 5 points; 3 duplicates: 3 points; 1 duplicate: 1
+    rows = score([{"delay_p95": 4.5, "duplicate_count": 1}, {"delay_p95": 1.5}])
+    delay = next(i for i in worded(rows[0]) if i["rule"] == "delay")
+    assert "4.5 个工作日，高于 2.0 个工作日：扣 5 分" in delay["text_zh"]
+    assert "4.5 working days, above 2.0 working days: 5 points deducted" in delay["text_en"]
+    one = next(i for i in worded(rows[0]) if i["rule"] == "duplicates")
+    assert one["text_en"].endswith(": 1 point deducted")
+    calm = next(i for i in worded(rows[1]) if i["rule"] == "delay")
+    assert calm["text_en"].endswith("1.5 working days, not above 2.0 working days: no deduction")
+
+
 def test_grade_bands_at_their_boundaries() -> None:
     cases = {100: "A", 90: "A", 89.99: "B", 70: "B", 69.99: "C", 40: "C", 39.99: "D", 0: "D"}
     assert {s: SCHEME.grade(s) for s in cases} == cases
@@ -312,7 +324,7 @@ def test_m_for_merchants_too_new_or_too_quiet_to_rate() -> None:
     assert [r["grade"] for r in rows] == ["M", "A", "M", "A", "A", "M"]
     assert "登记于 2025-06-01" in rows[0]["m_reason_zh"]
     assert "少于 5 张" in rows[2]["m_reason_zh"]
-    assert "registered" in rows[5]["m_reason_en"]
+    assert "less than 12 months before the period's end" in rows[5]["m_reason_en"]
     assert "fewer than 5" in rows[5]["m_reason_en"]
     assert rows[1]["m_reason_zh"] is None
     # an M merchant still carries its score and breakdown

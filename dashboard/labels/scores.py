@@ -95,7 +95,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "scores.anomaly.value": ("本月", "This month"),
     "scores.anomaly.peer": ("同类商户中位数", "Peer median"),
     "scores.anomaly.direction": ("与同类相比", "vs peers"),
-    "scores.anomaly.contribution": ("对异常分的贡献", "Share of the score"),
+    "scores.anomaly.contribution": ("对异常分的贡献", "Contribution to the score"),
     "scores.anomaly.threshold": ("标记阈值 {value}", "flag threshold {value}"),
     "scores.anomaly.flag_marker": ("被标记的月份", "Flagged month"),
     "scores.anomaly.axis": ("异常分", "Anomaly score"),
@@ -104,8 +104,8 @@ LABELS: dict[str, tuple[str, str]] = {
         "“贡献”为把该指标还原为同类中位数时异常分的下降。",
         "An isolation forest compares each feature with the merchant's peers (industry × size); "
         "higher is more anomalous, the dashed line is the model's flag threshold. "
-        "“Share of the score” is how much the score falls when that feature is set back to the "
-        "peer median.",
+        "“Contribution to the score” is how much the score falls when that feature is set back "
+        "to the peer median.",
     ),
     "direction.higher": ("偏高", "higher"),
     "direction.lower": ("偏低", "lower"),
