@@ -183,27 +183,47 @@ def _actions(row: dict[str, Any], deadline: int | None) -> list[str]:
     return lines or ["本期未发现需要处理的问题，请继续保持及时开票、及时入库。"]
 
 
-def _grade_text(credit: dict[str, Any] | None, period: Period) -> list[tuple[str, str]]:
+def _grade_text(credits: list[dict[str, Any]], period: Period) -> list[tuple[str, str]]:
+    """The quarter's simulated score (a month's: its quarter's, said so), and for a month the
+    trailing 12 months ending in it where that window was scored (report_credit.sql)."""
     quarter = period.quarter
-    where = "" if period.kind == "quarter" else f"（所在季度 {quarter}）"
-    if credit is None:
-        return [("模拟合规评分", f"—（{quarter} 暂无评分）")]
-    grade = str(credit["grade"])
-    if grade == "M":
-        grade = f"M（不予评级：{credit['m_reason_zh']}）"
-    rows = [
-        ("模拟合规评分", f"{credit['score']:.2f}{where}"),
-        ("模拟信用等级", f"{grade}{where}"),
-    ]
-    if credit.get("summary_zh"):
-        rows.append(("扣分原因", str(credit["summary_zh"])))
-    rows.append(("评分说明", "评分为模拟结果：官方纳税信用评价中的发票扣分标准未公开，仅供参考。"))
+    by_type = {str(c["period_type"]): c for c in credits}
+    rows: list[tuple[str, str]] = []
+    scored = [("quarter", "" if period.kind == "quarter" else f"（所在季度 {quarter}）")]
+    scored.append(("trailing_12m", f"（截至 {period.key} 的近 12 个月）"))
+    for period_type, where in scored:
+        credit = by_type.get(period_type)
+        if credit is None:
+            if period_type == "quarter":
+                rows.append(("模拟合规评分", f"—（{quarter} 暂无评分）"))
+            continue
+        grade = str(credit["grade"])
+        if grade == "M":
+            grade = f"M（不予评级：{credit['m_reason_zh']}）"
+        if period_type == "quarter":
+            rows += [
+                ("模拟合规评分", f"{credit['score']:.2f}{where}"),
+                ("模拟信用等级", grade + where),
+            ]
+            key = "扣分原因"
+        else:
+            rows += [
+                (f"模拟合规评分{where}", f"{credit['score']:.2f}"),
+                (f"模拟信用等级{where}", grade),
+            ]
+            key = f"扣分原因{where}"
+        if credit.get("summary_zh"):
+            rows.append((key, str(credit["summary_zh"])))
+    if by_type:
+        rows.append(
+            ("评分说明", "评分为模拟结果：官方纳税信用评价中的发票扣分标准未公开，仅供参考。")
+        )
     return rows
 
 
 def _summary(
     row: dict[str, Any],
-    credit: dict[str, Any] | None,
+    credits: list[dict[str, Any]],
     data: ReportData,
     period: Period,
     in_incident: int = 0,
@@ -228,7 +248,7 @@ def _summary(
     for name in SUMMARY_METRICS:
         value = row.get(name)
         items.append((metrics.metric(name).label_zh, metrics.format_value(name, value)))
-    items.extend(_grade_text(credit, period))
+    items.extend(_grade_text(credits, period))
     items.extend(
         (f"建议 {i}", text) for i, text in enumerate(_actions(row, data.deadline), start=1)
     )
@@ -348,14 +368,14 @@ def build_merchant_sheets(
             raise ReportError(f"no data for merchant {merchant_id} in {period.key}")
         credit_rows = credit.get(merchant_id)
         row = metrics_rows.row(0, named=True) | {"merchant_id": merchant_id}
-        grade = None if credit_rows is None else credit_rows.row(0, named=True)
+        grades = [] if credit_rows is None else credit_rows.to_dicts()
         own = {name: by.get(merchant_id, empty[name]) for name, by in details.items()}
         in_incident = sum(
             frame.filter(pl.col(INCIDENT_HEADER) != "").height
             for frame in own.values()
             if INCIDENT_HEADER in frame.columns
         )
-        yield merchant_id, {SUMMARY_SHEET: _summary(row, grade, data, period, in_incident), **own}
+        yield merchant_id, {SUMMARY_SHEET: _summary(row, grades, data, period, in_incident), **own}
 
 
 def build_sheets(data: ReportData, merchant_id: str, period: Period) -> dict[str, pl.DataFrame]:

@@ -32,6 +32,7 @@ import polars as pl
 from tqdm import tqdm
 
 from analytics import delay_views, exports, feeds, frames, reference
+from analytics.credit import WINDOW_SUFFIX
 from analytics.report_sheets import (
     PENDING_DETAIL,
     SHEETS,
@@ -84,8 +85,9 @@ def _load(con: duckdb.DuckDBPyConnection, ids: list[str], period: Period) -> Rep
     }
     credit = pl.DataFrame()
     if table_exists(con, "credit_scores"):
+        window = period.key + WINDOW_SUFFIX if period.kind == "month" else None
         credit = frames.file_frame(
-            con, "marts/report_credit.sql", params | {"quarter": period.quarter}
+            con, "marts/report_credit.sql", params | {"quarter": period.quarter, "window": window}
         )
     runs = []
     if table_exists(con, "analysis_runs"):

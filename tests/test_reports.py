@@ -140,6 +140,11 @@ def test_summary_figures_actions_grade_and_escaping(
     assert info["未入库数"] == "1"
     assert info["重复开票数"] == "1"
     assert "（所在季度 2026-Q1）" in info["模拟信用等级"]
+    # the latest month also shows the 12 months ending in it, the window the ranking page ranks
+    window = "（截至 2026-03 的近 12 个月）"
+    assert info[f"模拟信用等级{window}"].startswith("M（不予评级：本期开票 6 张")
+    quarter = summary(read_xlsx(reports.self_check_report(wh.con, m["x"], "2026-Q1", "xlsx")))
+    assert not any(window in k for k in quarter)  # a quarter's report: the quarter's score only
     assert "模拟" in info["评分说明"]
     advice = [v for k, v in info.items() if k.startswith("建议")]
     assert any("未入库" in a for a in advice)
