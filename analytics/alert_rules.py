@@ -18,6 +18,9 @@ from analytics.config import REFERENCE_DIR
 
 RULES_PATH = REFERENCE_DIR / "alert_rules.toml"
 SOURCES = ("merchant_period_metrics", "anomaly_scores")
+# The metrics a floor of an anomaly_scores rule can use: the month's counts that
+# sql/marts/alert_anomaly_rows.sql carries beside the flags.
+ANOMALY_FLOOR_METRICS = ("invoices_issued", "complaints")
 SEVERITIES = ("high", "medium", "low")
 # Message fields; values are formatted with the metric's format before they are filled in.
 FIELDS = (
@@ -104,6 +107,11 @@ def _rule(raw: Mapping[str, Any], where: str) -> AlertRule:
     floor_metric = raw.get("floor_metric")
     if floor_metric is not None and floor_metric not in metrics.names():
         raise AlertRuleError(f"{where}: unknown floor_metric {floor_metric!r}")
+    if source == "anomaly_scores" and floor_metric not in (None, *ANOMALY_FLOOR_METRICS):
+        raise AlertRuleError(
+            f"{where}: floor_metric {floor_metric!r} is not available to an anomaly_scores rule;"
+            f" it can use {', '.join(ANOMALY_FLOOR_METRICS)}"
+        )
     relative = 0.0 if compare == "flag" else float(_get(raw, "relative", (int, float), where))
     if compare != "flag" and relative <= 0:
         raise AlertRuleError(f"{where}: relative must be > 0, got {relative}")

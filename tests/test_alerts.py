@@ -19,8 +19,7 @@ from analytics.alert_hits import rule_hits, with_messages
 from analytics.alert_rules import RULES_PATH, AlertRuleError, load_rules, parse_rules
 from analytics.context import Context
 
-RULES = parse_rules(
-    """
+RULES_TEXT = """
 [settings]
 max_age_months = 3
 
@@ -84,9 +83,8 @@ when_no_previous = "zero"
 severity = "high"
 message_zh = "{merchant_name} 被标记为异常：{explanation}"
 message_en = "{merchant_name} flagged: {explanation}"
-""",
-    source="test rules",
-)
+"""
+RULES = parse_rules(RULES_TEXT, source="test rules")
 RULE = {r.id: r for r in RULES.rules}
 
 
@@ -223,6 +221,19 @@ def test_the_shipped_rules_load_and_bad_rules_are_refused(tmp_path: Path) -> Non
         load_rules(bad)
     bad.write_text(text.replace("入库率 {value}", "入库率 {valeu}", 1), "utf-8")
     with pytest.raises(AlertRuleError, match="unknown field"):
+        load_rules(bad)
+    # an anomaly rule's floor can only use the month's counts its rows carry
+    bad.write_text(
+        text.replace(
+            'floor_metric = "invoices_issued"\nfloor = 20\nwhen_no_previous = "zero"\n'
+            'severity = "high"',
+            'floor_metric = "entry_rate"\nfloor = 0.5\n'
+            'when_no_previous = "zero"\nseverity = "high"',
+            1,
+        ),
+        "utf-8",
+    )
+    with pytest.raises(AlertRuleError, match=r"\(new_anomaly\): floor_metric 'entry_rate' is not"):
         load_rules(bad)
 
 
@@ -393,18 +404,27 @@ def test_new_anomaly_reads_anomaly_scores_or_stays_inactive_with_a_note(
     wh.con.execute("drop table if exists anomaly_scores").fetchall()
     alerts.alerts_stage(wh.con, ctx, RULES)
     assert any("new_anomaly inactive" in n for n in ctx.notes)
+    # both newly flagged in March; small issued 10 invoices, under the shipped floor of 20
     wh.con.execute(
         "create table anomaly_scores as select * from (values "
         "($big, '2026-02', 0.2, false, null, null), "
         "($big, '2026-03', 0.9, true, '入库率 60% 低于同类 98%', 'entry rate 60% vs 98%'), "
-        "($small, '2026-02', 0.9, true, 'x', 'x'), ($small, '2026-03', 0.9, true, 'x', 'x')) "
+        "($small, '2026-02', 0.2, false, null, null), ($small, '2026-03', 0.9, true, 'x', 'x')) "
         "t(merchant_id, period, anomaly_score, is_anomaly, explanation_zh, explanation_en)",
         {"big": big, "small": small},
     ).fetchall()
+    shipped = {r.id: r for r in load_rules().rules}["new_anomaly"]
+    assert (shipped.floor_metric, shipped.floor) == ("invoices_issued", 20)
+    floored = parse_rules(
+        RULES_TEXT.replace(
+            'compare = "flag"\n', 'compare = "flag"\nfloor_metric = "invoices_issued"\nfloor = 20\n'
+        )
+    )
     ctx = Context(as_of=AS_OF, deadline_workdays=2, full=False, months=("2026-03",))
-    alerts.alerts_stage(wh.con, ctx, RULES)
+    alerts.alerts_stage(wh.con, ctx, floored)
     found = wh.rows("select * from alerts where rule = 'new_anomaly'")
     assert [(r["merchant_id"], r["period"]) for r in found] == [(big, "2026-03")]
+    assert found[0]["floor_value"] == 25
     assert "入库率 60% 低于同类 98%" in found[0]["message_zh"]
     assert "entry rate 60% vs 98%" in found[0]["message_en"]
     assert found[0]["merchant_name"] == "大商户有限公司"
