@@ -396,9 +396,51 @@ def _add_remind(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     p.set_defaults(func=_cmd_remind)
 
 
+def _district(text: str) -> str:
+    """``--district``: one of Beijing's 16 districts by its Chinese name (a typo would give an
+    empty list that looks like good news)."""
+    import difflib
+
+    from analytics import reference
+
+    known = list(reference.district_labels("zh"))
+    name = text.strip()
+    if name in known:
+        return name
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
+    hint = f" (did you mean {close[0]}?)" if close else ""
+    raise argparse.ArgumentTypeError(f"unknown district {text!r}{hint}; known: {', '.join(known)}")
+
+
+def _at_least(low: float, what: str, high: float | None = None) -> Callable[[str], float]:
+    """An argparse type: a number not below ``low`` (nor above ``high``)."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if value < low or (high is not None and value > high):
+            bound = f"between {low:g} and {high:g}" if high is not None else f"at least {low:g}"
+            raise argparse.ArgumentTypeError(f"{what} must be {bound}, got {text}")
+        return value
+
+    return parse
+
+
+def _positive_count(text: str) -> int:
+    """``--top``: a whole number of 1 or more."""
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of 1 or more, got {text}")
+    return int(text)
+
+
 def _add_districts(p: argparse.ArgumentParser) -> None:
     p.add_argument(
-        "--district", action="append", help="only this district (repeat for several), e.g. 朝阳区"
+        "--district",
+        action="append",
+        type=_district,
+        help="only this district (repeat for several), e.g. 朝阳区",
     )
 
 
@@ -446,7 +488,7 @@ def _add_report(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     _add_districts(p)
     p.add_argument(
         "--due-within",
-        type=float,
+        type=_at_least(0, "working days left"),
         default=None,
         metavar="WORKDAYS",
         help="only invoices with at most this many working days left, e.g. 1",
@@ -466,12 +508,17 @@ def _add_report(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     _add_districts(p)
     p.add_argument(
         "--min-risk",
-        type=float,
+        type=_at_least(0, "a risk", 1),
         default=None,
         metavar="P",
         help="only merchants whose risk is at least P (0-1), e.g. 0.5",
     )
-    p.add_argument("--top", type=int, default=None, help="at most this many, highest risk first")
+    p.add_argument(
+        "--top",
+        type=_positive_count,
+        default=None,
+        help="at most this many, highest risk first",
+    )
     _add_list_file(p, "xlsx adds how the forecast did out of time; csv (UTF-8) the list only")
     p.set_defaults(func=_cmd_report_risk)
     p = kinds.add_parser(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 from browser_support import ROOT
 
 from analytics.cli import _glue_free_text, build_parser
@@ -39,3 +40,39 @@ def test_a_free_text_note_may_start_like_an_option() -> None:
         "3",
         "--note",
     ]
+
+
+def parse_error(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    """What argparse says on stderr when it refuses ``argv`` (exit code 2)."""
+    with pytest.raises(SystemExit) as stop:
+        build_parser().parse_args(argv)
+    assert stop.value.code == 2
+    return capsys.readouterr().err
+
+
+def test_list_reports_refuse_an_unknown_district_instead_of_writing_an_empty_list(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A crontab line with '朝阳' would otherwise send an empty 催报清单 every day."""
+    for kind in ("pending", "risk", "alerts"):
+        err = parse_error(["report", kind, "--district", "朝阳"], capsys)
+        assert "unknown district '朝阳' (did you mean 朝阳区?)" in err, kind
+        assert "known: 东城区, 西城区, 朝阳区" in err
+    args = build_parser().parse_args(
+        ["report", "pending", "--district", " 海淀区", "--district", "朝阳区"]
+    )
+    assert args.district == ["海淀区", "朝阳区"]
+
+
+def test_list_reports_refuse_numbers_out_of_range(capsys: pytest.CaptureFixture[str]) -> None:
+    err = parse_error(["report", "pending", "--due-within", "-1"], capsys)
+    assert "working days left must be at least 0, got -1" in err
+    assert "a risk must be between 0 and 1, got 1.5" in parse_error(
+        ["report", "risk", "--min-risk", "1.5"], capsys
+    )
+    assert "whole number of 1 or more, got 0" in parse_error(
+        ["report", "risk", "--top", "0"], capsys
+    )
+    assert "'x' is not a number" in parse_error(["report", "pending", "--due-within", "x"], capsys)
+    args = build_parser().parse_args(["report", "risk", "--min-risk", "0.5", "--top", "20"])
+    assert (args.min_risk, args.top) == (0.5, 20)
