@@ -172,15 +172,26 @@ ACTIONS = (
 )
 
 
-def _actions(row: dict[str, Any], deadline: int | None) -> list[str]:
-    """What the merchant should do, in Chinese, one line per kind of finding."""
+def _actions(
+    row: dict[str, Any], deadline: int | None, unfinished_at: datetime | None = None
+) -> list[str]:
+    """What the merchant should do, in Chinese, one line per kind of finding.
+    ``unfinished_at``: the data's as-of time when the period had not ended by then, so that
+    no finding is not read as a clean period."""
     days = f"{deadline} 个工作日" if deadline is not None else "规定期限"
     lines = [
         f"有 {int(row.get(name) or 0)} {text.format(days=days)}。"
         for name, text in ACTIONS
         if int(row.get(name) or 0) > 0
     ]
-    return lines or ["本期未发现需要处理的问题，请继续保持及时开票、及时入库。"]
+    if lines:
+        return lines
+    if unfinished_at is not None:
+        return [
+            f"截至 {unfinished_at:%Y-%m-%d %H:%M} 未发现需要处理的问题；本期尚未结束，"
+            "期末后请再次自查。"
+        ]
+    return ["本期未发现需要处理的问题，请继续保持及时开票、及时入库。"]
 
 
 def _grade_text(credits: list[dict[str, Any]], period: Period) -> list[tuple[str, str]]:
@@ -245,12 +256,22 @@ def _summary(
         ("数据截至", f"{data.as_of:%Y-%m-%d %H:%M}" if data.as_of else None),
         ("入库期限", f"开票后 {data.deadline} 个工作日内" if data.deadline is not None else None),
     ]
+    unfinished = data.as_of if periods.in_progress(period.months[-1], data.as_of) else None
+    if unfinished is not None:
+        items.append(
+            (
+                "本期进度",
+                f"本期尚未结束：数据截至 {unfinished:%Y-%m-%d %H:%M}，本报告只含此前的记录，"
+                "计数不能与整期相比；期末后请再次自查。",
+            )
+        )
     for name in SUMMARY_METRICS:
         value = row.get(name)
         items.append((metrics.metric(name).label_zh, metrics.format_value(name, value)))
     items.extend(_grade_text(credits, period))
     items.extend(
-        (f"建议 {i}", text) for i, text in enumerate(_actions(row, data.deadline), start=1)
+        (f"建议 {i}", text)
+        for i, text in enumerate(_actions(row, data.deadline, unfinished), start=1)
     )
     if in_incident:
         items.append(
@@ -317,6 +338,8 @@ def _details(data: ReportData) -> dict[str, pl.DataFrame]:
         pl.col("incident_last").dt.strftime("%Y-%m-%d"),
     )
     rows = rows.with_columns(
+        # working days to two places, as the pending sheet's 剩余工作日 (0.01 = ~15 minutes)
+        pl.col("delay_workdays").cast(pl.Float64).round(2),
         incident_zh=pl.when(in_incident).then(incident_words).otherwise(pl.lit("")),
         red_zh=pl.when(pl.col("is_red")).then(pl.lit("是")).otherwise(pl.lit("否")),
         status_zh=pl.col("status").replace_strict(

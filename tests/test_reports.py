@@ -108,6 +108,7 @@ def test_xlsx_has_the_summary_and_one_sheet_per_kind_with_chinese_headers(
     assert late["入库时长（工作日）"] > 2
     assert late["开票价税合计"] == 226.0
     assert "超过 2 个工作日" in late["原因"]
+    assert late["入库时长（工作日）"] == 5.04  # Tue 3 Mar 10:00 -> Tue 10 Mar 11:00, two places
     mismatch = sheets["金额不符发票"].row(0, named=True)
     assert mismatch["差额"] == pytest.approx(10.0)
 
@@ -177,6 +178,25 @@ def test_invoices_still_within_their_deadline_are_listed_to_upload_in_time() -> 
         "有 1 张发票尚未入库，入库期限未到：请在期限前确认已上传，以免逾期（见“待入库发票”表）。"
     )
     assert all(sheets[n].height == 0 for n in EXCEPTION_SHEETS)
+
+
+def test_a_period_not_over_yet_is_not_reported_as_clean() -> None:
+    """As of 31 March 12:00 March is still running: a merchant with nothing wrong so far is
+    told so with the time, not that the month is clean; a finished quarter says nothing."""
+    wh = TestWarehouse()
+    m = wh.merchant(name="正常商户有限公司")
+    wh.invoice(m, "2026-02-02 10:00", 113, recorded="2026-02-02 11:00")
+    wh.invoice(m, "2026-03-02 10:00", 113, recorded="2026-03-02 11:00")
+    wh.invoice(m, "2026-03-31 09:00", 50, recorded="2026-03-31 12:00")  # as-of Tue 12:00
+    wh.analyse()
+    march = summary(read_xlsx(reports.self_check_report(wh.con, m, "2026-03", "xlsx")))
+    assert march["本期进度"].startswith("本期尚未结束：数据截至 2026-03-31 12:00")
+    assert march["建议 1"] == (
+        "截至 2026-03-31 12:00 未发现需要处理的问题；本期尚未结束，期末后请再次自查。"
+    )
+    february = summary(read_xlsx(reports.self_check_report(wh.con, m, "2026-02", "xlsx")))
+    assert "本期进度" not in february
+    assert february["建议 1"].startswith("本期未发现需要处理的问题")
 
 
 def test_csv_is_a_zip_of_bom_csvs_that_read_back(
