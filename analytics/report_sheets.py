@@ -552,9 +552,10 @@ ALERT_COLUMNS = (
     ("created_at", "预警时间"),
     ("acknowledged_by", "确认人"),
     ("acknowledged_at", "确认时间"),
+    ("acknowledged_note", "确认备注"),
     ("resolved_by", "处理人"),
     ("resolved_at", "处理时间"),
-    ("note", "备注"),
+    ("resolved_note", "处理备注"),
 )
 
 

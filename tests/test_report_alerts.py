@@ -130,6 +130,8 @@ def test_the_sheet_names_each_delay_at_the_software_and_escapes_formulas() -> No
         "resolved_by": None,
         "resolved_at": None,
         "note": "-已电话联系",
+        "acknowledged_note": "-已电话联系",
+        "resolved_note": None,
         "incident_vendor": "piaolian",
         "incident_spans": [
             {"first": date(2026, 3, 2), "last": date(2026, 3, 3)},
@@ -166,7 +168,7 @@ def test_the_sheet_names_each_delay_at_the_software_and_escapes_formulas() -> No
     )
     text = exports.to_csv_bytes(sheet).decode("utf-8-sig")
     cells = next(csv.DictReader(io.StringIO(text)))
-    for header in ("内容", "商户名称", "备注"):
+    for header in ("内容", "商户名称", "确认备注"):
         assert cells[header][0] == "'", header  # no formula in an exported spreadsheet
 
 
@@ -181,7 +183,12 @@ def test_alert_acknowledges_and_resolves_all_or_none_and_status_counts_them(
     assert "alert 999999 does not exist" in capsys.readouterr().err
     assert _queue(warehouse_copy, "acknowledged").is_empty()  # neither was moved on
 
-    assert _run("alert", "acknowledge", str(first), str(second), "--by", "张三", *db) == 0
+    assert (
+        _run(
+            "alert", "acknowledge", str(first), str(second), "--by", "张三", "--note", "已致电", *db
+        )
+        == 0
+    )
     assert capsys.readouterr().out.count(": acknowledged") == 2
     assert _run("alert", "resolve", str(first), "--by", "张三", *db) == 2
     assert "a note saying how the alert was resolved is required" in capsys.readouterr().err
@@ -194,6 +201,8 @@ def test_alert_acknowledges_and_resolves_all_or_none_and_status_counts_them(
         "张三",
         "已补传",
     )
+    # the resolution's note does not hide the acknowledgement's
+    assert (resolved["acknowledged_note"], resolved["resolved_note"]) == ("已致电", "已补传")
     # the serving snapshot was published: the dashboard sees the same
     snap = warehouse.connect(warehouse_copy.with_suffix(".serving.duckdb"), read_only=True)
     try:
