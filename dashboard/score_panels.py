@@ -8,11 +8,20 @@ from collections.abc import Sequence
 import polars as pl
 import streamlit as st
 
-from analytics import credit_views, explain, features, formatting, metrics, reference, score_charts
+from analytics import (
+    credit_views,
+    explain,
+    features,
+    formatting,
+    metrics,
+    periods,
+    reference,
+    score_charts,
+)
 from analytics.credit import WINDOW_SUFFIX
 from analytics.credit_views import period_months
 from analytics.scores_views import top_features
-from dashboard import components, urlstate
+from dashboard import cached, components, urlstate
 from dashboard.components import Col
 from dashboard.i18n import label_codes, label_refs, lang, metric_label, pick, ref_labels, t
 
@@ -23,10 +32,15 @@ def simulation_banner() -> None:
 
 
 def period_label(period: str) -> str:
-    """'2026-Q3' -> 'Quarter 2026-Q3', '2026-10-T12M' -> 'Trailing 12 months (2025-11 – …)'."""
+    """'2026-Q3' -> 'Quarter 2026-Q3', '2026-10-T12M' -> 'Trailing 12 months (2025-11 – …)';
+    a quarter not over at the data's as-of time says so (its M grades are mostly "too few
+    invoices so far", and its grades are not a whole quarter's)."""
     if period.endswith(WINDOW_SUFFIX):
         months = period_months(period)
         return t("scores.period.window", first=months[0], last=months[-1])
+    as_of = cached.as_of()
+    if as_of is not None and periods.in_progress(period_months(period)[-1], as_of):
+        return t("scores.period.quarter_partial", period=period, as_of=f"{as_of:%Y-%m-%d}")
     return t("scores.period.quarter", period=period)
 
 

@@ -8,7 +8,7 @@ import pytest
 from apptest import errors, metrics, open_page, table_with, texts
 from streamlit.testing.v1 import AppTest
 
-from analytics import credit_views, credit_whatif, formatting, views
+from analytics import credit_views, credit_whatif, formatting, periods, views
 from analytics.credit_scheme import load_scheme
 from analytics.views import Filters
 from dashboard import components
@@ -231,3 +231,22 @@ def test_the_what_if_m_limits_rate_the_merchants_they_let_in(
     rated = out.filter(pl.col("whatif_grade") != "M")
     share = rated.select(pl.col("whatif_grade").eq("A").mean()).item()
     assert metrics(at)[LABELS["ranking.whatif.a_share"][0]] == formatting.pct(share)
+
+
+def test_a_quarter_not_over_at_the_as_of_time_is_labelled_so(
+    snapshot: duckdb.DuckDBPyConnection,
+) -> None:
+    """Its M grades are mostly "too few invoices so far": the period list says it is not over."""
+    con = snapshot.cursor()
+    as_of = con.execute("select max(as_of) from analysis_runs").fetchone()[0]
+    quarters = credit_views.credit_periods(con).filter(pl.col("period_type") == "quarter")
+    expected = [
+        LABELS["scores.period.quarter_partial"][0].format(period=q, as_of=f"{as_of:%Y-%m-%d}")
+        if periods.in_progress(periods.months_of_quarter(q)[-1], as_of)
+        else LABELS["scores.period.quarter"][0].format(period=q)
+        for q in quarters["period"]
+    ]
+    assert any("未结束" in label for label in expected), "the small warehouse ends mid-quarter"
+    at = open_page("ranking")
+    assert errors(at) == []
+    assert at.selectbox(key="rk_period").options[: len(expected)] == expected

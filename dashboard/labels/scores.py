@@ -36,6 +36,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "scores.months_flagged": ("异常月数", "Months flagged"),
     "scores.invoices": ("开票数", "Invoices issued"),
     "scores.period.quarter": ("{period} 季度", "Quarter {period}"),
+    "scores.period.quarter_partial": (
+        "{period} 季度（未结束，数据截至 {as_of}）",
+        "Quarter {period} (not over, data to {as_of})",
+    ),
     "scores.period.window": (
         "近 12 个月（{first} 至 {last}）",
         "Trailing 12 months ({first} – {last})",
