@@ -61,7 +61,8 @@ AFFECTED_KEYS = ("affected_invoices", "affected_payments")
 # 5: pending_entries, and pending duplicates follow a moved as-of time; 6: merchants of the
 # software 电子税务局（自行开具） under its code etax_web (warehouse._vendor_codes), feed gaps;
 # 7: the deadline on the working clock of the delay (recon_issued.sql), not the end of its day;
-# 8: credit summaries word delays in working days (credit_scoring.py)
+# 8: credit summaries word delays in working days (credit_scoring.py); merchants equal on score
+# and rules deducting share a rank (credit_ranks.sql)
 ANALYSIS_VERSION = 8
 
 # Append later stages (anomaly, complaints, credit, alerts) here; each reads what the ones

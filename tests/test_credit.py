@@ -345,7 +345,7 @@ def _ranked(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return con.sql("select * from ranked").pl().sort("merchant_id").to_dicts()
 
 
-def test_ranking_ties_break_on_fewer_deductions_then_merchant_id() -> None:
+def test_ranking_ties_break_on_fewer_deductions_and_equals_share_a_rank() -> None:
     rows = _ranked(
         [
             {"merchant_id": "D", "duplicate_count": 2},  # 98, one rule
@@ -360,6 +360,8 @@ def test_ranking_ties_break_on_fewer_deductions_then_merchant_id() -> None:
     by_id = {r["merchant_id"]: r for r in rows}
     order = sorted((r["rank"], r["merchant_id"]) for r in rows if r["rank"] is not None)
     assert [m for _, m in order] == ["E", "B", "D", "C", "A", "G"]
+    # B and D are equal on score and rules deducting: one rank, and the next is 4, not 3
+    assert [r for r, _ in order] == [1, 2, 2, 4, 5, 6]
     assert by_id["F"]["rank"] is None
     assert by_id["F"]["rank_in_district"] is None
     assert by_id["G"]["rank_in_district"] == 1
