@@ -194,6 +194,21 @@ def describe(
     return en, zh
 
 
+# Below this many invoices in the month a rate moves by whole invoices (1 of 1 = 100%), so the
+# words say how few there were; the alert rules' floor is the same 20 (alert_rules.toml).
+SMALL_MONTH = 20
+
+
+def small_month(invoices_issued: int | None) -> tuple[str, str] | None:
+    """(en, zh) saying how few invoices a month had, or None for a month of 20 or more."""
+    if invoices_issued is None or invoices_issued >= SMALL_MONTH:
+        return None
+    if invoices_issued == 0:
+        return "no invoices issued this month", "本月未开票"
+    noun = "invoice" if invoices_issued == 1 else "invoices"
+    return f"only {invoices_issued} {noun} issued this month", f"本月仅开票 {invoices_issued} 张"
+
+
 # one encoder for every row: json.dumps with options builds a new one per call
 _JSON = json.JSONEncoder(ensure_ascii=False)
 
@@ -222,6 +237,7 @@ def explain_rows(
     row of every feature column took as long as the words themselves."""
     tops = top_indices(contributions, k)
     feats = [features.feature(n) for n in names]
+    issued = rows["invoices_issued"].to_list() if "invoices_issued" in rows.columns else None
     values = _matrix(rows, names)
     peers = _matrix(rows, [f"{n}_peer" for n in names])
     zs = _matrix(rows, [f"{n}_z" for n in names])  # a null or NaN z reads as 0
@@ -246,6 +262,11 @@ def explain_rows(
             words_en.append(e)
             words_zh.append(c)
         items.append(_JSON.encode(parts))
+        if issued is not None and words_en:
+            volume = small_month(issued[i])
+            if volume is not None:
+                words_en.append(volume[0])
+                words_zh.append(volume[1])
         en.append("; ".join(words_en) or None)
         zh.append("；".join(words_zh) or None)
     return rows.with_columns(

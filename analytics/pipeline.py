@@ -62,7 +62,8 @@ AFFECTED_KEYS = ("affected_invoices", "affected_payments")
 # software 电子税务局（自行开具） under its code etax_web (warehouse._vendor_codes), feed gaps;
 # 7: the deadline on the working clock of the delay (recon_issued.sql), not the end of its day;
 # 8: credit summaries word delays in working days (credit_scoring.py); merchants equal on score
-# and rules deducting share a rank (credit_ranks.sql)
+# and rules deducting share a rank (credit_ranks.sql); explanations of months under 20 invoices
+# say how few (explain.small_month)
 ANALYSIS_VERSION = 8
 
 # Append later stages (anomaly, complaints, credit, alerts) here; each reads what the ones

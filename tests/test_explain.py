@@ -115,6 +115,29 @@ def test_explain_rows_writes_json_and_both_languages() -> None:
     )
 
 
+def test_a_month_of_few_invoices_says_how_few() -> None:
+    """1 of 1 invoices mismatched is a 100% rate: the words name the month's volume below 20."""
+    names = ("mismatch_rate",)
+    rows = pl.DataFrame(
+        {
+            "mismatch_rate": [1.0, 1.0, 0.5, None],
+            "mismatch_rate_peer": [0.0] * 4,
+            "mismatch_rate_z": [1.6] * 4,
+            "invoices_issued": [1, 19, 20, 0],
+        }
+    )
+    out = explain.explain_rows(rows, np.array([[0.2], [0.2], [0.2], [0.2]]), names)
+    en, zh = out["explanation_en"].to_list(), out["explanation_zh"].to_list()
+    assert en[0] == (
+        "mismatch rate 100.0% vs peer median 0.0%, above peers; only 1 invoice issued this month"
+    )
+    assert zh[0].endswith("高于同类；本月仅开票 1 张")
+    assert en[1].endswith("; only 19 invoices issued this month")
+    assert "issued this month" not in en[2]  # 20 or more: a rate worth reading as it is
+    assert en[3].endswith("; no invoices issued this month")
+    assert zh[3].endswith("；本月未开票")
+
+
 def test_explain_rows_missing_values_read_as_dashes_and_zero_z() -> None:
     # nulls and non-finite values (no peers yet, a rate with no denominator) are "–" in words
     # and null in JSON; a null or NaN z reads as 0 (no size word)
