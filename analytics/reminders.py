@@ -89,6 +89,16 @@ def record(
     )
     idle = [m for m in ids if m not in pending]
     if idle:
+        known = {
+            str(r[0])
+            for r in con.execute(
+                "select merchant_id from merchants where list_contains($ids, merchant_id)",
+                {"ids": idle},
+            ).fetchall()
+        }
+        unknown = [m for m in idle if m not in known]
+        if unknown:
+            raise ReminderError(f"not in the warehouse (no such merchant): {', '.join(unknown)}")
         raise ReminderError(f"nothing is pending entry for {', '.join(idle)}")
     as_of = sqlrun.scalar(con, "select arg_max(as_of, run_id) from analysis_runs")
     now = beijing_now()

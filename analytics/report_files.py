@@ -70,6 +70,14 @@ def write_self_check(
 
     if sum(x is not None for x in (merchant, district, merchant_list)) != 1:
         raise ReportError("give one of a merchant (USCC), a district or a list of merchants")
+    ext = "xlsx" if merchant is not None and fmt == "xlsx" else "zip"
+    who = merchant.upper() if merchant else district or Path(merchant_list or "list").stem
+    if (
+        out
+        and Path(out).suffix.lower() in (".xlsx", ".zip")
+        and Path(out).suffix.lower() != f".{ext}"
+    ):
+        raise ReportError(f"{out}: this report is a .{ext} file (--format {fmt}); name it .{ext}")
     listed = None
     if merchant_list is not None:
         try:
@@ -96,9 +104,7 @@ def write_self_check(
             )
     finally:
         con.close()
-    ext = "xlsx" if merchant is not None and fmt == "xlsx" else "zip"
-    who = (merchant or district or Path(merchant_list or "list").stem).strip()
-    return _write(payload, f"self-check-{who}-{period.strip().upper()}.{ext}", out), what
+    return _write(payload, f"self-check-{who.strip()}-{period.strip().upper()}.{ext}", out), what
 
 
 def _write(payload: bytes, name: str, out: str | None) -> Path:

@@ -13,7 +13,7 @@ import pytest
 from apptest import errors, open_page, table_with
 from factories import TestWarehouse, held_warehouse
 
-from analytics import config, reminders, views
+from analytics import config, reminders, validation, views
 from analytics.cli import main
 from analytics.warehouse import WarehouseBusyError
 from dashboard import cached
@@ -117,6 +117,7 @@ def test_the_same_reminder_recorded_twice_is_kept_once() -> None:
         ("张三", "fax", "both", "unknown channel 'fax'"),
         ("张三", "phone", "none", "no merchant chosen"),
         ("张三", "phone", "both+idle", "nothing is pending entry for 9111"),
+        ("张三", "phone", "both+unknown", "not in the warehouse \\(no such merchant\\): 91110"),
     ],
 )
 def test_a_refused_reminder_writes_nothing(by: str, channel: str, who: str, message: str) -> None:
@@ -125,7 +126,9 @@ def test_a_refused_reminder_writes_nothing(by: str, channel: str, who: str, mess
     wh.invoice(m, "2026-03-05 09:00", 200)
     wh.invoice(idle, "2026-03-04 11:00", 113, recorded="2026-03-05 12:00")  # entered: nothing due
     wh.analyse()
-    chosen = {"both": [m], "none": [" "], "both+idle": [m, idle]}[who]
+    unknown = "91110000000000000E"  # a well-formed USCC the registry does not hold
+    assert validation.taxpayer_id_problem(unknown) is None
+    chosen = {"both": [m], "none": [" "], "both+idle": [m, idle], "both+unknown": [m, unknown]}[who]
     with pytest.raises(reminders.ReminderError, match=message):
         reminders.record(wh.con, chosen, by=by, channel=channel)
     assert wh.rows("select count(*) as n from reminders") == [{"n": 0}]

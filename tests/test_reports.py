@@ -399,8 +399,16 @@ def test_cli_writes_a_list_zip_and_names_a_bad_list_in_one_line(
     folder = tmp_path / "reports" / "2026-03"  # a cron job's --out: a folder, made if missing
     assert cli.main([*args, "--district", "朝阳区", "--out", f"{folder}/"]) == 0
     assert (folder / "self-check-朝阳区-2026-03.zip").is_file()
-    assert cli.main([*args, "--merchant", m["x"], "--out", str(folder)]) == 0
-    assert (folder / f"self-check-{m['x']}-2026-03.xlsx").is_file()
+    assert cli.main([*args, "--merchant", m["x"].lower(), "--out", str(folder)]) == 0
+    assert (folder / f"self-check-{m['x']}-2026-03.xlsx").is_file()  # the USCC as it is written
+    # a zip under an .xlsx name would not open: refused before anything is built
+    capsys.readouterr()
+    assert cli.main([*args, "--district", "朝阳区", "--out", str(tmp_path / "d.xlsx")]) == 2
+    assert (
+        "d.xlsx: this report is a .zip file (--format xlsx); name it .zip"
+        in capsys.readouterr().err
+    )
+    assert not (tmp_path / "d.xlsx").exists()
     listing.write_text(f"{m['x']}\n{m['x'][:-1]}\n")
     assert cli.main([*args, "--merchants", str(listing)]) == 2
     err = capsys.readouterr().err
