@@ -412,27 +412,19 @@ def _district(text: str) -> str:
     raise argparse.ArgumentTypeError(f"unknown district {text!r}{hint}; known: {', '.join(known)}")
 
 
-def _at_least(low: float, what: str, high: float | None = None) -> Callable[[str], float]:
-    """An argparse type: a number not below ``low`` (nor above ``high``)."""
+def _at_least(low: float, what: str) -> Callable[[str], float]:
+    """An argparse type: a number not below ``low``."""
 
     def parse(text: str) -> float:
         try:
             value = float(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-        if value < low or (high is not None and value > high):
-            bound = f"between {low:g} and {high:g}" if high is not None else f"at least {low:g}"
-            raise argparse.ArgumentTypeError(f"{what} must be {bound}, got {text}")
+        if value < low:
+            raise argparse.ArgumentTypeError(f"{what} must be at least {low:g}, got {text}")
         return value
 
     return parse
-
-
-def _positive_count(text: str) -> int:
-    """``--top``: a whole number of 1 or more."""
-    if not text.strip().isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number of 1 or more, got {text}")
-    return int(text)
 
 
 def _add_districts(p: argparse.ArgumentParser) -> None:
@@ -508,17 +500,12 @@ def _add_report(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
     _add_districts(p)
     p.add_argument(
         "--min-risk",
-        type=_at_least(0, "a risk", 1),
+        type=float,
         default=None,
         metavar="P",
         help="only merchants whose risk is at least P (0-1), e.g. 0.5",
     )
-    p.add_argument(
-        "--top",
-        type=_positive_count,
-        default=None,
-        help="at most this many, highest risk first",
-    )
+    p.add_argument("--top", type=int, default=None, help="at most this many, highest risk first")
     _add_list_file(p, "xlsx adds how the forecast did out of time; csv (UTF-8) the list only")
     p.set_defaults(func=_cmd_report_risk)
     p = kinds.add_parser(

@@ -64,15 +64,10 @@ def test_list_reports_refuse_an_unknown_district_instead_of_writing_an_empty_lis
     assert args.district == ["海淀区", "朝阳区"]
 
 
-def test_list_reports_refuse_numbers_out_of_range(capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_pending_list_refuses_a_negative_number_of_days(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     err = parse_error(["report", "pending", "--due-within", "-1"], capsys)
     assert "working days left must be at least 0, got -1" in err
-    assert "a risk must be between 0 and 1, got 1.5" in parse_error(
-        ["report", "risk", "--min-risk", "1.5"], capsys
-    )
-    assert "whole number of 1 or more, got 0" in parse_error(
-        ["report", "risk", "--top", "0"], capsys
-    )
     assert "'x' is not a number" in parse_error(["report", "pending", "--due-within", "x"], capsys)
-    args = build_parser().parse_args(["report", "risk", "--min-risk", "0.5", "--top", "20"])
-    assert (args.min_risk, args.top) == (0.5, 20)
+    assert build_parser().parse_args(["report", "pending", "--due-within", "0.5"]).due_within == 0.5
