@@ -90,7 +90,8 @@ def write_self_check(
             payload, what = self_check_report(con, merchant, period, fmt), "one report"
         elif district is not None:
             payload = district_reports(con, district, period, fmt, progress=progress)
-            what = f"{len(_names(payload)):,} reports"
+            reports_made = len([n for n in _names(payload) if n != MANIFEST])
+            what = f"{reports_made:,} reports; {MANIFEST} names every merchant of {district}"
         else:
             assert listed is not None
             payload = list_reports(con, listed.ids, period, fmt, progress=progress)

@@ -208,7 +208,10 @@ def district_reports(
     progress: bool = False,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> bytes:
-    """A zip with one report file per merchant of ``district`` that has data in ``period``.
+    """A zip with one report file per merchant of ``district`` that has data in ``period``,
+    and ``清单.csv`` naming every merchant of the district (the registry's and those with
+    metrics there) with its file or why it has none, as a list's zip does: an official
+    sending the zip out sees who got no report.
 
     ``on_progress(done, total)`` is called after each merchant's file (the dashboard's bar)."""
     p = parse_period(period)
@@ -227,8 +230,16 @@ def district_reports(
     ]
     if not ids:
         raise ReportError(f"no merchant of {district} has data in {p.key}")
+    registered = [
+        str(r[0])
+        for r in con.execute(
+            "select merchant_id from merchants where district = $d", {"d": district}
+        ).fetchall()
+    ]
+    manifest = list_manifest(con, sorted({*ids, *registered}), period)
     desc = f"reports {district}"
-    return _zip(_batch(con, ids, p, fmt, desc=desc, progress=progress, on_progress=on_progress))
+    reports_ = _batch(con, ids, p, fmt, desc=desc, progress=progress, on_progress=on_progress)
+    return _zip(itertools.chain([(MANIFEST, _manifest_csv(manifest, p, fmt))], reports_))
 
 
 def list_manifest(con: duckdb.DuckDBPyConnection, ids: Sequence[str], period: str) -> pl.DataFrame:

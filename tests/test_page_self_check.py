@@ -107,8 +107,9 @@ def test_a_district_batch_builds_one_report_per_merchant(
     assert LABELS["self_check.built"][0].format(n=formatting.count(merchants)) in texts(at)
     (name,) = [n for n in downloads if n.startswith("self-check_")]
     with zipfile.ZipFile(io.BytesIO(downloads[name])) as zf:
-        assert len(zf.namelist()) == merchants
-        assert all(n.endswith(".xlsx") for n in zf.namelist())
+        assert zf.namelist()[0] == reports.MANIFEST
+        assert len(zf.namelist()[1:]) == merchants
+        assert all(n.endswith(".xlsx") for n in zf.namelist()[1:])
 
 
 def test_a_pasted_list_previews_who_gets_a_report_and_builds_one_zip(

@@ -222,8 +222,13 @@ def test_district_zip_holds_one_file_per_merchant(
     wh, m = world
     payload = reports.district_reports(wh.con, "朝阳区", "2026-Q1", "xlsx")
     with zipfile.ZipFile(io.BytesIO(payload)) as zf:
-        names = zf.namelist()
+        assert zf.namelist()[0] == reports.MANIFEST  # who is in the district, and their files
+        manifest = pl.read_csv(zf.read(reports.MANIFEST), infer_schema=False)
+        names = zf.namelist()[1:]
         books = {n: read_xlsx(zf.read(n)) for n in names}
+    assert sorted(manifest["统一社会信用代码"]) == sorted([m["x"], m["y"]])
+    assert sorted(manifest["报告文件"]) == sorted(names)
+    assert set(manifest["说明"]) == {"已生成报告"}
     assert len(names) == 2
     assert sorted(n.split("_")[0] for n in names) == sorted([m["x"], m["y"]])
     assert all(n.endswith("_2026-Q1.xlsx") for n in names)
@@ -231,7 +236,8 @@ def test_district_zip_holds_one_file_per_merchant(
     assert all(list(b) == SHEETS for b in books.values())
     csvs = reports.district_reports(wh.con, "海淀区", "2026-03", "csv")
     with zipfile.ZipFile(io.BytesIO(csvs)) as zf:
-        (inner,) = zf.namelist()
+        manifest_name, inner = zf.namelist()
+        assert manifest_name == reports.MANIFEST
         assert inner.startswith(m["z"])
         assert inner.endswith(".zip")
         with zipfile.ZipFile(io.BytesIO(zf.read(inner))) as one:
@@ -255,7 +261,7 @@ def test_district_files_equal_each_merchants_own_report(
     with zipfile.ZipFile(
         io.BytesIO(reports.district_reports(wh.con, "朝阳区", "2026-Q1", fmt))
     ) as zf:
-        batch = {n.split("_")[0]: sheets(zf.read(n)) for n in zf.namelist()}
+        batch = {n.split("_")[0]: sheets(zf.read(n)) for n in zf.namelist()[1:]}
     assert sorted(batch) == sorted([m["x"], m["y"]])
     for merchant, got in batch.items():
         own = sheets(reports.self_check_report(wh.con, merchant, "2026-Q1", fmt))
@@ -326,8 +332,8 @@ def test_cli_writes_reports_and_fails_in_one_line(
     batch = tmp_path / "reports.zip"
     code = cli.main([*args, "--district", "朝阳区", "--period", "2026-Q1", "--out", str(batch)])
     assert code == 0
-    assert len(zipfile.ZipFile(batch).namelist()) == 2
-    capsys.readouterr()
+    assert len(zipfile.ZipFile(batch).namelist()) == 3  # two reports and 清单.csv
+    assert "2 reports; 清单.csv names every merchant of 朝阳区" in capsys.readouterr().out
     assert cli.main([*args, "--merchant", "NOPE", "--period", "2026-Q1"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1
