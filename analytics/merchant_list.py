@@ -79,8 +79,33 @@ def _collect(source: str, rows: list[tuple[int, str, str]], *, by_header: bool) 
     return MerchantList(source, tuple(ids), repeated=len(rows) - len(ids))
 
 
-def _from_table(source: str, table: list[list[str]]) -> MerchantList:
-    """A header row naming the id column picks that column; otherwise every cell is an id."""
+# A spreadsheet number keeps 15 significant digits: an 18- or 20-digit id typed or pasted into
+# a cell formatted as a number has lost its last digits (51010419861018088702 is stored as
+# 51010419861018091520), and a legacy 20-digit id has no check character to catch it.
+_NUMBER_DIGITS = 15
+
+
+def _rounded_ids(source: str, rows: list[tuple[int, str, str]]) -> None:
+    """Refuse ids of more than 15 digits from a column holding cells stored as numbers (rows
+    as :func:`_collect` takes them). The reader tells a column's cell types, not a row's, so an
+    id stored as text in such a column is named too; the fix is the same."""
+    long = [(n, v) for n, _, v in rows if v.isdigit() and len(v) > _NUMBER_DIGITS]
+    if long:
+        shown = "; ".join(f"row {n}: {v!r}" for n, v in long[:MAX_SHOWN])
+        more = f" (and {len(long) - MAX_SHOWN} more)" if len(long) > MAX_SHOWN else ""
+        raise MerchantListError(
+            f"{source}: the ids are stored as numbers, which keep only {_NUMBER_DIGITS} "
+            f"digits, and {len(long)} have more, so their last digits may be lost: "
+            f"{shown}{more}; format the column as text (文本) and enter the ids again, or save "
+            "the list as CSV"
+        )
+
+
+def _from_table(
+    source: str, table: list[list[str]], numbers: frozenset[int] = frozenset()
+) -> MerchantList:
+    """A header row naming the id column picks that column; otherwise every cell is an id.
+    ``numbers``: the columns of a workbook holding cells stored as numbers."""
     header = table[0] if table else []
     known = _id_headers()
     columns = [i for i, h in enumerate(header) if fold(h) in known]
@@ -90,12 +115,35 @@ def _from_table(source: str, table: list[list[str]]) -> MerchantList:
         for n, row in enumerate(table[1:], start=2):
             if col < len(row) and (value := _clean(row[col])):
                 rows.append((n, row[col].strip(), value))
-        return _collect(f"{source}, column {header[col].strip()!r}", rows, by_header=True)
+        where = f"{source}, column {header[col].strip()!r}"
+        if col in numbers:
+            _rounded_ids(where, rows)
+        return _collect(where, rows, by_header=True)
     for n, row in enumerate(table, start=1):
         rows.extend(
             (n, part, v) for cell in row for part in _SEPARATORS.split(cell) if (v := _clean(part))
         )
+    if numbers:
+        _rounded_ids(source, rows)
     return _collect(source, rows, by_header=False)
+
+
+def _number_columns(book: fastexcel.ExcelReader, width: int) -> frozenset[int]:
+    """The columns of the first sheet with a cell stored as a number: read strictly, a column
+    of text and numbers is refused (and names both), one of numbers only is typed as such."""
+    found = set()
+    for i in range(width):
+        try:
+            sheet = book.load_sheet(0, header_row=None, use_columns=[i], dtype_coercion="strict")
+        except fastexcel.UnsupportedColumnTypeCombinationError as exc:
+            if "Float" in str(exc) or "Int" in str(exc):
+                found.add(i)
+            continue
+        except fastexcel.FastExcelError:  # a column the strict reader cannot type: no finding
+            continue
+        if sheet.selected_columns[0].dtype in ("float", "int"):
+            found.add(i)
+    return frozenset(found)
 
 
 def from_text(text: str, source: str = "the list") -> MerchantList:
@@ -117,7 +165,8 @@ def from_bytes(raw: bytes, name: str) -> MerchantList:
         table = [
             ["" if c is None else str(c) for c in row] for row in sheet.to_polars().iter_rows()
         ]
-        return _from_table(f"{name}, sheet {book.sheet_names[0]!r}", table)
+        numbers = _number_columns(book, len(table[0]) if table else 0)
+        return _from_table(f"{name}, sheet {book.sheet_names[0]!r}", table, numbers)
     try:
         text = uploads.decode_text(raw, name)
     except ValueError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import polars as pl
@@ -88,3 +89,39 @@ def test_empty_undecodable_and_broken_files(raw: bytes, message: str) -> None:
 def test_a_missing_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(MerchantListError, match=r"cannot read .*nope\.csv"):
         merchant_list.from_file(tmp_path / "nope.csv")
+
+
+def _numbers_book(rows: list[list[object]]) -> bytes:
+    """A workbook whose cells keep their types (openpyxl writes ints as number cells)."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_ids_stored_as_numbers_in_a_workbook_are_refused_when_too_long() -> None:
+    """Excel keeps 15 digits of a number: 51010419861018088702 typed into a number cell is
+    stored as 51010419861018091520, a legacy id with no check character to catch it."""
+    legacy = 51010419861018088702
+    raw = _numbers_book([["统一社会信用代码", "名称"], [A, "甲"], [legacy, "乙"]])
+    with pytest.raises(MerchantListError) as refused:
+        merchant_list.from_bytes(raw, "below.xlsx")
+    message = str(refused.value)
+    assert message.startswith("below.xlsx, sheet 'Sheet', column '统一社会信用代码': the ids")
+    assert "stored as numbers, which keep only 15 digits, and 1 have more" in message
+    assert "row 3: '51010419861018091520'" in message  # what the cell holds, not what was typed
+    assert "format the column as text (文本)" in message
+    # without a header every cell is an id: the same check
+    with pytest.raises(MerchantListError, match="row 2: '51010419861018091520'"):
+        merchant_list.from_bytes(_numbers_book([[A], [legacy]]), "ids.xlsx")
+    # the same ids stored as text are read, and so is a 15-digit legacy id stored as a number
+    text = _numbers_book([["统一社会信用代码"], [A], [str(legacy)]])
+    assert merchant_list.from_bytes(text, "ok.xlsx").ids == (A, str(legacy))
+    short = _numbers_book([["统一社会信用代码"], [A], [110105198610102]])
+    assert merchant_list.from_bytes(short, "ok.xlsx").ids == (A, "110105198610102")
