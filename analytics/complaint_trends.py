@@ -136,10 +136,13 @@ def category_status_crosstab(links: pl.LazyFrame) -> pl.LazyFrame:
 def not_found_invoice_share(links: pl.LazyFrame, *, by: str | None = None) -> pl.LazyFrame:
     """The headline: among 查不到发票 complaints that name an invoice, what the invoice really is.
 
-    ``share_missing_or_late``: missing_in_system or entered_late, i.e. the customer was right;
-    ``share_on_time``: entered_on_time, i.e. they probably looked too early or in the wrong
-    place. Both over ``named`` (every such complaint); ``share_missing_or_late_matched`` over
-    ``matched`` (those whose invoice is in the reconciliation at all).
+    ``share_missing_or_late``: missing_in_system or entered_late (the issue's measure: the
+    invoice did not reach the tax system in time); of those, ``absent_when_received`` were not
+    in the tax system yet when the complaint came in (``invoice_recorded_at`` null or after
+    ``received_at``: the customer could not have found it), the rest had been entered late by
+    then. ``share_on_time``: entered_on_time. All shares over ``named`` (every such complaint);
+    ``share_missing_or_late_matched`` over ``matched`` (those whose invoice is in the
+    reconciliation at all).
     """
     keys = _check_dimension(by)
     status = pl.col("invoice_status")
@@ -156,7 +159,21 @@ def not_found_invoice_share(links: pl.LazyFrame, *, by: str | None = None) -> pl
         count_of("missing_in_system").alias("missing_in_system"),
         count_of("entered_late").alias("entered_late"),
         count_of("entered_on_time").alias("entered_on_time"),
+        (
+            status.is_in(["missing_in_system", "entered_late"])
+            & (
+                pl.col("invoice_recorded_at").is_null()
+                | (pl.col("invoice_recorded_at") > pl.col("received_at"))
+            )
+        )
+        .sum()
+        .cast(pl.Int64)
+        .alias("absent_when_received"),
     ]
+    if "invoice_recorded_at" not in links.collect_schema().names():
+        # a snapshot analysed before the column existed: every missing or late one counts as
+        # absent until the next analysis (ANALYSIS_VERSION 8 makes it a full one)
+        links = links.with_columns(invoice_recorded_at=pl.lit(None, pl.Datetime("us")))
     subset = links.filter((pl.col("category") == NOT_FOUND) & pl.col("invoice_no").is_not_null())
     grouped = subset.group_by(keys).agg(aggs) if keys else subset.select(aggs)
     result = grouped.with_columns(
@@ -164,6 +181,7 @@ def not_found_invoice_share(links: pl.LazyFrame, *, by: str | None = None) -> pl
     ).with_columns(
         share_missing_or_late=ratio("missing_or_late", "named"),
         share_on_time=ratio("entered_on_time", "named"),
+        share_absent_when_received=ratio("absent_when_received", "named"),
         share_missing_or_late_matched=ratio("missing_or_late", "matched"),
     )
     return result.sort(keys, nulls_last=True) if keys else result

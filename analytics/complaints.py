@@ -168,7 +168,7 @@ def _invoice_status(con: duckdb.DuckDBPyConnection) -> bool:
         return True
     con.execute(
         "create or replace temp table complaint_invoice_status (invoice_no varchar, "
-        "status varchar, reason_zh varchar, reason_en varchar)"
+        "status varchar, reason_zh varchar, reason_en varchar, recorded_at timestamp)"
     ).fetchall()
     return False
 

@@ -54,6 +54,8 @@ def headline_panel(f: Filters, complaints: int) -> None:
                 named=h["named"],
                 hits=h["missing_or_late"],
                 share=formatting.pct(h["share_missing_or_late"]),
+                absent=h["absent_when_received"],
+                absent_share=formatting.pct(h["share_absent_when_received"]),
                 on_time=h["entered_on_time"],
                 on_time_share=formatting.pct(h["share_on_time"]),
             )

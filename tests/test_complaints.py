@@ -327,13 +327,22 @@ def links_frame(rows: list[dict[str, Any]]) -> pl.LazyFrame:
         "invoice_status": pl.String,
         "category": pl.String,
         "received_at": pl.Datetime("us"),
+        "invoice_recorded_at": pl.Datetime("us"),
         "resolution_days": pl.Float64,
         "channel": pl.String,
         "district": pl.String,
         "industry": pl.String,
     }
+
+    def when(text: str | None) -> datetime | None:
+        return None if text is None else datetime.fromisoformat(text)
+
     filled = [
-        {k: r.get(k) for k in schema} | {"received_at": datetime.fromisoformat(r["received_at"])}
+        {k: r.get(k) for k in schema}
+        | {
+            "received_at": when(r["received_at"]),
+            "invoice_recorded_at": when(r.get("invoice_recorded_at")),
+        }
         for r in rows
     ]
     return pl.DataFrame(filled, schema=schema).lazy()
@@ -406,16 +415,19 @@ def test_top_merchants_by_count_and_per_thousand_invoices() -> None:
 
 
 def share_rows() -> pl.LazyFrame:
-    def row(cat: str, invoice: str | None, status: str | None) -> dict[str, Any]:
+    def row(
+        cat: str, invoice: str | None, status: str | None, recorded: str | None = None
+    ) -> dict[str, Any]:
         return {"category": cat, "invoice_no": invoice, "invoice_status": status,
-                "received_at": "2026-03-02 09:00", "district": "朝阳区"}  # fmt: skip
+                "received_at": "2026-03-02 09:00", "district": "朝阳区",
+                "invoice_recorded_at": recorded}  # fmt: skip
 
     return links_frame(
         [
             row("not_found", "I1", "missing_in_system"),
             row("not_found", "I2", "missing_in_system"),
-            row("not_found", "I3", "entered_late"),
-            row("not_found", "I4", "entered_on_time"),
+            row("not_found", "I3", "entered_late", "2026-03-01 10:00"),  # late, but there by then
+            row("not_found", "I4", "entered_on_time", "2026-02-20 10:00"),
             row("not_found", "I5", None),  # named, but in neither log
             row("not_found", None, None),  # names no invoice: not counted
             row("amount_short", "I6", "entered_on_time"),
@@ -442,9 +454,11 @@ def test_not_found_share_headline() -> None:
         "missing_in_system": 2,
         "entered_late": 1,
         "entered_on_time": 1,
+        "absent_when_received": 2,  # I1 and I2; I3 had been entered (late) the day before
         "missing_or_late": 3,
         "share_missing_or_late": 0.6,
         "share_on_time": 0.2,
+        "share_absent_when_received": 0.4,
         "share_missing_or_late_matched": 0.75,
     }
     by_district = ct.not_found_invoice_share(share_rows(), by="district").collect()

@@ -21,10 +21,12 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "complaints.headline.text": (
         "在指明发票号的 {named} 件「查不到发票」投诉中，{hits} 件（{share}）的发票确实未入库或逾期"
-        "入库；{on_time} 件（{on_time_share}）发票其实已按时入库，多为查询过早或渠道不对。",
+        "入库，其中 {absent} 件（{absent_share}）投诉时发票尚未入库；"
+        "{on_time} 件（{on_time_share}）发票已按时入库。",
         "Of {named} 'invoice not found' complaints that name an invoice, {hits} ({share}) concern "
-        "an invoice that really was missing or late; {on_time} ({on_time_share}) were recorded on "
-        "time, so the customer probably looked too early or in the wrong place.",
+        "an invoice that really was missing or late, {absent} ({absent_share}) of them not yet in "
+        "the tax system when the complaint came in; {on_time} ({on_time_share}) were recorded "
+        "on time.",
     ),
     "complaints.macro_f1": ("分类器宏 F1", "Classifier macro-F1"),
     "complaints.macro_f1.help": (

@@ -3,14 +3,16 @@
 -- filter is pushed below the view's reason formatting into the recon_facts scan; a semi-join on
 -- a subquery is not, and formatted every reason first (10x slower on the demo).
 -- The merchant-side ('issued') row wins; a tax record alone (missing_in_merchant_log) is next.
+-- recorded_at: when the invoice reached the tax system (null: not yet), to tell whether it was
+-- there when the complaint came in.
 with rows as (
-    select subject_id as invoice_no, subject, status, reason_zh, reason_en
+    select subject_id as invoice_no, subject, status, reason_zh, reason_en, recorded_at
     from reconciliation
     where subject in ('issued', 'tax_record') and list_contains($invoices, subject_id)
 ),
 
 final as (
-    select invoice_no, status, reason_zh, reason_en
+    select invoice_no, status, reason_zh, reason_en, recorded_at
     from rows
     qualify row_number() over (
         partition by invoice_no

@@ -41,6 +41,7 @@ final as (
         s.status as invoice_status,
         s.reason_zh as invoice_reason_zh,
         s.reason_en as invoice_reason_en,
+        s.recorded_at as invoice_recorded_at,
         coalesce(l.category, p.category) as category,
         case when l.category is not null then 'label'
             when p.category is not null then 'model'
