@@ -10,6 +10,8 @@ from typing import Final, Literal
 
 import polars as pl
 
+from analytics import periods
+
 DIMENSIONS: Final = ("category", "channel", "district", "industry")
 Grain = Literal["week", "month"]
 NOT_FOUND: Final = "not_found"  # 查不到发票
@@ -57,6 +59,17 @@ def complaint_trends(
         .with_columns(pl.col("complaints").fill_null(0))
         .sort(["period_start", *keys], nulls_last=True)
     )
+
+
+def whole_weeks(trend: pl.DataFrame, first_month: str, last_month: str) -> pl.DataFrame:
+    """The rows of a weekly ``trend`` whose week (Monday to Sunday) lies wholly within the
+    months ``first_month`` .. ``last_month``: complaints are scoped by month, so a week that
+    crosses the range's first or last day counts only its days inside, and would read as a
+    fall (a week of 40 complaints shown as 1)."""
+    start = periods.parse_month(first_month)
+    end = periods.add_months(periods.parse_month(last_month), 1)
+    week = pl.col("period_start")
+    return trend.filter((week >= start) & (week + pl.duration(days=7) <= end))
 
 
 def resolution_times(links: pl.LazyFrame, *, by: str | None = "category") -> pl.LazyFrame:

@@ -8,7 +8,7 @@ import json
 import polars as pl
 import streamlit as st
 
-from analytics import chart_style, charts, formatting, periods
+from analytics import chart_style, charts, complaint_trends, formatting, periods
 from analytics.views import Filters
 from dashboard import cached, components
 from dashboard.components import Col
@@ -66,6 +66,10 @@ def volume_panel(f: Filters, grain: str, by: str) -> None:
     st.subheader(t("complaints.volume"))
     group = t(f"complaints.by.{by}")
     trend = label_codes(cached.complaint_trend(f, grain, by), by, ref_labels(REF[by]))
+    cut = False
+    if grain == "week" and trend.height:
+        whole = complaint_trends.whole_weeks(trend, f.period_from, f.period_to)
+        cut, trend = whole.height < trend.height, whole
     fig = charts.lines(
         trend.rename({by: group}),
         x="period_start",
@@ -76,6 +80,8 @@ def volume_panel(f: Filters, grain: str, by: str) -> None:
         grain=grain,
     )
     st.plotly_chart(fig, width="stretch")
+    if cut:
+        st.caption(t("complaints.volume.edge_weeks"))
     as_of = cached.as_of()
     if periods.in_progress(f.period_to, as_of):  # a live feed's last period looks like a drop
         st.caption(t("complaints.volume.partial", as_of=formatting.minute(as_of)))

@@ -482,3 +482,14 @@ def test_not_found_share_end_to_end_from_the_warehouse(data: Data) -> None:
     assert got["share_missing_or_late"] == pytest.approx(0.4)
     assert got["share_on_time"] == pytest.approx(0.4)
     assert got["share_missing_or_late_matched"] == pytest.approx(0.5)
+
+
+def test_weekly_trend_keeps_only_weeks_inside_the_months() -> None:
+    """March-April 2026: the week of Mon 23 Feb holds 1 March only, the week of Mon 27 April
+    runs into May; both would read as falls, so neither is shown."""
+    weeks = [date(2026, 2, 23), date(2026, 3, 2), date(2026, 4, 20), date(2026, 4, 27)]
+    trend = pl.DataFrame({"period_start": weeks, "complaints": [1, 40, 35, 10]})
+    kept = ct.whole_weeks(trend, "2026-03", "2026-04")
+    assert kept["period_start"].to_list() == [date(2026, 3, 2), date(2026, 4, 20)]
+    # with May in the range, the week of 27 April (to Sun 3 May) is whole
+    assert ct.whole_weeks(trend, "2026-03", "2026-05")["period_start"][-1] == date(2026, 4, 27)

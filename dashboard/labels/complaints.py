@@ -35,6 +35,11 @@ LABELS: dict[str, tuple[str, str]] = {
         "a category to unlabelled complaints.",
     ),
     "complaints.volume": ("投诉量", "Complaint volume"),
+    "complaints.volume.edge_weeks": (
+        "按周显示时，只显示完整落在所选月份内的周：跨越首尾月份边界的周只计到范围内的几天，会像投诉骤减。",
+        "By week, only weeks wholly inside the chosen months are shown: a week across the first "
+        "or last month's edge counts only its days inside and would look like a fall.",
+    ),
     "complaints.volume.partial": (
         "最后一期尚未结束，只计到 {as_of}：其下降不代表投诉减少。",
         "The last period had not ended at {as_of} and counts only up to then: its fall is not "
