@@ -29,6 +29,8 @@ STATUS_COLOURS: Mapping[str, str] = {  # reconciliation status -> colour
     "missing_in_merchant_log": "#7b1fa2",
     "pending_entry": PENDING,
     "unmatched": "#424242",
+    "invoiced": "#66bb6a",  # a payment invoiced in full
+    "under_invoiced": "#c62828",
 }
 GOOD_TO_BAD = "RdYlGn"  # colour scale where high values are good
 BAD_TO_GOOD = "RdYlGn_r"

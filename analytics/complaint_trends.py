@@ -15,6 +15,8 @@ from analytics import periods
 DIMENSIONS: Final = ("category", "channel", "district", "industry")
 Grain = Literal["week", "month"]
 NOT_FOUND: Final = "not_found"  # 查不到发票
+# complaints about what was invoiced for a payment (金额少开), judged by the payment's status
+PAYMENT_CATEGORIES: Final = ("amount_short",)
 # A named invoice that is neither in the merchant's log nor in the tax records.
 UNMATCHED: Final = "unmatched"
 
@@ -133,10 +135,19 @@ def top_merchants(
 def category_status_crosstab(links: pl.LazyFrame) -> pl.LazyFrame:
     """Complaints that name an invoice, by category and the invoice's reconciliation status.
 
-    ``share`` is within the category; an invoice found nowhere is status ``unmatched``.
+    ``share`` is within the category; an invoice found nowhere is status ``unmatched``. For the
+    categories of :data:`PAYMENT_CATEGORIES` (an amount short) the status is that of the
+    payment the invoice was issued for (invoiced / under_invoiced), where it has one: the
+    invoice's own entry status would call a founded complaint "entered on time".
     """
+    if "invoice_payment_status" not in links.collect_schema().names():  # an older snapshot
+        links = links.with_columns(invoice_payment_status=pl.lit(None, pl.String))
+    about_payment = pl.col("category").is_in(list(PAYMENT_CATEGORIES))
     named = links.filter(pl.col("invoice_no").is_not_null()).with_columns(
-        pl.col("invoice_status").fill_null(UNMATCHED)
+        invoice_status=pl.when(about_payment & pl.col("invoice_payment_status").is_not_null())
+        .then(pl.col("invoice_payment_status"))
+        .otherwise(pl.col("invoice_status"))
+        .fill_null(UNMATCHED)
     )
     return (
         named.group_by("category", "invoice_status")

@@ -150,7 +150,9 @@ def _match_names(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _invoice_status(con: duckdb.DuckDBPyConnection) -> bool:
-    """Temp table ``complaint_invoice_status``; False when there is no reconciliation yet."""
+    """Temp tables ``complaint_invoice_status`` (each named invoice's status) and
+    ``complaint_payment_status`` (the status of the payment each was issued for); False when
+    there is no reconciliation yet."""
     if table_exists(con, "reconciliation"):
         invoices = [
             str(r[0])
@@ -165,10 +167,28 @@ def _invoice_status(con: duckdb.DuckDBPyConnection) -> bool:
             sqlrun.body("marts/complaint_invoice_status.sql"),
             {"invoices": invoices},
         )
+        payments = [
+            str(r[0])
+            for r in con.execute(
+                "select distinct payment_id from complaint_invoice_status "
+                "where payment_id is not null order by 1"
+            ).fetchall()
+        ]
+        sqlrun.materialise_temp(
+            con,
+            "complaint_payment_status",
+            sqlrun.body("marts/complaint_payment_status.sql"),
+            {"payments": payments},
+        )
         return True
     con.execute(
         "create or replace temp table complaint_invoice_status (invoice_no varchar, "
-        "status varchar, reason_zh varchar, reason_en varchar, recorded_at timestamp)"
+        "status varchar, reason_zh varchar, reason_en varchar, recorded_at timestamp, "
+        "payment_id varchar)"
+    ).fetchall()
+    con.execute(
+        "create or replace temp table complaint_payment_status (payment_id varchar, "
+        "payment_status varchar)"
     ).fetchall()
     return False
 

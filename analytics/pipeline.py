@@ -63,7 +63,8 @@ AFFECTED_KEYS = ("affected_invoices", "affected_payments")
 # 7: the deadline on the working clock of the delay (recon_issued.sql), not the end of its day;
 # 8: credit summaries word delays in working days (credit_scoring.py); merchants equal on score
 # and rules deducting share a rank (credit_ranks.sql); explanations of months under 20 invoices
-# say how few (explain.small_month); complaint_links carries invoice_recorded_at
+# say how few (explain.small_month); complaint_links carries invoice_recorded_at and
+# invoice_payment_status
 ANALYSIS_VERSION = 8
 
 # Append later stages (anomaly, complaints, credit, alerts) here; each reads what the ones

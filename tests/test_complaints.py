@@ -36,7 +36,7 @@ class Data:
             "create table reconciliation (subject varchar, subject_id varchar, "
             "merchant_id varchar, period varchar, quarter varchar, status varchar, "
             "reason_en varchar, reason_zh varchar, issued_at timestamp, recorded_at timestamp, "
-            "delay_workdays double)"
+            "delay_workdays double, payment_id varchar)"
         )
 
     def merchant(
@@ -90,12 +90,19 @@ class Data:
             },
         )
 
-    def recon(self, subject: str, invoice_no: str, merchant_id: str, status: str) -> None:
+    def recon(
+        self,
+        subject: str,
+        invoice_no: str,
+        merchant_id: str,
+        status: str,
+        payment: str | None = None,
+    ) -> None:
         self.con.execute(
             "insert into reconciliation (subject, subject_id, merchant_id, period, quarter, "
-            "status, reason_en, reason_zh) values ($s, $i, $m, '2026-03', '2026-Q1', $st, "
-            "$en, $zh)",
-            {"s": subject, "i": invoice_no, "m": merchant_id, "st": status,
+            "status, reason_en, reason_zh, payment_id) values ($s, $i, $m, '2026-03', '2026-Q1', "
+            "$st, $en, $zh, $p)",
+            {"s": subject, "i": invoice_no, "m": merchant_id, "st": status, "p": payment,
              "en": f"{subject} {status}", "zh": f"{subject}：{status}"},
         ).fetchall()  # fmt: skip
 
@@ -464,6 +471,30 @@ def test_not_found_share_headline() -> None:
     by_district = ct.not_found_invoice_share(share_rows(), by="district").collect()
     assert by_district.select("district", "named", "share_missing_or_late").rows() == [
         ("朝阳区", 5, 0.6)
+    ]
+
+
+def test_an_amount_short_complaint_is_judged_by_its_payment(data: Data) -> None:
+    """The invoice of a 金额少开 complaint was entered on time; whether the customer was right is
+    the payment's status: under-invoiced, or invoiced in full."""
+    m = data.merchant("北京市朝阳区好味来餐饮有限公司")
+    for i, pay_status in enumerate(["under_invoiced", "invoiced", None]):
+        invoice, payment = f"2611200000000000001{i}", f"P{i}" if pay_status else None
+        data.recon("issued", invoice, m, "entered_on_time", payment)
+        if pay_status:
+            data.recon("payment", f"P{i}", m, pay_status)
+        data.complaint(f"A{i}", name="好味来餐饮", invoice_no=invoice, category="amount_short")
+    data.complaint("N0", name="好味来餐饮", invoice_no="26112000000000000010")  # not found
+    link_complaints(data.con)
+    links = data.links()
+    assert links["A0"]["invoice_payment_status"] == "under_invoiced"
+    assert links["A2"]["invoice_payment_status"] is None  # issued for no payment
+    cross = ct.category_status_crosstab(data.con.sql("select * from complaint_links").pl().lazy())
+    assert cross.collect().select("category", "invoice_status", "complaints").rows() == [
+        ("amount_short", "entered_on_time", 1),  # no payment to judge it by
+        ("amount_short", "invoiced", 1),
+        ("amount_short", "under_invoiced", 1),
+        ("not_found", "entered_on_time", 1),  # the same invoice: its own status
     ]
 
 

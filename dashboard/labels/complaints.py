@@ -51,9 +51,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "complaints.stat.p90": ("P90", "p90"),
     "complaints.crosstab": ("投诉类别与发票对账状态", "Complaint categories and invoice status"),
     "complaints.crosstab.caption": (
-        "仅含指明了发票号的投诉；每行为该类别内各对账状态的占比。",
+        "仅含指明了发票号的投诉；每行为该类别内各对账状态的占比。「金额少开」按该发票所属付款的"
+        "对账状态（已开票 / 少开票）统计。",
         "Complaints that name an invoice only; each row splits a category by the invoice's "
-        "reconciliation status.",
+        "reconciliation status. 'Amount short' is split by the status of the payment the "
+        "invoice was issued for (invoiced / under-invoiced).",
     ),
     "complaints.top": ("投诉最多的商户", "Merchants with most complaints"),
     "complaints.complaints": ("投诉数", "Complaints"),

@@ -42,6 +42,7 @@ final as (
         s.reason_zh as invoice_reason_zh,
         s.reason_en as invoice_reason_en,
         s.recorded_at as invoice_recorded_at,
+        ps.payment_status as invoice_payment_status,
         coalesce(l.category, p.category) as category,
         case when l.category is not null then 'label'
             when p.category is not null then 'model'
@@ -62,6 +63,7 @@ final as (
     from linked as l
     left join registry as m on m.merchant_id = l.linked_id
     left join complaint_invoice_status as s on s.invoice_no = l.invoice_no
+    left join complaint_payment_status as ps on ps.payment_id = s.payment_id
     left join complaint_predictions as p on p.complaint_id = l.complaint_id
 )
 
