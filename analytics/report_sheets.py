@@ -194,37 +194,35 @@ def _actions(
     return ["本期未发现需要处理的问题，请继续保持及时开票、及时入库。"]
 
 
+def _score_rows(
+    credit: dict[str, Any], key_suffix: str = "", value_suffix: str = ""
+) -> list[tuple[str, str]]:
+    """One simulated score, its grade (M with its reason) and its deductions, as summary rows."""
+    grade = str(credit["grade"])
+    if grade == "M":
+        grade = f"M（不予评级：{credit['m_reason_zh']}）"
+    rows = [
+        (f"模拟合规评分{key_suffix}", f"{credit['score']:.2f}{value_suffix}"),
+        (f"模拟信用等级{key_suffix}", grade + value_suffix),
+    ]
+    if credit.get("summary_zh"):
+        rows.append((f"扣分原因{key_suffix}", str(credit["summary_zh"])))
+    return rows
+
+
 def _grade_text(credits: list[dict[str, Any]], period: Period) -> list[tuple[str, str]]:
     """The quarter's simulated score (a month's: its quarter's, said so), and for a month the
     trailing 12 months ending in it where that window was scored (report_credit.sql)."""
-    quarter = period.quarter
     by_type = {str(c["period_type"]): c for c in credits}
-    rows: list[tuple[str, str]] = []
-    scored = [("quarter", "" if period.kind == "quarter" else f"（所在季度 {quarter}）")]
-    scored.append(("trailing_12m", f"（截至 {period.key} 的近 12 个月）"))
-    for period_type, where in scored:
-        credit = by_type.get(period_type)
-        if credit is None:
-            if period_type == "quarter":
-                rows.append(("模拟合规评分", f"—（{quarter} 暂无评分）"))
-            continue
-        grade = str(credit["grade"])
-        if grade == "M":
-            grade = f"M（不予评级：{credit['m_reason_zh']}）"
-        if period_type == "quarter":
-            rows += [
-                ("模拟合规评分", f"{credit['score']:.2f}{where}"),
-                ("模拟信用等级", grade + where),
-            ]
-            key = "扣分原因"
-        else:
-            rows += [
-                (f"模拟合规评分{where}", f"{credit['score']:.2f}"),
-                (f"模拟信用等级{where}", grade),
-            ]
-            key = f"扣分原因{where}"
-        if credit.get("summary_zh"):
-            rows.append((key, str(credit["summary_zh"])))
+    quarter = by_type.get("quarter")
+    if quarter is None:
+        rows = [("模拟合规评分", f"—（{period.quarter} 暂无评分）")]
+    else:
+        where = "" if period.kind == "quarter" else f"（所在季度 {period.quarter}）"
+        rows = _score_rows(quarter, value_suffix=where)
+    window = by_type.get("trailing_12m")
+    if window is not None:
+        rows += _score_rows(window, key_suffix=f"（截至 {period.key} 的近 12 个月）")
     if by_type:
         rows.append(
             ("评分说明", "评分为模拟结果：官方纳税信用评价中的发票扣分标准未公开，仅供参考。")
