@@ -154,32 +154,24 @@ def _invoice_status(con: duckdb.DuckDBPyConnection) -> bool:
     ``complaint_payment_status`` (the status of the payment each was issued for); False when
     there is no reconciliation yet."""
     if table_exists(con, "reconciliation"):
-        invoices = [
-            str(r[0])
-            for r in con.execute(
-                "select distinct nullif(trim(invoice_no), '') as i from complaints "
-                "where i is not null order by i"
-            ).fetchall()
-        ]
-        sqlrun.materialise_temp(
-            con,
-            "complaint_invoice_status",
-            sqlrun.body("marts/complaint_invoice_status.sql"),
-            {"invoices": invoices},
+        # each step reads the view with a constant list of the ids it needs (see the SQL files)
+        steps = (
+            ("invoice", "nullif(trim(invoice_no), '')", "complaints", "invoices"),
+            ("payment", "payment_id", "complaint_invoice_status", "payments"),
         )
-        payments = [
-            str(r[0])
-            for r in con.execute(
-                "select distinct payment_id from complaint_invoice_status "
-                "where payment_id is not null order by 1"
-            ).fetchall()
-        ]
-        sqlrun.materialise_temp(
-            con,
-            "complaint_payment_status",
-            sqlrun.body("marts/complaint_payment_status.sql"),
-            {"payments": payments},
-        )
+        for name, key, source, param in steps:
+            ids = [
+                str(r[0])
+                for r in con.execute(
+                    f"select distinct {key} as k from {source} where k is not null order by k"
+                ).fetchall()
+            ]
+            sqlrun.materialise_temp(
+                con,
+                f"complaint_{name}_status",
+                sqlrun.body(f"marts/complaint_{name}_status.sql"),
+                {param: ids},
+            )
         return True
     con.execute(
         "create or replace temp table complaint_invoice_status (invoice_no varchar, "
