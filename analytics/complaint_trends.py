@@ -132,6 +132,22 @@ def top_merchants(
     ).head(n)
 
 
+# complaint_links columns added by ANALYSIS_VERSION 8, null in a snapshot analysed before them
+# (until the next analysis, a full one): no payment status, no entry time (so a missing or late
+# invoice counts as absent when the complaint came)
+_V8_COLUMNS: Final[dict[str, pl.DataType]] = {
+    "invoice_recorded_at": pl.Datetime("us"),
+    "invoice_payment_status": pl.String(),
+}
+
+
+def _with_v8_columns(links: pl.LazyFrame) -> pl.LazyFrame:
+    have = set(links.collect_schema().names())
+    return links.with_columns(
+        pl.lit(None, dtype).alias(name) for name, dtype in _V8_COLUMNS.items() if name not in have
+    )
+
+
 def category_status_crosstab(links: pl.LazyFrame) -> pl.LazyFrame:
     """Complaints that name an invoice, by category and the invoice's reconciliation status.
 
@@ -140,8 +156,7 @@ def category_status_crosstab(links: pl.LazyFrame) -> pl.LazyFrame:
     payment the invoice was issued for (invoiced / under_invoiced), where it has one: the
     invoice's own entry status would call a founded complaint "entered on time".
     """
-    if "invoice_payment_status" not in links.collect_schema().names():  # an older snapshot
-        links = links.with_columns(invoice_payment_status=pl.lit(None, pl.String))
+    links = _with_v8_columns(links)
     about_payment = pl.col("category").is_in(list(PAYMENT_CATEGORIES))
     named = links.filter(pl.col("invoice_no").is_not_null()).with_columns(
         invoice_status=pl.when(about_payment & pl.col("invoice_payment_status").is_not_null())
@@ -194,10 +209,7 @@ def not_found_invoice_share(links: pl.LazyFrame, *, by: str | None = None) -> pl
         .cast(pl.Int64)
         .alias("absent_when_received"),
     ]
-    if "invoice_recorded_at" not in links.collect_schema().names():
-        # a snapshot analysed before the column existed: every missing or late one counts as
-        # absent until the next analysis (ANALYSIS_VERSION 8 makes it a full one)
-        links = links.with_columns(invoice_recorded_at=pl.lit(None, pl.Datetime("us")))
+    links = _with_v8_columns(links)
     subset = links.filter((pl.col("category") == NOT_FOUND) & pl.col("invoice_no").is_not_null())
     grouped = subset.group_by(keys).agg(aggs) if keys else subset.select(aggs)
     result = grouped.with_columns(
