@@ -399,17 +399,13 @@ def _add_remind(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> Non
 def _district(text: str) -> str:
     """``--district``: one of Beijing's 16 districts by its Chinese name (a typo would give an
     empty list that looks like good news)."""
-    import difflib
-
     from analytics import reference
 
-    known = list(reference.district_labels("zh"))
     name = text.strip()
-    if name in known:
-        return name
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
-    hint = f" (did you mean {close[0]}?)" if close else ""
-    raise argparse.ArgumentTypeError(f"unknown district {text!r}{hint}; known: {', '.join(known)}")
+    problem = reference.unknown_district(name)
+    if problem is not None:
+        raise argparse.ArgumentTypeError(problem)
+    return name
 
 
 def _at_least(low: float, what: str) -> Callable[[str], float]:

@@ -5,6 +5,7 @@ Loaded once per process; returned as Polars frames (sorted as in the file) or as
 
 from __future__ import annotations
 
+import difflib
 from functools import cache
 
 import polars as pl
@@ -42,6 +43,17 @@ def labels(name: str, lang: str, field: str = "name") -> dict[str, str]:
     frame = table(name)
     column = f"{field}_zh" if lang == "zh" else f"{field}_en"
     return dict(zip(frame["code"].to_list(), frame[column].to_list(), strict=True))
+
+
+def unknown_district(name: str) -> str | None:
+    """Why ``name`` is not one of Beijing's districts (naming the closest, e.g. 朝阳 for
+    朝阳区, and all 16), or None when it is one."""
+    known = list(district_labels("zh"))
+    if name in known:
+        return None
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
+    hint = f" (did you mean {close[0]}?)" if close else ""
+    return f"unknown district {name!r}{hint}; known: {', '.join(known)}"
 
 
 def district_labels(lang: str) -> dict[str, str]:

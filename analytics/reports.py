@@ -215,9 +215,9 @@ def district_reports(
 
     ``on_progress(done, total)`` is called after each merchant's file (the dashboard's bar)."""
     p = parse_period(period)
-    known = reference.district_labels("zh")
-    if district not in known:
-        raise ReportError(f"unknown district {district!r}; known: {', '.join(known)}")
+    problem = reference.unknown_district(district)
+    if problem is not None:
+        raise ReportError(problem)
     _check_format(fmt)
     _require_metrics(con)
     ids = [
