@@ -122,8 +122,8 @@ def _rule_columns(rule: CreditRule) -> tuple[pl.Expr, pl.Expr, pl.Expr, pl.Expr]
     raw, counted, points = _deduction(rule, value, count)
     # delays are working days: the words carry the unit the rule is written in
     unit_zh, unit_en = (" 个工作日", " working days") if fmt == "days" else ("", "")
-    v_zh = pl.concat_str(_fmt_expr(value, fmt), pl.lit(unit_zh))
-    v_en = pl.concat_str(_fmt_expr(value, fmt), pl.lit(unit_en))
+    shown = _fmt_expr(value, fmt)
+    v_zh, v_en = pl.concat_str(shown, pl.lit(unit_zh)), pl.concat_str(shown, pl.lit(unit_en))
     t = format_plain(fmt, rule.threshold)
     t_zh, t_en = t + unit_zh, t + unit_en
     cmp_zh, cmp_en = ("低于", "below") if below else ("高于", "above")

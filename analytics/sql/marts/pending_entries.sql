@@ -3,8 +3,9 @@
 -- invoices_pending counts them): what an official can still chase before it turns late.
 -- deadline_at = the last instant to enter it in time (recon_issued.sql); workdays_left =
 -- working time from $as_of to the deadline on the working clock of recon_issued.sql (0.5 =
--- half a working day); null where the deadline is unknown (a year with no holiday table yet). Small (the last working days' invoices), so it is copied into
--- the dashboard's snapshot; recomputed whenever the as-of time moves (moved_as_of_months.sql).
+-- half a working day); null where the deadline is unknown (a year with no holiday table yet).
+-- Small (the last working days' invoices), so it is copied into the dashboard's snapshot;
+-- recomputed whenever the as-of time moves (moved_as_of_months.sql).
 with now_clock as (
     select workdays_before
         + case when is_workday then extract(epoch from $as_of::time) / 86400.0 else 0 end
