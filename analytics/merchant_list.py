@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -102,10 +103,11 @@ def _rounded_ids(source: str, rows: list[tuple[int, str, str]]) -> None:
 
 
 def _from_table(
-    source: str, table: list[list[str]], numbers: frozenset[int] = frozenset()
+    source: str, table: list[list[str]], holds_numbers: Callable[[int], bool] = lambda _: False
 ) -> MerchantList:
     """A header row naming the id column picks that column; otherwise every cell is an id.
-    ``numbers``: the columns of a workbook holding cells stored as numbers."""
+    ``holds_numbers(i)``: whether column ``i`` of a workbook has cells stored as numbers
+    (asked only of the columns read as ids)."""
     header = table[0] if table else []
     known = _id_headers()
     columns = [i for i, h in enumerate(header) if fold(h) in known]
@@ -116,34 +118,28 @@ def _from_table(
             if col < len(row) and (value := _clean(row[col])):
                 rows.append((n, row[col].strip(), value))
         where = f"{source}, column {header[col].strip()!r}"
-        if col in numbers:
+        if holds_numbers(col):
             _rounded_ids(where, rows)
         return _collect(where, rows, by_header=True)
     for n, row in enumerate(table, start=1):
         rows.extend(
             (n, part, v) for cell in row for part in _SEPARATORS.split(cell) if (v := _clean(part))
         )
-    if numbers:
+    if any(holds_numbers(i) for i in range(max(map(len, table), default=0))):
         _rounded_ids(source, rows)
     return _collect(source, rows, by_header=False)
 
 
-def _number_columns(book: fastexcel.ExcelReader, width: int) -> frozenset[int]:
-    """The columns of the first sheet with a cell stored as a number: read strictly, a column
-    of text and numbers is refused (and names both), one of numbers only is typed as such."""
-    found = set()
-    for i in range(width):
-        try:
-            sheet = book.load_sheet(0, header_row=None, use_columns=[i], dtype_coercion="strict")
-        except fastexcel.UnsupportedColumnTypeCombinationError as exc:
-            if "Float" in str(exc) or "Int" in str(exc):
-                found.add(i)
-            continue
-        except fastexcel.FastExcelError:  # a column the strict reader cannot type: no finding
-            continue
-        if sheet.selected_columns[0].dtype in ("float", "int"):
-            found.add(i)
-    return frozenset(found)
+def _holds_numbers(book: fastexcel.ExcelReader, column: int) -> bool:
+    """Whether a column of the first sheet has a cell stored as a number: read strictly, a
+    column of text and numbers is refused (and names both), one of numbers only is typed so."""
+    try:
+        sheet = book.load_sheet(0, header_row=None, use_columns=[column], dtype_coercion="strict")
+    except fastexcel.UnsupportedColumnTypeCombinationError as exc:
+        return "Float" in str(exc) or "Int" in str(exc)
+    except fastexcel.FastExcelError:  # a column the strict reader cannot type: no finding
+        return False
+    return sheet.selected_columns[0].dtype in ("float", "int")
 
 
 def from_text(text: str, source: str = "the list") -> MerchantList:
@@ -165,8 +161,9 @@ def from_bytes(raw: bytes, name: str) -> MerchantList:
         table = [
             ["" if c is None else str(c) for c in row] for row in sheet.to_polars().iter_rows()
         ]
-        numbers = _number_columns(book, len(table[0]) if table else 0)
-        return _from_table(f"{name}, sheet {book.sheet_names[0]!r}", table, numbers)
+        return _from_table(
+            f"{name}, sheet {book.sheet_names[0]!r}", table, lambda i: _holds_numbers(book, i)
+        )
     try:
         text = uploads.decode_text(raw, name)
     except ValueError as exc:
