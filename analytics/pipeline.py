@@ -64,8 +64,9 @@ AFFECTED_KEYS = ("affected_invoices", "affected_payments")
 # 8: credit summaries word delays in working days (credit_scoring.py); merchants equal on score
 # and rules deducting share a rank (credit_ranks.sql); explanations of months under 20 invoices
 # say how few (explain.small_month); complaint_links carries invoice_recorded_at and
-# invoice_payment_status
-ANALYSIS_VERSION = 8
+# invoice_payment_status; 9: payments whose invoice only the tax system has are invoiced,
+# matched on amount and time (recon_payment_matches.sql; recon_payment_facts.tax_invoice_no)
+ANALYSIS_VERSION = 9
 
 # Append later stages (anomaly, complaints, credit, alerts) here; each reads what the ones
 # before it wrote.
@@ -243,7 +244,11 @@ def _plan(
         for name in AFFECTED_KEYS:
             keys = sqlrun.body(f"pipeline/{name}.sql")
             sqlrun.materialise_temp(con, f"work_{name}", keys, batches)
-        affected |= _months_of(con, "pipeline/affected_months.sql", batches)
+        affected |= _months_of(
+            con,
+            "pipeline/affected_months.sql",
+            batches | {"grace_days": Context.payment_grace_days},
+        )
         for name in AFFECTED_KEYS:
             con.execute(f"drop table work_{name}").fetchall()
     old_as_of = last[2] if last else None

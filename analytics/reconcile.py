@@ -34,7 +34,11 @@ Subjects and their statuses (DESIGN.md, plus ``pending_entry``):
 * **Payment** with ``invoice_requested`` (period = month of ``paid_at``): ``invoiced``,
   ``under_invoiced`` (paid exceeds the net 价税合计 of its invoices by more than 0.01; red
   invoices net against their originals, linked by their own payment_id or their original's) or
-  ``not_invoiced`` (no invoice linked at all).
+  ``not_invoiced`` (no invoice linked at all). A payment with no linked invoice whose invoice
+  the log lost is still ``invoiced``, ``matched_on = 'amount_time'``: a tax record without a
+  twin, same seller and 价税合计, blue and live, issued within ``Context.payment_grace_days``
+  after the payment, each the other's closest candidate (marts/recon_payment_matches.sql).
+  The tax record stays ``missing_in_merchant_log``: the log still lacks it.
 
 Voided (作废) invoices keep an entry status (a void must still reach the tax system, as
 已作废), but are never matched as duplicates, never checked for amounts, never netted against
@@ -88,6 +92,8 @@ FACT_TABLES = {
     "recon_tax_facts": "marts/recon_tax_unmatched.sql",
     "recon_payment_facts": "marts/recon_payments.sql",
 }
+# Then payments with no log invoice are matched to tax records the log lacks (amount and time).
+PAYMENT_MATCHES = "marts/recon_payment_matches.sql"
 
 
 def ensure_objects(con: duckdb.DuckDBPyConnection) -> None:
@@ -230,6 +236,8 @@ def run_stage(con: duckdb.DuckDBPyConnection, ctx: Context) -> None:
         sqlrun.execute(
             con, f"insert into {table} by name select * from ({sqlrun.body(name)})", params
         )
+    # payments whose only invoice is a tax record the merchant log lacks (reads both tables)
+    sqlrun.run_file(con, PAYMENT_MATCHES, params)
     con.execute("drop table work_issued").fetchall()  # invoice-sized: not kept for later stages
     ctx.written["recon_facts"] = sqlrun.count_rows(
         con, "recon_facts", "list_contains($months, period)", params

@@ -1,8 +1,9 @@
 """The baseline's reconciliation and merchant metrics in pandas (see pandas_baseline.py).
 
 The same rules as ``analytics.reconcile`` (statuses, working-day delays on the Chinese calendar
-through ``analytics.workdays.calendar_frame``, duplicates, payments netted with red invoices)
-and the same base columns and rates as ``merchant_period_metrics``, per month and quarter.
+through ``analytics.workdays.calendar_frame``, duplicates, payments netted with red invoices or
+matched to tax records the log lacks) and the same base columns and rates as
+``merchant_period_metrics``, per month and quarter.
 Vectorised: sorts, merges, group-bys and a calendar lookup by ``numpy.searchsorted``.
 """
 
@@ -13,9 +14,11 @@ from datetime import timedelta
 import numpy as np
 import pandas as pd
 
+from analytics.context import Context
 from analytics.workdays import calendar_frame
 
 TEN_MINUTES = pd.Timedelta(minutes=10)
+GRACE = pd.Timedelta(days=Context.payment_grace_days)
 
 
 def _calendar(first: pd.Timestamp, last: pd.Timestamp, deadline: int) -> pd.DataFrame:
@@ -115,12 +118,34 @@ def reconcile(
     judged = requests.join(net, on="payment_id")
     judged["status"] = np.where(
         judged["net_cents"].isna(),
-        "not_invoiced",
+        np.where(
+            judged["payment_id"].isin(_tax_matches(judged, unmatched)), "invoiced", "not_invoiced"
+        ),
         np.where(judged["paid_cents"] - judged["net_cents"] > 1, "under_invoiced", "invoiced"),
     )
     judged["period"] = judged["paid_at"].dt.strftime("%Y-%m")
     pay = pay.assign(period=pay["paid_at"].dt.strftime("%Y-%m"))
     return {"issued": facts, "unmatched": unmatched, "payments": judged, "paid": pay}
+
+
+def _tax_matches(judged: pd.DataFrame, unmatched: pd.DataFrame) -> pd.Series:
+    """Ids of the payments without a log invoice whose invoice is a tax record the log lacks:
+    same seller and 价税合计, blue, not void or reversed, issued within the grace period after
+    the payment, each the other's closest candidate (marts/recon_payment_matches.sql)."""
+    rivals = judged.loc[judged["net_cents"].isna(), ["payment_id", "merchant_id", "paid_at"]]
+    rivals = rivals.assign(total_cents=judged["paid_cents"])
+    status = unmatched["status"].fillna("")
+    live = ~unmatched["is_red"] & (status != "已作废") & ~status.str.startswith("已红冲")
+    orphans = unmatched.loc[live, ["invoice_no", "merchant_id", "issued_at", "total_cents"]]
+    pairs = rivals.merge(orphans, on=["merchant_id", "total_cents"])
+    pairs["gap"] = pairs["issued_at"] - pairs["paid_at"]
+    pairs = pairs[(pairs["gap"] >= pd.Timedelta(0)) & (pairs["gap"] < GRACE)]
+    by_payment = pairs.sort_values(["payment_id", "gap", "invoice_no"]).drop_duplicates(
+        "payment_id"
+    )
+    by_record = pairs.sort_values(["invoice_no", "gap", "payment_id"]).drop_duplicates("invoice_no")
+    mutual = by_payment.merge(by_record[["payment_id", "invoice_no"]])
+    return mutual["payment_id"]
 
 
 def _quarter(month: pd.Series) -> pd.Series:

@@ -349,3 +349,55 @@ def test_cli_analyse_publishes_the_serving_snapshot(
     assert "deadline changed from 2 to 3" in capsys.readouterr().out
     assert cli.main(["analyse", "--db", str(db), "--quiet", "--as-of", "yesterday"]) == 2
     assert "--as-of" in capsys.readouterr().err
+
+
+def test_a_tax_record_next_month_matches_the_payment_of_the_month_before() -> None:
+    """A payment on 30 March with no invoice in the log; the tax system's record of its invoice,
+    issued 2 April, comes in a later load: March is recomputed with April, and the payment is
+    invoiced (marts/recon_payment_matches.sql), as a full run says."""
+    wh = TestWarehouse()
+    a, _ = seed(wh)
+    pay = wh.payment(a, "2026-03-30 18:00", "66.00")
+    wh.analyse()
+    assert wh.status(pay, "payment") == "not_invoiced"
+    wh.new_load()
+    wh.tax_record(a, "2026-04-02 10:00", "66.00", recorded="2026-04-02 11:00")
+    result = wh.analyse()
+    assert (result.mode, set(result.months)) == ("incremental", {"2026-03", "2026-04"})
+    row = wh.recon(pay, "payment")
+    assert (row["status"], row["matched_on"]) == ("invoiced", "amount_time")
+    after = snapshot(wh)
+    wh.analyse(full=True)
+    assert snapshot(wh) == after
+    # the log's invoice arrives at last: the record has its twin, the payment its link
+    wh.new_load()
+    no = wh.rows("select invoice_no from tax_records where total_amount = 66")[0]["invoice_no"]
+    wh.invoice(a, "2026-04-02 10:00", "66.00", payment_id=pay, invoice_no=no)
+    result = wh.analyse()
+    assert {"2026-03", "2026-04"} <= set(result.months)
+    assert wh.recon(pay, "payment")["matched_on"] == "payment_id"
+    after = snapshot(wh)
+    wh.analyse(full=True)
+    assert snapshot(wh) == after
+
+
+def test_a_new_payment_takes_the_tax_record_from_an_earlier_one() -> None:
+    """Matches are mutual closest: a payment loaded later, closer to the record, takes it from
+    the one matched before, in the month before; the incremental run reaches back to it."""
+    wh = TestWarehouse()
+    a, _ = seed(wh)
+    first = wh.payment(a, "2026-03-28 09:00", "77.00")
+    wh.tax_record(a, "2026-04-01 10:00", "77.00", recorded="2026-04-01 11:00")
+    wh.analyse()
+    assert wh.status(first, "payment") == "invoiced"
+    wh.new_load()
+    closer = wh.payment(a, "2026-04-01 09:50", "77.00")
+    result = wh.analyse()
+    assert {"2026-03", "2026-04"} <= set(result.months)
+    assert (wh.status(first, "payment"), wh.status(closer, "payment")) == (
+        "not_invoiced",
+        "invoiced",
+    )
+    after = snapshot(wh)
+    wh.analyse(full=True)
+    assert snapshot(wh) == after

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 import polars as pl
 import pytest
@@ -446,3 +447,90 @@ def test_months_with_a_gap_leave_the_gap_alone(wh: TestWarehouse) -> None:
         ("issued", "2026-01"), ("issued", "2026-03"), ("payment", "2026-01"), ("payment", "2026-03")
     }  # fmt: skip
     assert len(periods) == 4
+
+
+def test_a_payment_whose_invoice_only_the_tax_system_has_is_invoiced(wh: TestWarehouse) -> None:
+    """The log lost the invoice (a broken export): the tax record of the same seller and
+    价税合计, issued within the grace period after the payment, is its invoice."""
+    m = wh.merchant()
+    pay = wh.payment(m, "2026-03-02 09:00", "50.00")
+    record = wh.tax_record(m, "2026-03-02 09:02", "50.00", recorded="2026-03-02 09:30")
+    wh.analyse()
+    row = wh.recon(pay, "payment")
+    assert (row["status"], row["matched_on"], row["total_issued"], row["difference"]) == (
+        "invoiced",
+        "amount_time",
+        pytest.approx(50),
+        pytest.approx(0),
+    )
+    assert row["reason_en"] == (
+        "paid 50.00 on 2026-03-02 09:00; no invoice in the merchant's invoicing log, but the "
+        f"tax system has {record} for the same 价税合计, issued 2026-03-02 09:02"
+    )
+    assert row["reason_zh"] == (
+        f"2026-03-02 09:00 付款 50.00；商户开票记录中没有，税务系统有同额发票 {record}"
+        "（开票 2026-03-02 09:02）"
+    )
+    # the log still lacks the invoice: that stays the merchant's finding
+    assert wh.status(record, "tax_record") == "missing_in_merchant_log"
+    march = wh.metrics(m, "2026-03")
+    assert (march["not_invoiced_count"], march["merchant_log_missing_count"]) == (0, 1)
+    assert wh.rows(
+        "select count(*) as n from check_violations where check_id = 'payment_not_invoiced'"
+    ) == [{"n": 0}]
+
+
+def test_tax_records_that_cannot_be_the_payments_invoice_are_not_matched(
+    wh: TestWarehouse,
+) -> None:
+    m = wh.merchant()
+    other = wh.merchant()
+    # case: (paid, the record's changes); each case has its own amount, so none can cross-match
+    cases: dict[str, tuple[str, dict[str, str]]] = {
+        "other amount": ("2026-03-02 09:00", {"total": "-0.01"}),
+        "before the payment": ("2026-03-03 09:00", {"issued": "2026-03-03 08:59"}),
+        "after the grace period": ("2026-03-04 09:00", {"issued": "2026-03-11 09:00"}),
+        "voided": ("2026-03-05 09:00", {"status": "已作废"}),
+        "reversed": ("2026-03-06 09:00", {"status": "已红冲-全额"}),
+        "other seller": ("2026-03-09 09:00", {"seller": other}),
+    }
+    pays = {}
+    for i, (case, (paid, record)) in enumerate(cases.items()):
+        amount = Decimal(50 + i)
+        pays[case] = wh.payment(m, paid, amount)
+        wh.tax_record(
+            record.get("seller", m),
+            record.get("issued", paid[:11] + "10:00"),
+            amount + Decimal(record.get("total", "0")),
+            recorded="2026-03-12 10:00",
+            status=record.get("status", "正常"),
+        )
+    twin_pay = wh.payment(m, "2026-03-10 09:00", "40.00")  # its record has a twin in the log
+    wh.invoice(m, "2026-03-10 09:05", "40.00", recorded="2026-03-10 09:30")
+    wh.analyse()
+    for case, pay in pays.items():
+        assert wh.status(pay, "payment") == "not_invoiced", case
+    assert wh.status(twin_pay, "payment") == "not_invoiced"
+    # every record but the reversed one's twin-less: each is there and was passed over
+    assert wh.rows(
+        "select count(*) as n from reconciliation where subject = 'tax_record' "
+        "and status = 'missing_in_merchant_log'"
+    ) == [{"n": 6}]
+
+
+def test_the_closest_payment_and_tax_record_are_matched_once(wh: TestWarehouse) -> None:
+    """Two payments of 50.00 and one record the log lacks: the record goes to the payment just
+    before it; the earlier payment keeps looking unpaid (each is matched at most once)."""
+    m = wh.merchant()
+    early = wh.payment(m, "2026-03-02 09:00", "50.00")
+    near = wh.payment(m, "2026-03-02 11:00", "50.00")
+    record = wh.tax_record(m, "2026-03-02 11:05", "50.00", recorded="2026-03-02 12:00")
+    # a payment with its own invoice in the log never takes a record from the unlinked ones
+    linked = wh.payment(m, "2026-03-02 11:04", "50.00")
+    wh.invoice(m, "2026-03-02 11:06", "50.00", payment_id=linked, recorded="2026-03-02 12:00")
+    wh.analyse()
+    assert wh.recon(near, "payment")["reason_en"].endswith(
+        f"has {record} for the same 价税合计, issued 2026-03-02 11:05"
+    )
+    assert (wh.status(early, "payment"), wh.status(near, "payment")) == ("not_invoiced", "invoiced")
+    assert wh.recon(linked, "payment")["matched_on"] == "payment_id"

@@ -9,12 +9,16 @@ with expanded as (
 ),
 
 described as (
-    select e.*,
+    select e.* replace (
+            -- a payment matched to a tax record (no invoice in the log): that record's issue time
+            case when e.subject = 'payment' then t.issued_at else e.tax_issued_at end
+                as tax_issued_at),
         case
             when e.subject = 'tax_record' then
                 case when e.status = 'missing_in_merchant_log' then 'none' else 'invoice_no' end
             when e.subject = 'payment' then
-                case when e.invoices_linked + e.red_linked > 0 then 'payment_id' else 'none' end
+                case when e.invoices_linked + e.red_linked > 0 then 'payment_id'
+                    when e.tax_invoice_no is not null then 'amount_time' else 'none' end
             when e.is_duplicate then e.duplicate_basis
             when e.is_recorded then 'invoice_no'
             else 'none'
@@ -27,7 +31,8 @@ described as (
         coalesce(i.buyer_name, t.buyer_name) as buyer_name
     from expanded e
     left join stg_issued i on i.invoice_no = e.subject_id and e.subject <> 'payment'
-    left join stg_tax t on t.invoice_no = e.subject_id and e.status = 'missing_in_merchant_log'
+    left join stg_tax t on t.invoice_no = coalesce(e.tax_invoice_no, e.subject_id)
+        and (e.status = 'missing_in_merchant_log' or e.tax_invoice_no is not null)
 ),
 
 texts as (
@@ -37,6 +42,7 @@ texts as (
         strftime(paid_at, '%Y-%m-%d %H:%M') as p_txt,
         coalesce(strftime(deadline_at, '%Y-%m-%d %H:%M'), '?') as dl_txt,
         strftime(duplicate_of_at, '%Y-%m-%d %H:%M') as dup_txt,
+        strftime(tax_issued_at, '%Y-%m-%d %H:%M') as ti_at_txt,
         printf('%.1f', delay_workdays) as d_txt,
         printf('%.2f', total_issued) as ti_txt,
         printf('%.2f', total_recorded) as tr_txt,

@@ -6,7 +6,7 @@ with texts as (
 ),
 
 reasoned as (
-    select * exclude (i_txt, r_txt, p_txt, dl_txt, dup_txt, d_txt, ti_txt, tr_txt, pa_txt,
+    select * exclude (i_txt, r_txt, p_txt, dl_txt, dup_txt, ti_at_txt, d_txt, ti_txt, tr_txt, pa_txt,
             diff_txt, buyer_txt, void_en, void_zh),
         void_en || case status
             when 'entered_on_time' then case when recorded_at is null
@@ -32,8 +32,12 @@ reasoned as (
             when 'missing_in_merchant_log' then format(
                 'in the tax system (issued {}, recorded {}) but not in the merchant''s invoicing log',
                 i_txt, r_txt)
-            when 'invoiced' then format('paid {} on {}; invoiced {} net ({} invoices, {} red)',
-                pa_txt, p_txt, ti_txt, invoices_linked, red_linked)
+            when 'invoiced' then case when tax_invoice_no is null
+                then format('paid {} on {}; invoiced {} net ({} invoices, {} red)',
+                    pa_txt, p_txt, ti_txt, invoices_linked, red_linked)
+                else format('paid {} on {}; no invoice in the merchant''s invoicing log, but the '
+                    || 'tax system has {} for the same 价税合计, issued {}',
+                    pa_txt, p_txt, tax_invoice_no, ti_at_txt) end
             when 'under_invoiced' then format('paid {} on {}; invoiced {} net: {} short',
                 pa_txt, p_txt, ti_txt, diff_txt)
             when 'not_invoiced' then format('paid {} on {}, invoice requested, no invoice issued',
@@ -59,8 +63,11 @@ reasoned as (
                     duplicate_of, dup_txt, buyer_txt, ti_txt) end
             when 'missing_in_merchant_log' then format(
                 '税务系统有记录（开票 {}，入库 {}），商户开票记录中没有', i_txt, r_txt)
-            when 'invoiced' then format('{} 付款 {}；开票净额 {}（{} 张，红冲 {} 张）',
-                p_txt, pa_txt, ti_txt, invoices_linked, red_linked)
+            when 'invoiced' then case when tax_invoice_no is null
+                then format('{} 付款 {}；开票净额 {}（{} 张，红冲 {} 张）',
+                    p_txt, pa_txt, ti_txt, invoices_linked, red_linked)
+                else format('{} 付款 {}；商户开票记录中没有，税务系统有同额发票 {}（开票 {}）',
+                    p_txt, pa_txt, tax_invoice_no, ti_at_txt) end
             when 'under_invoiced' then format('{} 付款 {}；开票净额 {}，少开 {}',
                 p_txt, pa_txt, ti_txt, diff_txt)
             when 'not_invoiced' then format('{} 付款 {}，已申请开票，未开具发票', p_txt, pa_txt)

@@ -5,6 +5,10 @@
 -- any subject of a newly registered merchant; and the invoices whose tax-system status a new
 -- export moved on (tax_status_history). The linking keys are work tables built first from
 -- pipeline/affected_invoices.sql and pipeline/affected_payments.sql (analytics.pipeline).
+-- A payment with no invoice in the merchant log is matched to a tax record the log lacks, issued
+-- up to $grace_days days after it (marts/recon_payment_matches.sql): when such a record comes,
+-- gets a twin or changes, or a payment that could match one comes or gets an invoice, the
+-- months back to $grace_days days before it are recomputed too.
 with new_issued as (
     select * from issued_invoices where list_contains($batches, batch_id)
 ),
@@ -43,8 +47,31 @@ touched as (
     union all select received_at from complaints semi join new_merchants using (merchant_id)
 ),
 
+orphans as (  -- tax records the merchant log lacks: as of the last analysis, and new ones
+    select subject_id as invoice_no, merchant_id, issued_at, total_recorded as total
+    from recon_tax_facts
+    union all
+    select invoice_no, seller_tax_id, issued_at, total_amount from new_tax
+    anti join issued_invoices using (invoice_no)
+),
+
+reaching_back as (
+    select issued_at as t from orphans semi join work_affected_invoices using (invoice_no)
+    union all
+    select p.paid_at from payments p semi join work_affected_payments using (payment_id)
+    where p.invoice_requested and exists (
+        select 1 from orphans o
+        where o.merchant_id = p.merchant_id and o.total = p.amount_paid
+            and o.issued_at >= p.paid_at
+            and o.issued_at < p.paid_at + to_days($grace_days::integer)
+    )
+),
+
 final as (
     select distinct strftime(t, '%Y-%m') as month from touched where t is not null
+    union
+    select distinct strftime(t - to_days($grace_days::integer), '%Y-%m') from reaching_back
+    where t is not null
 )
 
 select * from final

@@ -63,8 +63,14 @@ create table if not exists recon_payment_facts (
     total_issued     decimal(18, 2),     -- the net 价税合计 of the linked invoices
     amount_paid      decimal(18, 2),
     invoices_linked  integer,            -- blue invoices linked
-    red_linked       integer             -- red invoices netted
+    red_linked       integer,            -- red invoices netted
+    -- with no invoice in the merchant log: the tax record matched on amount and time
+    -- (recon_payments.sql), else null
+    tax_invoice_no   varchar
 );
+-- warehouses analysed before version 9 (the views need the column before the full run that
+-- version forces recreates the table)
+alter table recon_payment_facts add column if not exists tax_invoice_no varchar;
 
 create table if not exists check_violations (
     check_id     varchar not null,
