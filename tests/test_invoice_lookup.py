@@ -315,6 +315,31 @@ def test_an_order_number_gives_its_payment_and_every_invoice_issued_for_it(
     assert set(table["记录号码"]) == {i for _, i, _, _ in _order_truth(small_warehouse, short)}
 
 
+def test_an_order_whose_invoice_only_the_tax_system_has_gives_that_record(
+    small_warehouse: Path, snapshot: duckdb.DuckDBPyConnection
+) -> None:
+    """The log lost the invoice; reconciliation matched the payment to the tax record on amount
+    and time: the order is invoiced, and the record (missing from the log) is its invoice."""
+    con = connect(small_warehouse, read_only=True)
+    try:
+        order, record = con.execute(
+            "select subject_id, tax_invoice_no from recon_payment_facts "
+            "where tax_invoice_no is not null order by 1 limit 1"
+        ).fetchall()[0]
+    finally:
+        con.close()
+    first = invoice_lookup.from_snapshot(snapshot.cursor(), invoice_lookup.parse_numbers(order))
+    result = invoice_lookup.ask_warehouse(first, small_warehouse)
+    got = {
+        (r["subject"], r["subject_id"], r["status"])
+        for r in result.found.filter(result.found["asked"] == order).iter_rows(named=True)
+    }
+    assert got == {
+        ("payment", order, "invoiced"),
+        ("tax_record", record, "missing_in_merchant_log"),
+    }
+
+
 def test_an_order_whose_payment_was_rejected_at_import_says_where_and_why(
     small_warehouse: Path, snapshot: duckdb.DuckDBPyConnection
 ) -> None:
