@@ -471,8 +471,20 @@ def test_a_payment_whose_invoice_only_the_tax_system_has_is_invoiced(wh: TestWar
         f"2026-03-02 09:00 付款 50.00；商户开票记录中没有，税务系统有同额发票 {record}"
         "（开票 2026-03-02 09:02）"
     )
-    # the log still lacks the invoice: that stays the merchant's finding
-    assert wh.status(record, "tax_record") == "missing_in_merchant_log"
+    # the log still lacks the invoice: that stays the merchant's finding, now with its payment
+    row = wh.recon(record, "tax_record")
+    assert (row["status"], row["matched_on"], row["payment_id"]) == (
+        "missing_in_merchant_log",
+        "amount_time",
+        pay,
+    )
+    assert row["reason_en"].endswith(
+        f"not in the merchant's invoicing log; the invoice of payment {pay} "
+        "(paid 2026-03-02 09:00, same 价税合计)"
+    )
+    assert row["reason_zh"].endswith(
+        f"商户开票记录中没有；对应付款 {pay}（2026-03-02 09:00 付款，金额相同）"
+    )
     march = wh.metrics(m, "2026-03")
     assert (march["not_invoiced_count"], march["merchant_log_missing_count"]) == (0, 1)
     assert wh.rows(

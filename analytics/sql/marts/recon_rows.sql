@@ -12,10 +12,13 @@ described as (
     select e.* replace (
             -- a payment matched to a tax record (no invoice in the log): that record's issue time
             case when e.subject = 'payment' then t.issued_at else e.tax_issued_at end
-                as tax_issued_at),
+                as tax_issued_at,
+            -- and the record: the time of the payment it was matched to
+            coalesce(e.paid_at, m.paid_at) as paid_at),
         case
             when e.subject = 'tax_record' then
-                case when e.status = 'missing_in_merchant_log' then 'none' else 'invoice_no' end
+                case when e.status <> 'missing_in_merchant_log' then 'invoice_no'
+                    when m.payment_id is not null then 'amount_time' else 'none' end
             when e.subject = 'payment' then
                 case when e.invoices_linked + e.red_linked > 0 then 'payment_id'
                     when e.tax_invoice_no is not null then 'amount_time' else 'none' end
@@ -27,12 +30,17 @@ described as (
             else e.total_issued - e.total_recorded end as difference,
         fw_period_key(e.period, 'quarter') as quarter,
         e.subject = 'tax_record' or e.is_recorded as has_tax_record,
-        case when e.subject = 'payment' then e.subject_id else i.payment_id end as payment_id,
+        case when e.subject = 'payment' then e.subject_id
+            else coalesce(i.payment_id, m.payment_id) end as payment_id,
         coalesce(i.buyer_name, t.buyer_name) as buyer_name
     from expanded e
     left join stg_issued i on i.invoice_no = e.subject_id and e.subject <> 'payment'
     left join stg_tax t on t.invoice_no = coalesce(e.tax_invoice_no, e.subject_id)
         and (e.status = 'missing_in_merchant_log' or e.tax_invoice_no is not null)
+    left join (  -- payments matched to a record the log lacks (marts/recon_payment_matches.sql)
+        select tax_invoice_no, subject_id as payment_id, paid_at
+        from recon_payment_facts where tax_invoice_no is not null
+    ) m on m.tax_invoice_no = e.subject_id and e.status = 'missing_in_merchant_log'
 ),
 
 texts as (

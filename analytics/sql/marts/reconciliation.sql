@@ -6,8 +6,8 @@ with texts as (
 ),
 
 reasoned as (
-    select * exclude (i_txt, r_txt, p_txt, dl_txt, dup_txt, ti_at_txt, d_txt, ti_txt, tr_txt, pa_txt,
-            diff_txt, buyer_txt, void_en, void_zh),
+    select * exclude (i_txt, r_txt, p_txt, dl_txt, dup_txt, ti_at_txt, d_txt, ti_txt, tr_txt,
+            pa_txt, diff_txt, buyer_txt, void_en, void_zh),
         void_en || case status
             when 'entered_on_time' then case when recorded_at is null
                 then format('issued {}, in the tax system (recording time unknown)', i_txt)
@@ -31,7 +31,8 @@ reasoned as (
                     buyer_txt, ti_txt, duplicate_of, dup_txt) end
             when 'missing_in_merchant_log' then format(
                 'in the tax system (issued {}, recorded {}) but not in the merchant''s invoicing log',
-                i_txt, r_txt)
+                i_txt, r_txt) || case when payment_id is null then '' else format(
+                    '; the invoice of payment {} (paid {}, same 价税合计)', payment_id, p_txt) end
             when 'invoiced' then case when tax_invoice_no is null
                 then format('paid {} on {}; invoiced {} net ({} invoices, {} red)',
                     pa_txt, p_txt, ti_txt, invoices_linked, red_linked)
@@ -63,6 +64,8 @@ reasoned as (
                     duplicate_of, dup_txt, buyer_txt, ti_txt) end
             when 'missing_in_merchant_log' then format(
                 '税务系统有记录（开票 {}，入库 {}），商户开票记录中没有', i_txt, r_txt)
+                || case when payment_id is null then '' else format(
+                    '；对应付款 {}（{} 付款，金额相同）', payment_id, p_txt) end
             when 'invoiced' then case when tax_invoice_no is null
                 then format('{} 付款 {}；开票净额 {}（{} 张，红冲 {} 张）',
                     p_txt, pa_txt, ti_txt, invoices_linked, red_linked)
