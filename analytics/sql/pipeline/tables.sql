@@ -60,12 +60,12 @@ create table if not exists recon_payment_facts (
     period           varchar not null,   -- YYYY-MM of paid_at
     status           varchar not null,
     paid_at          timestamp,
-    total_issued     decimal(18, 2),     -- the net 价税合计 of the linked invoices
+    total_issued     decimal(18, 2),     -- the net 价税合计 of the linked invoices (or record)
     amount_paid      decimal(18, 2),
     invoices_linked  integer,            -- blue invoices linked
     red_linked       integer,            -- red invoices netted
     -- with no invoice in the merchant log: the tax record matched on amount and time
-    -- (recon_payments.sql), else null
+    -- (marts/recon_payment_matches.sql), else null
     tax_invoice_no   varchar
 );
 -- warehouses analysed before version 9 (the views need the column before the full run that
