@@ -9,7 +9,7 @@
 -- payment (the grace period of the payment_not_invoiced check), and each is the other's
 -- closest such candidate (smallest gap, then the other's id). Mutual closest, not an iterated
 -- assignment, so a match depends only on rows within one window: a new row changes matches no
--- further back than $grace_days days (pipeline/affected_months.sql). Competing payments of
+-- further than $grace_days days either side (pipeline/affected_months.sql). Competing payments of
 -- months not recomputed now are their stored rows; stored matches of those months are left as
 -- they are (a change that could move them brings their month into $months).
 with rivals as (  -- payments without a log link that can compete for the same tax records

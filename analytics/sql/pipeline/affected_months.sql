@@ -8,7 +8,9 @@
 -- A payment with no invoice in the merchant log is matched to a tax record the log lacks, issued
 -- up to $grace_days days after it (marts/recon_payment_matches.sql): when such a record comes,
 -- gets a twin or changes, or a payment that could match one comes or gets an invoice, the
--- months back to $grace_days days before it are recomputed too.
+-- months from $grace_days days before it to $grace_days days after it are recomputed too. Back:
+-- the payments the record can match (and the records they can match, which name them); ahead:
+-- the records the payment can match, and the records a new record takes a payment from.
 with new_issued as (
     select * from issued_invoices where list_contains($batches, batch_id)
 ),
@@ -55,7 +57,7 @@ orphans as (  -- tax records the merchant log lacks: as of the last analysis, an
     anti join issued_invoices using (invoice_no)
 ),
 
-reaching_back as (
+reaching as (
     select issued_at as t from orphans semi join work_affected_invoices using (invoice_no)
     union all
     select p.paid_at from payments p semi join work_affected_payments using (payment_id)
@@ -70,7 +72,10 @@ reaching_back as (
 final as (
     select distinct strftime(t, '%Y-%m') as month from touched where t is not null
     union
-    select distinct strftime(t - to_days($grace_days::integer), '%Y-%m') from reaching_back
+    select distinct strftime(t - to_days($grace_days::integer), '%Y-%m') from reaching
+    where t is not null
+    union
+    select distinct strftime(t + to_days($grace_days::integer), '%Y-%m') from reaching
     where t is not null
 )
 

@@ -3,15 +3,16 @@
 -- turns missing as well), those whose tax records became visible, and those whose unpaid
 -- invoice requests may have crossed the $grace_days limit of the payment_not_invoiced check.
 -- A newly visible tax record the merchant log lacks may match a payment made up to $grace_days
--- days before it (marts/recon_payment_matches.sql): those months too.
+-- days before it, and take it from a record up to $grace_days days after it
+-- (marts/recon_payment_matches.sql): those months too.
 with touched as (
     select distinct period as month from recon_facts where is_pending
     union
     select distinct strftime(issued_at, '%Y-%m') from tax_records
     where recorded_at > $old_as_of and recorded_at <= $as_of
     union
-    select distinct strftime(t.issued_at - to_days($grace_days::integer), '%Y-%m')
-    from tax_records t
+    select distinct strftime(t.issued_at + to_days(d * $grace_days::integer), '%Y-%m')
+    from tax_records t, (values (-1), (1)) s(d)
     where t.recorded_at > $old_as_of and t.recorded_at <= $as_of
         and not exists (select 1 from issued_invoices i where i.invoice_no = t.invoice_no)
     union
