@@ -7,7 +7,8 @@
 -- pipeline/affected_invoices.sql and pipeline/affected_payments.sql (analytics.pipeline).
 -- A payment with no invoice in the merchant log is matched to a tax record the log lacks, issued
 -- up to $grace_days days after it (marts/recon_payment_matches.sql): when such a record comes,
--- gets a twin or changes, or a payment that could match one comes or gets an invoice, the
+-- gets a twin or changes, or a payment that could match one comes or gets an invoice, and it
+-- has a candidate on the other side (same merchant and amount, within the window), the
 -- months from $grace_days days before it to $grace_days days after it are recomputed too. Back:
 -- the payments the record can match (and the records they can match, which name them); ahead:
 -- the records the payment can match, and the records a new record takes a payment from.
@@ -57,8 +58,15 @@ orphans as (  -- tax records the merchant log lacks: as of the last analysis, an
     anti join issued_invoices using (invoice_no)
 ),
 
-reaching as (
-    select issued_at as t from orphans semi join work_affected_invoices using (invoice_no)
+reaching as (  -- such records and payments that have a candidate on the other side
+    select o.issued_at as t
+    from orphans o semi join work_affected_invoices w on w.invoice_no = o.invoice_no
+    where exists (
+        select 1 from payments p
+        where p.merchant_id = o.merchant_id and p.amount_paid = o.total and p.invoice_requested
+            and o.issued_at >= p.paid_at
+            and o.issued_at < p.paid_at + to_days($grace_days::integer)
+    )
     union all
     select p.paid_at from payments p semi join work_affected_payments using (payment_id)
     where p.invoice_requested and exists (

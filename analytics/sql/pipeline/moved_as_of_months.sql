@@ -2,9 +2,9 @@
 -- held pending invoices (is_pending: status pending_entry, or a duplicate not yet entered, which
 -- turns missing as well), those whose tax records became visible, and those whose unpaid
 -- invoice requests may have crossed the $grace_days limit of the payment_not_invoiced check.
--- A newly visible tax record the merchant log lacks may match a payment made up to $grace_days
--- days before it, and take it from a record up to $grace_days days after it
--- (marts/recon_payment_matches.sql): those months too.
+-- A newly visible tax record the merchant log lacks, with a candidate payment, may match a
+-- payment made up to $grace_days days before it, and take it from a record up to $grace_days
+-- days after it (marts/recon_payment_matches.sql): those months too.
 with touched as (
     select distinct period as month from recon_facts where is_pending
     union
@@ -15,6 +15,12 @@ with touched as (
     from tax_records t, (values (-1), (1)) s(d)
     where t.recorded_at > $old_as_of and t.recorded_at <= $as_of
         and not exists (select 1 from issued_invoices i where i.invoice_no = t.invoice_no)
+        and exists (
+            select 1 from payments p
+            where p.merchant_id = t.seller_tax_id and p.amount_paid = t.total_amount
+                and p.invoice_requested and t.issued_at >= p.paid_at
+                and t.issued_at < p.paid_at + to_days($grace_days::integer)
+        )
     union
     select distinct period from recon_facts
     where subject = 'payment' and status = 'not_invoiced'
