@@ -24,6 +24,11 @@ new_payments as (
     select * from payments where list_contains($batches, batch_id)
 ),
 
+affected_payments as materialized (  -- read once: both the months and the matching need them
+    select payment_id, merchant_id, paid_at, amount_paid, invoice_requested
+    from payments semi join work_affected_payments using (payment_id)
+),
+
 new_merchants as (
     select merchant_id from merchants where list_contains($batches, batch_id)
 ),
@@ -41,8 +46,7 @@ touched as (
         semi join work_affected_payments using (payment_id)
     union all select issued_at from tax_records
         semi join work_affected_invoices using (invoice_no)
-    union all select paid_at from payments
-        semi join work_affected_payments using (payment_id)
+    union all select paid_at from affected_payments
     union all select issued_at from issued_invoices semi join new_merchants using (merchant_id)
     union all select issued_at from tax_records t semi join new_merchants m
         on m.merchant_id = t.seller_tax_id
@@ -68,7 +72,7 @@ reaching as (  -- such records and payments that have a candidate on the other s
             and o.issued_at < p.paid_at + to_days($grace_days::integer)
     )
     union all
-    select p.paid_at from payments p semi join work_affected_payments using (payment_id)
+    select p.paid_at from affected_payments p
     where p.invoice_requested and exists (
         select 1 from orphans o
         where o.merchant_id = p.merchant_id and o.total = p.amount_paid
