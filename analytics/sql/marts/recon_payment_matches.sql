@@ -31,10 +31,9 @@ orphans as (
 candidates as (
     select r.payment_id, r.period, o.invoice_no, o.total_recorded,
         o.issued_at - r.paid_at as gap
-    from rivals r join orphans o
-        on o.merchant_id = r.merchant_id and o.total_recorded = r.amount_paid
-        and o.issued_at >= r.paid_at
-        and o.issued_at < r.paid_at + to_days($grace_days::integer)
+    from rivals r join orphans o on fw_payment_candidate(
+        r.merchant_id, r.amount_paid, r.paid_at, o.merchant_id, o.total_recorded, o.issued_at,
+        $grace_days)
 ),
 
 ranked as (

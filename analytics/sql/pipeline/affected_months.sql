@@ -67,17 +67,17 @@ reaching as (  -- such records and payments that have a candidate on the other s
     from orphans o semi join work_affected_invoices w on w.invoice_no = o.invoice_no
     where exists (
         select 1 from payments p
-        where p.merchant_id = o.merchant_id and p.amount_paid = o.total and p.invoice_requested
-            and o.issued_at >= p.paid_at
-            and o.issued_at < p.paid_at + to_days($grace_days::integer)
+        where p.invoice_requested and fw_payment_candidate(
+            p.merchant_id, p.amount_paid, p.paid_at, o.merchant_id, o.total, o.issued_at,
+            $grace_days)
     )
     union all
     select p.paid_at from affected_payments p
     where p.invoice_requested and exists (
         select 1 from orphans o
-        where o.merchant_id = p.merchant_id and o.total = p.amount_paid
-            and o.issued_at >= p.paid_at
-            and o.issued_at < p.paid_at + to_days($grace_days::integer)
+        where fw_payment_candidate(
+            p.merchant_id, p.amount_paid, p.paid_at, o.merchant_id, o.total, o.issued_at,
+            $grace_days)
     )
 ),
 

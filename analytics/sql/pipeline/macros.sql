@@ -18,3 +18,15 @@ create or replace macro fw_period_keys(months, period_type) as table
 -- constant, so a full run or a new day's months plan the range test alone.
 create or replace macro fw_in_months(t, period, months, lo, hi, consecutive) as
     t >= lo and t < hi and (consecutive or list_contains(months, period));
+
+-- fw_payment_candidate(merchant, amount, paid_at, seller, total, issued_at, grace_days): a tax
+-- record (seller, total, issued_at) the merchant's log lacks can be the invoice of a payment
+-- (merchant, amount, paid_at) with none in the log: the same merchant, the same 价税合计 to the
+-- cent, issued at or after the payment and within grace_days days. One rule for the matching
+-- (marts/recon_payment_matches.sql) and for the months an incremental run recomputes around it
+-- (pipeline/affected_months.sql, pipeline/moved_as_of_months.sql).
+create or replace macro fw_payment_candidate(
+    merchant, amount, paid_at, seller, total, issued_at, grace_days
+) as
+    seller = merchant and total = amount and issued_at >= paid_at
+        and issued_at < paid_at + to_days(grace_days::integer);

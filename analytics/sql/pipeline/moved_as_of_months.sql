@@ -17,9 +17,9 @@ with touched as (
         and not exists (select 1 from issued_invoices i where i.invoice_no = t.invoice_no)
         and exists (
             select 1 from payments p
-            where p.merchant_id = t.seller_tax_id and p.amount_paid = t.total_amount
-                and p.invoice_requested and t.issued_at >= p.paid_at
-                and t.issued_at < p.paid_at + to_days($grace_days::integer)
+            where p.invoice_requested and fw_payment_candidate(
+                p.merchant_id, p.amount_paid, p.paid_at, t.seller_tax_id, t.total_amount,
+                t.issued_at, $grace_days)
         )
     union
     select distinct period from recon_facts
