@@ -30,6 +30,13 @@ def snapshot(wh: TestWarehouse) -> dict[str, list[tuple[Any, ...]]]:
     return {t: wh.table(t, order) for t, order in TABLES.items()}
 
 
+def assert_a_full_run_agrees(wh: TestWarehouse, **analyse: Any) -> None:
+    """A full run over the same data leaves every result table as the incremental run left it."""
+    after = snapshot(wh)
+    assert wh.analyse(full=True, **analyse).mode == "full"
+    assert snapshot(wh) == after
+
+
 def seed(wh: TestWarehouse) -> tuple[str, str]:
     """Two merchants, January to April 2026; the as-of time is 28 April 10:00."""
     a = wh.merchant(district="朝阳区")
@@ -102,9 +109,7 @@ def test_new_batch_recomputes_only_its_month_and_equals_a_full_run() -> None:
             assert now["volume_change"] == pytest.approx((issued - prev) / prev)
             expected = old | {"prev_invoices_issued": prev, "volume_change": now["volume_change"]}
         assert now == expected, period
-    after = snapshot(wh)
-    assert wh.analyse(full=True).mode == "full"
-    assert snapshot(wh) == after
+    assert_a_full_run_agrees(wh)
 
 
 def _stored_periods(wh: TestWarehouse, table: str, where: str = "true") -> list[str]:
@@ -175,9 +180,7 @@ def test_months_with_a_gap_recompute_only_themselves_and_equal_a_full_run() -> N
         "select status from recon_facts where subject = 'issued' and issued_at = '2026-01-20 10:00'"
     )
     assert late["status"] == "entered_late"
-    after = snapshot(wh)
-    assert wh.analyse(full=True).mode == "full"
-    assert snapshot(wh) == after
+    assert_a_full_run_agrees(wh)
 
 
 def test_red_invoice_in_april_updates_the_march_payment() -> None:
@@ -193,9 +196,7 @@ def test_red_invoice_in_april_updates_the_march_payment() -> None:
     assert result.mode == "incremental"
     assert set(result.months) == {"2026-03", "2026-04"}
     assert wh.status(pay, "payment") == "under_invoiced"
-    after = snapshot(wh)
-    wh.analyse(full=True)
-    assert snapshot(wh) == after
+    assert_a_full_run_agrees(wh)
 
 
 def test_as_of_moving_forward_turns_pending_into_missing() -> None:
@@ -210,9 +211,7 @@ def test_as_of_moving_forward_turns_pending_into_missing() -> None:
     assert result.mode == "incremental"
     assert set(result.months) == {"2026-04", "2026-05"}  # April held the pending invoice
     assert wh.status(pending[0]["subject_id"]) == "missing_in_system"
-    after = snapshot(wh)
-    wh.analyse(full=True)
-    assert snapshot(wh) == after
+    assert_a_full_run_agrees(wh)
 
 
 def test_an_old_uninvoiced_payment_reads_the_same_after_an_incremental_run() -> None:
@@ -367,9 +366,7 @@ def test_a_tax_record_next_month_matches_the_payment_of_the_month_before() -> No
     assert (result.mode, set(result.months)) == ("incremental", {"2026-03", "2026-04"})
     row = wh.recon(pay, "payment")
     assert (row["status"], row["matched_on"]) == ("invoiced", "amount_time")
-    after = snapshot(wh)
-    wh.analyse(full=True)
-    assert snapshot(wh) == after
+    assert_a_full_run_agrees(wh)
     # the log's invoice arrives at last: the record has its twin, the payment its link
     wh.new_load()
     no = wh.rows("select invoice_no from tax_records where total_amount = 66")[0]["invoice_no"]
@@ -377,9 +374,7 @@ def test_a_tax_record_next_month_matches_the_payment_of_the_month_before() -> No
     result = wh.analyse()
     assert {"2026-03", "2026-04"} <= set(result.months)
     assert wh.recon(pay, "payment")["matched_on"] == "payment_id"
-    after = snapshot(wh)
-    wh.analyse(full=True)
-    assert snapshot(wh) == after
+    assert_a_full_run_agrees(wh)
 
 
 def test_a_new_payment_takes_the_tax_record_from_an_earlier_one() -> None:
@@ -399,9 +394,7 @@ def test_a_new_payment_takes_the_tax_record_from_an_earlier_one() -> None:
         "not_invoiced",
         "invoiced",
     )
-    after = snapshot(wh)
-    wh.analyse(full=True)
-    assert snapshot(wh) == after
+    assert_a_full_run_agrees(wh)
 
 
 def test_a_payment_loaded_after_its_record_of_the_next_month_is_named_there() -> None:
@@ -427,9 +420,7 @@ def test_a_payment_loaded_after_its_record_of_the_next_month_is_named_there() ->
     assert finding["reason_en"].endswith(
         f"the invoice of payment {pay} (paid 2026-03-30 18:00, same 价税合计)"
     )
-    after = snapshot(wh)
-    wh.analyse(full=True)
-    assert snapshot(wh) == after
+    assert_a_full_run_agrees(wh)
 
 
 def test_a_closer_record_takes_the_payment_from_one_of_the_next_month() -> None:
@@ -450,9 +441,7 @@ def test_a_closer_record_takes_the_payment_from_one_of_the_next_month() -> None:
         wh.recon(later, "tax_record")["matched_on"],
         wh.recon(closer, "tax_record")["matched_on"],
     ) == ("none", "amount_time")
-    after = snapshot(wh)
-    wh.analyse(full=True)
-    assert snapshot(wh) == after
+    assert_a_full_run_agrees(wh)
 
 
 def test_a_record_made_visible_by_the_as_of_time_takes_its_payment_from_the_next_month() -> None:
@@ -471,6 +460,4 @@ def test_a_record_made_visible_by_the_as_of_time_takes_its_payment_from_the_next
     assert {"2026-02", "2026-03"} <= set(result.months)
     assert wh.recon(pay, "payment")["tax_invoice_no"] == february
     assert wh.recon(march, "tax_record")["matched_on"] == "none"
-    after = snapshot(wh)
-    wh.analyse(full=True, as_of=datetime(2026, 4, 28, 10))
-    assert snapshot(wh) == after
+    assert_a_full_run_agrees(wh, as_of=datetime(2026, 4, 28, 10))
