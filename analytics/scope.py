@@ -5,6 +5,7 @@ views over merchant rows (``analytics.views``) and over the aggregate marts
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from collections.abc import Sequence
 from typing import Any, Final
 
 import polars as pl
@@ -89,3 +90,21 @@ class Filters:
             if len(values) == 1:
                 return (dimension, values[0])
         return None
+
+
+def complaint_scope(
+    f: Filters, invoice_months: Sequence[str], complaint_months: Sequence[str]
+) -> tuple[Filters, list[str]]:
+    """The filters for complaint views, and the months they add.
+
+    The period filter offers the months that hold invoices, so complaints received after the
+    last of them (a complaint feed ahead of the invoice feeds) would belong to no month it
+    offers. When the range ends at the last invoice month, it is extended to the last
+    complaint month; the months added are returned so a page can say so. A range that ends
+    earlier is the user's choice and is kept."""
+    if not invoice_months or f.period_to != max(invoice_months):
+        return f, []
+    later = sorted(m for m in set(complaint_months) if m > f.period_to)
+    if not later:
+        return f, []
+    return f.with_periods(f.period_from, later[-1]), later

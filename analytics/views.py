@@ -62,6 +62,11 @@ def available_months(con: duckdb.DuckDBPyConnection) -> list[str]:
     return sorted(run(con, "months", {})["period"].to_list())
 
 
+def complaint_months(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Months with complaints, oldest first."""
+    return sorted(run(con, "complaint_months", {})["period"].to_list())
+
+
 def filter_options(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """``dimension, value`` pairs present in the registry, sorted."""
     return run(con, "filter_options", {}).sort("dimension", "value")

@@ -47,6 +47,7 @@ from analytics import (
     reminders,
     reports,
     risk_views,
+    scope,
     scores_views,
     self_check_views,
     views,
@@ -276,6 +277,17 @@ def _months(gen: Generation) -> list[str]:
 def months() -> list[str]:
     """Months with invoices, oldest first (the period filter's options)."""
     return _months(_gen())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _complaint_months(gen: Generation) -> list[str]:
+    return _read(gen, views.complaint_months)
+
+
+def complaint_scope(f: Filters) -> tuple[Filters, list[str]]:
+    """``f`` for complaint views, extended past the last invoice month to the complaints
+    received after it when the range ends there, and the months that adds."""
+    return scope.complaint_scope(f, months(), _complaint_months(_gen()))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

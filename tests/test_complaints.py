@@ -524,3 +524,22 @@ def test_weekly_trend_keeps_only_weeks_inside_the_months() -> None:
     assert kept["period_start"].to_list() == [date(2026, 3, 2), date(2026, 4, 20)]
     # with May in the range, the week of 27 April (to Sun 3 May) is whole
     assert ct.whole_weeks(trend, "2026-03", "2026-05")["period_start"][-1] == date(2026, 4, 27)
+
+
+def test_complaint_scope_takes_in_months_after_the_last_invoice_month() -> None:
+    from analytics.scope import Filters, complaint_scope
+
+    invoice_months = ["2026-09", "2026-10"]
+    complaints = ["2026-09", "2026-10", "2026-11", "2026-12"]
+    f = Filters("2026-09", "2026-10", districts=("朝阳区",))
+    wide, later = complaint_scope(f, invoice_months, complaints)
+    assert later == ["2026-11", "2026-12"]
+    assert (wide.period_from, wide.period_to, wide.districts) == ("2026-09", "2026-12", ("朝阳区",))
+    # a range that ends before the last invoice month is the user's choice
+    assert complaint_scope(f.with_periods("2026-09", "2026-09"), invoice_months, complaints) == (
+        f.with_periods("2026-09", "2026-09"),
+        [],
+    )
+    # nothing later, or no invoices at all: unchanged
+    assert complaint_scope(f, invoice_months, ["2026-09"]) == (f, [])
+    assert complaint_scope(Filters("", ""), [], complaints) == (Filters("", ""), [])

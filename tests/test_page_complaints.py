@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 from apptest import errors, metrics, open_page, texts
 
-from analytics import complaint_trends, config, formatting, imports, views
+from analytics import complaint_trends, config, formatting, imports, scope, views
 from analytics.views import Filters
 from dashboard import cached
 from dashboard.i18n import LABELS
@@ -19,7 +19,10 @@ from dashboard.i18n import LABELS
 def test_complaint_figures_equal_the_views(snapshot: duckdb.DuckDBPyConnection) -> None:
     con = snapshot.cursor()
     months = views.available_months(con)
-    links = views.complaint_links(con, Filters(months[0], months[-1]))
+    f, later = scope.complaint_scope(
+        Filters(months[0], months[-1]), months, views.complaint_months(con)
+    )
+    links = views.complaint_links(con, f)
     at = open_page("complaints")
     assert errors(at) == []
     shown = metrics(at)
@@ -91,3 +94,28 @@ def test_whole_periods_carry_no_such_note(snapshot: duckdb.DuckDBPyConnection) -
     at = open_page("complaints", lang="en")
     assert errors(at) == []
     assert not any("had not ended" in x for x in texts(at))
+
+
+def test_complaints_after_the_last_invoice_month_are_shown_and_said(
+    snapshot: duckdb.DuckDBPyConnection,
+) -> None:
+    con = snapshot.cursor()
+    months = views.available_months(con)
+    received = views.complaint_months(con)
+    later = [m for m in received if m > months[-1]]
+    # the generator's complaint feed runs past the invoice months, as the demo's does
+    assert later, (months, received)
+    after = views.complaint_links(con, Filters(later[0], later[-1])).height
+    whole = views.complaint_links(con, Filters(months[0], later[-1])).height
+    assert after > 0
+    at = open_page("complaints")
+    assert errors(at) == []
+    assert metrics(at)[LABELS["complaints.total"][0]] == formatting.count(whole)
+    said = LABELS["complaints.later_months"][0].format(months="、".join(later))
+    assert said in [c.value for c in at.caption]
+    # a range ending before the last invoice month stays as chosen, and says nothing
+    at = open_page("complaints", period=[months[0], months[-2]])
+    assert errors(at) == []
+    shown = views.complaint_links(con, Filters(months[0], months[-2])).height
+    assert metrics(at)[LABELS["complaints.total"][0]] == formatting.count(shown)
+    assert said not in [c.value for c in at.caption]

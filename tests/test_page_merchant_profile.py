@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 from apptest import errors, metrics, open_page
 
-from analytics import formatting, self_check_views, views
+from analytics import formatting, profile, self_check_views, views
 from analytics.metrics import metric
 from analytics.views import Filters
 from dashboard import profile_sections
@@ -63,3 +63,21 @@ def test_the_self_check_button_opens_the_merchants_report_for_the_last_month(
     summary = self_check_views.summary(con, f.period_to, merchant_id=merchant_id)
     invoices = formatting.count(summary["invoices_issued"][0])
     assert metrics(at)[metric("invoices_issued").label_en] == invoices
+
+
+def test_complaints_received_after_the_last_invoice_month_are_listed(
+    snapshot: duckdb.DuckDBPyConnection,
+) -> None:
+    con = snapshot.cursor()
+    months = views.available_months(con)
+    later = [m for m in views.complaint_months(con) if m > months[-1]]
+    assert later  # the generator's complaint feed runs past its invoices
+    links = views.complaint_links(con, Filters(later[0], later[-1]))
+    merchant_id = links.filter(links["merchant_id"].is_not_null())["merchant_id"].sort()[0]
+    listed = profile.merchant_complaints(con, merchant_id, months[0], later[-1])
+    at = open_page("merchant_profile", merchant=merchant_id)
+    assert errors(at) == []
+    table = next(d.value for d in at.dataframe if d.key == "mp_complaints")
+    assert table.shape[0] == listed.height
+    said = LABELS["complaints.later_months"][0].format(months="、".join(later))
+    assert said in [c.value for c in at.caption]

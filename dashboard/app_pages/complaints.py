@@ -6,14 +6,16 @@ Panels live in ``dashboard/complaint_panels.py``; this page holds the time grain
 import streamlit as st
 
 from dashboard import cached, complaint_panels, filters, urlstate
-from dashboard.i18n import t
+from dashboard.i18n import listing, t
 
 GRAINS = ("month", "week")
 SPLITS = tuple(complaint_panels.REF)
 
 st.title(t("complaints.title"))
-f = filters.current()
+f, later = cached.complaint_scope(filters.current())
 st.caption(filters.describe(f))
+if later:
+    st.caption(t("complaints.later_months", months=listing(later)))
 links = cached.complaint_links(f)
 if links.is_empty():
     st.info(t("common.no_match"))

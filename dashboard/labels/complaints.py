@@ -3,6 +3,11 @@
 LABELS: dict[str, tuple[str, str]] = {
     "complaints.title": ("投诉趋势", "Complaint trends"),
     "complaints.grain": ("时间粒度", "Time grain"),
+    "complaints.later_months": (
+        "含 {months} 收到的投诉：这些月份还没有发票数据，期间筛选里没有它们。",
+        "Includes the complaints received in {months}: those months hold no invoices yet, so "
+        "the period filter does not offer them.",
+    ),
     "complaints.grain.week": ("按周", "Weekly"),
     "complaints.grain.month": ("按月", "Monthly"),
     "complaints.by": ("分组", "Split by"),

@@ -5,14 +5,17 @@ import streamlit as st
 from analytics.views import Filters
 from dashboard import cached, components
 from dashboard.components import Col
-from dashboard.i18n import catalogue_labels, label_codes, label_refs, t
+from dashboard.i18n import catalogue_labels, label_codes, label_refs, listing, t
 
 ORDER = 50
 TITLE_KEY = "merchant_profile.complaints"
 
 
 def render(merchant_id: str, f: Filters) -> None:
+    f, later = cached.complaint_scope(f)
     rows = cached.merchant_complaints(merchant_id, f)
+    if later and rows["period"].is_in(later).any():
+        st.caption(t("complaints.later_months", months=listing(later)))
     if rows.is_empty():
         st.success(t("merchant_profile.no_complaints"))
         return
