@@ -4,8 +4,8 @@ views over merchant rows (``analytics.views``) and over the aggregate marts
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Any, Final
 
 import polars as pl

@@ -19,7 +19,7 @@ from dashboard.i18n import LABELS
 def test_complaint_figures_equal_the_views(snapshot: duckdb.DuckDBPyConnection) -> None:
     con = snapshot.cursor()
     months = views.available_months(con)
-    f, later = scope.complaint_scope(
+    f, _ = scope.complaint_scope(
         Filters(months[0], months[-1]), months, views.complaint_months(con)
     )
     links = views.complaint_links(con, f)
