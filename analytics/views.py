@@ -18,6 +18,7 @@ registry's expressions, so a filtered rate is recorded / due over the selection.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any, Final
 
 import duckdb
@@ -65,6 +66,12 @@ def available_months(con: duckdb.DuckDBPyConnection) -> list[str]:
 def complaint_months(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Months with complaints, oldest first."""
     return sorted(run(con, "complaint_months", {})["period"].to_list())
+
+
+def last_complaint_at(con: duckdb.DuckDBPyConnection) -> datetime | None:
+    """When the latest complaint was received; None without complaints."""
+    last = run(con, "complaint_months", {})["last_received"].max()
+    return last if isinstance(last, datetime) else None
 
 
 def filter_options(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:

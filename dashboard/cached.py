@@ -291,6 +291,18 @@ def complaint_scope(f: Filters) -> tuple[Filters, list[str]]:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
+def _last_complaint_at(gen: Generation) -> datetime | None:
+    return _read(gen, views.last_complaint_at)
+
+
+def complaints_as_of() -> datetime | None:
+    """How far the complaint figures run: the analysis's as-of time, or the latest complaint's
+    receipt when the complaint feed runs past it."""
+    times = [x for x in (as_of(), _last_complaint_at(_gen())) if x is not None]
+    return max(times) if times else None
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
 def _filter_options(gen: Generation) -> pl.DataFrame:
     return _read(gen, views.filter_options)
 

@@ -82,7 +82,7 @@ def volume_panel(f: Filters, grain: str, by: str) -> None:
     st.plotly_chart(fig, width="stretch")
     if cut:
         st.caption(t("complaints.volume.edge_weeks"))
-    as_of = cached.as_of()
+    as_of = cached.complaints_as_of()
     if periods.in_progress(f.period_to, as_of):  # a live feed's last period looks like a drop
         st.caption(t("complaints.volume.partial", as_of=formatting.minute(as_of)))
 
