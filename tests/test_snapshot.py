@@ -59,7 +59,10 @@ def test_refresh_rewrites_only_changed_periods(tmp_path: Path) -> None:
     warehouse.publish(con, serving, tables)
     con.execute("update metrics set value = value + 1 where period = '2026-02' and value < 10")
     con.execute("insert into metrics values ('M9', null, 1.0)")
-    assert _probe(con, serving, tables) == {"metrics": "2 periods", "lookup": "unchanged"}
+    assert _probe(con, serving, tables) == {
+        "metrics": "2 periods: -3 +4 rows",  # three rows changed in February, one new
+        "lookup": "unchanged",
+    }
     warehouse.publish(con, serving, tables)
     _assert_same(con, serving, tables)
 
@@ -78,6 +81,42 @@ def test_refresh_copies_changed_tables_and_drops_removed_ones(tmp_path: Path) ->
     served.close()
     assert "metrics" not in names
     assert {"lookup", "snapshot_meta"} <= names
+
+
+def test_only_the_rows_that_changed_are_written(tmp_path: Path) -> None:
+    """A recomputed month is rewritten whole in the warehouse; the snapshot gets only its
+    rows that differ, and still equals the warehouse."""
+    con = _setup(tmp_path / "w.duckdb")
+    serving = tmp_path / "w.serving.duckdb"
+    tables = ["metrics", "lookup"]
+    warehouse.publish(con, serving, tables)
+    con.execute("create or replace temp table feb as from metrics where period = '2026-02'")
+    con.execute("delete from metrics where period = '2026-02'")
+    con.execute(
+        "insert into metrics select merchant_id, period, "
+        "case when value = 1 then -1 else value end from feb"
+    )
+    con.execute("update lookup set label = 'changed' where id = 2")
+    assert _probe(con, serving, tables) == {
+        "metrics": "1 periods: -1 +1 rows",  # of the ten rows of February
+        "lookup": "refreshed: -1 +1 rows",
+    }
+    warehouse.publish(con, serving, tables)
+    _assert_same(con, serving, tables)
+
+
+def test_repeated_rows_in_a_changed_period_are_replaced_whole(tmp_path: Path) -> None:
+    """Hashes cannot tell two identical rows apart, so such a period is copied again."""
+    con = _setup(tmp_path / "w.duckdb")
+    serving = tmp_path / "w.serving.duckdb"
+    con.execute("insert into metrics values ('M1', '2026-01', 100.0), ('M1', '2026-01', 100.0)")
+    warehouse.publish(con, serving, ["metrics"])
+    con.execute("delete from metrics where value = 100.0")
+    con.execute("insert into metrics values ('M1', '2026-01', 100.0)")  # two became one
+    con.execute("insert into metrics values ('M2', '2026-01', 7.0), ('M2', '2026-01', 7.0)")
+    assert _probe(con, serving, ["metrics"]) == {"metrics": "1 periods: -12 +13 rows"}
+    warehouse.publish(con, serving, ["metrics"])
+    _assert_same(con, serving, ["metrics"])
 
 
 def test_duplicate_rows_count_in_the_fingerprint(tmp_path: Path) -> None:
@@ -110,7 +149,10 @@ def test_stored_fingerprints_stand_for_hashing_the_snapshot(tmp_path: Path) -> N
     for round_no in range(3):
         con.execute("update metrics set value = value + 1 where period = '2026-03'")
         con.execute("insert into lookup values ($i, 'new')", {"i": 10 + round_no})
-        assert _probe(con, serving, tables) == {"metrics": "1 periods", "lookup": "copied"}
+        assert _probe(con, serving, tables) == {
+            "metrics": "1 periods: -10 +10 rows",
+            "lookup": "refreshed: -0 +1 rows",
+        }
         warehouse.publish(con, serving, tables)
         _assert_same(con, serving, tables)
     # what is compared is the stored fingerprint: a snapshot table changed behind the
