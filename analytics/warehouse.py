@@ -294,6 +294,9 @@ def publish(
         con.begin()
         try:
             snapshot.refresh_tables(con, "serving_new", present)
+            if not snapshot.compaction_due(con, "serving_new"):
+                # a global setting: put back below, after the commit's checkpoint
+                con.execute("set max_vacuum_tasks = 0")
             for meta in ("snapshot_meta", "warehouse_tables"):
                 con.execute(f"drop table if exists serving_new.{meta}")
             con.execute(
@@ -315,5 +318,6 @@ def publish(
             raise
         finally:
             con.execute("detach serving_new")
+            con.execute("reset max_vacuum_tasks")
         tmp.replace(target)
     return target

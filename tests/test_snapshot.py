@@ -159,3 +159,26 @@ def test_stored_fingerprints_stand_for_hashing_the_snapshot(tmp_path: Path) -> N
     # publisher's back (publish is its only writer) goes unnoticed until the warehouse changes
     tamper = "update probe.lookup set label = 'tampered'"
     assert _probe(con, serving, tables, tamper) == {"metrics": "unchanged", "lookup": "unchanged"}
+
+
+def test_deleted_rows_are_compacted_once_they_are_a_quarter_of_the_rows(tmp_path: Path) -> None:
+    """Compacting (DuckDB's checkpoint vacuum) rewrites tables, so the snapshot leaves deleted
+    rows in place until they come to a quarter of the compared rows, then compacts and counts
+    again; the setting it turns off for the commit is put back."""
+    con = _setup(tmp_path / "w.duckdb")
+    serving = tmp_path / "w.serving.duckdb"
+    tables = ["metrics", "lookup"]  # 30 + 4 rows: compacted past 8.5 deleted rows
+    default = con.execute("select current_setting('max_vacuum_tasks')").fetchall()
+    warehouse.publish(con, serving, tables)
+    seen = []
+    for _ in range(4):
+        con.execute("update metrics set value = value + 100 where value % 10 = 0")  # 3 rows
+        warehouse.publish(con, serving, tables)
+        _assert_same(con, serving, tables)
+        served = duckdb.connect(str(serving), read_only=True)
+        try:
+            seen.append(served.execute(f"select n, compact from {snapshot.DEAD_ROWS}").fetchone())
+        finally:
+            served.close()
+        assert con.execute("select current_setting('max_vacuum_tasks')").fetchall() == default
+    assert seen == [(3, False), (6, False), (0, True), (3, False)]
