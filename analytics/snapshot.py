@@ -36,7 +36,8 @@ import duckdb
 
 _PERIOD = "period"
 FINGERPRINTS = "snapshot_fingerprints"  # (table_name, k, n, x, s) of the snapshot's tables
-DEAD_ROWS = "snapshot_dead_rows"  # (n): rows deleted since the snapshot was last compacted
+# (n, compact): rows deleted since the snapshot was last compacted, and whether to compact now
+DEAD_ROWS = "snapshot_dead_rows"
 COMPACT_AT_DEAD_SHARE = 0.25  # of the rows of the compared tables
 _NULL_KEY = "\x00"  # the fingerprint group of rows whose period is null
 Fingerprint = tuple[int, int, int]  # rows, XOR and sum of the row hashes
@@ -233,17 +234,10 @@ def _store_dead_rows(con: duckdb.DuckDBPyConnection, target: str, n: int, compac
 
 
 def compaction_due(con: duckdb.DuckDBPyConnection, target: str) -> bool:
-    """Whether the commit after :func:`refresh_tables` should compact the tables of ``target``
-    (DuckDB's checkpoint vacuum): a snapshot without the count is compacted."""
-    rows = con.execute(
-        "select count(*) from information_schema.tables "
-        "where table_catalog = $c and table_schema = 'main' and table_name = $t",
-        {"c": target, "t": DEAD_ROWS},
-    ).fetchall()
-    if not rows[0][0]:
-        return True
-    flag = con.execute(f"select bool_or(compact) from {_q(target)}.main.{DEAD_ROWS}").fetchall()
-    return bool(flag[0][0])
+    """Whether the commit after :func:`refresh_tables` (which decides it) should compact the
+    tables of ``target`` (DuckDB's checkpoint vacuum)."""
+    rows = con.execute(f"select bool_or(compact) from {_q(target)}.main.{DEAD_ROWS}").fetchall()
+    return bool(rows[0][0])
 
 
 def _main_catalog(con: duckdb.DuckDBPyConnection) -> str:
