@@ -63,14 +63,21 @@ def available_months(con: duckdb.DuckDBPyConnection) -> list[str]:
     return sorted(run(con, "months", {})["period"].to_list())
 
 
+def complaint_receipts(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """``period, last_received``: months with complaints, oldest first, and the latest
+    receipt in each."""
+    return run(con, "complaint_months", {}).sort("period")
+
+
 def complaint_months(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Months with complaints, oldest first."""
-    return sorted(run(con, "complaint_months", {})["period"].to_list())
+    return complaint_receipts(con)["period"].to_list()
 
 
-def last_complaint_at(con: duckdb.DuckDBPyConnection) -> datetime | None:
-    """When the latest complaint was received; None without complaints."""
-    last = run(con, "complaint_months", {})["last_received"].max()
+def last_complaint_at(receipts: pl.DataFrame) -> datetime | None:
+    """When the latest complaint was received (of :func:`complaint_receipts`); None without
+    complaints."""
+    last = receipts["last_received"].max()
     return last if isinstance(last, datetime) else None
 
 

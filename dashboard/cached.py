@@ -280,25 +280,22 @@ def months() -> list[str]:
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _complaint_months(gen: Generation) -> list[str]:
-    return _read(gen, views.complaint_months)
+def _complaint_receipts(gen: Generation) -> pl.DataFrame:
+    return _read(gen, views.complaint_receipts)
 
 
 def complaint_scope(f: Filters) -> tuple[Filters, list[str]]:
     """``f`` for complaint views, extended past the last invoice month to the complaints
     received after it when the range ends there, and the months that adds."""
-    return scope.complaint_scope(f, months(), _complaint_months(_gen()))
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def _last_complaint_at(gen: Generation) -> datetime | None:
-    return _read(gen, views.last_complaint_at)
+    received = _complaint_receipts(_gen())["period"].to_list()
+    return scope.complaint_scope(f, months(), received)
 
 
 def complaints_as_of() -> datetime | None:
     """How far the complaint figures run: the analysis's as-of time, or the latest complaint's
     receipt when the complaint feed runs past it."""
-    times = [x for x in (as_of(), _last_complaint_at(_gen())) if x is not None]
+    last = views.last_complaint_at(_complaint_receipts(_gen()))
+    times = [x for x in (as_of(), last) if x is not None]
     return max(times) if times else None
 
 
