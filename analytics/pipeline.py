@@ -244,10 +244,14 @@ def _plan(
         for name in AFFECTED_KEYS:
             keys = sqlrun.body(f"pipeline/{name}.sql")
             sqlrun.materialise_temp(con, f"work_{name}", keys, batches)
+        pay_lo, pay_hi = con.execute(
+            "select min(payment_id), max(payment_id) from work_affected_payments"
+        ).fetchall()[0]
         affected |= _months_of(
             con,
             "pipeline/affected_months.sql",
-            batches | {"grace_days": Context.payment_grace_days},
+            batches
+            | {"grace_days": Context.payment_grace_days, "pay_lo": pay_lo, "pay_hi": pay_hi},
         )
         for name in AFFECTED_KEYS:
             con.execute(f"drop table work_{name}").fetchall()

@@ -12,6 +12,11 @@
 -- months from $grace_days days before it to $grace_days days after it are recomputed too. Back:
 -- the payments the record can match (and the records they can match, which name them); ahead:
 -- the records the payment can match, and the records a new record takes a payment from.
+-- $pay_lo and $pay_hi are the least and greatest affected payment id: the semi joins on
+-- payment_id name them as constants, so that scans skip row groups whose ids lie outside
+-- (payment ids that begin with their date, as the platforms' order numbers do, cluster by
+-- month; DuckDB's own join filter does not prune these scans). 1.33-1.59 -> 0.89-0.92 s for
+-- the benchmark's new day at 10M invoices.
 with new_issued as (
     select * from issued_invoices where list_contains($batches, batch_id)
 ),
@@ -27,6 +32,7 @@ new_payments as (
 affected_payments as materialized (  -- read once: both the months and the matching need them
     select payment_id, merchant_id, paid_at, amount_paid, invoice_requested
     from payments semi join work_affected_payments using (payment_id)
+    where payment_id between $pay_lo and $pay_hi
 ),
 
 new_merchants as (
@@ -44,6 +50,7 @@ touched as (
         semi join work_affected_invoices using (invoice_no)
     union all select issued_at from issued_invoices
         semi join work_affected_payments using (payment_id)
+        where payment_id between $pay_lo and $pay_hi
     union all select issued_at from tax_records
         semi join work_affected_invoices using (invoice_no)
     union all select paid_at from affected_payments
