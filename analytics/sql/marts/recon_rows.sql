@@ -34,7 +34,11 @@ described as (
             else coalesce(i.payment_id, m.payment_id) end as payment_id,
         coalesce(i.buyer_name, t.buyer_name) as buyer_name
     from expanded e
-    left join stg_issued i on i.invoice_no = e.subject_id and e.subject <> 'payment'
+    -- issued_at is the invoice's own (recon facts copy it from stg_issued): as a second key it
+    -- lets DuckDB push the rows' issue-time range into the scan of the log, which then skips
+    -- the row groups of other months (recon_exceptions of a new day at 10M: 0.71 -> 0.54 s)
+    left join stg_issued i on i.invoice_no = e.subject_id and i.issued_at = e.issued_at
+        and e.subject <> 'payment'
     left join stg_tax t on t.invoice_no = coalesce(e.tax_invoice_no, e.subject_id)
         and (e.status = 'missing_in_merchant_log' or e.tax_invoice_no is not null)
     left join (  -- payments matched to a record the log lacks (marts/recon_payment_matches.sql)
