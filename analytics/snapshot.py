@@ -30,13 +30,13 @@ stored and is hashed on both sides the next time.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import duckdb
 
 _PERIOD = "period"
 FINGERPRINTS = "snapshot_fingerprints"  # (table_name, k, n, x, s) of the snapshot's tables
-# (n, compact): rows deleted since the snapshot was last compacted, and whether to compact now
+# (n): rows deleted since the snapshot was last compacted
 DEAD_ROWS = "snapshot_dead_rows"
 COMPACT_AT_DEAD_SHARE = 0.25  # of the rows of the compared tables
 _NULL_KEY = "\x00"  # the fingerprint group of rows whose period is null
@@ -161,15 +161,21 @@ def _refresh_rows(
         con.execute("drop table if exists _snap_new")
 
 
-def refresh_tables(
-    con: duckdb.DuckDBPyConnection, target: str, tables: Sequence[str]
-) -> dict[str, str]:
+class Refresh(NamedTuple):
+    """What :func:`refresh_tables` did per table (``copied``, ``unchanged``, ``refreshed: -D
+    +I rows`` or ``N periods: -D +I rows``, the rows deleted and inserted; for logging and
+    tests), and whether the commit that follows should compact ``target`` (DuckDB's
+    checkpoint vacuum)."""
+
+    done: dict[str, str]
+    compact: bool
+
+
+def refresh_tables(con: duckdb.DuckDBPyConnection, target: str, tables: Sequence[str]) -> Refresh:
     """Bring ``tables`` of the attached database ``target`` up to date with ``main``.
 
-    Tables of ``target`` not in ``tables`` are dropped. Returns what was done per table
-    (``copied``, ``unchanged``, ``refreshed: -D +I rows`` or ``N periods: -D +I rows``, the
-    rows deleted and inserted), for logging and tests. Whether the commit should compact is
-    kept in ``target`` (:func:`compaction_due`).
+    Tables of ``target`` not in ``tables`` are dropped. The rows deleted since the last
+    compaction are counted in ``target`` (:data:`DEAD_ROWS`), back to 0 when this one compacts.
     """
     done: dict[str, str] = {}
     old = {
@@ -214,8 +220,8 @@ def refresh_tables(
     _store_fingerprints(con, target, prints)
     live = sum(n for by_key in prints.values() for n, _, _ in by_key.values())
     compact = dead > COMPACT_AT_DEAD_SHARE * live
-    _store_dead_rows(con, target, 0 if compact else dead, compact)
-    return done
+    _store_dead_rows(con, target, 0 if compact else dead)
+    return Refresh(done, compact)
 
 
 def _dead_rows(con: duckdb.DuckDBPyConnection, target: str, present: set[str]) -> int:
@@ -225,19 +231,11 @@ def _dead_rows(con: duckdb.DuckDBPyConnection, target: str, present: set[str]) -
     return int(rows[0][0] or 0) if rows else 0
 
 
-def _store_dead_rows(con: duckdb.DuckDBPyConnection, target: str, n: int, compact: bool) -> None:
+def _store_dead_rows(con: duckdb.DuckDBPyConnection, target: str, n: int) -> None:
     con.execute(
-        f"create or replace table {_q(target)}.main.{DEAD_ROWS} as "
-        "select $n::bigint as n, $c::boolean as compact",
-        {"n": n, "c": compact},
+        f"create or replace table {_q(target)}.main.{DEAD_ROWS} as select $n::bigint as n",
+        {"n": n},
     )
-
-
-def compaction_due(con: duckdb.DuckDBPyConnection, target: str) -> bool:
-    """Whether the commit after :func:`refresh_tables` (which decides it) should compact the
-    tables of ``target`` (DuckDB's checkpoint vacuum)."""
-    rows = con.execute(f"select bool_or(compact) from {_q(target)}.main.{DEAD_ROWS}").fetchall()
-    return bool(rows[0][0])
 
 
 def _main_catalog(con: duckdb.DuckDBPyConnection) -> str:
