@@ -5,22 +5,35 @@
 -- A newly visible tax record the merchant log lacks, with a candidate payment, may match a
 -- payment made up to $grace_days days before it, and take it from a record up to $grace_days
 -- days after it (marts/recon_payment_matches.sql): those months too.
-with touched as (
+with visible as materialized (  -- tax records that became visible: few
+    select invoice_no, seller_tax_id, total_amount, issued_at from tax_records
+    where recorded_at > $old_as_of and recorded_at <= $as_of
+),
+
+-- Their twins in the merchant log, found by a semi join, which hashes the few records and
+-- probes the log; as `not exists` it hashed the whole log (10M invoice numbers) for a handful of
+-- records.
+twinned as (
+    select invoice_no from issued_invoices semi join visible using (invoice_no)
+),
+
+twinless as (
+    select * from visible anti join twinned using (invoice_no)
+),
+
+touched as (
     select distinct period as month from recon_facts where is_pending
     union
-    select distinct strftime(issued_at, '%Y-%m') from tax_records
-    where recorded_at > $old_as_of and recorded_at <= $as_of
+    select distinct strftime(issued_at, '%Y-%m') from visible
     union
-    select distinct strftime(t.issued_at + to_days(d * $grace_days::integer), '%Y-%m')
-    from tax_records t, (values (-1), (1)) s(d)
-    where t.recorded_at > $old_as_of and t.recorded_at <= $as_of
-        and not exists (select 1 from issued_invoices i where i.invoice_no = t.invoice_no)
-        and exists (
-            select 1 from payments p
-            where p.invoice_requested and fw_payment_candidate(
-                p.merchant_id, p.amount_paid, p.paid_at, t.seller_tax_id, t.total_amount,
-                t.issued_at, $grace_days)
-        )
+    select distinct strftime(t.issued_at + to_days(s.d * $grace_days::integer), '%Y-%m')
+    from twinless t cross join (values (-1), (1)) s(d)
+    where exists (
+        select 1 from payments p
+        where p.invoice_requested and fw_payment_candidate(
+            p.merchant_id, p.amount_paid, p.paid_at, t.seller_tax_id, t.total_amount,
+            t.issued_at, $grace_days)
+    )
     union
     select distinct period from recon_facts
     where subject = 'payment' and status = 'not_invoiced'
