@@ -5,14 +5,14 @@
 -- A newly visible tax record the merchant log lacks, with a candidate payment, may match a
 -- payment made up to $grace_days days before it, and take it from a record up to $grace_days
 -- days after it (marts/recon_payment_matches.sql): those months too.
-with visible as materialized (  -- tax records that became visible: few
+with visible as materialized (  -- tax records that became visible: usually few
     select invoice_no, seller_tax_id, total_amount, issued_at from tax_records
     where recorded_at > $old_as_of and recorded_at <= $as_of
 ),
 
--- Their twins in the merchant log, found by a semi join, which hashes the few records and
--- probes the log; as `not exists` it hashed the whole log (10M invoice numbers) for a handful of
--- records.
+-- Their twins in the merchant log, found by a semi join, which hashes the records and probes
+-- the log. Written as `not exists`, it hashed the whole log (10M invoice numbers) for a handful
+-- of records: 0.57-1.0 -> 0.15-0.18 s for the benchmark's new day at 10M invoices.
 twinned as (
     select invoice_no from issued_invoices semi join visible using (invoice_no)
 ),
