@@ -169,3 +169,25 @@ def test_explain_rows_missing_values_read_as_dashes_and_zero_z() -> None:
     en = out["explanation_en"].to_list()
     assert en[0].startswith("entry rate – vs peer median 90.0%, above peers; ")
     assert "vs peer median –, far above peers" in en[1]
+
+
+def test_a_row_with_nothing_out_of_line_has_an_empty_list_and_no_words() -> None:
+    names = ("entry_rate", "red_rate")
+    rows = pl.DataFrame(
+        {
+            "entry_rate": [0.9, 0.5],
+            "entry_rate_peer": [0.9, 0.9],
+            "entry_rate_z": [0.0, -0.0],  # a negative zero z is written as 0.0
+            "red_rate": [0.01, 0.01],
+            "red_rate_peer": [0.01, 0.01],
+            "red_rate_z": [0.0, 0.0],
+            "invoices_issued": [3, 3],
+        }
+    )
+    out = explain.explain_rows(rows, np.array([[0.0, 0.0], [0.1, 0.0]]), names)
+    assert out["top_features"].to_list()[0] == "[]"
+    assert out["explanation_en"].to_list()[0] is None  # no volume words without a reason
+    assert out["explanation_zh"].to_list()[0] is None
+    assert json.loads(out["top_features"][1])[0]["z"] == 0.0
+    assert str(json.loads(out["top_features"][1])[0]["z"]) == "0.0"
+    assert out["explanation_en"][1].endswith("above peers; only 3 invoices issued this month")
