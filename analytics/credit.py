@@ -42,8 +42,11 @@ WINDOW_DELAYS = "credit_window_delays"
 WINDOW_SUFFIX = "-T12M"
 # Merchant-periods scored at once. Scoring is row-wise, and each row carries the words of
 # every rule as per-rule intermediates: scoring every quarter in one frame cost ~0.5 GB at 1M
-# invoices and grew with the merchants (the stage's peak memory).
-SCORE_CHUNK_ROWS = 8_192
+# invoices and grew with the merchants (the stage's peak memory). Each chunk is one scoring
+# plan and one insert: at 10M invoices (the stage alone on the benchmark's base, rolled back,
+# alternating runs) 32,768 rows took 3.3-4.4 s for a new day's three months against 4.1-5.3 s
+# with 8,192, and 6.0-6.2 s against 6.9-7.2 s for a full rebuild, for 70-110 MiB more peak.
+SCORE_CHUNK_ROWS = 32_768
 # DuckDB's memory limit while the stage runs. Its work is Python scoring plus write-once tables;
 # with the connection's usual 2 GB cache underneath, it was the run's peak at 10M invoices
 # (3.9 GiB RSS); capped at 512 MB the whole analyse peaked at 2.7 GiB and the stage took the
