@@ -54,6 +54,7 @@ from sklearn.ensemble import IsolationForest
 from analytics import anomaly, features, metrics
 
 F64 = npt.NDArray[np.float64]
+I64 = npt.NDArray[np.int64]
 Method = Literal["occlusion", "diffi", "depth", "zscore"]
 METHOD: Method = "occlusion"
 TOP_K = 3
@@ -143,11 +144,23 @@ def attribute(method: Method, forest: IsolationForest, inputs: F64) -> F64:
     return np.where(inputs > 0.0, out, 0.0)
 
 
-def top_indices(contributions: F64, k: int = TOP_K) -> list[list[int]]:
-    """Per row, the indices of up to ``k`` features with a positive contribution, best first
-    (ties by feature order, so the result is deterministic)."""
+def top_items(contributions: F64, k: int = TOP_K) -> tuple[I64, I64]:
+    """(rows, features): the index pairs of each row's up to ``k`` features with a positive
+    contribution, rows ascending and best first within a row (ties by feature order, so the
+    result is deterministic)."""
     order = np.argsort(-contributions, axis=1, kind="stable")[:, :k]
-    return [[int(j) for j in row if contributions[i, j] > 0] for i, row in enumerate(order)]
+    picked = np.take_along_axis(contributions, order, axis=1)
+    row, slot = np.nonzero(picked > 0)  # row-major: rows ascending, then slots
+    return row.astype(np.int64), order[row, slot].astype(np.int64)
+
+
+def top_indices(contributions: F64, k: int = TOP_K) -> list[list[int]]:
+    """Per row, the indices of :func:`top_items`: up to ``k`` features, best first."""
+    out: list[list[int]] = [[] for _ in range(contributions.shape[0])]
+    rows, feats = top_items(contributions, k)
+    for i, j in zip(rows.tolist(), feats.tolist(), strict=True):
+        out[i].append(j)
+    return out
 
 
 # -- words ---------------------------------------------------------------------------------
@@ -155,7 +168,6 @@ def top_indices(contributions: F64, k: int = TOP_K) -> list[list[int]]:
 # runs once per shown number in Python. A loop over rows building each row's words and JSON
 # took ~1 s per 40k explained months, most of the explanation's time in the anomaly stage.
 
-I64 = npt.NDArray[np.int64]
 
 _SIZE_EN = ((6.0, "far "), (3.0, "well "))
 _SIZE_ZH = ((6.0, "远"), (3.0, "明显"))
@@ -369,18 +381,14 @@ def explain_rows(
     adds how few invoices a small month had). A row with no feature out of line gets ``[]``
     and no words."""
     feats = [features.feature(n) for n in names]
-    # the items: (row, feature) pairs of top_indices, row by row, best first
-    order = np.argsort(-contributions, axis=1, kind="stable")[:, :k]
-    picked = np.take_along_axis(contributions, order, axis=1)
-    row, slot = np.nonzero(picked > 0)  # row-major: rows ascending, then slots
-    j = order[row, slot].astype(np.int64)
+    row, j = top_items(contributions, k)
     items = _items(
         feats,
         j,
         value=_matrix(rows, names)[row, j],
         peer=_matrix(rows, [f"{n}_peer" for n in names])[row, j],
         z=_finite_z(_matrix(rows, [f"{n}_z" for n in names])[row, j]),
-        contribution=picked[row, slot],
+        contribution=contributions[row, j],
     ).with_columns(row=pl.Series(row, dtype=pl.Int64))
     per_row = items.group_by("row", maintain_order=True).agg(
         pl.col("en").str.join("; "), pl.col("zh").str.join("；"), pl.col("json").str.join(", ")
