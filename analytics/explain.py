@@ -201,14 +201,8 @@ def _sizes(z: F64, words: tuple[tuple[float, str], ...]) -> list[str]:
 
 
 def _shown(feats: Sequence[features.Feature], j: I64, x: F64) -> list[str]:
-    """``x`` in each item's feature format; a non-finite value (missing) is "–"."""
-    out = np.full(x.shape[0], "–", dtype=object)
-    finite = np.isfinite(x)
-    for f in np.unique(j[finite]).tolist():
-        at = finite & (j == f)
-        fmt = feats[f].format
-        out[at] = [metrics.format_plain(fmt, v) for v in x[at].tolist()]
-    return out.tolist()
+    """``x`` in each item's feature format (:func:`format_value`)."""
+    return [format_value(feats[f], v) for f, v in zip(j.tolist(), x.tolist(), strict=True)]
 
 
 def _json_numbers(x: F64, digits: int | None = None) -> list[str]:
@@ -228,23 +222,23 @@ def _items(
     (feature names are plain identifiers: nothing to escape)."""
     labels_en = [f.label_en[:1].lower() + f.label_en[1:] for f in feats]
     pick = j.tolist()
-    data = pl.DataFrame(
-        {
-            "name": [feats[i].name for i in pick],
-            "label_en": [labels_en[i] for i in pick],
-            "label_zh": [feats[i].label_zh for i in pick],
-            "shown": _shown(feats, j, value),
-            "median": _shown(feats, j, peer),
-            "size_en": _sizes(z, _SIZE_EN),
-            "size_zh": _sizes(z, _SIZE_ZH),
-            "up": _higher(feats, j, z),
-            "value": _json_numbers(value),
-            "peer": _json_numbers(peer),
-            "z": _json_numbers(z, 2),
-            "contribution": _json_numbers(contribution, 4),
-        },
-        schema={"up": pl.Boolean} | dict.fromkeys(_ITEM_TEXT, pl.String),
-    )
+    columns = {
+        "name": [feats[i].name for i in pick],
+        "label_en": [labels_en[i] for i in pick],
+        "label_zh": [feats[i].label_zh for i in pick],
+        "shown": _shown(feats, j, value),
+        "median": _shown(feats, j, peer),
+        "size_en": _sizes(z, _SIZE_EN),
+        "size_zh": _sizes(z, _SIZE_ZH),
+        "up": _higher(feats, j, z),
+        "value": _json_numbers(value),
+        "peer": _json_numbers(peer),
+        "z": _json_numbers(z, 2),
+        "contribution": _json_numbers(contribution, 4),
+    }
+    # typed, so that no items (an empty list) still has text columns
+    schema = {name: pl.Boolean if name == "up" else pl.String for name in columns}
+    data = pl.DataFrame(columns, schema=schema)
     col, lit = pl.col, pl.lit
 
     def either(yes: str, no: str) -> pl.Expr:
@@ -289,21 +283,6 @@ def _items(
             lit("}"),
         ),
     )
-
-
-_ITEM_TEXT = (
-    "name",
-    "label_en",
-    "label_zh",
-    "shown",
-    "median",
-    "size_en",
-    "size_zh",
-    "value",
-    "peer",
-    "z",
-    "contribution",
-)
 
 
 def _finite_z(z: F64) -> F64:
