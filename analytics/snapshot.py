@@ -23,8 +23,10 @@ So whatever a stage changed (including rows outside the analysed months, e.g. th
 period's volume change) reaches the snapshot, and nothing else is rewritten. Fingerprints read
 the tables; they do not write them, which is what costs. The snapshot keeps the fingerprints it
 was brought up to (table ``snapshot_fingerprints``), so the next refresh hashes only the
-warehouse side (0.9 -> 0.5 s for one new day at 10M invoices); a table copied whole has none
-stored and is hashed on both sides the next time.
+warehouse side (0.9 -> 0.5 s for one new day at 10M invoices). A table copied whole is
+hashed as it is copied, so the first refresh after the first publish (a new warehouse's first
+new day) also hashes one side only: 4.6 -> 3.9 s of that publish at 10M invoices, for about
+as much more in the first publish.
 """
 
 from __future__ import annotations
@@ -194,16 +196,16 @@ def refresh_tables(con: duckdb.DuckDBPyConnection, target: str, tables: Sequence
     prints: dict[str, dict[Any, Fingerprint]] = {}
     for table in tables:
         cols = columns(con, here, table)
+        by_period = any(name == _PERIOD for name, _ in cols)
+        new_fp = _fingerprints(con, here, table, by_period)
+        prints[table] = new_fp
         if table not in old or columns(con, target, table) != cols:
             _copy_whole(con, target, table)
             done[table] = "copied"
             continue
-        by_period = any(name == _PERIOD for name, _ in cols)
-        new_fp = _fingerprints(con, here, table, by_period)
         old_fp = stored.get(table)
-        if old_fp is None:
+        if old_fp is None:  # a snapshot from before fingerprints were kept
             old_fp = _fingerprints(con, target, table, by_period)
-        prints[table] = new_fp
         keys = new_fp.keys() | old_fp.keys()
         changed = sorted(k for k in keys if new_fp.get(k) != old_fp.get(k))
         if not changed:

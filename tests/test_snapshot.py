@@ -139,15 +139,18 @@ def test_stored_fingerprints_stand_for_hashing_the_snapshot(tmp_path: Path) -> N
     con = _setup(tmp_path / "w.duckdb")
     serving = tmp_path / "w.serving.duckdb"
     tables = ["metrics", "lookup"]
-    warehouse.publish(con, serving, tables)  # first publish: copied whole, nothing stored
-    con.execute("update metrics set value = -1 where period = '2026-01'")
-    warehouse.publish(con, serving, tables)  # compared: fingerprints stored from here on
-    served = duckdb.connect(str(serving), read_only=True)
-    stored = served.execute(
-        f"select table_name, k, n from {snapshot.FINGERPRINTS} order by all"
-    ).fetchall()
-    served.close()
-    assert stored == [("lookup", "", 4), *((("metrics", f"2026-0{m}", 10)) for m in (1, 2, 3))]
+    expected = [("lookup", "", 4), *((("metrics", f"2026-0{m}", 10)) for m in (1, 2, 3))]
+    for publish_no in range(2):  # the first publish copies whole, the second compares
+        if publish_no:
+            con.execute("update metrics set value = -1 where period = '2026-01'")
+        warehouse.publish(con, serving, tables)
+        served = duckdb.connect(str(serving), read_only=True)
+        stored = served.execute(
+            f"select table_name, k, n from {snapshot.FINGERPRINTS} order by all"
+        ).fetchall()
+        served.close()
+        assert stored == expected, publish_no
+        _assert_same(con, serving, tables)
     for round_no in range(3):
         con.execute("update metrics set value = value + 1 where period = '2026-03'")
         con.execute("insert into lookup values ($i, 'new')", {"i": 10 + round_no})
@@ -161,6 +164,33 @@ def test_stored_fingerprints_stand_for_hashing_the_snapshot(tmp_path: Path) -> N
     # publisher's back (publish is its only writer) goes unnoticed until the warehouse changes
     tamper = "update probe.lookup set label = 'tampered'"
     assert _probe(con, serving, tables, tamper) == {"metrics": "unchanged", "lookup": "unchanged"}
+
+
+def test_a_table_copied_whole_keeps_its_fingerprints(tmp_path: Path) -> None:
+    """A table copied whole (the first publish, or new columns) is fingerprinted as it is
+    copied, so the refresh after it compares against what was stored, not a re-hash of the
+    snapshot: a change on either side is found only on the warehouse's."""
+    con = _setup(tmp_path / "w.duckdb")
+    serving = tmp_path / "w.serving.duckdb"
+    tables = ["metrics", "lookup"]
+    warehouse.publish(con, serving, tables)
+    tamper = "update probe.metrics set value = -5 where period = '2026-02'"
+    assert _probe(con, serving, tables, tamper) == {"metrics": "unchanged", "lookup": "unchanged"}
+    con.execute("alter table lookup add column note varchar")  # copied whole again
+    con.execute("update metrics set value = value + 1 where period = '2026-02'")
+    assert _probe(con, serving, tables) == {
+        "metrics": "1 periods: -10 +10 rows",
+        "lookup": "copied",
+    }
+    warehouse.publish(con, serving, tables)
+    _assert_same(con, serving, tables)
+    con.execute("insert into lookup values (99, 'new', 'n')")
+    assert _probe(con, serving, tables) == {
+        "metrics": "unchanged",
+        "lookup": "refreshed: -0 +1 rows",
+    }
+    warehouse.publish(con, serving, tables)
+    _assert_same(con, serving, tables)
 
 
 def test_deleted_rows_are_compacted_once_they_are_a_quarter_of_the_rows(
