@@ -18,6 +18,7 @@ import pytest
 from analytics import sqlrun
 from analytics import validation as v
 from analytics.ingest import layouts, parse
+from analytics.ingest.headers import HeaderMatch
 
 
 @pytest.fixture
@@ -136,3 +137,36 @@ def test_macros_are_installed_once_per_connection() -> None:
     ).fetchall() == [(0,)]
     parse.install_macros(second)  # a new connection gets its own
     assert second.execute("select fw_unmark('--', ['--'], 2)").fetchall() == [(None,)]
+
+
+def _summary_texts(seed: int) -> list[str | None]:
+    rnd = random.Random(seed)
+    alphabet = "合总小计行:：tTsSuUmMbBoOaAlL1 \t\u3000\xa0"
+    out: list[str | None] = [
+        "".join(rnd.choices(alphabet, k=rnd.randint(0, 9))) for _ in range(20_000)
+    ]
+    words = ["合计", "合 计行：", "总计", "小计:", "Total", "SUM", "SubTotal", "totals", "1"]
+    return [*out, *words, *(f"\u3000{w} " for w in words), "合计" * 11, None]
+
+
+def test_totals_rows_are_found_as_by_the_expression_alone(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    # parse.summary_expr runs the expression only on cells that can begin a match
+    # (parse.SUMMARY_LEAD); it must flag exactly the cells the expression alone flags
+    con.execute(
+        "create or replace temp table _ing_src as select 1 as __row, unnest($v) as c1",
+        {"v": _summary_texts(3)},
+    )
+    match = HeaderMatch("tax_records", ("序号",), (None,))
+    plain = (
+        "coalesce(strlen(s.c1) <= 32 "
+        "and regexp_full_match(lower(fw_trim(s.c1, $ws, $wsc)), $summary_re), false)"
+    )
+    sql = f"select s.c1 from _ing_src s where {parse.summary_expr(match)} is distinct from {plain}"
+    assert con.execute(sql, _params(sql)).fetchall() == []
+    flagged = f"select s.c1 from _ing_src s where {parse.summary_expr(match)}"
+    found = {r[0] for r in con.execute(flagged, _params(flagged)).fetchall()}
+    for word in ["合计", "合 计行：", "总计", "小计:", "Total", "SUM", "SubTotal"]:
+        assert {word, f"\u3000{word} "} <= found
+    assert not {"totals", "1", "合计" * 11} & found

@@ -27,6 +27,9 @@ from analytics.ingest.spec import Field, KindSpec
 from analytics.warehouse import sql_text
 
 SUMMARY_RE = r"(合\s*计|总\s*计|小\s*计)行?[:：]?|total|sum|subtotal"
+# What a cell matching SUMMARY_RE (once trimmed and lower-cased) can begin with: the first
+# character of each alternative, in either case, or whitespace (trimmed off first).
+SUMMARY_LEAD = "合总小tsTS" + v.WHITESPACE
 
 
 def constants(today: date, imported_at: datetime) -> dict[str, Any]:
@@ -48,6 +51,7 @@ def constants(today: date, imported_at: datetime) -> dict[str, Any]:
         "orig_legacy_re": v.ORIGINAL_LEGACY_RE,
         "imported_at": imported_at,
         "summary_re": SUMMARY_RE,
+        "summary_lead": [ord(c) for c in SUMMARY_LEAD],
         **layouts.run_params(),
     }
 
@@ -78,11 +82,18 @@ def passthrough(match: HeaderMatch, f: Field) -> str | None:
 
 
 def summary_expr(match: HeaderMatch) -> str:
-    """A totals row (序号 = 合计 / 合计行) in the serial-number column or the first column."""
+    """A totals row (序号 = 合计 / 合计行) in the serial-number column or the first column.
+
+    The regular expression runs only on cells whose first character can begin a match
+    (:data:`SUMMARY_LEAD`), as a CASE branch (an AND still evaluated it on every cell): a
+    serial number or a Parquet payment id is settled without it. A 2M-row payments file,
+    whose 22-character ids all reached the expression, ``_ing_final`` and :func:`counts`
+    together: 1.53 -> 1.23 s (medians of six alternating runs on one thread)."""
     cells = {0, match.source_of.get("serial_no", 0)}
     tests = [
-        f"(strlen({cell(match, i)}) <= 32 "
-        f"and regexp_full_match(lower(fw_trim({cell(match, i)}, $ws, $wsc)), $summary_re))"
+        f"(case when strlen({cell(match, i)}) <= 32 "
+        f"and list_contains($summary_lead, ord({cell(match, i)})) "
+        f"then regexp_full_match(lower(fw_trim({cell(match, i)}, $ws, $wsc)), $summary_re) end)"
         for i in sorted(cells)
     ]
     return "coalesce(" + " or ".join(tests) + ", false)"
