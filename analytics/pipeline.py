@@ -35,6 +35,7 @@ from tqdm import tqdm
 from analytics import (
     alerts,
     checks,
+    compaction,
     complaints,
     credit,
     cubes,
@@ -415,13 +416,20 @@ def analyse(
             as_of_source=as_of_source,
         )
         c0 = time.perf_counter()
-        con.commit()  # includes DuckDB's checkpoint of what the run wrote
+        compaction.commit(con)  # includes DuckDB's checkpoint of what the run wrote
         secs["(commit)"] = round(time.perf_counter() - c0, 3)
     except BaseException as exc:
         con.rollback()
         if isinstance(exc, Exception):  # not an interrupt
             _record_failure(con, exc, publish=publish)
         raise
+    c0 = time.perf_counter()
+    if done := compaction.compact_if_due(con):
+        secs["(compact)"] = round(time.perf_counter() - c0, 3)
+        ctx.notes.append(
+            f"compacted the warehouse: {done.dead_before - done.dead_after:,} of "
+            f"{done.dead_before:,} deleted rows reclaimed"
+        )
     result = AnalyseResult(
         mode=plan.mode,
         reason=plan.reason,

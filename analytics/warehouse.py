@@ -99,11 +99,17 @@ def _is_lock_error(exc: BaseException) -> bool:
 
 
 def configure(con: duckdb.DuckDBPyConnection, cfg: Settings | None = None) -> None:
-    """Apply memory and thread limits to a connection."""
+    """Apply memory and thread limits to a connection, and turn DuckDB's checkpoint vacuum
+    off: a checkpoint with it merges the part-filled row groups that every bulk insert leaves
+    (each loaded file, each chunk of a result table) again and again, and a warehouse that is
+    only appended to has nothing to reclaim. It runs when deleted rows call for it
+    (:mod:`analytics.compaction`), and when a connection closes it is off, so no one pays for
+    it at an unexpected moment (a person acknowledging an alert in the dashboard)."""
     cfg = cfg or settings()
     con.execute(f"set memory_limit = '{cfg.memory_limit}'")
     con.execute(f"set threads = {int(cfg.threads)}")
     con.execute("set preserve_insertion_order = false")
+    con.execute("set max_vacuum_tasks = 0")
 
 
 def release_memory(con: duckdb.DuckDBPyConnection, keep: str = "256MB") -> None:
@@ -141,6 +147,26 @@ def thread_cap(con: duckdb.DuckDBPyConnection, threads: int) -> Iterator[None]:
         yield
     finally:
         con.execute(f"set threads = {before}").fetchall()
+
+
+# DuckDB's own default for max_vacuum_tasks: the checkpoint's vacuum on (see vacuum_tasks).
+VACUUM_ON = 100
+
+
+@contextlib.contextmanager
+def vacuum_tasks(con: duckdb.DuckDBPyConnection, tasks: int) -> Iterator[None]:
+    """Run a block with DuckDB's ``max_vacuum_tasks`` at ``tasks``, then restore the value it
+    had. The vacuum is the part of a checkpoint that merges adjacent row groups which fit in
+    fewer, which is how deleted rows are reclaimed; at 0 a checkpoint writes what changed and
+    merges nothing (wholly deleted row groups are still dropped). Warehouse connections run
+    with it off (:func:`configure`); :mod:`analytics.compaction` says when it runs. A setting of
+    the database, like :func:`thread_cap`."""
+    before = int(con.execute("select current_setting('max_vacuum_tasks')").fetchall()[0][0])
+    con.execute(f"set max_vacuum_tasks = {int(tasks)}").fetchall()
+    try:
+        yield
+    finally:
+        con.execute(f"set max_vacuum_tasks = {before}").fetchall()
 
 
 def connect(
@@ -293,9 +319,7 @@ def publish(
         # rather than one per statement; 11.8 s -> 9.8 s after a new day at 10M invoices.
         con.begin()
         try:
-            if not snapshot.refresh_tables(con, "serving_new", present).compact:
-                # a global setting: put back below, after the commit's checkpoint
-                con.execute("set max_vacuum_tasks = 0")
+            compact = snapshot.refresh_tables(con, "serving_new", present).compact
             for meta in ("snapshot_meta", "warehouse_tables"):
                 con.execute(f"drop table if exists serving_new.{meta}")
             con.execute(
@@ -311,12 +335,13 @@ def publish(
                 "select unnest($names) as table_name, unnest($rows) as row_count",
                 {"names": list(counts), "rows": list(counts.values())},
             )
-            con.commit()
+            # the commit's checkpoint compacts the snapshot's tables only when they are due
+            with vacuum_tasks(con, VACUUM_ON if compact else 0):
+                con.commit()
         except BaseException:
             con.rollback()
             raise
         finally:
             con.execute("detach serving_new")
-            con.execute("reset max_vacuum_tasks")
         tmp.replace(target)
     return target

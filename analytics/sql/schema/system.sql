@@ -98,3 +98,13 @@ create table if not exists reminders (
     as_of        timestamp,            -- the as-of time of the pending list it acted on
     invoice_nos  varchar[] not null    -- the merchant's pending invoices it covered
 );
+
+-- Compactions of the warehouse: checkpoints with DuckDB's vacuum, which warehouse connections
+-- otherwise run without (analytics/compaction.py). One row each, with the rows deleted but
+-- still stored before it and after it (the vacuum cannot reclaim every one).
+create table if not exists warehouse_compactions (
+    compacted_at   timestamp not null,
+    dead_before    bigint not null,
+    stored_before  bigint not null,   -- rows stored in the tables that held deleted rows
+    dead_after     bigint
+);
