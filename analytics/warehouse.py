@@ -137,36 +137,40 @@ def memory_cap(con: duckdb.DuckDBPyConnection, limit: str) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def thread_cap(con: duckdb.DuckDBPyConnection, threads: int) -> Iterator[None]:
-    """Run a block with DuckDB's thread count lowered to ``threads``, then restore the value it
-    had (an integer, so restored exactly). Like :func:`memory_cap`, the setting is the
-    database's, for every connection of it: ``con`` must be idle, the others may be busy."""
-    before = int(con.execute("select current_setting('threads')").fetchall()[0][0])
-    con.execute(f"set threads = {int(threads)}").fetchall()
+def _integer_setting(con: duckdb.DuckDBPyConnection, name: str, value: int) -> Iterator[None]:
+    """Run a block with an integer DuckDB setting at ``value``, then restore the value it had
+    (exactly: it is an integer). The setting is the database's, for every connection of it:
+    ``con`` must be idle, the others may be busy."""
+    before = int(con.execute(f"select current_setting('{name}')").fetchall()[0][0])
+    con.execute(f"set {name} = {int(value)}").fetchall()
     try:
         yield
     finally:
-        con.execute(f"set threads = {before}").fetchall()
+        con.execute(f"set {name} = {before}").fetchall()
+
+
+def thread_cap(
+    con: duckdb.DuckDBPyConnection, threads: int
+) -> contextlib.AbstractContextManager[None]:
+    """Run a block with DuckDB's thread count lowered to ``threads``, then restore the value it
+    had. Like :func:`memory_cap`, a setting of the database (:func:`_integer_setting`)."""
+    return _integer_setting(con, "threads", threads)
 
 
 # DuckDB's own default for max_vacuum_tasks: the checkpoint's vacuum on (see vacuum_tasks).
 VACUUM_ON = 100
 
 
-@contextlib.contextmanager
-def vacuum_tasks(con: duckdb.DuckDBPyConnection, tasks: int) -> Iterator[None]:
+def vacuum_tasks(
+    con: duckdb.DuckDBPyConnection, tasks: int
+) -> contextlib.AbstractContextManager[None]:
     """Run a block with DuckDB's ``max_vacuum_tasks`` at ``tasks``, then restore the value it
     had. The vacuum is the part of a checkpoint that merges adjacent row groups which fit in
     fewer, which is how deleted rows are reclaimed; at 0 a checkpoint writes what changed and
     merges nothing (wholly deleted row groups are still dropped). Warehouse connections run
     with it off (:func:`configure`); :mod:`analytics.compaction` says when it runs. A setting of
     the database, like :func:`thread_cap`."""
-    before = int(con.execute("select current_setting('max_vacuum_tasks')").fetchall()[0][0])
-    con.execute(f"set max_vacuum_tasks = {int(tasks)}").fetchall()
-    try:
-        yield
-    finally:
-        con.execute(f"set max_vacuum_tasks = {before}").fetchall()
+    return _integer_setting(con, "max_vacuum_tasks", tasks)
 
 
 def connect(
