@@ -71,8 +71,11 @@ def dead_rows(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
 
 
 def _left_by_last(con: duckdb.DuckDBPyConnection) -> int:
+    """The deleted rows the last compaction could not reclaim (0 before the first; a
+    compaction cut off before it counted them is passed over)."""
     rows = con.execute(
-        f"select dead_after from {TABLE} order by compacted_at desc, dead_after limit 1"
+        f"select dead_after from {TABLE} where dead_after is not null "
+        "order by compacted_at desc limit 1"
     ).fetchall()
     return int(rows[0][0]) if rows else 0
 
