@@ -10,8 +10,8 @@ and those mostly as whole row groups, which a checkpoint drops without the vacuu
 
 So an analysis commits (:func:`commit`) and checkpoints with the vacuum off, then counts the
 rows deleted but still stored, and compacts (:func:`compact_if_due`: a checkpoint with the
-vacuum on) once those that came since the last compaction are :data:`COMPACT_AT_DEAD_SHARE`
-of the rows stored in the tables that hold them. The snapshot keeps the same rule for its own rows
+vacuum on) once those that came since the last compaction are a quarter of the rows stored
+in the tables that hold them: the serving snapshot's rule for its own rows, and its constant
 (:data:`analytics.snapshot.COMPACT_AT_DEAD_SHARE`). Each compaction is a row of
 ``warehouse_compactions``, with the deleted rows it found and those it left (the vacuum merges
 only row groups that then fit in fewer: a third deleted from each of three, or half from two).
@@ -31,9 +31,9 @@ from dataclasses import dataclass
 import duckdb
 
 from analytics.clock import beijing_now
+from analytics.snapshot import COMPACT_AT_DEAD_SHARE, quote_ident
 from analytics.warehouse import VACUUM_ON, vacuum_tasks
 
-COMPACT_AT_DEAD_SHARE = 0.25
 TABLE = "warehouse_compactions"
 
 
@@ -43,10 +43,6 @@ class Compaction:
     dead_after: int  # those it could not reclaim
     stored: int  # rows stored in the tables holding deleted rows, before it
     seconds: float
-
-
-def _quoted(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def dead_rows(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
@@ -60,7 +56,7 @@ def dead_rows(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     if not tables:
         return 0, 0
     parts = " union all ".join(
-        f"select {int(stored)} as stored, {int(stored)} - count(*) as dead from {_quoted(name)}"
+        f"select {int(stored)} as stored, {int(stored)} - count(*) as dead from {quote_ident(name)}"
         for name, stored in tables
     )
     row = con.execute(

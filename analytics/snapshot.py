@@ -45,8 +45,12 @@ _NULL_KEY = "\x00"  # the fingerprint group of rows whose period is null
 Fingerprint = tuple[int, int, int]  # rows, XOR and sum of the row hashes
 
 
-def _q(name: str) -> str:
+def quote_ident(name: str) -> str:
+    """A quoted SQL identifier, for any name (the warehouse's tables, a file's headers)."""
     return '"' + name.replace('"', '""') + '"'
+
+
+_q = quote_ident  # short, for the many statements below
 
 
 def columns(con: duckdb.DuckDBPyConnection, catalog: str, table: str) -> list[tuple[str, str]]:

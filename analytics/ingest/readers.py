@@ -28,8 +28,8 @@ from analytics.ingest.source import (
     Source,
     cell_columns,
     first_line_of,
-    quote_ident,
 )
+from analytics.snapshot import quote_ident
 
 if TYPE_CHECKING:
     from analytics.ingest.excel import SheetCache

@@ -45,10 +45,6 @@ class Source:
         return self.path.name
 
 
-def quote_ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def cell_columns(n: int) -> list[str]:
     return [f"c{i}" for i in range(1, n + 1)]
 
