@@ -67,7 +67,7 @@ def build(db: Path, invoices: int) -> None:
             r >= 990, r between 985 and 986,
             case when r >= 990 then '2611' || lpad(greatest(i - 500, 0)::varchar, 16, '0') end,
             'etax_web', case when r % 5 = 0 then '买方' || (r % 50) end, null, null,
-            1 + month(issued_at), i
+            1 + month(issued_at), i, hash('2611' || lpad(i::varchar, 16, '0'))
         from inv
         """
     ).fetchall()
@@ -84,7 +84,7 @@ def build(db: Path, invoices: int) -> None:
             case when r >= 990 then -1 else 1 end * round(total * 0.13 / 1.13, 2),
             case when r >= 990 then -total else total end + case when r = 42 then 1 else 0 end,
             0.13, null, '正常', r >= 990, null, 'test', null, null, null,
-            100 + month(issued_at), i
+            100 + month(issued_at), i, hash('2611' || lpad(i::varchar, 16, '0'))
         from inv where r not between 960 and 984
         """
     ).fetchall()

@@ -1,7 +1,11 @@
 -- Raw tables: one per input kind, canonical snake_case columns (see ../shared/DESIGN.md).
 -- Uniqueness of the keys is enforced by the loader with set-based anti-joins rather than
 -- PRIMARY KEY constraints: an ART index on 10M invoice numbers costs more to maintain than it saves.
--- Every row carries the batch that loaded it and its row number in the source file.
+-- Every row carries the batch that loaded it and its row number in the source file. Invoice
+-- numbers (issued invoices, tax records) also carry their DuckDB hash, ``key_hash``: they do not
+-- cluster by month as payment ids do, so a new file's keys are looked up among every loaded
+-- one, and a 64-bit column is far cheaper to scan and join than the text
+-- (analytics.warehouse.KEY_HASH_TABLES, analytics/ingest/load.py).
 -- Timestamps are Beijing local time (Asia/Shanghai), stored naive.
 -- Text is stored clean: trimmed (validation.WHITESPACE, full-width space included) and with
 -- empty markers ('', 'null', '--', ...) as NULL (analytics.ingest.parse.field_text); staging
@@ -53,7 +57,8 @@ create table if not exists issued_invoices (
     buyer_tax_id         varchar,
     remark               varchar,
     batch_id             integer not null,
-    source_row           bigint not null
+    source_row           bigint not null,
+    key_hash             ubigint            -- hash(invoice_no): the loader's probe for loaded keys
 );
 
 create table if not exists tax_records (
@@ -78,7 +83,8 @@ create table if not exists tax_records (
     issuer               varchar,           -- 开票人
     remark               varchar,           -- 备注
     batch_id             integer not null,
-    source_row           bigint not null
+    source_row           bigint not null,
+    key_hash             ubigint            -- hash(invoice_no): the loader's probe for loaded keys
 );
 
 -- 信息汇总表 line items of the 电子税务局 export (several per invoice)

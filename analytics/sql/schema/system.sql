@@ -108,3 +108,9 @@ create table if not exists warehouse_compactions (
     stored_before  bigint not null,   -- rows stored in the tables that held deleted rows
     dead_after     bigint
 );
+
+-- What DuckDB's hash() gave for a fixed text when the raw tables' key_hash columns were
+-- computed: a DuckDB whose hash differs recomputes them (analytics.warehouse.ensure_schema).
+create table if not exists key_hash_seed (
+    seed           ubigint not null
+);
