@@ -71,6 +71,12 @@ def write_xlsx(path: Path, sheets: dict[str, Sequence[Sequence[object]]]) -> Pat
     return path
 
 
+def etax_export(path: Path, serials: range, **over: str) -> Path:
+    """An 电子税务局 export (its 发票基础信息 sheet) of the digital invoices ``serials``."""
+    rows = [etax_row(i, digital_no(i), **over) for i in serials]
+    return write_xlsx(path, {"发票基础信息": [ETAX_HEADERS, *rows]})
+
+
 def write_csv(
     path: Path, headers: Sequence[str], rows: Sequence[Sequence[object]], encoding: str = "utf-8"
 ) -> Path:

@@ -10,15 +10,13 @@ from typing import Any
 import duckdb
 import pytest
 from ingest_fixtures import (
-    ETAX_HEADERS,
     ISSUED_HEADERS,
     SELLER,
     TODAY,
     digital_no,
-    etax_row,
+    etax_export,
     issued_row,
     write_csv,
-    write_xlsx,
 )
 
 from analytics.cli import main
@@ -35,15 +33,10 @@ def _counts(con: duckdb.DuckDBPyConnection) -> tuple[int, int, int]:
     return (int(row[0]), int(row[1]), int(row[2]))
 
 
-def _export(path: Path, serials: range, **over: str) -> Path:
-    rows = [etax_row(i, digital_no(i), **over) for i in serials]
-    return write_xlsx(path, {"发票基础信息": [ETAX_HEADERS, *rows]})
-
-
 def test_reimport_changes_nothing_and_says_so(
     con: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
-    path = _export(tmp_path / "day1.xlsx", range(1, 4))
+    path = etax_export(tmp_path / "day1.xlsx", range(1, 4))
     (first,) = ingest_file(con, path, today=TODAY)
     before = _counts(con)
     (again,) = ingest_file(con, path, today=TODAY)
@@ -58,8 +51,8 @@ def test_reimport_changes_nothing_and_says_so(
 def test_overlapping_export_rows_are_unchanged(
     con: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
-    ingest_file(con, _export(tmp_path / "a.xlsx", range(1, 4)), today=TODAY)
-    (r,) = ingest_file(con, _export(tmp_path / "b.xlsx", range(2, 6)), today=TODAY)
+    ingest_file(con, etax_export(tmp_path / "a.xlsx", range(1, 4)), today=TODAY)
+    (r,) = ingest_file(con, etax_export(tmp_path / "b.xlsx", range(2, 6)), today=TODAY)
     assert (r.rows_read, r.rows_loaded, r.rows_unchanged, r.rows_rejected) == (4, 2, 2, 0)
     assert _counts(con)[0] == 5
     batches = con.execute(
@@ -80,8 +73,8 @@ def _tax(con: duckdb.DuckDBPyConnection, serial: int, cols: str) -> list[tuple[o
 def test_conflict_is_reported_not_overwritten(
     con: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
-    ingest_file(con, _export(tmp_path / "a.xlsx", range(1, 3)), today=TODAY)
-    changed = _export(tmp_path / "b.xlsx", range(2, 3), **AMOUNTS_2000)
+    ingest_file(con, etax_export(tmp_path / "a.xlsx", range(1, 3)), today=TODAY)
+    changed = etax_export(tmp_path / "b.xlsx", range(2, 3), **AMOUNTS_2000)
     (r,) = ingest_file(con, changed, today=TODAY)
     assert (r.rows_loaded, r.rows_updated, r.rows_rejected) == (0, 0, 1)
     assert r.reasons == {"conflicts_with_loaded": 1}
@@ -96,8 +89,10 @@ def test_status_moving_forward_is_applied_and_kept_in_history(
 ) -> None:
     """A newer daily export of the same invoice: 正常 -> 已红冲-全额 is the invoice's life, not
     a conflict. The record takes the new status; tax_status_history keeps both."""
-    (first,) = ingest_file(con, _export(tmp_path / "day1.xlsx", range(1, 3)), today=TODAY)
-    day2 = _export(tmp_path / "day2.xlsx", range(2, 3), 发票状态="已红冲-全额", 发票风险等级="疑点")
+    (first,) = ingest_file(con, etax_export(tmp_path / "day1.xlsx", range(1, 3)), today=TODAY)
+    day2 = etax_export(
+        tmp_path / "day2.xlsx", range(2, 3), 发票状态="已红冲-全额", 发票风险等级="疑点"
+    )
     (r,) = ingest_file(con, day2, today=TODAY)
     assert (r.rows_read, r.rows_loaded, r.rows_unchanged, r.rows_updated, r.rows_rejected) == (
         1, 0, 0, 1, 0,
@@ -115,8 +110,10 @@ def test_status_moving_forward_is_applied_and_kept_in_history(
 
 def test_status_never_moves_back(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     """An older export loaded after a newer one would undo the reversal: reported instead."""
-    ingest_file(con, _export(tmp_path / "new.xlsx", range(1, 2), 发票状态="已作废"), today=TODAY)
-    (r,) = ingest_file(con, _export(tmp_path / "old.xlsx", range(1, 2)), today=TODAY)
+    ingest_file(
+        con, etax_export(tmp_path / "new.xlsx", range(1, 2), 发票状态="已作废"), today=TODAY
+    )
+    (r,) = ingest_file(con, etax_export(tmp_path / "old.xlsx", range(1, 2)), today=TODAY)
     assert (r.rows_updated, r.rows_rejected) == (0, 1)
     assert r.reasons == {"conflicts_with_loaded": 1}
     (detail,) = con.execute("select detail from rejected_rows").fetchall()[0]
@@ -130,8 +127,8 @@ def test_status_change_with_other_changes_is_a_conflict(
     con: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
     """Nothing is half-applied: a new status beside a new amount is one conflict."""
-    ingest_file(con, _export(tmp_path / "a.xlsx", range(1, 2)), today=TODAY)
-    both = _export(tmp_path / "b.xlsx", range(1, 2), 发票状态="已红冲-全额", **AMOUNTS_2000)
+    ingest_file(con, etax_export(tmp_path / "a.xlsx", range(1, 2)), today=TODAY)
+    both = etax_export(tmp_path / "b.xlsx", range(1, 2), 发票状态="已红冲-全额", **AMOUNTS_2000)
     (r,) = ingest_file(con, both, today=TODAY)
     assert (r.rows_updated, r.rows_rejected) == (0, 1)
     (detail,) = con.execute("select detail from rejected_rows").fetchall()[0]
@@ -142,9 +139,11 @@ def test_status_change_with_other_changes_is_a_conflict(
 
 def test_status_update_is_reanalysed(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
     """The incremental analysis recomputes the month of an invoice whose status moved on."""
-    ingest_file(con, _export(tmp_path / "day1.xlsx", range(1, 3)), today=TODAY)
+    ingest_file(con, etax_export(tmp_path / "day1.xlsx", range(1, 3)), today=TODAY)
     assert analyse(con, progress=False).mode == "full"
-    ingest_file(con, _export(tmp_path / "day2.xlsx", range(2, 3), 发票状态="已作废"), today=TODAY)
+    ingest_file(
+        con, etax_export(tmp_path / "day2.xlsx", range(2, 3), 发票状态="已作废"), today=TODAY
+    )
     again = analyse(con, progress=False)
     assert (again.mode, again.months) == ("incremental", ("2026-03",))
     status = con.execute(
@@ -175,7 +174,7 @@ def test_duplicates_within_a_file(con: duckdb.DuckDBPyConnection, tmp_path: Path
 def test_failure_midway_leaves_the_warehouse_as_it_was(
     con: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = _export(tmp_path / "a.xlsx", range(1, 4))
+    path = etax_export(tmp_path / "a.xlsx", range(1, 4))
 
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("disk full")
@@ -324,14 +323,14 @@ def test_unreadable_files_raise_one_line(
 
 def test_cli_ingest(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = str(tmp_path / "w.duckdb")
-    good = _export(tmp_path / "ok.xlsx", range(1, 3))
+    good = etax_export(tmp_path / "ok.xlsx", range(1, 3))
     assert main(["ingest", str(good), "--db", db]) == 0
     out = capsys.readouterr().out
     assert "ok.xlsx [发票基础信息] tax_records: read 2 = loaded 2" in out
     assert (tmp_path / "w.serving.duckdb").exists()  # the dashboard's snapshot was refreshed
     bad = tmp_path / "payments.xlsx"
     bad.write_text("not a workbook", encoding="utf-8")
-    more = _export(tmp_path / "more.xlsx", range(3, 5))
+    more = etax_export(tmp_path / "more.xlsx", range(3, 5))
     assert main(["ingest", str(more), str(bad), "--db", db, "--strict"]) == 2
     err = capsys.readouterr().err
     assert "payments.xlsx: not an XLSX workbook (zip header missing)" in err
@@ -355,7 +354,7 @@ def test_cli_ingest_refuses_an_unknown_kind_without_blaming_the_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     db = str(tmp_path / "w.duckdb")
-    good = _export(tmp_path / "ok.xlsx", range(1, 3))
+    good = etax_export(tmp_path / "ok.xlsx", range(1, 3))
     assert main(["ingest", str(good), "--kind", "tax_record", "--db", db]) == 2
     assert "--kind 'tax_record' is not a kind; use one of merchants, payments" in (
         capsys.readouterr().err

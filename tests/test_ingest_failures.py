@@ -16,6 +16,7 @@ from ingest_fixtures import (
     LINE_HEADERS,
     TODAY,
     digital_no,
+    etax_export,
     etax_row,
     write_csv,
     write_xlsx,
@@ -29,16 +30,11 @@ from analytics.warehouse import connect
 from dashboard.i18n import LABELS
 
 
-def _export(path: Path, serials: range) -> Path:
-    rows = [etax_row(i, digital_no(i)) for i in serials]
-    return write_xlsx(path, {"发票基础信息": [ETAX_HEADERS, *rows]})
-
-
 def _drop_folder(root: Path) -> Path:
     """A watched folder: one good export, and three files no pass can read."""
     drop = root / "drop"
     drop.mkdir()
-    _export(drop / "day1.xlsx", range(1, 4))
+    etax_export(drop / "day1.xlsx", range(1, 4))
     (drop / "empty.csv").write_bytes(b"")
     write_csv(drop / "odd.csv", ["foo", "bar"], [["1", "2"]])
     (drop / "payments.xlsx").write_text("not a workbook", encoding="utf-8")
@@ -113,8 +109,8 @@ def test_a_file_failing_while_it_is_read_is_skipped_too(
     con: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Errors of the read itself (past planning, on a worker thread) are kept the same way."""
-    first = _export(tmp_path / "a.xlsx", range(1, 3))
-    second = _export(tmp_path / "b.xlsx", range(3, 6))
+    first = etax_export(tmp_path / "a.xlsx", range(1, 3))
+    second = etax_export(tmp_path / "b.xlsx", range(3, 6))
     real = pipeline.load_source
 
     def load_source(con: duckdb.DuckDBPyConnection, source: object, cache: object) -> None:
@@ -244,7 +240,7 @@ def test_a_json_object_in_a_folder_is_kept_by_a_tolerant_pass(
     test_ingest_formats.)"""
     drop = tmp_path / "drop"
     drop.mkdir()
-    _export(drop / "day1.xlsx", range(1, 3))
+    etax_export(drop / "day1.xlsx", range(1, 3))
     (drop / "manifest.json").write_text('{"files": []}', encoding="utf-8")  # skipped by name
     stray = drop / "vendor_api.json"
     stray.write_text('{"code": 0, "msg": "成功", "data": {"total": 0}}', encoding="utf-8")

@@ -7,23 +7,16 @@ from pathlib import Path
 
 import duckdb
 from ingest_fixtures import (
-    ETAX_HEADERS,
     ISSUED_HEADERS,
     TODAY,
     digital_no,
-    etax_row,
+    etax_export,
     issued_row,
     write_csv,
-    write_xlsx,
 )
 
 from analytics import warehouse
 from analytics.ingest import ingest_file
-
-
-def _export(path: Path, serials: range, **over: str) -> Path:
-    rows = [etax_row(i, digital_no(i), **over) for i in serials]
-    return write_xlsx(path, {"发票基础信息": [ETAX_HEADERS, *rows]})
 
 
 def _hashed(con: duckdb.DuckDBPyConnection, table: str) -> tuple[int, int]:
@@ -37,7 +30,7 @@ def _hashed(con: duckdb.DuckDBPyConnection, table: str) -> tuple[int, int]:
 def test_loaded_invoices_and_tax_records_carry_their_key_hash(
     con: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
-    ingest_file(con, _export(tmp_path / "tax.xlsx", range(1, 4)), today=TODAY)
+    ingest_file(con, etax_export(tmp_path / "tax.xlsx", range(1, 4)), today=TODAY)
     rows = [issued_row(digital_no(i)) for i in range(1, 3)]
     ingest_file(con, write_csv(tmp_path / "log.csv", ISSUED_HEADERS, rows), today=TODAY)
     assert _hashed(con, "tax_records") == (3, 3)
@@ -47,13 +40,13 @@ def test_loaded_invoices_and_tax_records_carry_their_key_hash(
 def test_loaded_rows_without_a_key_hash_are_still_found(
     con: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
-    ingest_file(con, _export(tmp_path / "a.xlsx", range(1, 4)), today=TODAY)
+    ingest_file(con, etax_export(tmp_path / "a.xlsx", range(1, 4)), today=TODAY)
     con.execute(
         "update tax_records set key_hash = null where invoice_no <> $n", {"n": digital_no(1)}
     )
-    (r,) = ingest_file(con, _export(tmp_path / "b.xlsx", range(1, 6)), today=TODAY)
+    (r,) = ingest_file(con, etax_export(tmp_path / "b.xlsx", range(1, 6)), today=TODAY)
     assert (r.rows_read, r.rows_loaded, r.rows_unchanged, r.rows_rejected) == (5, 2, 3, 0)
-    changed = _export(
+    changed = etax_export(
         tmp_path / "c.xlsx", range(2, 3), 价税合计="2260.00", 金额="2000.00", 税额="260.00"
     )
     con.execute("update tax_records set key_hash = null")
@@ -62,10 +55,10 @@ def test_loaded_rows_without_a_key_hash_are_still_found(
 
 
 def test_a_shared_hash_is_not_a_shared_key(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
-    ingest_file(con, _export(tmp_path / "a.xlsx", range(1, 2)), today=TODAY)
+    ingest_file(con, etax_export(tmp_path / "a.xlsx", range(1, 2)), today=TODAY)
     # the loaded number takes the hash of another one, as if the two collided
     con.execute("update tax_records set key_hash = hash($n)", {"n": digital_no(2)})
-    (r,) = ingest_file(con, _export(tmp_path / "b.xlsx", range(2, 3)), today=TODAY)
+    (r,) = ingest_file(con, etax_export(tmp_path / "b.xlsx", range(2, 3)), today=TODAY)
     assert (r.rows_loaded, r.rows_unchanged, r.rows_rejected) == (1, 0, 0)
     assert con.execute("select count(*) from tax_records").fetchall() == [(2,)]
 
@@ -73,7 +66,7 @@ def test_a_shared_hash_is_not_a_shared_key(con: duckdb.DuckDBPyConnection, tmp_p
 def test_a_warehouse_made_before_key_hash_gets_it_filled(tmp_path: Path) -> None:
     db = tmp_path / "w.duckdb"
     con = warehouse.connect(db)
-    ingest_file(con, _export(tmp_path / "a.xlsx", range(1, 4)), today=TODAY)
+    ingest_file(con, etax_export(tmp_path / "a.xlsx", range(1, 4)), today=TODAY)
     for table in warehouse.KEY_HASH_TABLES:
         con.execute(f"alter table {table} drop column key_hash")
     con.execute("delete from key_hash_seed")
@@ -82,7 +75,7 @@ def test_a_warehouse_made_before_key_hash_gets_it_filled(tmp_path: Path) -> None
     try:
         assert _hashed(con, "tax_records") == (3, 3)
         assert _hashed(con, "issued_invoices") == (0, 0)
-        (r,) = ingest_file(con, _export(tmp_path / "b.xlsx", range(2, 5)), today=TODAY)
+        (r,) = ingest_file(con, etax_export(tmp_path / "b.xlsx", range(2, 5)), today=TODAY)
         assert (r.rows_loaded, r.rows_unchanged) == (1, 2)
     finally:
         con.close()
@@ -91,7 +84,7 @@ def test_a_warehouse_made_before_key_hash_gets_it_filled(tmp_path: Path) -> None
 def test_key_hashes_are_computed_again_only_when_duckdb_hashes_differently(
     con: duckdb.DuckDBPyConnection, tmp_path: Path
 ) -> None:
-    ingest_file(con, _export(tmp_path / "a.xlsx", range(1, 4)), today=TODAY)
+    ingest_file(con, etax_export(tmp_path / "a.xlsx", range(1, 4)), today=TODAY)
     seed = con.execute("select seed from key_hash_seed").fetchall()
     # the seed this DuckDB gives: nothing is recomputed, not even a hash gone wrong
     con.execute("update tax_records set key_hash = 0 where invoice_no = $n", {"n": digital_no(1)})
