@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import pytest
 from ingest_fixtures import (
     ISSUED_HEADERS,
     TODAY,
@@ -37,21 +38,21 @@ def test_loaded_invoices_and_tax_records_carry_their_key_hash(
     assert _hashed(con, "issued_invoices") == (2, 2)
 
 
-def test_loaded_rows_without_a_key_hash_are_still_found(
-    con: duckdb.DuckDBPyConnection, tmp_path: Path
-) -> None:
-    ingest_file(con, etax_export(tmp_path / "a.xlsx", range(1, 4)), today=TODAY)
-    con.execute(
-        "update tax_records set key_hash = null where invoice_no <> $n", {"n": digital_no(1)}
-    )
-    (r,) = ingest_file(con, etax_export(tmp_path / "b.xlsx", range(1, 6)), today=TODAY)
-    assert (r.rows_read, r.rows_loaded, r.rows_unchanged, r.rows_rejected) == (5, 2, 3, 0)
-    changed = etax_export(
-        tmp_path / "c.xlsx", range(2, 3), 价税合计="2260.00", 金额="2000.00", 税额="260.00"
-    )
-    con.execute("update tax_records set key_hash = null")
-    (c,) = ingest_file(con, changed, today=TODAY)
-    assert (c.rows_loaded, c.rows_rejected, c.reasons) == (0, 1, {"conflicts_with_loaded": 1})
+def test_a_row_without_a_key_hash_is_refused(con: duckdb.DuckDBPyConnection) -> None:
+    """The lookups by key_hash have no fallback: the warehouse keeps every row's."""
+    for table in warehouse.KEY_HASH_TABLES:
+        nullable = con.execute(
+            "select is_nullable from information_schema.columns "
+            "where table_name = $t and column_name = 'key_hash'",
+            {"t": table},
+        ).fetchall()
+        assert nullable == [("NO",)]
+    with pytest.raises(duckdb.ConstraintException, match="key_hash"):
+        con.execute(
+            "insert into tax_records (invoice_no, seller_tax_id, issued_at, recorded_at_source, "
+            "amount, tax_amount, total_amount, is_red, batch_id, source_row) "
+            "values ('1', '2', now(), 'file', 1, 0, 1, false, 1, 1)"
+        )
 
 
 def test_a_shared_hash_is_not_a_shared_key(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
@@ -67,14 +68,20 @@ def test_a_warehouse_made_before_key_hash_gets_it_filled(tmp_path: Path) -> None
     db = tmp_path / "w.duckdb"
     con = warehouse.connect(db)
     ingest_file(con, etax_export(tmp_path / "a.xlsx", range(1, 4)), today=TODAY)
-    for table in warehouse.KEY_HASH_TABLES:
-        con.execute(f"alter table {table} drop column key_hash")
-    con.execute("delete from key_hash_seed")
+    # issued_invoices as before the column; tax_records as the first code with it left it
+    # (the column nullable, some rows without a value)
+    con.execute("alter table issued_invoices drop column key_hash")
+    con.execute("alter table tax_records alter column key_hash drop not null")
+    con.execute(
+        "update tax_records set key_hash = null where invoice_no <> $n", {"n": digital_no(1)}
+    )
     con.close()
     con = warehouse.connect(db)
     try:
         assert _hashed(con, "tax_records") == (3, 3)
         assert _hashed(con, "issued_invoices") == (0, 0)
+        with pytest.raises(duckdb.ConstraintException):
+            con.execute("update tax_records set key_hash = null")
         (r,) = ingest_file(con, etax_export(tmp_path / "b.xlsx", range(2, 5)), today=TODAY)
         assert (r.rows_loaded, r.rows_unchanged) == (1, 2)
     finally:

@@ -183,19 +183,13 @@ def test_months_with_a_gap_recompute_only_themselves_and_equal_a_full_run() -> N
     assert_a_full_run_agrees(wh)
 
 
-@pytest.mark.parametrize("hashed", [True, False], ids=["key_hash", "no_key_hash"])
-def test_red_invoice_in_april_updates_the_march_payment(hashed: bool) -> None:
-    """Also when the March rows have no key_hash (which the planning looks them up by): then
-    they are found by their numbers."""
+def test_red_invoice_in_april_updates_the_march_payment() -> None:
     wh = TestWarehouse()
     a, _ = seed(wh)
     pay = wh.payment(a, "2026-03-25 09:00", 200)
     blue = wh.invoice(a, "2026-03-25 10:00", 200, payment_id=pay, recorded="2026-03-25 11:00")
     wh.analyse()
     assert wh.status(pay, "payment") == "invoiced"
-    if not hashed:
-        for table in warehouse.KEY_HASH_TABLES:
-            wh.con.execute(f"update {table} set key_hash = null").fetchall()
     wh.new_load()
     wh.invoice(a, "2026-04-01 10:00", -200, red_of=blue, recorded="2026-04-01 10:30")
     result = wh.analyse()

@@ -114,25 +114,27 @@ def _forward(spec: KindSpec, life: Sequence[str]) -> str:
     )
 
 
+def hashed_key(spec: KindSpec) -> str | None:
+    """The key column whose hash the kind's table stores as ``key_hash``
+    (:data:`analytics.warehouse.KEY_HASH_TABLES`), or None."""
+    column = KEY_HASH_TABLES.get(spec.table)
+    return column if column is not None and spec.key == (column,) else None
+
+
 def _loaded_keys(spec: KindSpec) -> str:
     """SQL: the loaded rows a file's first rows (``firsts f``) may share their key with, as
     ``(__row, l_rowid)``; :func:`classify_sql` compares the keys themselves after.
 
-    Tables with a ``key_hash`` (:data:`analytics.warehouse.KEY_HASH_TABLES`) are looked up by
-    it (a row without one, which no loader leaves, by its key's hash computed here). The others
-    by their key, skipping the loaded keys outside the file's range of its first key column by
-    the zone maps (bounds bound as constants): a payments file's ids all begin with its month,
-    and a loaded table of 23M payments was otherwise scanned whole for every new file (0.63 ->
-    0.14 s)."""
-    column = KEY_HASH_TABLES.get(spec.table)
-    if column is not None and spec.key == (column,):
+    Tables with a ``key_hash`` are looked up by it. The others by their key, skipping the
+    loaded keys outside the file's range of its first key column by the zone maps (bounds bound
+    as constants): a payments file's ids all begin with its month, and a loaded table of 23M
+    payments was otherwise scanned whole for every new file (0.63 -> 0.14 s)."""
+    column = hashed_key(spec)
+    if column is not None:
         return f"""
     select f.__row, l.rowid as l_rowid
-    from firsts f join (
-        select key_hash, rowid from main.{spec.table} where key_hash is not null
-        union all
-        select hash({column}), rowid from main.{spec.table} where key_hash is null
-    ) l on l.key_hash = hash(f.{column})"""
+    from firsts f join (select key_hash, rowid from main.{spec.table}) l
+        on l.key_hash = hash(f.{column})"""
     on_loaded = " and ".join(f"f.{k} = l.{k}" for k in spec.key)
     return f"""
     select f.__row, l.rowid as l_rowid
@@ -242,13 +244,13 @@ def insert_batch(
     cols = table_columns(con, spec.table)
     sql = classify_sql(spec, cols)
     params: dict[str, Any] = dict(STATUS_PARAMS)
-    if "$key_lo" in sql:
+    hashed = hashed_key(spec)
+    if hashed is None:
         lo, hi = con.execute(
             f"select min({spec.key[0]}), max({spec.key[0]}) from _ing_final where len(problems) = 0"
         ).fetchall()[0]
         params |= {"key_lo": lo, "key_hi": hi}
     con.execute(sql, sqlrun.bind(sql, params))
-    hashed = KEY_HASH_TABLES.get(spec.table)
     col_list = ", ".join(cols)
     extra, extra_values = (", key_hash", f", hash(f.{hashed})") if hashed else ("", "")
     # Every row of _ing_final has one fate in _ing_class (a valid row has its key: key fields

@@ -42,7 +42,7 @@ new_merchants as (
 -- The logged invoices and tax records of the affected numbers, looked up by the stored
 -- key_hash (schema/raw.sql): 64-bit values scan and join cheaper than 10M numbers as text
 -- (0.19 -> 0.035 s each for the benchmark's new day at 10M invoices). A hash two numbers share
--- only adds a month; a row without a key_hash, which no loader leaves, is found by its number.
+-- only adds a month.
 affected_hashes as (
     select distinct hash(invoice_no) as key_hash from work_affected_invoices
 ),
@@ -56,13 +56,9 @@ touched as (
     union all select received_at from complaints where list_contains($batches, batch_id)
     union all select issued_at from issued_invoices semi join affected_hashes using (key_hash)
     union all select issued_at from issued_invoices
-        semi join work_affected_invoices using (invoice_no) where key_hash is null
-    union all select issued_at from issued_invoices
         semi join work_affected_payments using (payment_id)
         where payment_id between $pay_lo and $pay_hi
     union all select issued_at from tax_records semi join affected_hashes using (key_hash)
-    union all select issued_at from tax_records
-        semi join work_affected_invoices using (invoice_no) where key_hash is null
     union all select paid_at from affected_payments
     union all select issued_at from issued_invoices semi join new_merchants using (merchant_id)
     union all select issued_at from tax_records t semi join new_merchants m

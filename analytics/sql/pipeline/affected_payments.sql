@@ -7,8 +7,6 @@ with final as (
     -- by the stored key_hash, as in affected_months.sql (a shared hash only adds a payment)
     union select payment_id from issued_invoices
         semi join (select hash(invoice_no) as key_hash from work_affected_invoices) using (key_hash)
-    union select payment_id from issued_invoices
-        semi join work_affected_invoices using (invoice_no) where key_hash is null
 )
 
 select * from final where payment_id is not null

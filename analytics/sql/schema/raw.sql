@@ -58,7 +58,7 @@ create table if not exists issued_invoices (
     remark               varchar,
     batch_id             integer not null,
     source_row           bigint not null,
-    key_hash             ubigint            -- hash(invoice_no): the loader's probe for loaded keys
+    key_hash             ubigint not null   -- hash(invoice_no): the loader's probe for loaded keys
 );
 
 create table if not exists tax_records (
@@ -84,7 +84,7 @@ create table if not exists tax_records (
     remark               varchar,           -- 备注
     batch_id             integer not null,
     source_row           bigint not null,
-    key_hash             ubigint            -- hash(invoice_no): the loader's probe for loaded keys
+    key_hash             ubigint not null   -- hash(invoice_no): the loader's probe for loaded keys
 );
 
 -- 信息汇总表 line items of the 电子税务局 export (several per invoice)
