@@ -5,8 +5,7 @@ with final as (
     select payment_id from issued_invoices where list_contains($batches, batch_id)
     union select payment_id from payments where list_contains($batches, batch_id)
     -- by the stored key_hash, as in affected_months.sql (a shared hash only adds a payment)
-    union select payment_id from issued_invoices
-        semi join (select hash(invoice_no) as key_hash from work_affected_invoices) using (key_hash)
+    union select payment_id from issued_invoices semi join work_affected_invoices using (key_hash)
 )
 
 select * from final where payment_id is not null
